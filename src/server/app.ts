@@ -1,0 +1,134 @@
+import crypto from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import underPressure from '@fastify/under-pressure';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Config, Secrets } from './config.js';
+import type { Database } from './platform/db.js';
+import type { KeyValueStore } from './platform/kv.js';
+import { AppError } from './platform/errors.js';
+import { LIMITS } from './platform/limits.js';
+import { createMetrics } from './platform/metrics.js';
+import { requestContext } from './platform/request-context.js';
+import { registerErrorHandling, sendError } from './platform/http/error-handler.js';
+import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
+import { createServices, type Services } from './services.js';
+import { registerModules } from './modules/index.js';
+import { registerOps } from './modules/ops/ops.routes.js';
+import { registerWeb } from './modules/web/web.routes.js';
+
+export type AppDeps = {
+  config: Config;
+  secrets: Secrets;
+  database: Database;
+  kv: KeyValueStore;
+  redis?: Redis;
+  log: FastifyBaseLogger;
+  clock?: () => Date;
+};
+
+export type App = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>;
+export type RouteInfo = { method: string; url: string; isPublic: boolean };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    routeTable: RouteInfo[];
+  }
+}
+
+/** The composition root: every service is created here once and injected. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log,
+    genReqId: () => crypto.randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: config.env === 'test' }),
+    bodyLimit: LIMITS.jsonBodyBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body to a JSON route answers 415 instead of a confusing 400.
+  app.removeContentTypeParser('text/plain');
+
+  const metrics = createMetrics({ database: deps.database, kv: deps.kv });
+  const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()), metrics });
+  app.decorate('services', services);
+  app.decorate('routeTable', [] as RouteInfo[]);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.routeTable.push({ method, url: route.url, isPublic: route.config?.isPublic === true });
+    }
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    request.ctx = { requestId: request.id, statements: 0, authStatements: 0 };
+    reply.header('x-request-id', request.id);
+    requestContext.run(request.ctx, done);
+  });
+  // Body parsing can leave the async context; re-enter it so statement counting stays per request.
+  app.addHook('preHandler', (request, _reply, done) => requestContext.run(request.ctx, done));
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (config.exposeStatementCount && request.ctx) {
+      reply.header('x-db-statements', String(request.ctx.statements - request.ctx.authStatements));
+    }
+    // Node 20 is slow to send large strings with a Content-Length; a Buffer goes out fast.
+    return typeof payload === 'string' && payload.length > 16_384 ? Buffer.from(payload) : payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (request.ctx) metrics.statementsPerRequest.observe({ route }, request.ctx.statements);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+  if (config.maxEventLoopDelayMs > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: config.maxEventLoopDelayMs,
+      retryAfter: 5,
+      pressureHandler: (request, reply, type, value) => {
+        reply.header('retry-after', '5');
+        void sendError(reply, request, new AppError('unavailable', `The server is overloaded (${type}: ${value}). Retry shortly.`));
+      },
+    });
+  }
+  await app.register(swagger, {
+    openapi: { info: { title: 'MindfulCRM API', version: '1' } },
+    transform: jsonSchemaTransform,
+  });
+
+  registerErrorHandling(app);
+  registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
+  registerOps(app, { config, database: deps.database, kv: deps.kv, metrics });
+  await registerModules(app, config);
+  app.get('/api/openapi.json', { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
+  registerWeb(app, config);
+  return app;
+}

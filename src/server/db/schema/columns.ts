@@ -1,0 +1,11 @@
+import { sql } from 'drizzle-orm';
+import { timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// Millisecond precision keeps timestamps round-trippable through JavaScript Dates and ISO
+// strings, which keyset cursors rely on.
+export const ts = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
+
+export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+
+export const createdAt = () => ts('created_at').notNull().default(sql`now()`);
+export const updatedAt = () => ts('updated_at').notNull().default(sql`now()`);

@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import {
+  type AnyPgColumn,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { createdAt, id, ts, updatedAt } from './columns.js';
+import { users } from './users.js';
+import { contactPhotos } from './photos.js';
+
+export const LIFECYCLE_STAGES = [
+  'discovery',
+  'curious',
+  'new_client',
+  'core_client',
+  'ambassador',
+  'needs_reconnecting',
+  'inactive',
+  'collaborator',
+] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+export const CONTACT_STATUSES = ['active', 'paused', 'archived'] as const;
+export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as const;
+
+export const lifecycleStage = pgEnum('lifecycle_stage', LIFECYCLE_STAGES);
+export const contactStatus = pgEnum('contact_status', CONTACT_STATUSES);
+export const engagementTrend = pgEnum('engagement_trend', ENGAGEMENT_TRENDS);
+
+export type ImportantDate = { label: string; date: string };
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Lower-cased; several contacts may share one (families, shared inboxes). */
+    emails: text('emails').array().notNull().default(sql`'{}'::text[]`),
+    phones: text('phones').array().notNull().default(sql`'{}'::text[]`),
+    lifecycleStage: lifecycleStage('lifecycle_stage').notNull().default('discovery'),
+    status: contactStatus('status').notNull().default('active'),
+    sentiment: smallint('sentiment'),
+    engagementTrend: engagementTrend('engagement_trend').notNull().default('unknown'),
+    notes: text('notes').notNull().default(''),
+    customFields: jsonb('custom_fields').$type<Record<string, string | number | boolean | null>>().notNull().default({}),
+    socialHandles: jsonb('social_handles').$type<Record<string, string>>().notNull().default({}),
+    referralCount: integer('referral_count').notNull().default(0),
+    birthday: date('birthday', { mode: 'string' }),
+    importantDates: jsonb('important_dates').$type<ImportantDate[]>().notNull().default([]),
+    /** Overrides the user's cadence for this contact's lifecycle stage. */
+    keepInTouchDays: integer('keep_in_touch_days'),
+    lastContactAt: ts('last_contact_at'),
+    hasAiConsent: boolean('has_ai_consent').notNull().default(false),
+    hasPhotoConsent: boolean('has_photo_consent').notNull().default(false),
+    photoId: uuid('photo_id').references((): AnyPgColumn => contactPhotos.id, { onDelete: 'set null' }),
+    /** Accent-free, lower-case text of every searchable field, kept by the repository on write. */
+    searchText: text('search_text').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('contacts_user_name_idx').on(t.userId, sql`lower(${t.name})`, t.id),
+    index('contacts_user_last_contact_idx').on(t.userId, sql`coalesce(${t.lastContactAt}, '-infinity'::timestamptz)`, t.id),
+    index('contacts_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('contacts_user_sentiment_idx').on(t.userId, sql`coalesce(${t.sentiment}, 0)`, t.id),
+    index('contacts_user_stage_idx').on(t.userId, t.lifecycleStage),
+    index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('contacts_emails_idx').using('gin', t.emails),
+  ],
+);
+
+export const tags = pgTable(
+  'tags',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color').notNull().default('#0d9488'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('tags_user_name_uq').on(t.userId, sql`lower(${t.name})`)],
+);
+
+export const contactTags = pgTable(
+  'contact_tags',
+  {
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index('contact_tags_tag_idx').on(t.tagId, t.contactId)],
+);
+
+export const CONSENT_KINDS = ['ai_processing', 'photo', 'email_sync', 'marketing'] as const;
+export const consentKind = pgEnum('consent_kind', CONSENT_KINDS);
+
+/** Append-only history of consent decisions; contacts.has_*_consent mirrors the latest. */
+export const consents = pgTable(
+  'consents',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    kind: consentKind('kind').notNull(),
+    isGranted: boolean('is_granted').notNull(),
+    source: text('source').notNull().default('manual'),
+    note: text('note').notNull().default(''),
+    recordedAt: ts('recorded_at').notNull().default(sql`now()`),
+  },
+  (t) => [index('consents_contact_idx').on(t.contactId, t.kind, t.recordedAt), index('consents_user_idx').on(t.userId)],
+);

@@ -1,0 +1,86 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, numeric, pgEnum, pgTable, smallint, text, uniqueIndex, uuid, date } from 'drizzle-orm/pg-core';
+import { createdAt, id, ts, updatedAt } from './columns.js';
+import { users } from './users.js';
+import { contacts } from './contacts.js';
+
+export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;
+export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as const;
+export const interactionType = pgEnum('interaction_type', INTERACTION_TYPES);
+export const interactionSource = pgEnum('interaction_source', INTERACTION_SOURCES);
+
+export const interactions = pgTable(
+  'interactions',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    type: interactionType('type').notNull(),
+    subject: text('subject').notNull().default(''),
+    content: text('content').notNull().default(''),
+    occurredAt: ts('occurred_at').notNull(),
+    source: interactionSource('source').notNull().default('manual'),
+    /** The provider's id (event id, message id, import row key): unique per user and source. */
+    sourceId: text('source_id'),
+    sentiment: smallint('sentiment'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('interactions_source_uq').on(t.userId, t.source, t.sourceId),
+    index('interactions_user_occurred_idx').on(t.userId, t.occurredAt, t.id),
+    index('interactions_contact_occurred_idx').on(t.contactId, t.occurredAt, t.id),
+  ],
+);
+
+export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
+export const goalStatus = pgEnum('goal_status', GOAL_STATUSES);
+
+export const goals = pgTable(
+  'goals',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    targetValue: numeric('target_value', { mode: 'number' }),
+    currentValue: numeric('current_value', { mode: 'number' }).notNull().default(0),
+    unit: text('unit').notNull().default(''),
+    status: goalStatus('status').notNull().default('active'),
+    deadline: date('deadline', { mode: 'string' }),
+    completedAt: ts('completed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('goals_contact_idx').on(t.contactId, t.createdAt),
+    index('goals_user_status_idx').on(t.userId, t.status, t.createdAt, t.id),
+    index('goals_user_completed_idx').on(t.userId, sql`${t.completedAt}`),
+  ],
+);
+
+/** Files from Google Drive (or uploads) with their extracted text, linked to a contact. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    source: text('source').notNull().default('drive'),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    webUrl: text('web_url'),
+    extractedText: text('extracted_text').notNull().default(''),
+    contentHash: text('content_hash'),
+    modifiedAt: ts('modified_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('documents_external_uq').on(t.userId, t.source, t.externalId),
+    index('documents_contact_idx').on(t.contactId),
+  ],
+);

@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id, ts, updatedAt } from './columns.js';
+
+export type UserSettings = {
+  /** Days between contacts per lifecycle stage; missing stages use the product defaults. */
+  keepInTouchDays?: Partial<Record<string, number>>;
+  theme?: 'light' | 'dark' | 'system';
+};
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull().default(''),
+    /** Null for accounts that only sign in with Google. */
+    passwordHash: text('password_hash'),
+    googleSub: text('google_sub'),
+    timezone: text('timezone').notNull().default('UTC'),
+    settings: jsonb('settings').$type<UserSettings>().notNull().default({}),
+    passwordChangedAt: ts('password_changed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_lower_uq').on(sql`lower(${t.email})`),
+    uniqueIndex('users_google_sub_uq').on(t.googleSub),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie value: a leaked table does not leak usable session ids. */
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+    lastSeenAt: ts('last_seen_at').notNull().default(sql`now()`),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/** OAuth grants (Google today). Tokens are AES-256-GCM ciphertexts, never returned by a route. */
+export const oauthConnections = pgTable(
+  'oauth_connections',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    providerAccountId: text('provider_account_id').notNull(),
+    accountEmail: text('account_email'),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    accessTokenEnc: text('access_token_enc'),
+    refreshTokenEnc: text('refresh_token_enc'),
+    expiresAt: ts('expires_at'),
+    revokedAt: ts('revoked_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('oauth_connections_user_provider_uq').on(t.userId, t.provider)],
+);

@@ -1,0 +1,38 @@
+import type { Config } from './config.js';
+import { buildApp } from './app.js';
+import { openRuntime } from './runtime.js';
+
+/** Serves the API, the web app and (later) the job workers from one process until a signal. */
+export async function serve(config: Config): Promise<void> {
+  const runtime = await openRuntime(config);
+  const { log } = runtime;
+  const app = await buildApp(runtime);
+  let isClosing = false;
+  const shutdown = async (signal: string) => {
+    if (isClosing) return;
+    isClosing = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await runtime.close();
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+    }
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const where = runtime.database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL';
+  process.stdout.write(`\nMindfulCRM is running at http://${host}:${port}  (${where})\n\n`);
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { requireActor } from '../../platform/http/security.js';
+import { clearSessionCookie, CSRF_COOKIE, SESSION_COOKIE, setSessionCookie } from '../../platform/http/cookies.js';
+import {
+  changePasswordBody,
+  loginBody,
+  meResponse,
+  sessionResponse,
+  signupBody,
+  updateProfileBody,
+  userResponse,
+} from './auth.schemas.js';
+import { presentUser } from './auth.service.js';
+
+const TAGS = ['auth'];
+const meta = (req: FastifyRequest) => ({ userAgent: req.headers['user-agent'], ip: req.ip });
+const sessionIdParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a session id') });
+
+export function registerAuthRoutes(app: App, config: import('../../config.js').Config) {
+  const { auth } = app.services;
+  const csrfOf = (req: FastifyRequest) => req.cookies[CSRF_COOKIE] ?? '';
+  const publicRoute = { isPublic: true } as const;
+
+  app.get('/api/auth/csrf', { config: publicRoute, schema: { tags: TAGS, response: { 200: z.object({ csrfToken: z.string() }) } } }, async (req) => ({
+    csrfToken: csrfOf(req),
+  }));
+
+  app.post('/api/auth/signup', { config: publicRoute, schema: { tags: TAGS, body: signupBody, response: { 201: meResponse } } }, async (req, reply) => {
+    const { user, token } = await auth.signup(req.body, meta(req));
+    setSessionCookie(reply, config, token);
+    return reply.status(201).send({ user: presentUser(user), csrfToken: csrfOf(req) });
+  });
+
+  app.post('/api/auth/login', { config: publicRoute, schema: { tags: TAGS, body: loginBody, response: { 200: meResponse } } }, async (req, reply) => {
+    const { user, token } = await auth.login(req.body, meta(req), req.cookies[SESSION_COOKIE]);
+    setSessionCookie(reply, config, token);
+    return { user: presentUser(user), csrfToken: csrfOf(req) };
+  });
+
+  app.post('/api/auth/logout', { config: publicRoute, schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
+    if (req.actor) await auth.logout(req.actor.sessionIdHash);
+    clearSessionCookie(reply, config);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/api/auth/logout-all', { schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
+    await auth.logoutEverywhere(requireActor(req).userId);
+    clearSessionCookie(reply, config);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/me', { schema: { tags: TAGS, response: { 200: meResponse } } }, async (req) => ({
+    user: presentUser(await auth.getUser(requireActor(req).userId)),
+    csrfToken: csrfOf(req),
+  }));
+
+  app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) =>
+    presentUser(await auth.updateProfile(requireActor(req).userId, req.body)),
+  );
+
+  app.post('/api/auth/password', { schema: { tags: TAGS, body: changePasswordBody, response: { 204: z.null() } } }, async (req, reply) => {
+    const actor = requireActor(req);
+    await auth.changePassword(actor.userId, actor.sessionIdHash, req.body);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/api/auth/sessions', { schema: { tags: TAGS, response: { 200: z.object({ items: z.array(sessionResponse), nextCursor: z.null() }) } } }, async (req) => {
+    const actor = requireActor(req);
+    return { items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null };
+  });
+
+  app.delete('/api/auth/sessions/:id', { schema: { tags: TAGS, params: sessionIdParams, response: { 204: z.null() } } }, async (req, reply) => {
+    await auth.revokeSession(requireActor(req).userId, req.params.id);
+    return reply.status(204).send(null);
+  });
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { LIMITS } from '../../platform/limits.js';
+import { LIFECYCLE_STAGES } from '../../db/schema/index.js';
+
+export const emailSchema = z
+  .email({ message: 'must be a valid email address' })
+  .max(320)
+  .transform((e) => e.trim().toLowerCase());
+const password = z
+  .string()
+  .min(LIMITS.password.min, `must be at least ${LIMITS.password.min} characters`)
+  .max(LIMITS.password.max, `must be at most ${LIMITS.password.max} characters`);
+
+export const signupBody = z.strictObject({
+  email: emailSchema,
+  password,
+  displayName: z.string().trim().max(LIMITS.text.name).default(''),
+});
+export const loginBody = z.strictObject({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max) });
+export const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.password.max), newPassword: password });
+
+const stageDays = z.partialRecord(z.enum(LIFECYCLE_STAGES), z.number().int().min(1).max(3650));
+export const settingsSchema = z.strictObject({
+  keepInTouchDays: stageDays.optional(),
+  theme: z.enum(['light', 'dark', 'system']).optional(),
+});
+export const updateProfileBody = z.strictObject({
+  displayName: z.string().trim().max(LIMITS.text.name).optional(),
+  timezone: z
+    .string()
+    .max(64)
+    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone such as Europe/Paris')
+    .optional(),
+  settings: settingsSchema.optional(),
+});
+
+export const userResponse = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  timezone: z.string(),
+  settings: z.object({
+    keepInTouchDays: z.record(z.string(), z.number()),
+    theme: z.enum(['light', 'dark', 'system']),
+  }),
+  hasPassword: z.boolean(),
+  hasGoogle: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
+export const meResponse = z.object({ user: userResponse, csrfToken: z.string() });
+
+export const sessionResponse = z.object({
+  id: z.string(),
+  userAgent: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  lastSeenAt: z.iso.datetime(),
+  isCurrent: z.boolean(),
+});

@@ -1,0 +1,137 @@
+import { AppError } from '../../platform/errors.js';
+import { hashPassword, verifyPassword } from '../../platform/crypto.js';
+import type { KeyValueStore } from '../../platform/kv.js';
+import { LIMITS } from '../../platform/limits.js';
+import type { LifecycleStage, UserSettings } from '../../db/schema/index.js';
+import type { SessionMeta, SessionRecord, SessionStore } from './session-store.js';
+import type { UserRow, UsersRepo } from './users.repo.js';
+
+export const DEFAULT_KEEP_IN_TOUCH_DAYS: Record<LifecycleStage, number> = {
+  discovery: 14,
+  curious: 21,
+  new_client: 7,
+  core_client: 14,
+  ambassador: 30,
+  needs_reconnecting: 7,
+  inactive: 180,
+  collaborator: 30,
+};
+
+export function presentUser(user: UserRow) {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    timezone: user.timezone,
+    settings: {
+      keepInTouchDays: { ...DEFAULT_KEEP_IN_TOUCH_DAYS, ...user.settings.keepInTouchDays } as Record<string, number>,
+      theme: user.settings.theme ?? 'system',
+    },
+    hasPassword: user.passwordHash !== null,
+    hasGoogle: user.googleSub !== null,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+// Verifying against a real hash when the account does not exist keeps response time from
+// revealing which emails have accounts.
+let dummyHash: Promise<string> | undefined;
+
+type Deps = { users: UsersRepo; sessions: SessionStore; kv: KeyValueStore; clock: () => Date };
+
+export function createAuthService({ users, sessions, kv, clock }: Deps) {
+  const tooMany = (resetMs: number) =>
+    new AppError('rate_limited', 'Too many sign-in attempts. Wait a few minutes and try again.', undefined, Math.ceil(resetMs / 1000));
+
+  return {
+    async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta) {
+      if (meta.ip) {
+        const { count, resetMs } = await kv.hit(`signup:ip:${meta.ip}`, LIMITS.signup.windowMs);
+        if (count > LIMITS.signup.perIp) throw tooMany(resetMs);
+      }
+      const user = await users.insert({
+        email: input.email,
+        passwordHash: await hashPassword(input.password),
+        displayName: input.displayName || input.email.split('@')[0]!,
+      });
+      if (!user) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');
+      const { token } = await sessions.create(user.id, meta);
+      return { user, token };
+    },
+
+    async login(input: { email: string; password: string }, meta: SessionMeta, previousToken?: string) {
+      if (meta.ip) {
+        const perIp = await kv.hit(`login:ip:${meta.ip}`, LIMITS.login.windowMs);
+        if (perIp.count > LIMITS.login.perIp) throw tooMany(perIp.resetMs);
+      }
+      const failKey = `login:fail:${input.email}`;
+      const failures = await kv.peek(failKey);
+      if (failures.count >= LIMITS.login.perAccount) throw tooMany(failures.resetMs);
+      const user = await users.findByEmail(input.email);
+      dummyHash ??= hashPassword('not-a-real-password');
+      const isValid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
+      if (!user || !user.passwordHash || !isValid) {
+        await kv.hit(failKey, LIMITS.login.windowMs);
+        throw new AppError('unauthenticated', 'Email or password is incorrect.');
+      }
+      await kv.del(failKey);
+      // A new id at every sign-in: a session id planted before login is worthless after it.
+      if (previousToken) {
+        const previous = await sessions.get(previousToken);
+        if (previous) await sessions.destroy(previous.idHash);
+      }
+      const { token } = await sessions.create(user.id, meta);
+      return { user, token };
+    },
+
+    async changePassword(userId: string, currentIdHash: string, input: { currentPassword: string; newPassword: string }) {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+      if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+        throw new AppError('unprocessable', 'The current password is incorrect.', { field: 'currentPassword' });
+      }
+      await users.updatePassword(userId, await hashPassword(input.newPassword), clock());
+      await sessions.destroyAllForUser(userId, currentIdHash);
+    },
+
+    logout: (idHash: string) => sessions.destroy(idHash),
+    logoutEverywhere: (userId: string) => sessions.destroyAllForUser(userId),
+
+    async listSessions(userId: string, currentIdHash: string) {
+      const list = await sessions.list(userId);
+      return list.map((s: SessionRecord) => ({
+        id: s.idHash,
+        userAgent: s.userAgent,
+        ip: s.ip,
+        createdAt: s.createdAt.toISOString(),
+        lastSeenAt: s.lastSeenAt.toISOString(),
+        isCurrent: s.idHash === currentIdHash,
+      }));
+    },
+
+    async revokeSession(userId: string, idHash: string) {
+      if (!(await sessions.destroy(idHash, userId))) throw new AppError('not_found', 'Session not found');
+    },
+
+    async getUser(userId: string) {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+      return user;
+    },
+
+    async updateProfile(userId: string, patch: { displayName?: string; timezone?: string; settings?: UserSettings }) {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+      const settings = patch.settings
+        ? {
+            ...user.settings,
+            ...patch.settings,
+            keepInTouchDays: { ...user.settings.keepInTouchDays, ...patch.settings.keepInTouchDays },
+          }
+        : undefined;
+      const updated = await users.updateProfile(userId, { ...patch, settings }, clock());
+      return updated!;
+    },
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,139 @@
+import type { Redis } from 'ioredis';
+import type { Db } from '../../platform/db.js';
+import { randomToken, sha256 } from '../../platform/crypto.js';
+import { LIMITS } from '../../platform/limits.js';
+import { createSessionsRepo } from './sessions.repo.js';
+
+export type SessionRecord = {
+  idHash: string;
+  userId: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+};
+
+export type SessionMeta = { userAgent?: string; ip?: string };
+
+/** Server-side sessions: rows in the database by default, keys in Redis when it is configured. */
+export type SessionStore = {
+  create(userId: string, meta: SessionMeta): Promise<{ token: string; record: SessionRecord }>;
+  get(token: string): Promise<SessionRecord | undefined>;
+  destroy(idHash: string, userId?: string): Promise<boolean>;
+  destroyAllForUser(userId: string, exceptIdHash?: string): Promise<void>;
+  list(userId: string): Promise<SessionRecord[]>;
+};
+
+export const hashSessionToken = (token: string) => sha256(token);
+
+type StoreDeps = { clock: () => Date; ttlDays: number };
+
+function newRecord(userId: string, meta: SessionMeta, { clock, ttlDays }: StoreDeps) {
+  const token = randomToken(32);
+  const now = clock();
+  const record: SessionRecord = {
+    idHash: hashSessionToken(token),
+    userId,
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    ip: meta.ip ?? null,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + ttlDays * 86_400_000),
+  };
+  return { token, record };
+}
+
+export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
+  const repo = createSessionsRepo(db);
+  return {
+    async create(userId, meta) {
+      const created = newRecord(userId, meta, deps);
+      await repo.insert(created.record);
+      return created;
+    },
+    async get(token) {
+      const now = deps.clock();
+      const record = await repo.findLive(hashSessionToken(token), now);
+      // Writing last-seen on every request would turn every read into a write; a few minutes of
+      // precision is enough for the sessions page.
+      if (record && now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
+        await repo.touch(record.idHash, now);
+      }
+      return record;
+    },
+    destroy: (idHash, userId) => repo.delete(idHash, userId),
+    destroyAllForUser: (userId, except) => repo.deleteForUser(userId, except),
+    list: (userId) => repo.listForUser(userId, deps.clock()),
+  };
+}
+
+type StoredSession = Omit<SessionRecord, 'createdAt' | 'lastSeenAt' | 'expiresAt'> & {
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+};
+const revive = (s: StoredSession): SessionRecord => ({
+  ...s,
+  createdAt: new Date(s.createdAt),
+  lastSeenAt: new Date(s.lastSeenAt),
+  expiresAt: new Date(s.expiresAt),
+});
+
+export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionStore {
+  const key = (idHash: string) => `sess:${idHash}`;
+  const userKey = (userId: string) => `user-sess:${userId}`;
+  const save = async (record: SessionRecord) => {
+    const ttl = record.expiresAt.getTime() - deps.clock().getTime();
+    await redis
+      .multi()
+      .set(key(record.idHash), JSON.stringify(record), 'PX', Math.max(ttl, 1))
+      .sadd(userKey(record.userId), record.idHash)
+      .pexpire(userKey(record.userId), deps.ttlDays * 86_400_000)
+      .exec();
+  };
+  const load = async (idHash: string) => {
+    const raw = await redis.get(key(idHash));
+    return raw ? revive(JSON.parse(raw) as StoredSession) : undefined;
+  };
+  return {
+    async create(userId, meta) {
+      const created = newRecord(userId, meta, deps);
+      await save(created.record);
+      return created;
+    },
+    async get(token) {
+      const now = deps.clock();
+      const record = await load(hashSessionToken(token));
+      if (!record || record.expiresAt <= now) return undefined;
+      if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
+        await save({ ...record, lastSeenAt: now });
+      }
+      return record;
+    },
+    async destroy(idHash, userId) {
+      const record = await load(idHash);
+      if (!record || (userId && record.userId !== userId)) return false;
+      await redis.multi().del(key(idHash)).srem(userKey(record.userId), idHash).exec();
+      return true;
+    },
+    async destroyAllForUser(userId, exceptIdHash) {
+      const ids = (await redis.smembers(userKey(userId))).filter((id) => id !== exceptIdHash);
+      if (!ids.length) return;
+      await redis
+        .multi()
+        .del(...ids.map(key))
+        .srem(userKey(userId), ...ids)
+        .exec();
+    },
+    async list(userId) {
+      const ids = await redis.smembers(userKey(userId));
+      if (!ids.length) return [];
+      const raws = await redis.mget(...ids.map(key));
+      const live = raws.flatMap((raw) => (raw ? [revive(JSON.parse(raw) as StoredSession)] : []));
+      const stale = ids.filter((_, i) => !raws[i]);
+      if (stale.length) await redis.srem(userKey(userId), ...stale);
+      return live.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime());
+    },
+  };
+}

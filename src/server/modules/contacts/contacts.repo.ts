@@ -1,0 +1,192 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db.js';
+import {
+  aiInsights,
+  aiSuggestions,
+  calendarEvents,
+  consents,
+  contactPhotos,
+  contacts as c,
+  contactTags,
+  documents,
+  emails,
+  goals,
+  interactions,
+  tags,
+  taskContacts,
+  tasks,
+} from '../../db/schema/index.js';
+import { inList } from '../../db/sql-helpers.js';
+import type { CursorPosition } from '../../platform/cursor.js';
+import { contactJson, SORT_SQL } from './contacts.sql.js';
+import { escapeLike } from './search-text.js';
+
+export type ContactRow = typeof c.$inferSelect;
+export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
+
+export type ContactFilter = {
+  terms: string[];
+  tagIds?: string[];
+  tagMode: 'any' | 'all';
+  stages?: string[];
+  status?: string;
+  aiConsent?: boolean;
+  photoConsent?: boolean;
+  lastContactBefore?: Date;
+};
+export type PageRequest = { sort: string; order: 'asc' | 'desc'; limit: number; after?: CursorPosition };
+
+function filterSql(userId: string, f: ContactFilter): SQL {
+  const where: SQL[] = [sql`${c.userId} = ${userId}`];
+  for (const term of f.terms) where.push(sql`${c.searchText} like ${`%${escapeLike(term)}%`}`);
+  if (f.tagIds?.length) {
+    where.push(
+      f.tagMode === 'all'
+        ? sql`(select count(*) from ${contactTags} ct where ct.contact_id = ${c.id} and ct.tag_id in ${inList(f.tagIds)}) = ${f.tagIds.length}`
+        : sql`exists (select 1 from ${contactTags} ct where ct.contact_id = ${c.id} and ct.tag_id in ${inList(f.tagIds)})`,
+    );
+  }
+  if (f.stages?.length) where.push(sql`${c.lifecycleStage} in ${inList(f.stages)}`);
+  if (f.status) where.push(sql`${c.status} = ${f.status}`);
+  if (f.aiConsent !== undefined) where.push(sql`${c.hasAiConsent} = ${f.aiConsent}`);
+  if (f.photoConsent !== undefined) where.push(sql`${c.hasPhotoConsent} = ${f.photoConsent}`);
+  if (f.lastContactBefore) {
+    where.push(sql`(${c.lastContactAt} is null or ${c.lastContactAt} < ${f.lastContactBefore})`);
+  }
+  return sql.join(where, sql` and `);
+}
+
+export function createContactsRepo(db: Db) {
+  return {
+    /** One statement: the page's rows as JSON text, plus each row's sort key for the cursor. */
+    async findPage(userId: string, filter: ContactFilter, page: PageRequest) {
+      const { expr, cast } = SORT_SQL[page.sort]!;
+      const dir = page.order === 'desc' ? sql`desc` : sql`asc`;
+      const cmp = page.order === 'desc' ? sql`<` : sql`>`;
+      const after = page.after
+        ? sql` and (${expr}, ${c.id}) ${cmp} (${page.after.key}::${cast}, ${page.after.id}::uuid)`
+        : sql``;
+      return queryRows<{ j: string; k: string | null; id: string }>(db, sql`
+        select ${contactJson}::text as j, (${expr})::text as k, ${c.id} as id
+        from ${c}
+        where ${filterSql(userId, filter)}${after}
+        order by ${expr} ${dir}, ${c.id} ${dir}
+        limit ${page.limit + 1}`);
+    },
+
+    /** One statement: the contact as JSON text with its tags and related counts. */
+    async findDetailJson(userId: string, id: string): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(db, sql`
+        select (${contactJson}::jsonb || jsonb_build_object('counts', jsonb_build_object(
+          'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id}),
+          'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id}),
+          'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
+                        where tc.contact_id = ${c.id} and t.status in ('pending', 'in_progress', 'waiting_approval'))
+        )))::text as j
+        from ${c}
+        where ${c.userId} = ${userId} and ${c.id} = ${id}`);
+      return row?.j;
+    },
+
+    async findRow(userId: string, id: string, tx: Db = db): Promise<ContactRow | undefined> {
+      const [row] = await tx
+        .select()
+        .from(c)
+        .where(and(eq(c.userId, userId), eq(c.id, id)))
+        .limit(1)
+        .for('update');
+      return row;
+    },
+
+    async insert(userId: string, values: ContactWrite & { name: string }, tx: Db = db): Promise<ContactRow> {
+      const [row] = await tx.insert(c).values({ ...values, userId }).returning();
+      return row!;
+    },
+
+    async update(userId: string, id: string, values: Partial<ContactWrite>, tx: Db = db): Promise<void> {
+      await tx.update(c).set(values).where(and(eq(c.userId, userId), eq(c.id, id)));
+    },
+
+    /** Replaces the contact's tag set with the caller's own tags among tagIds; returns how many were found. */
+    async setTags(userId: string, contactId: string, tagIds: string[], tx: Db = db): Promise<number> {
+      await tx.delete(contactTags).where(and(eq(contactTags.userId, userId), eq(contactTags.contactId, contactId)));
+      if (!tagIds.length) return 0;
+      const inserted = await queryRows(tx, sql`
+        insert into ${contactTags} (contact_id, tag_id, user_id)
+        select ${contactId}, t.id, ${userId} from ${tags} t where t.user_id = ${userId} and t.id in ${inList(tagIds)}
+        returning tag_id`);
+      return inserted.length;
+    },
+
+    async delete(userId: string, id: string): Promise<boolean> {
+      const rows = await db.delete(c).where(and(eq(c.userId, userId), eq(c.id, id))).returning({ id: c.id });
+      return rows.length > 0;
+    },
+
+    async deletePreview(userId: string, id: string) {
+      const count = (table: SQL, column = sql`contact_id`) => sql`(select count(*)::int from ${table} x where x.${column} = ${c.id})`;
+      const [row] = await queryRows<{ name: string; del: Record<string, number>; unlink: Record<string, number> }>(db, sql`
+        select ${c.name} as name,
+          json_build_object(
+            'interactions', ${count(sql`${interactions}`)},
+            'goals', ${count(sql`${goals}`)},
+            'photos', ${count(sql`${contactPhotos}`)},
+            'consents', ${count(sql`${consents}`)},
+            'documents', ${count(sql`${documents}`)},
+            'aiInsights', ${count(sql`${aiInsights}`)},
+            'aiSuggestions', ${count(sql`${aiSuggestions}`)},
+            'tagLinks', ${count(sql`${contactTags}`)},
+            'taskAssignments', ${count(sql`${taskContacts}`)}
+          ) as del,
+          json_build_object(
+            'calendarEvents', ${count(sql`${calendarEvents}`)},
+            'emails', ${count(sql`${emails}`)}
+          ) as unlink
+        from ${c} where ${c.userId} = ${userId} and ${c.id} = ${id}`);
+      return row;
+    },
+
+    /** The subset of ids that belong to the user. */
+    async findOwnedIds(userId: string, ids: string[], tx: Db = db): Promise<string[]> {
+      if (!ids.length) return [];
+      const rows = await tx.select({ id: c.id }).from(c).where(sql`${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`);
+      return rows.map((r) => r.id);
+    },
+
+    async findOwnedTagIds(userId: string, tagIds: string[], tx: Db = db): Promise<string[]> {
+      if (!tagIds.length) return [];
+      const rows = await tx.select({ id: tags.id }).from(tags).where(sql`${tags.userId} = ${userId} and ${tags.id} in ${inList(tagIds)}`);
+      return rows.map((r) => r.id);
+    },
+
+    async bulkTag(userId: string, ids: string[], tagIds: string[], tx: Db = db) {
+      await tx.execute(sql`
+        insert into ${contactTags} (contact_id, tag_id, user_id)
+        select x.id, t.id, ${userId}
+        from ${c} x cross join ${tags} t
+        where x.user_id = ${userId} and x.id in ${inList(ids)} and t.user_id = ${userId} and t.id in ${inList(tagIds)}
+        on conflict do nothing`);
+    },
+
+    async bulkUntag(userId: string, ids: string[], tagIds: string[], tx: Db = db) {
+      await tx.execute(sql`
+        delete from ${contactTags}
+        where user_id = ${userId} and contact_id in ${inList(ids)} and tag_id in ${inList(tagIds)}`);
+    },
+
+    async bulkSetStage(userId: string, ids: string[], stage: string, now: Date, tx: Db = db) {
+      await tx.execute(sql`
+        update ${c} set lifecycle_stage = ${stage}, updated_at = ${now}
+        where user_id = ${userId} and id in ${inList(ids)}`);
+    },
+
+    async bulkDelete(userId: string, ids: string[], tx: Db = db) {
+      await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
+    },
+
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(tx as unknown as Db));
+    },
+  };
+}
+export type ContactsRepo = ReturnType<typeof createContactsRepo>;

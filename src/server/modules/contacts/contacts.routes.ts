@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import { requireActor } from '../../platform/http/security.js';
+import { sendJsonText } from '../../platform/http/json-text.js';
+import {
+  bulkBody,
+  bulkResponse,
+  contactDetailResponse,
+  contactPageResponse,
+  createContactBody,
+  deletePreviewResponse,
+  idParams,
+  listContactsQuery,
+  updateContactBody,
+} from './contacts.schemas.js';
+
+const TAGS = ['contacts'];
+
+// List and detail answers are JSON text built by PostgreSQL; the response schemas still document
+// them in the OpenAPI file, and fastify sends the pre-serialised text as it is.
+export function registerContactsRoutes(app: App) {
+  const { contacts } = app.services;
+
+  app.get('/api/contacts', { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: contactPageResponse } } }, async (req, reply) =>
+    sendJsonText(reply, await contacts.list(requireActor(req), req.query)),
+  );
+
+  app.post('/api/contacts', { schema: { tags: TAGS, body: createContactBody, response: { 201: contactDetailResponse } } }, async (req, reply) =>
+    sendJsonText(reply, await contacts.create(requireActor(req), req.body), 201),
+  );
+
+  app.post('/api/contacts/bulk', { schema: { tags: TAGS, body: bulkBody, response: { 200: bulkResponse } } }, async (req) =>
+    contacts.bulk(requireActor(req), req.body),
+  );
+
+  app.get('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 200: contactDetailResponse } } }, async (req, reply) =>
+    sendJsonText(reply, await contacts.get(requireActor(req), req.params.id)),
+  );
+
+  app.patch('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, body: updateContactBody, response: { 200: contactDetailResponse } } }, async (req, reply) =>
+    sendJsonText(reply, await contacts.update(requireActor(req), req.params.id, req.body)),
+  );
+
+  app.get('/api/contacts/:id/delete-preview', { schema: { tags: TAGS, params: idParams, response: { 200: deletePreviewResponse } } }, async (req) =>
+    contacts.deletePreview(requireActor(req), req.params.id),
+  );
+
+  app.delete('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
+    await contacts.remove(requireActor(req), req.params.id);
+    return reply.status(204).send(null);
+  });
+}

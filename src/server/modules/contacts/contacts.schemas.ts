@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { LIMITS } from '../../platform/limits.js';
+import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../db/schema/index.js';
+
+const L = LIMITS.contact;
+const T = LIMITS.text;
+const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
+const boundedRecord = <V extends z.ZodType>(value: V, max: number, what: string) =>
+  z
+    .record(z.string().min(1).max(100), value)
+    .refine((r) => Object.keys(r).length <= max, `at most ${max} ${what}`);
+
+export const contactFields = {
+  name: z.string().trim().min(1, 'is required').max(T.name),
+  emails: z
+    .array(z.email({ message: 'must be a valid email address' }).max(320))
+    .max(L.emails)
+    .transform((list) => [...new Set(list.map((e) => e.trim().toLowerCase()))]),
+  phones: z.array(z.string().trim().min(1).max(50)).max(L.phones),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES),
+  status: z.enum(CONTACT_STATUSES),
+  sentiment: z.number().int().min(1).max(5).nullable(),
+  engagementTrend: z.enum(ENGAGEMENT_TRENDS),
+  notes: z.string().max(T.notes),
+  customFields: boundedRecord(z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]), L.customFields, 'custom fields'),
+  socialHandles: boundedRecord(z.string().max(200), L.socialHandles, 'social handles'),
+  referralCount: z.number().int().min(0).max(1_000_000),
+  birthday: isoDate.nullable(),
+  importantDates: z.array(z.strictObject({ label: z.string().trim().min(1).max(100), date: isoDate })).max(L.importantDates),
+  keepInTouchDays: z.number().int().min(1).max(3650).nullable(),
+  lastContactAt: z.iso.datetime({ offset: true }).nullable(),
+  hasAiConsent: z.boolean(),
+  hasPhotoConsent: z.boolean(),
+  tagIds: z.array(z.uuid()).max(L.tags).transform((ids) => [...new Set(ids)]),
+};
+
+const contactObject = z.strictObject(contactFields);
+export const createContactBody = contactObject.partial().required({ name: true });
+export const updateContactBody = contactObject.partial();
+export type ContactInput = z.output<typeof updateContactBody>;
+
+export const SORTS = ['name', 'lastContact', 'created', 'sentiment'] as const;
+const csvList = z
+  .string()
+  .max(4000)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const listContactsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
+  cursor: z.string().max(1000).optional(),
+  sort: z.enum(SORTS).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  q: z.string().max(T.search).optional(),
+  tags: csvList.pipe(z.array(z.uuid({ message: 'must be tag ids (UUIDs) separated by commas' })).max(50)).optional(),
+  tagMode: z.enum(['any', 'all']).default('any'),
+  stage: csvList.pipe(z.array(z.enum(LIFECYCLE_STAGES))).optional(),
+  status: z.enum(CONTACT_STATUSES).optional(),
+  aiConsent: boolParam.optional(),
+  photoConsent: boolParam.optional(),
+  noContactDays: z.coerce.number().int().min(1).max(36500).optional(),
+});
+export type ListContactsQuery = z.output<typeof listContactsQuery>;
+
+export const idParams = z.strictObject({ id: z.uuid({ message: 'must be a contact id (UUID)' }) });
+
+export const BULK_ACTIONS = ['tag', 'untag', 'set_stage', 'delete'] as const;
+export const bulkBody = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('tag'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds), tagIds: z.array(z.uuid()).min(1).max(50) }),
+  z.strictObject({ action: z.literal('untag'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds), tagIds: z.array(z.uuid()).min(1).max(50) }),
+  z.strictObject({ action: z.literal('set_stage'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds), stage: z.enum(LIFECYCLE_STAGES) }),
+  z.strictObject({ action: z.literal('delete'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds) }),
+]);
+export type BulkInput = z.output<typeof bulkBody>;
+
+const tagRef = z.object({ id: z.uuid(), name: z.string(), color: z.string() });
+export const contactResponse = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  lifecycleStage: z.enum(LIFECYCLE_STAGES),
+  status: z.enum(CONTACT_STATUSES),
+  sentiment: z.number().nullable(),
+  engagementTrend: z.enum(ENGAGEMENT_TRENDS),
+  notes: z.string(),
+  customFields: z.record(z.string(), z.unknown()),
+  socialHandles: z.record(z.string(), z.string()),
+  referralCount: z.number(),
+  birthday: z.string().nullable(),
+  importantDates: z.array(z.object({ label: z.string(), date: z.string() })),
+  keepInTouchDays: z.number().nullable(),
+  lastContactAt: z.string().nullable(),
+  hasAiConsent: z.boolean(),
+  hasPhotoConsent: z.boolean(),
+  photoUrl: z.string().nullable(),
+  tags: z.array(tagRef),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const contactDetailResponse = contactResponse.extend({
+  counts: z.object({ interactions: z.number(), goals: z.number(), openTasks: z.number() }),
+});
+export const contactPageResponse = z.object({ items: z.array(contactResponse), nextCursor: z.string().nullable() });
+export const deletePreviewResponse = z.object({
+  contact: z.object({ id: z.uuid(), name: z.string() }),
+  willDelete: z.record(z.string(), z.number()),
+  willUnlink: z.record(z.string(), z.number()),
+});
+export const bulkResponse = z.object({ action: z.enum(BULK_ACTIONS), affected: z.array(z.uuid()), notFound: z.array(z.uuid()) });

@@ -1,0 +1,146 @@
+import { AppError, notFound } from '../../platform/errors.js';
+import type { CursorCodec } from '../../platform/cursor.js';
+import { joinJsonRows } from '../../db/sql-helpers.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
+import type { BulkInput, ContactInput, ListContactsQuery } from './contacts.schemas.js';
+import { buildSearchText, searchTerms } from './search-text.js';
+
+type Deps = { repo: ContactsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
+
+const unknownTags = (ids: string[]) =>
+  new AppError('unprocessable', 'Some tags do not exist. Refresh your tags and try again.', { unknownTagIds: ids });
+
+function toWrite(input: ContactInput): Partial<ContactWrite> {
+  const { tagIds: _tagIds, lastContactAt, ...rest } = input;
+  const write: Partial<ContactWrite> = { ...rest };
+  if (lastContactAt !== undefined) write.lastContactAt = lastContactAt === null ? null : new Date(lastContactAt);
+  return write;
+}
+
+export function createContactsService({ repo, cursors, clock, onChange }: Deps) {
+  async function requireOwnedTags(userId: string, tagIds: string[], tx?: Parameters<ContactsRepo['findOwnedTagIds']>[2]) {
+    const owned = new Set(await repo.findOwnedTagIds(userId, tagIds, tx));
+    const missing = tagIds.filter((id) => !owned.has(id));
+    if (missing.length) throw unknownTags(missing);
+  }
+
+  async function getJson(actor: Actor, id: string): Promise<string> {
+    const json = await repo.findDetailJson(actor.userId, id);
+    if (!json) throw notFound('Contact');
+    return json;
+  }
+
+  return {
+    /** Returns the page already serialised as JSON text. */
+    async list(actor: Actor, query: ListContactsQuery): Promise<string> {
+      const scope = `contacts:${query.sort}:${query.order}`;
+      const after = query.cursor ? cursors.decode(scope, query.cursor) : undefined;
+      const lastContactBefore = query.noContactDays
+        ? new Date(clock().getTime() - query.noContactDays * 86_400_000)
+        : undefined;
+      const rows = await repo.findPage(
+        actor.userId,
+        {
+          terms: query.q ? searchTerms(query.q) : [],
+          tagIds: query.tags,
+          tagMode: query.tagMode,
+          stages: query.stage,
+          status: query.status,
+          aiConsent: query.aiConsent,
+          photoConsent: query.photoConsent,
+          lastContactBefore,
+        },
+        { sort: query.sort, order: query.order, limit: query.limit, after },
+      );
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor = rows.length > query.limit && last ? cursors.encode(scope, { key: last.k, id: last.id }) : null;
+      return `{"items":${joinJsonRows(page)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+    },
+
+    get: getJson,
+
+    async create(actor: Actor, input: ContactInput & { name: string }): Promise<string> {
+      const { userId } = actor;
+      const write = toWrite(input) as ContactWrite & { name: string };
+      const id = await repo.transaction(async (tx) => {
+        if (input.tagIds?.length) await requireOwnedTags(userId, input.tagIds, tx);
+        const row = await repo.insert(userId, { ...write, searchText: buildSearchText(withDefaults(write)) }, tx);
+        if (input.tagIds?.length) await repo.setTags(userId, row.id, input.tagIds, tx);
+        return row.id;
+      });
+      await onChange(userId);
+      return getJson(actor, id);
+    },
+
+    async update(actor: Actor, id: string, input: ContactInput): Promise<string> {
+      const { userId } = actor;
+      await repo.transaction(async (tx) => {
+        const current = await repo.findRow(userId, id, tx);
+        if (!current) throw notFound('Contact');
+        const write = toWrite(input);
+        const merged: ContactRow = { ...current, ...(write as Partial<ContactRow>) };
+        await repo.update(userId, id, { ...write, searchText: buildSearchText(merged), updatedAt: clock() }, tx);
+        if (input.tagIds) {
+          await requireOwnedTags(userId, input.tagIds, tx);
+          await repo.setTags(userId, id, input.tagIds, tx);
+        }
+      });
+      await onChange(userId);
+      return getJson(actor, id);
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      if (!(await repo.delete(actor.userId, id))) throw notFound('Contact');
+      await onChange(actor.userId);
+    },
+
+    async deletePreview(actor: Actor, id: string) {
+      const preview = await repo.deletePreview(actor.userId, id);
+      if (!preview) throw notFound('Contact');
+      return { contact: { id, name: preview.name }, willDelete: preview.del, willUnlink: preview.unlink };
+    },
+
+    /** Acts on the caller's contacts among ids; every other id is reported as not found. */
+    async bulk(actor: Actor, input: BulkInput) {
+      const { userId } = actor;
+      const ids = [...new Set(input.ids)];
+      const affected = await repo.transaction(async (tx) => {
+        const owned = await repo.findOwnedIds(userId, ids, tx);
+        if (!owned.length) return owned;
+        switch (input.action) {
+          case 'tag':
+            await requireOwnedTags(userId, input.tagIds, tx);
+            await repo.bulkTag(userId, owned, input.tagIds, tx);
+            break;
+          case 'untag':
+            await repo.bulkUntag(userId, owned, input.tagIds, tx);
+            break;
+          case 'set_stage':
+            await repo.bulkSetStage(userId, owned, input.stage, clock(), tx);
+            break;
+          case 'delete':
+            await repo.bulkDelete(userId, owned, tx);
+            break;
+        }
+        return owned;
+      });
+      const ownedSet = new Set(affected);
+      if (affected.length) await onChange(userId);
+      return { action: input.action, affected, notFound: ids.filter((id) => !ownedSet.has(id)) };
+    },
+  };
+}
+export type ContactsService = ReturnType<typeof createContactsService>;
+
+function withDefaults(w: Partial<ContactWrite> & { name: string }) {
+  return {
+    name: w.name,
+    emails: w.emails ?? [],
+    phones: w.phones ?? [],
+    notes: w.notes ?? '',
+    customFields: w.customFields ?? {},
+    socialHandles: w.socialHandles ?? {},
+  };
+}

@@ -1,0 +1,37 @@
+/** Lower-case, accents removed: "Zoë Ångström" → "zoe angstrom". Used on both sides of a search. */
+export function foldText(value: string): string {
+  return value.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+}
+
+type Searchable = {
+  name: string;
+  emails: string[];
+  phones: string[];
+  notes: string;
+  customFields: Record<string, unknown>;
+  socialHandles: Record<string, string>;
+};
+
+export function buildSearchText(c: Searchable): string {
+  const parts = [
+    c.name,
+    ...c.emails,
+    ...c.phones,
+    // Digits only, so "5551234" finds "+1 (555) 123-4".
+    ...c.phones.map((p) => p.replace(/\D+/g, '')),
+    c.notes,
+    ...Object.entries(c.customFields).flatMap(([k, v]) => [k, v === null ? '' : String(v)]),
+    ...Object.values(c.socialHandles),
+  ];
+  return foldText(parts.filter(Boolean).join(' ')).replace(/\s+/g, ' ').trim();
+}
+
+/** Search words, folded, each at least one character; LIKE wildcards are escaped by the caller. */
+export function searchTerms(query: string): string[] {
+  return foldText(query)
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 8);
+}
+
+export const escapeLike = (term: string) => term.replace(/[\\%_]/g, (ch) => `\\${ch}`);

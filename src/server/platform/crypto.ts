@@ -1,0 +1,46 @@
+import crypto from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+
+export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
+export const sha256 = (value: string | Buffer) => crypto.createHash('sha256').update(value).digest('hex');
+export const hmac = (secret: string, value: string) => crypto.createHmac('sha256', secret).update(value).digest('base64url');
+
+export function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
+}
+
+// OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
+// algorithm 2 is Argon2id (a const enum in the typings, which isolated modules cannot read).
+const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string) => hash(password, ARGON2);
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** AES-256-GCM for secrets at rest (OAuth tokens). Output: base64url(iv | tag | ciphertext). */
+export function createCipher(keyHex: string) {
+  const key = Buffer.from(keyHex, 'hex');
+  if (key.length !== 32) throw new Error('encryption key must be 32 bytes');
+  return {
+    encrypt(plain: string): string {
+      const iv = crypto.randomBytes(12);
+      const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    },
+    decrypt(sealed: string): string {
+      const raw = Buffer.from(sealed, 'base64url');
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+export type Cipher = ReturnType<typeof createCipher>;

@@ -1,0 +1,36 @@
+import { AppError } from './errors.js';
+import { hmac, safeEqual } from './crypto.js';
+
+/** Position after the last row of a page: the sort key as SQL text, and the row id as tie-break. */
+export type CursorPosition = { key: string | null; id: string };
+
+/**
+ * Keyset cursors are opaque to clients and signed, so a forged or edited cursor is refused
+ * rather than turned into an arbitrary SQL comparison. The scope ties a cursor to the sort it
+ * was made for.
+ */
+export function createCursorCodec(secret: string) {
+  return {
+    encode(scope: string, position: CursorPosition): string {
+      const body = Buffer.from(JSON.stringify({ s: scope, k: position.key, i: position.id })).toString('base64url');
+      return `${body}.${hmac(secret, `cursor:${body}`)}`;
+    },
+    decode(scope: string, cursor: string): CursorPosition {
+      const [body, sig] = cursor.split('.');
+      const invalid = new AppError('bad_request', 'The cursor is invalid. Start again from the first page (omit cursor).');
+      if (!body || !sig || !safeEqual(sig, hmac(secret, `cursor:${body}`))) throw invalid;
+      let parsed: { s?: unknown; k?: unknown; i?: unknown };
+      try {
+        parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as typeof parsed;
+      } catch {
+        throw invalid;
+      }
+      if (parsed.s !== scope) {
+        throw new AppError('bad_request', 'The cursor belongs to a different sort order. Start again from the first page.');
+      }
+      if (typeof parsed.i !== 'string' || (parsed.k !== null && typeof parsed.k !== 'string')) throw invalid;
+      return { key: parsed.k as string | null, id: parsed.i };
+    },
+  };
+}
+export type CursorCodec = ReturnType<typeof createCursorCodec>;

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { AppError } from '../errors.js';
+import { hmac, randomToken, safeEqual } from '../crypto.js';
+import type { SessionStore } from '../../modules/auth/session-store.js';
+import { CSRF_COOKIE, CSRF_HEADER, isSecureCookie, SESSION_COOKIE } from './cookies.js';
+import './types.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A signed double-submit token: the cookie and the header must match and carry our signature. */
+export function createCsrfTokens(secret: string) {
+  return {
+    issue(): string {
+      const nonce = randomToken(18);
+      return `${nonce}.${hmac(secret, `csrf:${nonce}`)}`;
+    },
+    isValid(token: string | undefined): token is string {
+      if (!token) return false;
+      const [nonce, sig] = token.split('.');
+      return !!nonce && !!sig && safeEqual(sig, hmac(secret, `csrf:${nonce}`));
+    },
+  };
+}
+export type CsrfTokens = ReturnType<typeof createCsrfTokens>;
+
+function isCrossSite(request: FastifyRequest): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return true;
+  const origin = request.headers.origin;
+  if (!origin || origin === 'null') return origin === 'null';
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Deny by default: every /api route needs a session unless its config says isPublic. Every
+ * state-changing request must come from our own pages (same origin, matching CSRF token).
+ */
+export function registerSecurity(app: FastifyInstance, deps: { config: Config; sessions: SessionStore; csrf: CsrfTokens }) {
+  const { config, sessions, csrf } = deps;
+
+  app.addHook('onRequest', async (request, reply) => {
+    const routeConfig = request.routeOptions.config;
+    const isMatched = request.routeOptions.url !== undefined;
+
+    let csrfCookie = request.cookies[CSRF_COOKIE];
+    if (!csrf.isValid(csrfCookie)) {
+      csrfCookie = csrf.issue();
+      reply.setCookie(CSRF_COOKIE, csrfCookie, { path: '/', sameSite: 'strict', secure: isSecureCookie(config), httpOnly: false });
+      request.cookies[CSRF_COOKIE] = csrfCookie;
+    }
+
+    if (isMatched && !SAFE_METHODS.has(request.method) && !routeConfig.skipCsrf) {
+      if (isCrossSite(request)) throw new AppError('csrf_failed', 'Cross-site requests are not allowed.');
+      const header = request.headers[CSRF_HEADER];
+      if (typeof header !== 'string' || !safeEqual(header, csrfCookie)) {
+        throw new AppError(
+          'csrf_failed',
+          `Missing or wrong ${CSRF_HEADER} header. Send the value of the ${CSRF_COOKIE} cookie (also returned by GET /api/auth/csrf).`,
+        );
+      }
+    }
+
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await sessions.get(token);
+      if (session) {
+        request.session = session;
+        request.actor = { userId: session.userId, sessionIdHash: session.idHash };
+        request.ctx.userId = session.userId;
+        request.log = request.log.child({ userId: session.userId });
+      }
+    }
+    request.ctx.authStatements = request.ctx.statements;
+    const isApi = request.url.startsWith('/api/');
+    if (isMatched && isApi && !routeConfig.isPublic && !request.actor) {
+      throw new AppError('unauthenticated', 'Sign in to continue.');
+    }
+  });
+}
+
+export function requireActor(request: FastifyRequest) {
+  if (!request.actor) throw new AppError('unauthenticated', 'Sign in to continue.');
+  return request.actor;
+}

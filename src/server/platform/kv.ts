@@ -1,0 +1,116 @@
+import { LRUCache } from 'lru-cache';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { LIMITS } from './limits.js';
+
+/**
+ * Short-lived shared state: cache entries and rate-limit counters. In-process for the embedded
+ * default; Redis when REDIS_URL is set, so every instance sees the same values.
+ */
+export type KeyValueStore = {
+  kind: 'memory' | 'redis';
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  del(...keys: string[]): Promise<void>;
+  /** Adds one to a counter that expires windowMs after its first hit; returns the new count and ms left. */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+  /** Reads a counter without adding to it. */
+  peek(key: string): Promise<{ count: number; resetMs: number }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  stats(): { hits: number; misses: number };
+};
+
+export function createMemoryStore(): KeyValueStore {
+  const entries = new LRUCache<string, string>({ max: LIMITS.cache.entries, ttlAutopurge: false });
+  const counters = new Map<string, { count: number; resetAt: number }>();
+  const stats = { hits: 0, misses: 0 };
+  return {
+    kind: 'memory',
+    async get(key) {
+      const value = entries.get(key);
+      if (value === undefined) stats.misses += 1;
+      else stats.hits += 1;
+      return value;
+    },
+    async set(key, value, ttlMs) {
+      entries.set(key, value, { ttl: ttlMs });
+    },
+    async del(...keys) {
+      for (const key of keys) {
+        entries.delete(key);
+        counters.delete(key);
+      }
+    },
+    async peek(key) {
+      const now = Date.now();
+      const counter = counters.get(key);
+      return counter && counter.resetAt > now ? { count: counter.count, resetMs: counter.resetAt - now } : { count: 0, resetMs: 0 };
+    },
+    async hit(key, windowMs) {
+      const now = Date.now();
+      let counter = counters.get(key);
+      if (!counter || counter.resetAt <= now) {
+        if (counters.size > LIMITS.cache.entries) {
+          for (const [k, c] of counters) if (c.resetAt <= now) counters.delete(k);
+        }
+        counter = { count: 0, resetAt: now + windowMs };
+        counters.set(key, counter);
+      }
+      counter.count += 1;
+      return { count: counter.count, resetMs: counter.resetAt - now };
+    },
+    async ping() {},
+    async close() {
+      entries.clear();
+      counters.clear();
+    },
+    stats: () => ({ ...stats }),
+  };
+}
+
+export function connectRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, { keyPrefix: 'mcrm:', maxRetriesPerRequest: 2 });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  return redis;
+}
+
+export function createRedisStore(redis: Redis): KeyValueStore {
+  const stats = { hits: 0, misses: 0 };
+  return {
+    kind: 'redis',
+    async get(key) {
+      const value = await redis.get(key);
+      if (value === null) stats.misses += 1;
+      else stats.hits += 1;
+      return value ?? undefined;
+    },
+    async set(key, value, ttlMs) {
+      await redis.set(key, value, 'PX', ttlMs);
+    },
+    async del(...keys) {
+      if (keys.length) await redis.del(...keys);
+    },
+    async hit(key, windowMs) {
+      const [[, count], [, ttl]] = (await redis
+        .multi()
+        .incr(key)
+        .pexpire(key, windowMs, 'NX')
+        .pttl(key)
+        .exec()
+        .then((r) => [r![0], r![2]])) as [[unknown, number], [unknown, number]];
+      return { count, resetMs: Math.max(0, ttl) };
+    },
+    async peek(key) {
+      const [[, count], [, ttl]] = (await redis.multi().get(key).pttl(key).exec()) as [[unknown, string | null], [unknown, number]];
+      return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
+    },
+    async ping() {
+      await redis.ping();
+    },
+    async close() {
+      // The connection belongs to the composition root, which closes it.
+    },
+    stats: () => ({ ...stats }),
+  };
+}

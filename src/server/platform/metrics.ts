@@ -1,0 +1,66 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from './db.js';
+import type { KeyValueStore } from './kv.js';
+
+/** One registry per app instance (tests build many apps in one process). */
+export function createMetrics(deps: { database: Database; kv: KeyValueStore }) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Request latency by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const statementsPerRequest = new Histogram({
+    name: 'http_request_sql_statements',
+    help: 'SQL statements issued per request, by route',
+    labelNames: ['route'] as const,
+    buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50],
+    registers: [registry],
+  });
+  const sqlStatements = new Counter({ name: 'db_statements_total', help: 'SQL statements issued', registers: [registry] });
+  let lastStatementCount = 0;
+  const pool = new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = deps.database.poolStats();
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+      const count = deps.database.statementCount();
+      sqlStatements.inc(count - lastStatementCount);
+      lastStatementCount = count;
+    },
+  });
+  const cacheOps = new Gauge({
+    name: 'cache_operations',
+    help: 'Cache lookups since start, by result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const stats = deps.kv.stats();
+      this.set({ result: 'hit' }, stats.hits);
+      this.set({ result: 'miss' }, stats.misses);
+    },
+  });
+  const jobQueueDepth = new Gauge({ name: 'job_queue_depth', help: 'Queued jobs by queue', labelNames: ['queue'] as const, registers: [registry] });
+  const jobDuration = new Histogram({
+    name: 'job_duration_seconds',
+    help: 'Job run time by queue and outcome',
+    labelNames: ['queue', 'outcome'] as const,
+    buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300],
+    registers: [registry],
+  });
+  const llmCalls = new Counter({ name: 'llm_calls_total', help: 'LLM calls by task, model and outcome', labelNames: ['task', 'model', 'outcome'] as const, registers: [registry] });
+  const llmTokens = new Counter({ name: 'llm_tokens_total', help: 'LLM tokens by task, model and kind', labelNames: ['task', 'model', 'kind'] as const, registers: [registry] });
+  const llmCost = new Counter({ name: 'llm_cost_usd_total', help: 'LLM cost in USD by task and model', labelNames: ['task', 'model'] as const, registers: [registry] });
+
+  return { registry, httpDuration, statementsPerRequest, pool, cacheOps, jobQueueDepth, jobDuration, llmCalls, llmTokens, llmCost };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,50 @@
+import crypto from 'node:crypto';
+import pino from 'pino';
+import { buildApp, type App } from '../../src/server/app.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
+import { openDatabase, type Database } from '../../src/server/platform/db.js';
+import { connectRedis, createMemoryStore, createRedisStore } from '../../src/server/platform/kv.js';
+
+export const isPostgres = !!process.env.DATABASE_URL;
+export const hasRedis = !!process.env.REDIS_URL;
+
+export type TestApp = { app: App; database: Database; config: Config; close(): Promise<void> };
+
+const TEST_SECRETS = { sessionSecret: 'test-session-secret-that-is-long-enough', encryptionKey: 'ab'.repeat(32) };
+
+/**
+ * A real app on a real database: in-memory PGlite by default, the PostgreSQL in DATABASE_URL when
+ * set (tests then create their own users and never wipe shared tables).
+ */
+export async function createTestApp(env: Record<string, string> = {}, database?: Database): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    EXPOSE_STATEMENT_COUNT: 'true',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    DATABASE_URL: process.env.DATABASE_URL ?? '',
+    REDIS_URL: process.env.REDIS_URL ?? '',
+    DATABASE_POOL_SIZE: '4',
+    ...env,
+  });
+  const log = pino({ level: 'silent' });
+  const ownsDatabase = !database;
+  const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, log }));
+  if (ownsDatabase) await db.migrate();
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const kv = redis ? createRedisStore(redis) : createMemoryStore();
+  const app = await buildApp({ config, secrets: TEST_SECRETS, database: db, kv, redis, log });
+  await app.ready();
+  return {
+    app,
+    database: db,
+    config,
+    async close() {
+      await app.close();
+      if (redis) await redis.quit();
+      if (ownsDatabase) await db.close();
+    },
+  };
+}
+
+export const uniqueEmail = (label = 'user') => `${label}-${crypto.randomUUID().slice(0, 12)}@example.test`;
