@@ -14,12 +14,15 @@ import type { Redis } from 'ioredis';
 import type { Config, Secrets } from './config.js';
 import type { Database } from './platform/db.js';
 import type { KeyValueStore } from './platform/kv.js';
+import type { JobRunner } from './platform/jobs.js';
+import { registerJobs } from './jobs.js';
 import { AppError } from './platform/errors.js';
 import { LIMITS } from './platform/limits.js';
-import { createMetrics } from './platform/metrics.js';
+import { createMetrics, type Metrics } from './platform/metrics.js';
 import { requestContext } from './platform/request-context.js';
-import { registerErrorHandling, sendError } from './platform/http/error-handler.js';
+import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
+import { registerInputGuards } from './platform/http/input-guard.js';
 import { createServices, type Services } from './services.js';
 import { registerModules } from './modules/index.js';
 import { registerOps } from './modules/ops/ops.routes.js';
@@ -31,6 +34,8 @@ export type AppDeps = {
   database: Database;
   kv: KeyValueStore;
   redis?: Redis;
+  /** Absent in tests that do not exercise jobs. */
+  jobs?: JobRunner;
   log: FastifyBaseLogger;
   clock?: () => Date;
 };
@@ -41,6 +46,7 @@ export type RouteInfo = { method: string; url: string; isPublic: boolean };
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    metrics: Metrics;
     routeTable: RouteInfo[];
   }
 }
@@ -51,10 +57,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.log,
     genReqId: () => crypto.randomUUID(),
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: config.env === 'test' }),
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: LIMITS.jsonBodyBytes,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: handleFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -62,9 +69,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // JSON only: a text/plain body to a JSON route answers 415 instead of a confusing 400.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = createMetrics({ database: deps.database, kv: deps.kv });
-  const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()), metrics });
+  const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()) });
+  const metrics = createMetrics({ database: deps.database, kv: deps.kv, jobs: deps.jobs, images: services.images });
+  if (deps.jobs) registerJobs(deps.jobs, services);
   app.decorate('services', services);
+  app.decorate('metrics', metrics);
   app.decorate('routeTable', [] as RouteInfo[]);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -112,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (config.maxEventLoopDelayMs > 0) {
     await app.register(underPressure, {
       maxEventLoopDelay: config.maxEventLoopDelayMs,
+      sampleInterval: LIMITS.eventLoopSampleMs,
       retryAfter: 5,
       pressureHandler: (request, reply, type, value) => {
         reply.header('retry-after', '5');
@@ -125,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   registerErrorHandling(app);
+  registerInputGuards(app);
   registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
   registerOps(app, { config, database: deps.database, kv: deps.kv, metrics });
   await registerModules(app, config);

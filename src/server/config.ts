@@ -29,6 +29,8 @@ const envSchema = z.object({
   /** Event-loop delay (ms) past which requests are shed with 503. 0 disables shedding. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   WEB_DIST_DIR: z.string().optional(),
+  /** Run job workers inside `serve` (the embedded default). Set false when separate `worker` processes run them. */
+  RUN_WORKERS: bool.default(true),
   LLM_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL_FAST: z.string().default('openai/gpt-4o-mini'),
@@ -60,6 +62,7 @@ export type Config = Readonly<{
   exposeStatementCount: boolean;
   maxEventLoopDelayMs: number;
   webDistDir: string | undefined;
+  runWorkers: boolean;
   llm: Readonly<{ baseUrl: string; apiKey: string | undefined; fastModel: string; smartModel: string; monthlyBudgetUsd: number }>;
   google: Readonly<{
     clientId: string | undefined;
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exposeStatementCount: e.EXPOSE_STATEMENT_COUNT,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     webDistDir: e.WEB_DIST_DIR,
+    runWorkers: e.RUN_WORKERS,
     llm: Object.freeze({
       baseUrl: e.LLM_BASE_URL,
       apiKey: e.LLM_API_KEY,

@@ -25,6 +25,7 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   try {
+    await runtime.jobs.start({ isWorker: config.runWorkers, observer: app.metrics.jobObserver });
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await runtime.close();

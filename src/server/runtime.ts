@@ -1,12 +1,13 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config, Secrets } from './config.js';
 import { openDatabase, type Database } from './platform/db.js';
 import { connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
 import { resolveSecrets } from './platform/secrets.js';
+import { createJobRunner, type JobRunner } from './platform/jobs.js';
 import type { Redis } from 'ioredis';
 
-export function createLogger(config: Config): Logger {
-  return pino({
+export function createLogger(config: Config, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: {
       paths: [
@@ -24,7 +25,8 @@ export function createLogger(config: Config): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type Runtime = {
@@ -34,6 +36,7 @@ export type Runtime = {
   database: Database;
   kv: KeyValueStore;
   redis?: Redis;
+  jobs: JobRunner;
   close(): Promise<void>;
 };
 
@@ -54,6 +57,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
   }
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const kv = redis ? createRedisStore(redis) : createMemoryStore();
+  const jobs = createJobRunner({ database, databaseUrl: config.databaseUrl, log });
   return {
     config,
     secrets,
@@ -61,7 +65,9 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
     database,
     kv,
     redis,
+    jobs,
     async close() {
+      await jobs.stop();
       await kv.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
       await database.close();

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Config, Secrets } from './config.js';
 import type { Database } from './platform/db.js';
 import type { KeyValueStore } from './platform/kv.js';
-import type { Metrics } from './platform/metrics.js';
 import { createCursorCodec } from './platform/cursor.js';
+import { createRateLimiter } from './platform/rate-limiter.js';
 import { createDbSessionStore, createRedisSessionStore } from './modules/auth/session-store.js';
 import { createUsersRepo } from './modules/auth/users.repo.js';
 import { createAuthService } from './modules/auth/auth.service.js';
@@ -11,6 +11,23 @@ import { createContactsRepo } from './modules/contacts/contacts.repo.js';
 import { createContactsService } from './modules/contacts/contacts.service.js';
 import { createTagsRepo } from './modules/tags/tags.repo.js';
 import { createTagsService } from './modules/tags/tags.service.js';
+import { createProjectsRepo } from './modules/projects/projects.repo.js';
+import { createProjectsService } from './modules/projects/projects.service.js';
+import { createTasksRepo } from './modules/tasks/tasks.repo.js';
+import { createTaskWritesRepo } from './modules/tasks/task-writes.repo.js';
+import { createTasksService } from './modules/tasks/tasks.service.js';
+import { createImageProcessor } from './platform/image-processor.js';
+import { LIMITS } from './platform/limits.js';
+import { createPhotosRepo } from './modules/photos/photos.repo.js';
+import { createPhotosService } from './modules/photos/photos.service.js';
+import { createInteractionsRepo } from './modules/interactions/interactions.repo.js';
+import { createInteractionsService } from './modules/interactions/interactions.service.js';
+import { createGoalsRepo } from './modules/goals/goals.repo.js';
+import { createGoalsService } from './modules/goals/goals.service.js';
+import { createReconnectRepo } from './modules/reconnect/reconnect.repo.js';
+import { createReconnectService } from './modules/reconnect/reconnect.service.js';
+import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
+import { createDashboardService, invalidateDashboard } from './modules/dashboard/dashboard.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -19,7 +36,6 @@ export type ServiceDeps = {
   kv: KeyValueStore;
   redis?: Redis;
   clock: () => Date;
-  metrics: Metrics;
 };
 
 /** Every service is created once, here, and shared by all requests. */
@@ -30,15 +46,26 @@ export function createServices(deps: ServiceDeps) {
   const storeDeps = { clock, ttlDays: config.sessionTtlDays };
   const sessions = redis ? createRedisSessionStore(redis, storeDeps) : createDbSessionStore(db, storeDeps);
   // Writes that change a user's practice data drop that user's cached aggregates (the dashboard).
-  const onChange = async (userId: string) => kv.del(`dashboard:${userId}`);
+  const onChange = (userId: string) => invalidateDashboard(kv, userId);
+  // One processor per process: its limiter bounds image work across all requests.
+  const images = createImageProcessor({ ...LIMITS.photo, maxBytes: LIMITS.photo.uploadBytes });
 
   return {
     sessions,
     cursors,
     onChange,
-    auth: createAuthService({ users: createUsersRepo(db), sessions, kv, clock }),
+    limiter: createRateLimiter(kv),
+    auth: createAuthService({ users: createUsersRepo(db), sessions, kv, clock, onChange }),
     contacts: createContactsService({ repo: createContactsRepo(db), cursors, clock, onChange }),
     tags: createTagsService({ repo: createTagsRepo(db), cursors, clock, onChange }),
+    projects: createProjectsService({ repo: createProjectsRepo(db), cursors, clock, onChange }),
+    tasks: createTasksService({ repo: createTasksRepo(db), writes: createTaskWritesRepo(db), cursors, clock, onChange }),
+    images,
+    photos: createPhotosService({ repo: createPhotosRepo(db), images, cursors, clock, onChange }),
+    interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange }),
+    goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
+    reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
+    dashboard: createDashboardService({ repo: createDashboardRepo(db), kv, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

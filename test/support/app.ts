@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp, type App } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
@@ -16,7 +16,9 @@ const TEST_SECRETS = { sessionSecret: 'test-session-secret-that-is-long-enough',
  * A real app on a real database: in-memory PGlite by default, the PostgreSQL in DATABASE_URL when
  * set (tests then create their own users and never wipe shared tables).
  */
-export async function createTestApp(env: Record<string, string> = {}, database?: Database): Promise<TestApp> {
+export type TestAppOptions = { log?: Logger; clock?: () => Date };
+
+export async function createTestApp(env: Record<string, string> = {}, database?: Database, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -27,13 +29,13 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     DATABASE_POOL_SIZE: '4',
     ...env,
   });
-  const log = pino({ level: 'silent' });
+  const log = options.log ?? pino({ level: 'silent' });
   const ownsDatabase = !database;
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, log }));
   if (ownsDatabase) await db.migrate();
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const kv = redis ? createRedisStore(redis) : createMemoryStore();
-  const app = await buildApp({ config, secrets: TEST_SECRETS, database: db, kv, redis, log });
+  const app = await buildApp({ config, secrets: TEST_SECRETS, database: db, kv, redis, log, clock: options.clock });
   await app.ready();
   return {
     app,

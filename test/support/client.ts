@@ -1,12 +1,19 @@
 import type { App } from '../../src/server/app.js';
 import { uniqueEmail } from './app.js';
 
+const randomOctet = () => 1 + Math.floor(Math.random() * 254);
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type Response = { status: number; body: any; headers: Record<string, unknown>; text: string };
 
 /** A browser-like client over app.inject(): keeps cookies and sends the CSRF header. */
 export class TestClient {
   cookies = new Map<string, string>();
+  /**
+   * Each client is its own machine: per-IP limits (sign-up, sign-in) live in Redis across runs and
+   * test files, so clients sharing 127.0.0.1 would trip them. Set it to test those limits.
+   */
+  remoteAddress = `10.${randomOctet()}.${randomOctet()}.${randomOctet()}`;
   constructor(readonly app: App) {}
 
   get csrf() {
@@ -18,6 +25,7 @@ export class TestClient {
     const res = await this.app.inject({
       method,
       url,
+      remoteAddress: this.remoteAddress,
       headers: {
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
         ...(method === 'GET' ? {} : { 'x-csrf-token': this.csrf }),

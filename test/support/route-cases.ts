@@ -1,4 +1,6 @@
-import type { TestClient } from './client.js';
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+import type { Response, TestClient } from './client.js';
 
 /**
  * The tenant-isolation contract of every /api route. test/api/isolation.int.test.ts walks the
@@ -15,9 +17,11 @@ type Fixture = {
   read(id: string, ids: ForeignIds): string;
   /** Kinds that must exist first (a goal needs a contact). */
   needs?: ResourceKind[];
+  /** An id of this kind that names nothing; a random UUID unless the kind's ids look different. */
+  randomId?(): string;
 };
 
-export type ResourceKind = 'contact' | 'tag' | 'session';
+export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -27,8 +31,13 @@ export type RouteCase =
       isPublic?: false;
       /** Which resource kind fills each path parameter. */
       params?: Record<string, ResourceKind>;
-      /** A valid body; given B's ids so a body can name them. */
-      body?: (foreign: ForeignIds) => unknown;
+      /**
+       * A valid body; given B's ids (or random ones) so a body can name them, and the caller's own
+       * ids for a body that must name one of the caller's resources (a merge target).
+       */
+      body?: (foreign: ForeignIds, own: ForeignIds) => unknown;
+      /** Query string (without '?') a GET needs to answer 200 with the caller's own ids. */
+      query?: string;
       /** Status for a request naming B's (or random) ids when it is not 404, e.g. bulk answers 200. */
       foreignStatus?: number;
       /** Routes that end the caller's session or account; run last and on a fresh client. */
@@ -57,6 +66,56 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
       return res.body.items[0].id;
     },
     read: () => '/api/auth/sessions',
+    randomId: () => crypto.randomBytes(32).toString('hex'),
+  },
+  photo: {
+    needs: ['contact'],
+    async create(owner, ids) {
+      const image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#4a7' } }).png().toBuffer();
+      const res = await postFile(owner, `/api/contacts/${ids.contact}/photos`, image);
+      return res.body.id;
+    },
+    read: (id, ids) => `/api/contacts/${ids.contact}/photos?limit=200#${id}`,
+  },
+  project: {
+    async create(owner) {
+      const res = await owner.post('/api/projects', { name: 'B project', color: '#334455' });
+      return res.body.id;
+    },
+    read: (id) => `/api/projects/${id}`,
+  },
+  task: {
+    needs: ['project', 'contact'],
+    // A subtask, so that a parent id and a project id of B's exist to be named in bodies.
+    async create(owner, ids) {
+      const parent = await owner.post('/api/tasks', { title: 'B parent task', projectId: ids.project });
+      const res = await owner.post('/api/tasks', { title: 'B task', parentTaskId: parent.body.id, contactIds: [ids.contact] });
+      return res.body.id;
+    },
+    read: (id) => `/api/tasks/${id}`,
+  },
+  interaction: {
+    needs: ['contact'],
+    async create(owner, ids) {
+      const res = await owner.post('/api/interactions', {
+        contactId: ids.contact,
+        type: 'meeting',
+        subject: 'B session',
+        occurredAt: '2025-01-15T10:00:00.000Z',
+        source: 'calendar',
+        sourceId: `b-event-${Math.random().toString(36).slice(2, 10)}`,
+      });
+      return res.body.id;
+    },
+    read: (id, ids) => `/api/contacts/${ids.contact}/interactions?limit=200#${id}`,
+  },
+  goal: {
+    needs: ['contact'],
+    async create(owner, ids) {
+      const res = await owner.post('/api/goals', { contactId: ids.contact, title: 'B goal', targetValue: 10, currentValue: 2 });
+      return res.body.id;
+    },
+    read: (id, ids) => `/api/contacts/${ids.contact}/goals?limit=200#${id}`,
   },
 };
 
@@ -88,5 +147,80 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/tags': { body: () => ({ name: `A tag ${Math.random().toString(36).slice(2, 8)}` }), foreignStatus: 201 },
   'PATCH /api/tags/:id': { params: { id: 'tag' }, body: () => ({ color: '#123456' }) },
   'DELETE /api/tags/:id': { params: { id: 'tag' } },
-  'POST /api/tags/:id/merge': { params: { id: 'tag' }, body: (f) => ({ intoTagId: f.tag }) },
+  // Merging B's tag into A's own: never into itself, which would answer 422 before any ownership check.
+  'POST /api/tags/:id/merge': { params: { id: 'tag' }, body: (_f, own) => ({ intoTagId: own.tag }) },
+
+  // The upload checks the contact before reading the body, so a JSON body naming B's contact gets 404.
+  'POST /api/contacts/:id/photos': { params: { id: 'contact' } },
+  'GET /api/contacts/:id/photos': { params: { id: 'contact' } },
+  'POST /api/contacts/:id/photos/:photoId/activate': { params: { id: 'contact', photoId: 'photo' } },
+  'DELETE /api/photos/:id': { params: { id: 'photo' } },
+  'GET /api/photos/:id': { params: { id: 'photo' } },
+
+  'GET /api/projects': {},
+  'POST /api/projects': { body: () => ({ name: 'A project' }) },
+  'GET /api/projects/:id': { params: { id: 'project' } },
+  'PATCH /api/projects/:id': { params: { id: 'project' }, body: () => ({ name: 'Renamed by A', isArchived: true }) },
+  'DELETE /api/projects/:id': { params: { id: 'project' } },
+  'GET /api/projects/:id/delete-preview': { params: { id: 'project' } },
+
+  'GET /api/tasks': {},
+  'GET /api/tasks/analytics': {},
+  'POST /api/tasks': {
+    body: (f) => ({ title: 'A task', projectId: f.project, parentTaskId: f.task, contactIds: [f.contact] }),
+    foreignStatus: 422,
+  },
+  'GET /api/tasks/:id': { params: { id: 'task' } },
+  'PATCH /api/tasks/:id': { params: { id: 'task' }, body: () => ({ title: 'Changed by A', status: 'completed' }) },
+  'DELETE /api/tasks/:id': { params: { id: 'task' } },
+  'POST /api/tasks/:id/move': { params: { id: 'task' }, body: () => ({ beforeId: null }) },
+  'GET /api/tasks/:id/activity': { params: { id: 'task' } },
+
+  'GET /api/interactions': {},
+  'GET /api/contacts/:id/interactions': { params: { id: 'contact' } },
+  // Naming B's contact answers 404 "Contact not found", as a contact that does not exist does.
+  'POST /api/interactions': { body: (f) => ({ contactId: f.contact, type: 'note', subject: 'By A' }), foreignStatus: 404 },
+  'PATCH /api/interactions/:id': { params: { id: 'interaction' }, body: () => ({ subject: 'Changed by A', sentiment: 1 }) },
+  'DELETE /api/interactions/:id': { params: { id: 'interaction' } },
+
+  'GET /api/goals': {},
+  'GET /api/contacts/:id/goals': { params: { id: 'contact' } },
+  'POST /api/goals': { body: (f) => ({ contactId: f.contact, title: 'A goal' }), foreignStatus: 404 },
+  'PATCH /api/goals/:id': { params: { id: 'goal' }, body: () => ({ status: 'completed', currentValue: 99 }) },
+  'DELETE /api/goals/:id': { params: { id: 'goal' } },
+
+  'GET /api/reconnect': {},
+  'GET /api/dashboard/stats': {},
 };
+
+/** Sends one file as multipart/form-data (built by hand: no form library needed) with the client's session. */
+export async function postFile(
+  client: TestClient,
+  url: string,
+  bytes: Buffer,
+  options: { field?: string; filename?: string; contentType?: string } = {},
+): Promise<Response> {
+  if (!client.csrf) await client.get('/api/auth/csrf');
+  const boundary = `----mcrm${crypto.randomBytes(12).toString('hex')}`;
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="${options.field ?? 'file'}"; filename="${options.filename ?? 'photo.jpg'}"\r\n` +
+    `Content-Type: ${options.contentType ?? 'image/jpeg'}\r\n\r\n`;
+  const res = await client.app.inject({
+    method: 'POST',
+    url,
+    remoteAddress: client.remoteAddress,
+    headers: {
+      cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      'x-csrf-token': client.csrf,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    payload: Buffer.concat([Buffer.from(head), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  });
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.statusCode, body, headers: res.headers, text: res.body };
+}

@@ -2,10 +2,24 @@ import type { App } from '../app.js';
 import { registerAuthRoutes } from './auth/auth.routes.js';
 import { registerContactsRoutes } from './contacts/contacts.routes.js';
 import { registerTagsRoutes } from './tags/tags.routes.js';
+import { registerProjectsRoutes } from './projects/projects.routes.js';
+import { registerTasksRoutes } from './tasks/tasks.routes.js';
+import { registerPhotosRoutes } from './photos/photos.routes.js';
+import { registerInteractionsRoutes } from './interactions/interactions.routes.js';
+import { registerGoalsRoutes } from './goals/goals.routes.js';
+import { registerReconnectRoutes } from './reconnect/reconnect.routes.js';
+import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
   registerAuthRoutes(app, config);
   registerContactsRoutes(app);
   registerTagsRoutes(app);
+  registerProjectsRoutes(app);
+  registerTasksRoutes(app);
+  await registerPhotosRoutes(app);
+  registerInteractionsRoutes(app);
+  registerGoalsRoutes(app);
+  registerReconnectRoutes(app);
+  registerDashboardRoutes(app);
 }

@@ -142,6 +142,14 @@ export async function hasPendingMigrations(db: Db): Promise<boolean> {
   return (row?.n ?? 0) < journal.entries.length;
 }
 
+/** True for PostgreSQL's unique_violation, which drizzle may wrap in its own error as the cause. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
 /** Runs raw SQL and returns its rows; both drivers answer with a { rows } result. */
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

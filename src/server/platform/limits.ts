@@ -5,10 +5,16 @@ export const LIMITS = Object.freeze({
   bulkIds: 1000,
   text: Object.freeze({ name: 200, short: 500, notes: 20_000, search: 200 }),
   contact: Object.freeze({ emails: 20, phones: 20, customFields: 100, socialHandles: 20, importantDates: 50, tags: 100 }),
+  task: Object.freeze({ contacts: 50, minutes: 1_000_000 }),
   password: Object.freeze({ min: 10, max: 200 }),
   login: Object.freeze({ perAccount: 10, perIp: 50, windowMs: 15 * 60_000 }),
   signup: Object.freeze({ perIp: 20, windowMs: 60 * 60_000 }),
   sessionTouchMs: 5 * 60_000,
+  eventLoopSampleMs: 200,
   cache: Object.freeze({ entries: 10_000, dashboardTtlMs: 60_000 }),
-  photo: Object.freeze({ uploadBytes: 10 * 1024 * 1024, maxPixels: 40_000_000, concurrency: 2, size: 400 }),
+  /** Rows per statement when syncs and imports upsert interactions. */
+  interactionBatchRows: 500,
+  /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */
+  dashboard: Object.freeze({ upcomingDays: 30, upcomingMax: 100 }),
+  photo: Object.freeze({ uploadBytes: 10 * 1024 * 1024, maxPixels: 40_000_000, concurrency: 2, queue: 32, uploadTimeoutMs: 120_000, size: 400, uploadsPerUser: Object.freeze({ max: 2_000, windowMs: 60 * 60_000 }) }),
 });

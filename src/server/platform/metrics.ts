@@ -1,9 +1,15 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from './db.js';
 import type { KeyValueStore } from './kv.js';
+import type { JobRunner } from './jobs.js';
 
 /** One registry per app instance (tests build many apps in one process). */
-export function createMetrics(deps: { database: Database; kv: KeyValueStore }) {
+export function createMetrics(deps: {
+  database: Database;
+  kv: KeyValueStore;
+  jobs?: JobRunner;
+  images?: { stats(): { active: number; waiting: number } };
+}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
 
@@ -49,7 +55,28 @@ export function createMetrics(deps: { database: Database; kv: KeyValueStore }) {
       this.set({ result: 'miss' }, stats.misses);
     },
   });
-  const jobQueueDepth = new Gauge({ name: 'job_queue_depth', help: 'Queued jobs by queue', labelNames: ['queue'] as const, registers: [registry] });
+  const jobQueueDepth = new Gauge({
+    name: 'job_queue_depth',
+    help: 'Queued jobs by queue',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    async collect() {
+      const depths: Record<string, number> = (await deps.jobs?.queueDepths().catch(() => ({}))) ?? {};
+      for (const [queue, depth] of Object.entries(depths)) this.set({ queue }, depth);
+    },
+  });
+  const imageJobs = new Gauge({
+    name: 'image_jobs',
+    help: 'Photo processing jobs by state (bounded per process)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = deps.images?.stats();
+      if (!stats) return;
+      this.set({ state: 'active' }, stats.active);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
   const jobDuration = new Histogram({
     name: 'job_duration_seconds',
     help: 'Job run time by queue and outcome',
@@ -61,6 +88,10 @@ export function createMetrics(deps: { database: Database; kv: KeyValueStore }) {
   const llmTokens = new Counter({ name: 'llm_tokens_total', help: 'LLM tokens by task, model and kind', labelNames: ['task', 'model', 'kind'] as const, registers: [registry] });
   const llmCost = new Counter({ name: 'llm_cost_usd_total', help: 'LLM cost in USD by task and model', labelNames: ['task', 'model'] as const, registers: [registry] });
 
-  return { registry, httpDuration, statementsPerRequest, pool, cacheOps, jobQueueDepth, jobDuration, llmCalls, llmTokens, llmCost };
+  const jobObserver = {
+    onJobDone: (queue: string, outcome: 'completed' | 'failed', seconds: number) => jobDuration.observe({ queue, outcome }, seconds),
+  };
+
+  return { registry, jobObserver, imageJobs, httpDuration, statementsPerRequest, pool, cacheOps, jobQueueDepth, jobDuration, llmCalls, llmTokens, llmCost };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -55,7 +55,8 @@ export const goals = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('goals_contact_idx').on(t.contactId, t.createdAt),
+    index('goals_contact_idx').on(t.contactId, t.createdAt, t.id),
+    index('goals_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('goals_user_status_idx').on(t.userId, t.status, t.createdAt, t.id),
     index('goals_user_completed_idx').on(t.userId, sql`${t.completedAt}`),
   ],

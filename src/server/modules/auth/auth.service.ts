@@ -37,17 +37,24 @@ export function presentUser(user: UserRow) {
 // revealing which emails have accounts.
 let dummyHash: Promise<string> | undefined;
 
-type Deps = { users: UsersRepo; sessions: SessionStore; kv: KeyValueStore; clock: () => Date };
+type Deps = {
+  users: UsersRepo;
+  sessions: SessionStore;
+  kv: KeyValueStore;
+  clock: () => Date;
+  /** Time zone and cadences shape the dashboard's figures. */
+  onChange: (userId: string) => Promise<void>;
+};
 
-export function createAuthService({ users, sessions, kv, clock }: Deps) {
-  const tooMany = (resetMs: number) =>
-    new AppError('rate_limited', 'Too many sign-in attempts. Wait a few minutes and try again.', undefined, Math.ceil(resetMs / 1000));
+export function createAuthService({ users, sessions, kv, clock, onChange }: Deps) {
+  const tooMany = (resetMs: number, what = 'sign-in attempts') =>
+    new AppError('rate_limited', `Too many ${what}. Wait a few minutes and try again.`, undefined, Math.ceil(resetMs / 1000));
 
   return {
     async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta) {
       if (meta.ip) {
         const { count, resetMs } = await kv.hit(`signup:ip:${meta.ip}`, LIMITS.signup.windowMs);
-        if (count > LIMITS.signup.perIp) throw tooMany(resetMs);
+        if (count > LIMITS.signup.perIp) throw tooMany(resetMs, 'sign-ups from this network');
       }
       const user = await users.insert({
         email: input.email,
@@ -130,6 +137,7 @@ export function createAuthService({ users, sessions, kv, clock }: Deps) {
           }
         : undefined;
       const updated = await users.updateProfile(userId, { ...patch, settings }, clock());
+      await onChange(userId);
       return updated!;
     },
   };

@@ -23,6 +23,8 @@ export type SessionStore = {
   destroy(idHash: string, userId?: string): Promise<boolean>;
   destroyAllForUser(userId: string, exceptIdHash?: string): Promise<void>;
   list(userId: string): Promise<SessionRecord[]>;
+  /** Removes expired sessions (Redis expires keys by itself). */
+  deleteExpired(): Promise<void>;
 };
 
 export const hashSessionToken = (token: string) => sha256(token);
@@ -65,6 +67,7 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
     destroy: (idHash, userId) => repo.delete(idHash, userId),
     destroyAllForUser: (userId, except) => repo.deleteForUser(userId, except),
     list: (userId) => repo.listForUser(userId, deps.clock()),
+    deleteExpired: () => repo.deleteExpired(deps.clock()),
   };
 }
 
@@ -135,5 +138,6 @@ export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionS
       if (stale.length) await redis.srem(userKey(userId), ...stale);
       return live.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime());
     },
+    async deleteExpired() {},
   };
 }

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { LIMITS } from '../../platform/limits.js';
+import { uniqueIds, uuidId } from '../../platform/ids.js';
 import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../db/schema/index.js';
 
 const L = LIMITS.contact;
 const T = LIMITS.text;
-const isoDate = z.iso.date({ message: 'must be a date as YYYY-MM-DD' });
+// PostgreSQL has no year 0; a bounded year also catches typos such as 0199.
+const isoDate = z.iso
+  .date({ message: 'must be a date as YYYY-MM-DD' })
+  .refine((d) => d >= '1900-01-01' && d <= '2999-12-31', 'must be between 1900 and 2999');
+const isoDateTime = z.iso
+  .datetime({ offset: true, message: 'must be a date and time such as 2024-05-01T10:00:00Z' })
+  .refine((d) => d >= '1900' && d < '3000', 'must be between 1900 and 2999');
 const boundedRecord = <V extends z.ZodType>(value: V, max: number, what: string) =>
   z
     .record(z.string().min(1).max(100), value)
@@ -28,10 +35,10 @@ export const contactFields = {
   birthday: isoDate.nullable(),
   importantDates: z.array(z.strictObject({ label: z.string().trim().min(1).max(100), date: isoDate })).max(L.importantDates),
   keepInTouchDays: z.number().int().min(1).max(3650).nullable(),
-  lastContactAt: z.iso.datetime({ offset: true }).nullable(),
+  lastContactAt: isoDateTime.nullable(),
   hasAiConsent: z.boolean(),
   hasPhotoConsent: z.boolean(),
-  tagIds: z.array(z.uuid()).max(L.tags).transform((ids) => [...new Set(ids)]),
+  tagIds: z.array(uuidId('must be a tag id (UUID)')).max(L.tags).transform(uniqueIds),
 };
 
 const contactObject = z.strictObject(contactFields);
@@ -52,7 +59,7 @@ export const listContactsQuery = z.strictObject({
   sort: z.enum(SORTS).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
   q: z.string().max(T.search).optional(),
-  tags: csvList.pipe(z.array(z.uuid({ message: 'must be tag ids (UUIDs) separated by commas' })).max(50)).optional(),
+  tags: csvList.pipe(z.array(uuidId('must be tag ids (UUIDs) separated by commas')).max(50).transform(uniqueIds)).optional(),
   tagMode: z.enum(['any', 'all']).default('any'),
   stage: csvList.pipe(z.array(z.enum(LIFECYCLE_STAGES))).optional(),
   status: z.enum(CONTACT_STATUSES).optional(),
@@ -62,14 +69,16 @@ export const listContactsQuery = z.strictObject({
 });
 export type ListContactsQuery = z.output<typeof listContactsQuery>;
 
-export const idParams = z.strictObject({ id: z.uuid({ message: 'must be a contact id (UUID)' }) });
+export const idParams = z.strictObject({ id: uuidId('must be a contact id (UUID)') });
 
 export const BULK_ACTIONS = ['tag', 'untag', 'set_stage', 'delete'] as const;
+const bulkIds = z.array(uuidId('must be a contact id (UUID)')).min(1).max(LIMITS.bulkIds);
+const bulkTagIds = z.array(uuidId('must be a tag id (UUID)')).min(1).max(50).transform(uniqueIds);
 export const bulkBody = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('tag'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds), tagIds: z.array(z.uuid()).min(1).max(50) }),
-  z.strictObject({ action: z.literal('untag'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds), tagIds: z.array(z.uuid()).min(1).max(50) }),
-  z.strictObject({ action: z.literal('set_stage'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds), stage: z.enum(LIFECYCLE_STAGES) }),
-  z.strictObject({ action: z.literal('delete'), ids: z.array(z.uuid()).min(1).max(LIMITS.bulkIds) }),
+  z.strictObject({ action: z.literal('tag'), ids: bulkIds, tagIds: bulkTagIds }),
+  z.strictObject({ action: z.literal('untag'), ids: bulkIds, tagIds: bulkTagIds }),
+  z.strictObject({ action: z.literal('set_stage'), ids: bulkIds, stage: z.enum(LIFECYCLE_STAGES) }),
+  z.strictObject({ action: z.literal('delete'), ids: bulkIds }),
 ]);
 export type BulkInput = z.output<typeof bulkBody>;
 

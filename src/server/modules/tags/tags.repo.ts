@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db.js';
+import { isUniqueViolation, type Db } from '../../platform/db.js';
 import { contactTags, tags } from '../../db/schema/index.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 
@@ -15,10 +15,11 @@ const tagColumns = {
 
 export function createTagsRepo(db: Db) {
   return {
-    async findPage(userId: string, limit: number, after?: CursorPosition): Promise<TagView[]> {
+    /** sortKey is the name as PostgreSQL lower-cases it: JavaScript's toLowerCase differs ("İ"). */
+    async findPage(userId: string, limit: number, after?: CursorPosition): Promise<(TagView & { sortKey: string })[]> {
       const afterSql = after ? sql` and (lower(${tags.name}), ${tags.id}) > (${after.key}, ${after.id}::uuid)` : sql``;
       return db
-        .select(tagColumns)
+        .select({ ...tagColumns, sortKey: sql<string>`lower(${tags.name})` })
         .from(tags)
         .where(sql`${tags.userId} = ${userId}${afterSql}`)
         .orderBy(sql`lower(${tags.name})`, tags.id)
@@ -33,21 +34,19 @@ export function createTagsRepo(db: Db) {
       const [row] = await db.insert(tags).values({ ...values, userId }).onConflictDoNothing().returning({ id: tags.id });
       return row?.id;
     },
-    async update(userId: string, id: string, values: { name?: string; color?: string }, now: Date): Promise<boolean> {
-      const rows = await db
-        .update(tags)
-        .set({ ...values, updatedAt: now })
-        .where(and(eq(tags.userId, userId), eq(tags.id, id)))
-        .returning({ id: tags.id });
-      return rows.length > 0;
-    },
-    async isNameTaken(userId: string, name: string, exceptId: string): Promise<boolean> {
-      const rows = await db
-        .select({ id: tags.id })
-        .from(tags)
-        .where(sql`${tags.userId} = ${userId} and lower(${tags.name}) = lower(${name}) and ${tags.id} <> ${exceptId}`)
-        .limit(1);
-      return rows.length > 0;
+    /** The unique index decides a name clash, so two renames racing to one name cannot both win. */
+    async update(userId: string, id: string, values: { name?: string; color?: string }, now: Date): Promise<'updated' | 'missing' | 'name_taken'> {
+      try {
+        const rows = await db
+          .update(tags)
+          .set({ ...values, updatedAt: now })
+          .where(and(eq(tags.userId, userId), eq(tags.id, id)))
+          .returning({ id: tags.id });
+        return rows.length > 0 ? 'updated' : 'missing';
+      } catch (err) {
+        if (isUniqueViolation(err)) return 'name_taken';
+        throw err;
+      }
     },
     async delete(userId: string, id: string): Promise<boolean> {
       const rows = await db.delete(tags).where(and(eq(tags.userId, userId), eq(tags.id, id))).returning({ id: tags.id });

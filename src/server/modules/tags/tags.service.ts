@@ -20,9 +20,8 @@ export function createTagsService({ repo, cursors, clock, onChange }: Deps) {
       const rows = await repo.findPage(actor.userId, query.limit, after);
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
-      const nextCursor =
-        rows.length > query.limit && last ? cursors.encode('tags:name', { key: last.name.toLowerCase(), id: last.id }) : null;
-      return { items: page.map(present), nextCursor };
+      const nextCursor = rows.length > query.limit && last ? cursors.encode('tags:name', { key: last.sortKey, id: last.id }) : null;
+      return { items: page.map(({ sortKey: _sortKey, ...tag }) => present(tag)), nextCursor };
     },
     get,
     async create(actor: Actor, input: { name: string; color?: string }) {
@@ -31,8 +30,9 @@ export function createTagsService({ repo, cursors, clock, onChange }: Deps) {
       return get(actor, id);
     },
     async update(actor: Actor, id: string, input: { name?: string; color?: string }) {
-      if (input.name && (await repo.isNameTaken(actor.userId, input.name, id))) throw nameTaken(input.name);
-      if (!(await repo.update(actor.userId, id, input, clock()))) throw notFound('Tag');
+      const outcome = await repo.update(actor.userId, id, input, clock());
+      if (outcome === 'name_taken') throw nameTaken(input.name ?? '');
+      if (outcome === 'missing') throw notFound('Tag');
       await onChange(actor.userId);
       return get(actor, id);
     },

@@ -55,6 +55,20 @@ function toAppError(error: FastifyError | Error): AppError {
   return new AppError('internal', 'Something went wrong on our side. Try again; if it persists, quote the request id.');
 }
 
+/**
+ * Errors fastify raises before routing (a URL that does not decode, an overlong path parameter)
+ * skip the error handler and hooks; this gives them the same body and request id as any other.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const appError =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new AppError('bad_request', 'A part of the URL path is too long. Check the id in the URL.')
+      : new AppError('bad_request', 'The URL is not valid (broken %-encoding). Check the URL.');
+  request.log.info({ code: error.code }, appError.message);
+  reply.header('x-request-id', request.id);
+  return sendError(reply, request, appError);
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);

@@ -24,12 +24,14 @@ export function createCsrfTokens(secret: string) {
 }
 export type CsrfTokens = ReturnType<typeof createCsrfTokens>;
 
-function isCrossSite(request: FastifyRequest): boolean {
+/** Behind a proxy that rewrites Host, PUBLIC_URL names the origin browsers actually use. */
+function isCrossSite(request: FastifyRequest, publicHost: string | undefined): boolean {
   if (request.headers['sec-fetch-site'] === 'cross-site') return true;
   const origin = request.headers.origin;
   if (!origin || origin === 'null') return origin === 'null';
   try {
-    return new URL(origin).host !== request.headers.host;
+    const host = new URL(origin).host;
+    return host !== request.headers.host && host !== publicHost;
   } catch {
     return true;
   }
@@ -41,6 +43,7 @@ function isCrossSite(request: FastifyRequest): boolean {
  */
 export function registerSecurity(app: FastifyInstance, deps: { config: Config; sessions: SessionStore; csrf: CsrfTokens }) {
   const { config, sessions, csrf } = deps;
+  const publicHost = config.publicUrl ? new URL(config.publicUrl).host : undefined;
 
   app.addHook('onRequest', async (request, reply) => {
     const routeConfig = request.routeOptions.config;
@@ -54,7 +57,7 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
     }
 
     if (isMatched && !SAFE_METHODS.has(request.method) && !routeConfig.skipCsrf) {
-      if (isCrossSite(request)) throw new AppError('csrf_failed', 'Cross-site requests are not allowed.');
+      if (isCrossSite(request, publicHost)) throw new AppError('csrf_failed', 'Cross-site requests are not allowed.');
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !safeEqual(header, csrfCookie)) {
         throw new AppError(
@@ -72,6 +75,8 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
         request.actor = { userId: session.userId, sessionIdHash: session.idHash };
         request.ctx.userId = session.userId;
         request.log = request.log.child({ userId: session.userId });
+        // The completion line is written through reply.log: give it the user id too.
+        reply.log = request.log;
       }
     }
     request.ctx.authStatements = request.ctx.statements;

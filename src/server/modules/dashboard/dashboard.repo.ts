@@ -1,0 +1,87 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db.js';
+import { contacts, emails, goals, interactions, tasks, users } from '../../db/schema/index.js';
+import { isoSql } from '../../db/sql-helpers.js';
+import { LIMITS } from '../../platform/limits.js';
+import { dueContactsSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
+import { REPLY_WITHIN_HOURS, RESPONSE_WINDOW_DAYS, upcomingDatesSql, WEEKS } from './dashboard.sql.js';
+
+const NO_EMAILS = 'No emails yet: connect Gmail to see how quickly you answer your clients.';
+const NO_CLIENT_EMAILS = `No client emails in the last ${RESPONSE_WINDOW_DAYS} days to measure yet.`;
+
+export function createDashboardRepo(db: Db) {
+  return {
+    /**
+     * One statement: every dashboard figure as JSON text. Weeks start on Monday and months on the
+     * 1st in the user's time zone; `now` comes from the injected clock. Undefined for an unknown user.
+     */
+    async computeStats(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
+      const at = sql`${now.toISOString()}::timestamptz`;
+      const local = (ts: string) => sql`((${sql.raw(ts)}) at time zone t.tz)`;
+      const countInteractions = (from: string, to: string, types?: boolean) => sql`(
+        select count(*)::int from ${interactions} i
+        where i.user_id = ${userId} and i.occurred_at >= ${local(from)} and i.occurred_at < ${local(to)}
+        ${types ? sql`and i.type in ('meeting', 'class_attendance')` : sql``})`;
+      const { upcomingDays, upcomingMax } = LIMITS.dashboard;
+
+      const [row] = await queryRows<{ j: string }>(db, sql`
+        with t as (
+          select u.timezone as tz,
+                 date_trunc('week', ${at} at time zone u.timezone) as wk,
+                 date_trunc('month', ${at} at time zone u.timezone) as mo,
+                 (${at} at time zone u.timezone)::date as today
+          from ${users} u where u.id = ${userId}
+        )
+        select json_build_object(
+          'clientsByStage', (
+            select json_object_agg(s.stage, coalesce(n.n, 0) order by s.stage)
+            from unnest(enum_range(null::lifecycle_stage)) s(stage)
+            left join (select lifecycle_stage, count(*)::int as n from ${contacts} where user_id = ${userId} group by 1) n
+              on n.lifecycle_stage = s.stage),
+          'totalContacts', (select count(*)::int from ${contacts} where user_id = ${userId}),
+          'sessionsThisWeek', ${countInteractions('t.wk', "t.wk + interval '7 days'", true)},
+          'sessionsLastWeek', ${countInteractions("t.wk - interval '7 days'", 't.wk', true)},
+          'goalsAchievedThisMonth', (
+            select count(*)::int from ${goals} g
+            where g.user_id = ${userId} and g.status = 'completed'
+              and g.completed_at >= ${local('t.mo')} and g.completed_at < ${local("t.mo + interval '1 month'")}),
+          'responseRate', (
+            select json_build_object(
+              'value', case when r.eligible > 0 then round(r.answered::numeric / r.eligible, 4)::float8 end,
+              'reason', case when not r.has_emails then ${NO_EMAILS}::text when r.eligible = 0 then ${NO_CLIENT_EMAILS}::text end)
+            from (
+              select exists (select 1 from ${emails} where user_id = ${userId}) as has_emails,
+                     count(*)::int as eligible,
+                     count(*) filter (where x.answered)::int as answered
+              from (
+                select e.sent_at, exists (
+                  select 1 from ${emails} o
+                  where o.user_id = e.user_id and o.thread_id = e.thread_id and o.direction = 'outbound'
+                    and o.sent_at > e.sent_at and o.sent_at <= e.sent_at + ${REPLY_WITHIN_HOURS} * interval '1 hour'
+                ) as answered
+                from ${emails} e
+                where e.user_id = ${userId} and e.direction = 'inbound' and e.contact_id is not null
+                  and e.sent_at >= ${at} - ${RESPONSE_WINDOW_DAYS} * interval '1 day' and e.sent_at <= ${at}
+              ) x
+              -- A recent email not answered yet may still be answered in time: it is not judged.
+              where x.answered or x.sent_at <= ${at} - ${REPLY_WITHIN_HOURS} * interval '1 hour'
+            ) r),
+          'interactionsPerWeek', (
+            select json_agg(json_build_object(
+                'weekStart', to_char(w.ws, 'YYYY-MM-DD'),
+                'count', ${countInteractions('w.ws', "w.ws + interval '7 days'")}
+              ) order by w.ws)
+            from generate_series(t.wk - ${WEEKS - 1} * interval '7 days', t.wk, interval '7 days') w(ws)),
+          'followUpsDue', (select count(*)::int from ${dueContactsSql(userId, now, defaults)} f),
+          'overdueTasks', (
+            select count(*)::int from ${tasks} k
+            where k.user_id = ${userId} and k.status not in ('completed', 'cancelled') and k.due_at < ${at}),
+          'upcomingDates', ${upcomingDatesSql(userId, upcomingDays, upcomingMax)},
+          'generatedAt', ${isoSql(at)}
+        )::text as j
+        from t`);
+      return row?.j;
+    },
+  };
+}
+export type DashboardRepo = ReturnType<typeof createDashboardRepo>;

@@ -1,0 +1,52 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { contacts } from '../../db/schema/index.js';
+
+/** Weeks in the interactions-per-week series (the current week is the last). */
+export const WEEKS = 12;
+/** An inbound client email counts as answered when an outbound reply in its thread follows within this. */
+export const REPLY_WITHIN_HOURS = 48;
+/** Only recent emails say how the practitioner answers today. */
+export const RESPONSE_WINDOW_DAYS = 90;
+
+/**
+ * The date of month `m`, day `d` (columns of x) in year `year`, with 29 February falling on
+ * 28 February in common years.
+ */
+const anniversary = (year: SQL) =>
+  sql`make_date(${year}, x.m, least(x.d, extract(day from make_date(${year}, x.m, 1) + interval '1 month - 1 day')::int))`;
+
+/**
+ * Birthdays and important dates of the user's contacts whose next occurrence is within `days`
+ * of t.today (the user's local date, from the enclosing statement). Dates recur every year; one
+ * set in a future year first occurs on that date. Malformed stored dates are skipped, never fatal.
+ */
+export function upcomingDatesSql(userId: string, days: number, max: number): SQL {
+  const base = sql`greatest(extract(year from t.today)::int, x.y)`;
+  return sql`(
+    select coalesce(json_agg(json_build_object(
+        'contactId', u.id, 'name', u.name, 'label', u.label,
+        'date', to_char(u.next, 'YYYY-MM-DD'), 'daysAway', u.next - t.today
+      ) order by u.next, lower(u.name), u.id, u.label), '[]'::json)
+    from (
+      select c.id, c.name, x.label, n.next
+      from ${contacts} c
+      cross join lateral (
+        select 'Birthday'::text as label, extract(year from c.birthday)::int as y,
+               extract(month from c.birthday)::int as m, extract(day from c.birthday)::int as d
+        where c.birthday is not null
+        union all
+        select left(e->>'label', 100), substr(e->>'date', 1, 4)::int, substr(e->>'date', 6, 2)::int, substr(e->>'date', 9, 2)::int
+        from jsonb_array_elements(case when jsonb_typeof(c.important_dates) = 'array' then c.important_dates else '[]'::jsonb end) e
+        where jsonb_typeof(e) = 'object' and e->>'label' is not null and (e->>'date') ~ '^\\d{4}-\\d{2}-\\d{2}$'
+      ) x
+      cross join lateral (
+        select case when x.m between 1 and 12 and x.d between 1 and 31 then
+          case when ${anniversary(base)} >= t.today then ${anniversary(base)} else ${anniversary(sql`${base} + 1`)} end
+        end as next
+      ) n
+      where c.user_id = ${userId} and c.status <> 'archived' and n.next <= t.today + ${days}::int
+      order by n.next, lower(c.name), c.id, x.label
+      limit ${max}
+    ) u
+  )`;
+}

@@ -1,0 +1,134 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db.js';
+import { contacts, goals } from '../../db/schema/index.js';
+import { isoSql } from '../../db/sql-helpers.js';
+import type { CursorPosition } from '../../platform/cursor.js';
+
+export type PageRow = { j: string; k: string; id: string };
+export type PageRequest = { status?: string; limit: number; after?: CursorPosition };
+export type GoalWrite = {
+  title: string;
+  description: string;
+  targetValue: number | null;
+  currentValue: number;
+  unit: string;
+  status: string;
+  deadline: string | null;
+};
+
+/** The API shape of a goal aliased `g` with its contact aliased `c`. */
+const goalJson = sql`json_build_object(
+  'id', g.id,
+  'contactId', g.contact_id,
+  'title', g.title,
+  'description', g.description,
+  'targetValue', g.target_value,
+  'currentValue', g.current_value,
+  'unit', g.unit,
+  'status', g.status,
+  'deadline', to_char(g.deadline, 'YYYY-MM-DD'),
+  'completedAt', case when g.completed_at is null then null else ${isoSql(sql`g.completed_at`)} end,
+  'progress', case when g.target_value > 0 then least(1, greatest(0, g.current_value / g.target_value))::float8 end,
+  'createdAt', ${isoSql(sql`g.created_at`)},
+  'updatedAt', ${isoSql(sql`g.updated_at`)},
+  'contact', json_build_object('id', c.id, 'name', c.name)
+)`;
+const createdKey = isoSql(sql`g.created_at`);
+
+const COLUMN: Record<keyof GoalWrite, string> = {
+  title: 'title',
+  description: 'description',
+  targetValue: 'target_value',
+  currentValue: 'current_value',
+  unit: 'unit',
+  status: 'status',
+  deadline: 'deadline',
+};
+
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+function pageFilter(page: PageRequest): SQL {
+  const parts: SQL[] = [];
+  if (page.status) parts.push(sql` and g.status = ${page.status}`);
+  if (page.after) parts.push(sql` and (g.created_at, g.id) < (${page.after.key}::timestamptz, ${page.after.id}::uuid)`);
+  return sql.join(parts, sql``);
+}
+
+export function createGoalsRepo(db: Db) {
+  return {
+    /** One statement: the user's goals, newest first, each with its contact. */
+    findPage(userId: string, page: PageRequest): Promise<PageRow[]> {
+      return queryRows<PageRow>(db, sql`
+        select ${goalJson}::text as j, ${createdKey} as k, g.id
+        from ${goals} g join ${contacts} c on c.id = g.contact_id
+        where g.user_id = ${userId}${pageFilter(page)}
+        order by g.created_at desc, g.id desc
+        limit ${page.limit + 1}`);
+    },
+
+    /** One statement: a contact's goals; undefined when the contact is not the user's. */
+    async findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
+      const rows = await queryRows<{ j: string | null; k: string; id: string }>(db, sql`
+        select p.j, p.k, p.id
+        from ${contacts} c
+        left join lateral (
+          select ${goalJson}::text as j, ${createdKey} as k, g.id, g.created_at
+          from ${goals} g
+          where g.contact_id = c.id and g.user_id = ${userId}${pageFilter(page)}
+          order by g.created_at desc, g.id desc
+          limit ${page.limit + 1}
+        ) p on true
+        where c.user_id = ${userId} and c.id = ${contactId}
+        order by p.created_at desc, p.id desc`);
+      if (!rows.length) return undefined;
+      return rows.filter((r): r is PageRow => r.j !== null);
+    },
+
+    /** Inserts and answers the goal's JSON; undefined when the contact is not the user's. */
+    async insert(userId: string, contactId: string, w: GoalWrite, now: Date): Promise<string | undefined> {
+      const completedAt = w.status === 'completed' ? ts(now) : sql`null`;
+      const [row] = await queryRows<{ j: string }>(db, sql`
+        with g as (
+          insert into ${goals}
+            (user_id, contact_id, title, description, target_value, current_value, unit, status, deadline,
+             completed_at, created_at, updated_at)
+          select ${userId}, c.id, ${w.title}, ${w.description}, ${w.targetValue}, ${w.currentValue}, ${w.unit},
+                 ${w.status}::goal_status, ${w.deadline}::date, ${completedAt}, ${ts(now)}, ${ts(now)}
+          from ${contacts} c where c.id = ${contactId} and c.user_id = ${userId}
+          returning *
+        )
+        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`);
+      return row?.j;
+    },
+
+    /**
+     * Applies the patch in one statement. Becoming completed stamps completed_at (kept while it
+     * stays completed); any other status clears it.
+     */
+    async update(userId: string, id: string, patch: Partial<GoalWrite>, now: Date): Promise<string | undefined> {
+      const sets = (Object.keys(COLUMN) as (keyof GoalWrite)[])
+        .filter((key) => patch[key] !== undefined)
+        .map((key) => sql`${sql.identifier(COLUMN[key])} = ${patch[key]}`);
+      if (patch.status === 'completed') {
+        sets.push(sql`completed_at = case when status = 'completed' then completed_at else ${ts(now)} end`);
+      } else if (patch.status) {
+        sets.push(sql`completed_at = null`);
+      }
+      sets.push(sql`updated_at = ${ts(now)}`);
+      const [row] = await queryRows<{ j: string }>(db, sql`
+        with g as (
+          update ${goals} set ${sql.join(sets, sql`, `)}
+          where id = ${id} and user_id = ${userId}
+          returning *
+        )
+        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`);
+      return row?.j;
+    },
+
+    async delete(userId: string, id: string): Promise<boolean> {
+      const rows = await queryRows(db, sql`delete from ${goals} where id = ${id} and user_id = ${userId} returning id`);
+      return rows.length > 0;
+    },
+  };
+}
+export type GoalsRepo = ReturnType<typeof createGoalsRepo>;

@@ -1,0 +1,217 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db.js';
+import { contacts, interactions } from '../../db/schema/index.js';
+import { inList } from '../../db/sql-helpers.js';
+import type { CursorPosition } from '../../platform/cursor.js';
+import { interactionJson, occurredKey } from './interactions.sql.js';
+
+export type PageRow = { j: string; k: string; id: string };
+export type PageRequest = { type?: string; limit: number; after?: CursorPosition };
+
+export type InteractionWrite = {
+  contactId: string;
+  type: string;
+  subject: string;
+  content: string;
+  occurredAt: Date;
+  source: string;
+  sourceId: string | null;
+  sentiment: number | null;
+};
+export type InteractionPatch = Partial<Omit<InteractionWrite, 'source' | 'sourceId'>>;
+export type BatchRow = InteractionWrite & { sourceId: string; metadata: Record<string, unknown> };
+
+const COLUMN: Record<keyof InteractionPatch, string> = {
+  contactId: 'contact_id',
+  type: 'type',
+  subject: 'subject',
+  content: 'content',
+  occurredAt: 'occurred_at',
+  sentiment: 'sentiment',
+};
+
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+function pageFilter(page: PageRequest): SQL {
+  const parts: SQL[] = [];
+  if (page.type) parts.push(sql` and i.type = ${page.type}`);
+  if (page.after) parts.push(sql` and (i.occurred_at, i.id) < (${page.after.key}::timestamptz, ${page.after.id}::uuid)`);
+  return sql.join(parts, sql``);
+}
+
+export function createInteractionsRepo(db: Db) {
+  return {
+    /** One statement: the newest interactions of every contact, with each contact's name and photo. */
+    findRecentPage(userId: string, page: PageRequest): Promise<PageRow[]> {
+      return queryRows<PageRow>(db, sql`
+        select ${interactionJson}::text as j, ${occurredKey} as k, i.id
+        from ${interactions} i join ${contacts} c on c.id = i.contact_id
+        where i.user_id = ${userId}${pageFilter(page)}
+        order by i.occurred_at desc, i.id desc
+        limit ${page.limit + 1}`);
+    },
+
+    /**
+     * One statement: a contact's timeline page. Undefined when the contact is not the user's; a
+     * contact without interactions answers one row with nulls, so "empty" and "missing" differ.
+     */
+    async findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
+      const rows = await queryRows<{ j: string | null; k: string; id: string }>(db, sql`
+        select p.j, p.k, p.id
+        from ${contacts} c
+        left join lateral (
+          select ${interactionJson}::text as j, ${occurredKey} as k, i.id, i.occurred_at
+          from ${interactions} i
+          where i.contact_id = c.id and i.user_id = ${userId}${pageFilter(page)}
+          order by i.occurred_at desc, i.id desc
+          limit ${page.limit + 1}
+        ) p on true
+        where c.user_id = ${userId} and c.id = ${contactId}
+        order by p.occurred_at desc, p.id desc`);
+      if (!rows.length) return undefined;
+      return rows.filter((r): r is PageRow => r.j !== null);
+    },
+
+    /** Locks the user's contacts among ids (in id order, so concurrent writers cannot deadlock); returns them. */
+    async lockContacts(userId: string, ids: string[], tx: Db): Promise<string[]> {
+      if (!ids.length) return [];
+      const rows = await queryRows<{ id: string }>(tx, sql`
+        select id from ${contacts} where user_id = ${userId} and id in ${inList([...new Set(ids)])}
+        order by id for update`);
+      return rows.map((r) => r.id);
+    },
+
+    /** Locks the contact of an interaction; undefined when the interaction is not the user's. */
+    async lockContactOf(userId: string, interactionId: string, tx: Db): Promise<string | undefined> {
+      const [row] = await queryRows<{ id: string }>(tx, sql`
+        select c.id from ${contacts} c
+        where c.user_id = ${userId}
+          and c.id = (select i.contact_id from ${interactions} i where i.id = ${interactionId} and i.user_id = ${userId})
+        for update`);
+      return row?.id;
+    },
+
+    /** Inserts and answers the item's JSON; undefined when (source, sourceId) already exists. */
+    async insert(userId: string, w: InteractionWrite, now: Date, tx: Db): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(tx, sql`
+        with i as (
+          insert into ${interactions}
+            (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, created_at, updated_at)
+          values (${userId}, ${w.contactId}, ${w.type}, ${w.subject}, ${w.content}, ${ts(w.occurredAt)}, ${w.source},
+                  ${w.sourceId}, ${w.sentiment}, ${ts(now)}, ${ts(now)})
+          on conflict (user_id, source, source_id) do nothing
+          returning *
+        )
+        select ${interactionJson}::text as j from i join ${contacts} c on c.id = i.contact_id`);
+      return row?.j;
+    },
+
+    /** Applies the patch and answers the item's JSON with its contact id; undefined when not the user's. */
+    async update(userId: string, id: string, patch: InteractionPatch, now: Date, tx: Db) {
+      const sets = (Object.keys(COLUMN) as (keyof InteractionPatch)[])
+        .filter((key) => patch[key] !== undefined)
+        .map((key) => {
+          const value = patch[key];
+          return sql`${sql.identifier(COLUMN[key])} = ${value instanceof Date ? ts(value) : sql`${value}`}`;
+        });
+      sets.push(sql`updated_at = ${ts(now)}`);
+      const [row] = await queryRows<{ j: string; contact_id: string }>(tx, sql`
+        with i as (
+          update ${interactions} set ${sql.join(sets, sql`, `)}
+          where id = ${id} and user_id = ${userId}
+          returning *
+        )
+        select ${interactionJson}::text as j, i.contact_id from i join ${contacts} c on c.id = i.contact_id`);
+      return row;
+    },
+
+    async currentContactId(userId: string, id: string, tx: Db): Promise<string | undefined> {
+      const [row] = await queryRows<{ contact_id: string }>(tx, sql`
+        select contact_id from ${interactions} where id = ${id} and user_id = ${userId}`);
+      return row?.contact_id;
+    },
+
+    async delete(userId: string, id: string, tx: Db): Promise<string | undefined> {
+      const [row] = await queryRows<{ contact_id: string }>(tx, sql`
+        delete from ${interactions} where id = ${id} and user_id = ${userId} returning contact_id`);
+      return row?.contact_id;
+    },
+
+    /** Sets each contact's last contact to its latest interaction (null when it has none). */
+    async recomputeLastContact(userId: string, contactIds: string[], tx: Db): Promise<void> {
+      if (!contactIds.length) return;
+      await tx.execute(sql`
+        update ${contacts} c
+        set last_contact_at = (select max(i.occurred_at) from ${interactions} i where i.contact_id = c.id)
+        where c.user_id = ${userId} and c.id in ${inList([...new Set(contactIds)])}`);
+    },
+
+    /**
+     * Locks every contact a batch touches: the contacts it names and the current contacts of the
+     * items it may move. Answers the user's contacts among them.
+     */
+    async lockBatchContacts(userId: string, rows: BatchRow[], tx: Db): Promise<string[]> {
+      const locked = await queryRows<{ id: string }>(tx, sql`
+        with x as (
+          select * from jsonb_to_recordset(${batchJson(rows)}::jsonb) as x(contact_id uuid, source interaction_source, source_id text))
+        select c.id from ${contacts} c
+        where c.user_id = ${userId}
+          and (c.id in (select contact_id from x)
+               or c.id in (select i.contact_id from ${interactions} i join x
+                           on i.source = x.source and i.source_id = x.source_id where i.user_id = ${userId}))
+        order by c.id for update`);
+      return locked.map((r) => r.id);
+    },
+
+    /**
+     * One statement: inserts new items and updates changed ones by (source, sourceId); unchanged
+     * items are left alone, and items naming someone else's contact are skipped.
+     */
+    async upsertBatch(userId: string, rows: BatchRow[], now: Date, tx: Db) {
+      const [row] = await queryRows<{ inserted: number; updated: number }>(tx, sql`
+        with x as (
+          select * from jsonb_to_recordset(${batchJson(rows)}::jsonb) as x(
+            contact_id uuid, type interaction_type, subject text, content text, occurred_at timestamptz,
+            source interaction_source, source_id text, sentiment smallint, metadata jsonb)
+        ), up as (
+          insert into ${interactions}
+            (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, metadata, created_at, updated_at)
+          select ${userId}, x.contact_id, x.type, x.subject, x.content, x.occurred_at,
+                 x.source, x.source_id, x.sentiment, x.metadata, ${ts(now)}, ${ts(now)}
+          from x join ${contacts} c on c.id = x.contact_id and c.user_id = ${userId}
+          on conflict (user_id, source, source_id) do update set
+            contact_id = excluded.contact_id, type = excluded.type, subject = excluded.subject,
+            content = excluded.content, occurred_at = excluded.occurred_at, sentiment = excluded.sentiment,
+            metadata = excluded.metadata, updated_at = excluded.updated_at
+          where (${interactions}.contact_id, ${interactions}.type, ${interactions}.subject, ${interactions}.content,
+                 ${interactions}.occurred_at, ${interactions}.sentiment, ${interactions}.metadata)
+             is distinct from (excluded.contact_id, excluded.type, excluded.subject, excluded.content,
+                 excluded.occurred_at, excluded.sentiment, excluded.metadata)
+          returning (xmax = 0) as is_new
+        )
+        select count(*) filter (where is_new)::int as inserted, count(*) filter (where not is_new)::int as updated from up`);
+      return row ?? { inserted: 0, updated: 0 };
+    },
+
+    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(tx as unknown as Db));
+    },
+  };
+}
+export type InteractionsRepo = ReturnType<typeof createInteractionsRepo>;
+
+function batchJson(rows: BatchRow[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      contact_id: r.contactId,
+      type: r.type,
+      subject: r.subject,
+      content: r.content,
+      occurred_at: r.occurredAt.toISOString(),
+      source: r.source,
+      source_id: r.sourceId,
+      sentiment: r.sentiment,
+      metadata: r.metadata,
+    })),
+  );
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
+import type { CursorCodec } from '../../platform/cursor.js';
+import { LIMITS } from '../../platform/limits.js';
+import { joinJsonRows } from '../../db/sql-helpers.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { BatchRow, InteractionsRepo, PageRow } from './interactions.repo.js';
+import {
+  importedInteraction,
+  type CreateInteractionInput,
+  type ImportedInteraction,
+  type ListInteractionsQuery,
+  type UpdateInteractionInput,
+} from './interactions.schemas.js';
+
+type Deps = { repo: InteractionsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
+
+export type UpsertResult = { inserted: number; updated: number; unchanged: number; skipped: number };
+
+const duplicate = (source: string, sourceId: string) =>
+  conflict(`An interaction from ${source} with source id "${sourceId}" already exists. Edit that interaction instead.`, {
+    source,
+    sourceId,
+  });
+
+function pageJson(rows: PageRow[], limit: number, cursors: CursorCodec, scope: string): string {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? cursors.encode(scope, { key: last.k, id: last.id }) : null;
+  return `{"items":${joinJsonRows(page)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+}
+
+const batchItems = z.array(importedInteraction);
+
+export function createInteractionsService({ repo, cursors, clock, onChange }: Deps) {
+  const decode = (scope: string, cursor?: string) => (cursor ? cursors.decode(scope, cursor) : undefined);
+
+  return {
+    /** Newest first across every contact; JSON text. */
+    async listRecent(actor: Actor, query: ListInteractionsQuery): Promise<string> {
+      const scope = 'interactions:recent';
+      const rows = await repo.findRecentPage(actor.userId, { type: query.type, limit: query.limit, after: decode(scope, query.cursor) });
+      return pageJson(rows, query.limit, cursors, scope);
+    },
+
+    /** A contact's timeline, newest first; JSON text. */
+    async listForContact(actor: Actor, contactId: string, query: ListInteractionsQuery): Promise<string> {
+      const scope = `interactions:contact:${contactId}`;
+      const rows = await repo.findContactPage(actor.userId, contactId, {
+        type: query.type,
+        limit: query.limit,
+        after: decode(scope, query.cursor),
+      });
+      if (!rows) throw notFound('Contact');
+      return pageJson(rows, query.limit, cursors, scope);
+    },
+
+    async create(actor: Actor, input: CreateInteractionInput): Promise<string> {
+      const { userId } = actor;
+      const now = clock();
+      const json = await repo.transaction(async (tx) => {
+        // The contact stays locked until commit, so a concurrent write's recompute sees this row.
+        const [owned] = await repo.lockContacts(userId, [input.contactId], tx);
+        if (!owned) throw notFound('Contact');
+        const write = { ...input, occurredAt: input.occurredAt ? new Date(input.occurredAt) : now };
+        const created = await repo.insert(userId, write, now, tx);
+        if (!created) throw duplicate(input.source, input.sourceId ?? '');
+        await repo.recomputeLastContact(userId, [owned], tx);
+        return created;
+      });
+      await onChange(userId);
+      return json;
+    },
+
+    async update(actor: Actor, id: string, input: UpdateInteractionInput): Promise<string> {
+      const { userId } = actor;
+      const json = await repo.transaction(async (tx) => {
+        const previous = await repo.currentContactId(userId, id, tx);
+        if (!previous) throw notFound('Interaction');
+        const wanted = [previous, ...(input.contactId ? [input.contactId] : [])];
+        const locked = await repo.lockContacts(userId, wanted, tx);
+        if (input.contactId && !locked.includes(input.contactId)) throw notFound('Contact');
+        const { occurredAt, ...rest } = input;
+        const patch = { ...rest, ...(occurredAt ? { occurredAt: new Date(occurredAt) } : {}) };
+        const row = await repo.update(userId, id, patch, clock(), tx);
+        if (!row) throw notFound('Interaction');
+        await repo.recomputeLastContact(userId, [...locked, row.contact_id], tx);
+        return row.j;
+      });
+      await onChange(userId);
+      return json;
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      const { userId } = actor;
+      await repo.transaction(async (tx) => {
+        const contactId = await repo.lockContactOf(userId, id, tx);
+        if (!contactId) throw notFound('Interaction');
+        const deletedFrom = await repo.delete(userId, id, tx);
+        if (!deletedFrom) throw notFound('Interaction');
+        await repo.recomputeLastContact(userId, [contactId, deletedFrom], tx);
+      });
+      await onChange(userId);
+    },
+
+    /**
+     * For syncs and imports: writes many interactions in one transaction, idempotently by
+     * (source, sourceId). Running the same batch twice changes nothing; an item whose fields
+     * changed is updated in place; items naming a contact that is not the user's are skipped.
+     */
+    async upsertMany(userId: string, items: ImportedInteraction[]): Promise<UpsertResult> {
+      const parsed = batchItems.safeParse(items);
+      if (!parsed.success) {
+        throw new AppError('bad_request', 'Some interactions to import are invalid.', { issues: parsed.error.issues.slice(0, 20) });
+      }
+      // The last occurrence of a (source, sourceId) wins: one statement cannot update a row twice.
+      const unique = new Map<string, BatchRow>();
+      for (const item of parsed.data) {
+        unique.set(`${item.source}\u0000${item.sourceId}`, {
+          ...item,
+          subject: item.subject.slice(0, LIMITS.text.short),
+          content: item.content.slice(0, LIMITS.text.notes),
+        });
+      }
+      const rows = [...unique.values()];
+      const now = clock();
+      const result = { inserted: 0, updated: 0, unchanged: 0, skipped: 0 };
+      if (!rows.length) return result;
+      await repo.transaction(async (tx) => {
+        for (let start = 0; start < rows.length; start += LIMITS.interactionBatchRows) {
+          const chunk = rows.slice(start, start + LIMITS.interactionBatchRows);
+          const locked = await repo.lockBatchContacts(userId, chunk, tx);
+          const owned = new Set(locked);
+          const valid = chunk.filter((r) => owned.has(r.contactId)).length;
+          const { inserted, updated } = await repo.upsertBatch(userId, chunk, now, tx);
+          result.inserted += inserted;
+          result.updated += updated;
+          result.unchanged += valid - inserted - updated;
+          result.skipped += chunk.length - valid;
+          if (inserted || updated) await repo.recomputeLastContact(userId, locked, tx);
+        }
+      });
+      if (result.inserted || result.updated) await onChange(userId);
+      return result;
+    },
+  };
+}
+export type InteractionsService = ReturnType<typeof createInteractionsService>;

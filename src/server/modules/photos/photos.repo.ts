@@ -1,0 +1,94 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../platform/db.js';
+import { contactPhotos, contacts } from '../../db/schema/index.js';
+import { inList } from '../../db/sql-helpers.js';
+import type { CursorPosition } from '../../platform/cursor.js';
+import { photoJson } from './photos.sql.js';
+
+export type NewPhoto = { sha256: string; width: number; height: number; data: Buffer; createdAt: Date };
+export type PhotoPageRow = { j: string | null; k: string | null; id: string | null };
+
+export function createPhotosRepo(db: Db) {
+  return {
+    async contactExists(userId: string, contactId: string): Promise<boolean> {
+      const rows = await queryRows(db, sql`select 1 from ${contacts} where user_id = ${userId} and id = ${contactId}`);
+      return rows.length > 0;
+    },
+
+    /**
+     * One statement: stores the photo and makes it the contact's active one. Nothing is stored
+     * when the contact is not the user's (deleted meanwhile): the answer is then undefined.
+     */
+    async insertActive(userId: string, contactId: string, photo: NewPhoto): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(db, sql`
+        with p as (
+          insert into ${contactPhotos} (user_id, contact_id, source, mime_type, sha256, width, height, byte_size, data, created_at)
+          select ${userId}, c.id, 'upload', 'image/webp', ${photo.sha256}, ${photo.width}, ${photo.height},
+                 ${photo.data.length}, ${photo.data}::bytea, ${photo.createdAt}
+          from ${contacts} c where c.user_id = ${userId} and c.id = ${contactId}
+          returning id, contact_id, width, height, byte_size, created_at
+        ), activated as (
+          update ${contacts} set photo_id = (select id from p), updated_at = ${photo.createdAt}
+          where user_id = ${userId} and id = ${contactId} and exists (select 1 from p)
+        )
+        select ${photoJson(sql`true`)}::text as j from p`);
+      return row?.j;
+    },
+
+    /**
+     * One statement: the contact (to tell "no such contact" from "no photos") and a page of its
+     * photos, newest first. No rows means the contact is not the user's.
+     */
+    async findPage(userId: string, contactId: string, limit: number, after?: CursorPosition): Promise<PhotoPageRow[]> {
+      const afterSql = after
+        ? sql`and (p.created_at, p.id) < (${after.key}::timestamptz, ${after.id}::uuid)`
+        : sql``;
+      return queryRows<PhotoPageRow>(db, sql`
+        select page.j, page.k, page.id
+        from ${contacts} c
+        left join lateral (
+          select ${photoJson(sql`(p.id = c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
+          from ${contactPhotos} p
+          where p.user_id = ${userId} and p.contact_id = c.id ${afterSql}
+          order by p.created_at desc, p.id desc
+          limit ${limit + 1}
+        ) page on true
+        where c.user_id = ${userId} and c.id = ${contactId}
+        order by page.at desc, page.id desc`);
+    },
+
+    /** One statement: points the contact at one of its own photos and answers that photo. */
+    async activate(userId: string, contactId: string, photoId: string, at: Date): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(db, sql`
+        with target as (
+          select id from ${contactPhotos} where user_id = ${userId} and contact_id = ${contactId} and id = ${photoId}
+        ), activated as (
+          update ${contacts} set photo_id = (select id from target), updated_at = ${at}
+          where user_id = ${userId} and id = ${contactId} and exists (select 1 from target)
+          returning id
+        )
+        select ${photoJson(sql`true`)}::text as j
+        from ${contactPhotos} p join target t on t.id = p.id
+        where exists (select 1 from activated)`);
+      return row?.j;
+    },
+
+    /** contacts.photo_id of a contact using this photo becomes null through the foreign key. */
+    async delete(userId: string, photoId: string): Promise<boolean> {
+      const rows = await queryRows(db, sql`delete from ${contactPhotos} where user_id = ${userId} and id = ${photoId} returning id`);
+      return rows.length > 0;
+    },
+
+    /** One statement; the bytes are left out when the client already holds them (`'any'` for If-None-Match: *). */
+    async findBytes(userId: string, photoId: string, knownHashes: string[] | 'any') {
+      const isKnown = knownHashes === 'any' ? sql`true` : knownHashes.length ? sql`sha256 in ${inList(knownHashes)}` : sql`false`;
+      const [row] = await queryRows<{ sha256: string; mime: string; data: Buffer | Uint8Array | null }>(db, sql`
+        select sha256, mime_type as mime, case when ${isKnown} then null else data end as data
+        from ${contactPhotos} where user_id = ${userId} and id = ${photoId}`);
+      if (!row) return undefined;
+      const data = row.data === null ? null : Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+      return { sha256: row.sha256, mime: row.mime, data };
+    },
+  };
+}
+export type PhotosRepo = ReturnType<typeof createPhotosRepo>;

@@ -1,0 +1,105 @@
+import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { App } from '../../app.js';
+import { AppError, badRequest } from '../../platform/errors.js';
+import { LIMITS } from '../../platform/limits.js';
+import { requireActor } from '../../platform/http/security.js';
+import { sendJsonText } from '../../platform/http/json-text.js';
+import { activateParams, contactParams, listPhotosQuery, photoPageResponse, photoParams, photoResponse } from './photos.schemas.js';
+
+const TAGS = ['photos'];
+// Boundaries and part headers around the file; a body bigger than the cap plus this cannot fit.
+const MULTIPART_OVERHEAD = 64 * 1024;
+const FIELD = 'file';
+const tooLarge = () =>
+  new AppError('payload_too_large', `The photo is larger than ${LIMITS.photo.uploadBytes / 1024 / 1024} MB. Choose a smaller image.`);
+
+/** The upload's file stream, not yet read: the image processor reads it within its job slot. */
+async function openFilePart(req: FastifyRequest): Promise<Readable> {
+  if (!req.isMultipart()) {
+    throw new AppError('unsupported_media_type', `Send the photo as multipart/form-data, in a field named "${FIELD}".`);
+  }
+  let part: Awaited<ReturnType<FastifyRequest['file']>>;
+  try {
+    part = await req.file();
+  } catch {
+    throw badRequest('The multipart body is malformed. Send the photo as multipart/form-data.');
+  }
+  if (!part) throw badRequest(`No file was sent. Put the image in a form field named "${FIELD}".`);
+  if (part.fieldname !== FIELD) {
+    part.file.destroy();
+    throw badRequest(`The image must be in a form field named "${FIELD}" (got "${part.fieldname}").`);
+  }
+  return part.file;
+}
+
+export async function registerPhotosRoutes(app: App) {
+  const { photos } = app.services;
+
+  // Multipart parsing lives in this scope only, so every JSON route keeps refusing multipart bodies.
+  await app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    await scope.register(multipart, {
+      // One byte over the cap so the upload guard sees the overflow and answers 413.
+      limits: { fileSize: LIMITS.photo.uploadBytes + 1, files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 50 },
+      throwFileSizeLimit: false,
+    });
+    // An answer given before the body was read (too large, bad type, not your contact) closes the
+    // connection: otherwise Node keeps the socket, paused, waiting for the rest of a body nobody reads.
+    scope.addHook('onSend', async (req, reply) => {
+      if (!req.raw.complete) reply.header('connection', 'close');
+    });
+    scope.post(
+      '/api/contacts/:id/photos',
+      {
+        schema: {
+          tags: TAGS,
+          description: `multipart/form-data with the image in the field "${FIELD}" (JPEG, PNG, WebP, GIF; AVIF and HEIC when the server can decode them; at most ${LIMITS.photo.uploadBytes / 1024 / 1024} MB). It becomes the contact's active photo.`,
+          consumes: ['multipart/form-data'],
+          params: contactParams,
+          response: { 201: photoResponse },
+        },
+      },
+      async (req, reply) => {
+        const actor = requireActor(req);
+        await app.services.limiter.consume(`photo-upload:${actor.userId}`, LIMITS.photo.uploadsPerUser, 'photo uploads');
+        if (Number(req.headers['content-length']) > LIMITS.photo.uploadBytes + MULTIPART_OVERHEAD) throw tooLarge();
+        await photos.requireContact(actor, req.params.id);
+        const file = await openFilePart(req);
+        return sendJsonText(reply, await photos.upload(actor, req.params.id, file), 201);
+      },
+    );
+  });
+
+  app.get(
+    '/api/contacts/:id/photos',
+    { schema: { tags: TAGS, params: contactParams, querystring: listPhotosQuery, response: { 200: photoPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await photos.list(requireActor(req), req.params.id, req.query)),
+  );
+
+  app.post(
+    '/api/contacts/:id/photos/:photoId/activate',
+    { schema: { tags: TAGS, params: activateParams, response: { 200: photoResponse } } },
+    async (req, reply) => sendJsonText(reply, await photos.activate(requireActor(req), req.params.id, req.params.photoId)),
+  );
+
+  app.delete('/api/photos/:id', { schema: { tags: TAGS, params: photoParams, response: { 204: z.null() } } }, async (req, reply) => {
+    await photos.remove(requireActor(req), req.params.id);
+    return reply.status(204).send(null);
+  });
+
+  // The URL names immutable bytes (a new upload gets a new id), so browsers may keep them a year.
+  const bytesSchema = { tags: TAGS, description: 'The image/webp bytes; 304 on a matching If-None-Match.', params: photoParams, produces: ['image/webp'] };
+  app.get('/api/photos/:id', { schema: bytesSchema }, async (req, reply) => {
+    const photo = await photos.getBytes(requireActor(req), req.params.id, req.headers['if-none-match']);
+    reply
+      .header('etag', photo.etag)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff');
+    if (!photo.data) return reply.status(304).send();
+    return reply.type(photo.mime).send(photo.data);
+  });
+}

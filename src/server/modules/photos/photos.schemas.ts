@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { LIMITS } from '../../platform/limits.js';
+
+const contactId = z.uuid({ message: 'must be a contact id (UUID)' });
+const photoId = z.uuid({ message: 'must be a photo id (UUID)' });
+
+export const contactParams = z.strictObject({ id: contactId });
+export const activateParams = z.strictObject({ id: contactId, photoId });
+export const photoParams = z.strictObject({ id: photoId });
+
+export const listPhotosQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
+  cursor: z.string().max(1000).optional(),
+});
+export type ListPhotosQuery = z.output<typeof listPhotosQuery>;
+
+export const photoResponse = z.object({
+  id: z.uuid(),
+  contactId: z.uuid(),
+  url: z.string().describe('GET it for the image/webp bytes; the URL never changes content'),
+  width: z.number(),
+  height: z.number(),
+  byteSize: z.number(),
+  createdAt: z.string(),
+  isActive: z.boolean(),
+});
+export const photoPageResponse = z.object({ items: z.array(photoResponse), nextCursor: z.string().nullable() });

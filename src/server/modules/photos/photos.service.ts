@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { notFound } from '../../platform/errors.js';
+import type { CursorCodec } from '../../platform/cursor.js';
+import type { ImageProcessor } from '../../platform/image-processor.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { PhotosRepo } from './photos.repo.js';
+import type { ListPhotosQuery } from './photos.schemas.js';
+
+type Deps = {
+  repo: PhotosRepo;
+  images: ImageProcessor;
+  cursors: CursorCodec;
+  clock: () => Date;
+  onChange: (userId: string) => Promise<void>;
+};
+
+export type PhotoBytes = { etag: string; mime: string; data: Buffer | null };
+
+const CURSOR_SCOPE = 'photos:created:desc';
+
+/** `"abc", W/"def"` → ['abc', 'def']; `*` matches any photo. */
+function parseIfNoneMatch(header: string | undefined): { hashes: string[]; isAny: boolean } {
+  if (!header) return { hashes: [], isAny: false };
+  const tags = header.split(',').map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
+  return { hashes: tags.filter((t) => /^[0-9a-f]{64}$/.test(t)).slice(0, 20), isAny: tags.includes('*') };
+}
+
+export function createPhotosService({ repo, images, cursors, clock, onChange }: Deps) {
+  return {
+    /** Checked before the upload is read, so a stranger's contact costs no image work. */
+    async requireContact(actor: Actor, contactId: string): Promise<void> {
+      if (!(await repo.contactExists(actor.userId, contactId))) throw notFound('Contact');
+    },
+
+    /** Processes the stream into the contact's new active photo; answers the photo as JSON text. */
+    async upload(actor: Actor, contactId: string, file: Readable): Promise<string> {
+      const image = await images.toSquareWebp(file);
+      const sha256 = crypto.createHash('sha256').update(image.data).digest('hex');
+      const json = await repo.insertActive(actor.userId, contactId, { ...image, sha256, createdAt: clock() });
+      if (!json) throw notFound('Contact');
+      await onChange(actor.userId);
+      return json;
+    },
+
+    async list(actor: Actor, contactId: string, query: ListPhotosQuery): Promise<string> {
+      const after = query.cursor ? cursors.decode(CURSOR_SCOPE, query.cursor) : undefined;
+      const rows = await repo.findPage(actor.userId, contactId, query.limit, after);
+      if (!rows.length) throw notFound('Contact');
+      const photos = rows.filter((r): r is { j: string; k: string; id: string } => r.j !== null);
+      const page = photos.slice(0, query.limit);
+      const last = page[page.length - 1];
+      const nextCursor = photos.length > query.limit && last ? cursors.encode(CURSOR_SCOPE, { key: last.k, id: last.id }) : null;
+      return `{"items":[${page.map((r) => r.j).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+    },
+
+    async activate(actor: Actor, contactId: string, photoId: string): Promise<string> {
+      const json = await repo.activate(actor.userId, contactId, photoId, clock());
+      if (!json) throw notFound('Photo');
+      await onChange(actor.userId);
+      return json;
+    },
+
+    async remove(actor: Actor, photoId: string): Promise<void> {
+      if (!(await repo.delete(actor.userId, photoId))) throw notFound('Photo');
+      await onChange(actor.userId);
+    },
+
+    /** data is null when the client's If-None-Match already names these bytes (answer 304). */
+    async getBytes(actor: Actor, photoId: string, ifNoneMatch: string | undefined): Promise<PhotoBytes> {
+      const { hashes, isAny } = parseIfNoneMatch(ifNoneMatch);
+      const row = await repo.findBytes(actor.userId, photoId, isAny ? 'any' : hashes);
+      if (!row) throw notFound('Photo');
+      return { etag: `"${row.sha256}"`, mime: row.mime, data: row.data };
+    },
+  };
+}
+export type PhotosService = ReturnType<typeof createPhotosService>;

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { LIMITS } from '../../platform/limits.js';
+
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0d9488');
+const name = z.string().trim().min(1, 'is required').max(LIMITS.text.name);
+
+export const createProjectBody = z.strictObject({ name, color: color.optional() });
+export const updateProjectBody = z.strictObject({ name: name.optional(), color: color.optional(), isArchived: z.boolean().optional() });
+export const projectIdParams = z.strictObject({ id: z.uuid({ message: 'must be a project id (UUID)' }) });
+export const listProjectsQuery = z.strictObject({
+  archived: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
+  cursor: z.string().max(1000).optional(),
+});
+
+export const projectResponse = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  color: z.string(),
+  isArchived: z.boolean(),
+  taskCounts: z.object({ total: z.number(), open: z.number(), completed: z.number() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const projectPageResponse = z.object({ items: z.array(projectResponse), nextCursor: z.string().nullable() });
+export const projectDeletePreviewResponse = z.object({ tasks: z.number() });

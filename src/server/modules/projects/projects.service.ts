@@ -1,0 +1,55 @@
+import { notFound } from '../../platform/errors.js';
+import type { CursorCodec } from '../../platform/cursor.js';
+import { joinJsonRows } from '../../db/sql-helpers.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { ProjectsRepo, ProjectWrite } from './projects.repo.js';
+
+type Deps = { repo: ProjectsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
+
+const SCOPE = 'projects:name';
+
+export function createProjectsService({ repo, cursors, clock, onChange }: Deps) {
+  async function get(actor: Actor, id: string): Promise<string> {
+    const json = await repo.findJson(actor.userId, id);
+    if (!json) throw notFound('Project');
+    return json;
+  }
+
+  return {
+    /** Returns the page already serialised as JSON text. */
+    async list(actor: Actor, query: { archived?: boolean; limit: number; cursor?: string }): Promise<string> {
+      const after = query.cursor ? cursors.decode(SCOPE, query.cursor) : undefined;
+      const rows = await repo.findPage(actor.userId, query.archived, query.limit, after);
+      const items = rows.slice(0, query.limit);
+      const last = items[items.length - 1];
+      const nextCursor = rows.length > query.limit && last ? cursors.encode(SCOPE, { key: last.k, id: last.id }) : null;
+      return `{"items":${joinJsonRows(items)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+    },
+
+    get,
+
+    async create(actor: Actor, input: { name: string; color?: string }): Promise<string> {
+      const id = await repo.insert(actor.userId, input, clock());
+      await onChange(actor.userId);
+      return get(actor, id);
+    },
+
+    async update(actor: Actor, id: string, input: ProjectWrite): Promise<string> {
+      if (!(await repo.update(actor.userId, id, input, clock()))) throw notFound('Project');
+      await onChange(actor.userId);
+      return get(actor, id);
+    },
+
+    async remove(actor: Actor, id: string): Promise<void> {
+      if (!(await repo.delete(actor.userId, id))) throw notFound('Project');
+      await onChange(actor.userId);
+    },
+
+    async deletePreview(actor: Actor, id: string): Promise<{ tasks: number }> {
+      const n = await repo.countDoomedTasks(actor.userId, id);
+      if (n === undefined) throw notFound('Project');
+      return { tasks: n };
+    },
+  };
+}
+export type ProjectsService = ReturnType<typeof createProjectsService>;

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { LIMITS } from '../../platform/limits.js';
+import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../../db/schema/index.js';
+import { TASK_SORTS } from './tasks.sql.js';
+
+const T = LIMITS.text;
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-03-01T09:00:00Z' });
+const minutes = z.number().int('must be a whole number of minutes').min(0).max(LIMITS.task.minutes).nullable();
+const csvList = z
+  .string()
+  .max(4000)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const boolParam = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
+const pageFields = {
+  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
+  cursor: z.string().max(1000).optional(),
+};
+
+const taskFields = {
+  title: z.string().trim().min(1, 'is required').max(T.short),
+  description: z.string().max(T.notes),
+  status: z.enum(TASK_STATUSES),
+  priority: z.enum(TASK_PRIORITIES),
+  owner: z.enum(TASK_OWNERS),
+  dueAt: isoDateTime.nullable(),
+  estimatedMinutes: minutes,
+  actualMinutes: minutes,
+  projectId: z.uuid({ message: 'must be a project id (UUID)' }).nullable(),
+  parentTaskId: z.uuid({ message: 'must be a task id (UUID)' }).nullable(),
+  contactIds: z
+    .array(z.uuid({ message: 'must be contact ids (UUIDs)' }))
+    .max(LIMITS.task.contacts, `at most ${LIMITS.task.contacts} contacts per task`)
+    .transform((ids) => [...new Set(ids)]),
+};
+const taskObject = z.strictObject(taskFields);
+export const createTaskBody = taskObject.partial().required({ title: true });
+export const updateTaskBody = taskObject.partial();
+export type TaskInput = z.output<typeof updateTaskBody>;
+
+const anchor = z.uuid({ message: 'must be a task id (UUID) or null' }).nullable().optional();
+export const moveTaskBody = z
+  .strictObject({ beforeId: anchor, afterId: anchor })
+  .refine((b) => b.beforeId !== undefined || b.afterId !== undefined, {
+    message: 'give beforeId (the task to go before; null for the end of the list) and/or afterId (the task to go after; null for the start)',
+  })
+  .refine((b) => !(b.beforeId === null && b.afterId === null), { message: 'beforeId and afterId cannot both be null' })
+  .refine((b) => !b.beforeId || b.beforeId !== b.afterId, { message: 'beforeId and afterId must be different tasks' });
+export type MoveInput = z.output<typeof moveTaskBody>;
+
+export const listTasksQuery = z
+  .strictObject({
+    ...pageFields,
+    status: csvList.pipe(z.array(z.enum(TASK_STATUSES))).optional(),
+    priority: csvList.pipe(z.array(z.enum(TASK_PRIORITIES))).optional(),
+    projectId: z.uuid({ message: 'must be a project id (UUID)' }).optional(),
+    contactId: z.uuid({ message: 'must be a contact id (UUID)' }).optional(),
+    dueFrom: isoDateTime.optional(),
+    dueTo: isoDateTime.optional(),
+    parentTaskId: z.uuid({ message: 'must be a task id (UUID)' }).optional(),
+    topLevel: boolParam.optional(),
+    sort: z.enum(TASK_SORTS).default('position'),
+    order: z.enum(['asc', 'desc']).optional(),
+  })
+  .refine((q) => q.parentTaskId === undefined || q.topLevel === undefined, {
+    message: 'use either parentTaskId or topLevel, not both',
+    path: ['topLevel'],
+  })
+  .refine((q) => !q.dueFrom || !q.dueTo || Date.parse(q.dueFrom) <= Date.parse(q.dueTo), {
+    message: 'must not be before dueFrom',
+    path: ['dueTo'],
+  });
+export type ListTasksQuery = z.output<typeof listTasksQuery>;
+
+export const analyticsQuery = z.strictObject({ projectId: z.uuid({ message: 'must be a project id (UUID)' }).optional() });
+export const activityQuery = z.strictObject(pageFields);
+export const taskIdParams = z.strictObject({ id: z.uuid({ message: 'must be a task id (UUID)' }) });
+
+export const taskResponse = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(TASK_STATUSES),
+  priority: z.enum(TASK_PRIORITIES),
+  owner: z.enum(TASK_OWNERS),
+  dueAt: z.string().nullable(),
+  estimatedMinutes: z.number().nullable(),
+  actualMinutes: z.number().nullable(),
+  position: z.number(),
+  projectId: z.uuid().nullable(),
+  project: z.object({ id: z.uuid(), name: z.string(), color: z.string() }).nullable(),
+  parentTaskId: z.uuid().nullable(),
+  subtaskCounts: z.object({ total: z.number(), completed: z.number() }),
+  contacts: z.array(z.object({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() })),
+  completedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const taskDetailResponse = taskResponse.extend({ subtasks: z.array(taskResponse) });
+export const taskPageResponse = z.object({ items: z.array(taskResponse), nextCursor: z.string().nullable() });
+const countsByStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, z.number()])) as Record<(typeof TASK_STATUSES)[number], z.ZodNumber>;
+export const analyticsResponse = z.object({
+  byStatus: z.object(countsByStatus),
+  total: z.number(),
+  overdue: z.number(),
+  dueToday: z.number(),
+  completionRate: z.number().nullable(),
+  meanMinutesToComplete: z.number().nullable(),
+});
+export const activityPageResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      action: z.string(),
+      actor: z.enum(TASK_OWNERS),
+      changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+      createdAt: z.string(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});

@@ -1,0 +1,172 @@
+import { AppError, notFound } from '../../platform/errors.js';
+import type { CursorCodec } from '../../platform/cursor.js';
+import { joinJsonRows } from '../../db/sql-helpers.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { JsonRow, TasksRepo } from './tasks.repo.js';
+import type { Db } from '../../platform/db.js';
+import type { Refs, TaskWritesRepo } from './task-writes.repo.js';
+import type { ListTasksQuery, MoveInput, TaskInput } from './tasks.schemas.js';
+import { creationChanges, diffTask } from './task-changes.js';
+import { createTaskMover } from './task-move.service.js';
+
+type Deps = {
+  repo: TasksRepo;
+  writes: TaskWritesRepo;
+  cursors: CursorCodec;
+  clock: () => Date;
+  onChange: (userId: string) => Promise<void>;
+};
+/** Who made a change, as the activity log records it (the assistant acts through delegated tasks). */
+export type ChangeActor = 'user' | 'assistant';
+
+const DEFAULT_ORDER = { position: 'asc', due: 'asc', created: 'desc', priority: 'desc' } as const;
+
+function page(rows: JsonRow[], limit: number, encode: (last: JsonRow) => string): string {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  const nextCursor = rows.length > limit && last ? encode(last) : null;
+  return `{"items":${joinJsonRows(items)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+}
+
+export function createTasksService({ repo, writes, cursors, clock, onChange }: Deps) {
+  const mover = createTaskMover(writes);
+
+  /** Every id the write names must be the caller's; a task may not sit under itself or its own subtasks. */
+  async function requireRefs(userId: string, refs: Refs, selfId: string | undefined, tx: Db) {
+    const found = await writes.checkRefs(userId, refs, selfId, tx);
+    const unknown: Record<string, unknown> = {};
+    if (refs.projectId && !found.hasProject) unknown.projectId = refs.projectId;
+    if (refs.parentTaskId && !found.parent) unknown.parentTaskId = refs.parentTaskId;
+    const missingContacts = (refs.contactIds ?? []).filter((id) => !found.contactIds.includes(id));
+    if (missingContacts.length) unknown.contactIds = missingContacts;
+    if (Object.keys(unknown).length) {
+      const names = Object.entries(unknown).map(([k, v]) => `${k} ${[v].flat().join(', ')}`);
+      throw new AppError('unprocessable', `These do not exist or are not yours: ${names.join('; ')}. Refresh and try again.`, { unknownIds: unknown });
+    }
+    if (refs.parentTaskId && (refs.parentTaskId === selfId || found.isCycle)) {
+      throw new AppError('unprocessable', 'A task cannot become a subtask of itself or of one of its own subtasks.', {
+        parentTaskId: refs.parentTaskId,
+      });
+    }
+    return found;
+  }
+
+  async function get(actor: Actor, id: string): Promise<string> {
+    const json = await repo.findDetailJson(actor.userId, id);
+    if (!json) throw notFound('Task');
+    return json;
+  }
+
+  return {
+    /** Returns the page already serialised as JSON text. */
+    async list(actor: Actor, query: ListTasksQuery): Promise<string> {
+      const order = query.order ?? DEFAULT_ORDER[query.sort];
+      const scope = `tasks:${query.sort}:${order}`;
+      const after = query.cursor ? cursors.decode(scope, query.cursor) : undefined;
+      const rows = await repo.findPage(
+        actor.userId,
+        {
+          statuses: query.status,
+          priorities: query.priority,
+          projectId: query.projectId,
+          contactId: query.contactId,
+          dueFrom: query.dueFrom ? new Date(query.dueFrom) : undefined,
+          dueTo: query.dueTo ? new Date(query.dueTo) : undefined,
+          parentTaskId: query.parentTaskId,
+          topLevel: query.topLevel,
+        },
+        { sort: query.sort, order, limit: query.limit, after },
+      );
+      return page(rows, query.limit, (last) => cursors.encode(scope, { key: last.k, id: last.id }));
+    },
+
+    get,
+
+    async activity(actor: Actor, id: string, query: { limit: number; cursor?: string }): Promise<string> {
+      const after = query.cursor ? cursors.decode('task-activity', query.cursor) : undefined;
+      const rows = await repo.findActivityPage(actor.userId, id, query.limit, after);
+      if (!rows) throw notFound('Task');
+      return page(rows, query.limit, (last) => cursors.encode('task-activity', { key: last.k, id: last.id }));
+    },
+
+    analytics: (actor: Actor, query: { projectId?: string }) => repo.analyticsJson(actor.userId, query.projectId, clock()),
+
+    async create(actor: Actor, input: TaskInput & { title: string }, by: ChangeActor = 'user'): Promise<string> {
+      const { userId } = actor;
+      const now = clock();
+      const id = await writes.transaction(async (tx) => {
+        const found = await requireRefs(userId, input, undefined, tx);
+        const { contactIds = [], dueAt, ...fields } = input;
+        const row = await writes.insert(
+          userId,
+          {
+            ...fields,
+            // A subtask belongs to its parent's project unless the caller says otherwise.
+            projectId: input.projectId !== undefined ? input.projectId : (found.parent?.projectId ?? null),
+            dueAt: dueAt ? new Date(dueAt) : null,
+            completedAt: input.status === 'completed' ? now : null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          tx,
+        );
+        if (contactIds.length) await writes.setContacts(userId, row.id, contactIds, tx);
+        await writes.insertActivity(userId, row.id, { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now }, tx);
+        if (row.parentTaskId) {
+          const subtask = { id: row.id, title: row.title };
+          await writes.insertActivity(userId, row.parentTaskId, { action: 'subtask_added', actor: by, changes: { subtask: { from: null, to: subtask } }, at: now }, tx);
+        }
+        return row.id;
+      });
+      await onChange(userId);
+      return get(actor, id);
+    },
+
+    async update(actor: Actor, id: string, input: TaskInput, by: ChangeActor = 'user'): Promise<string> {
+      const { userId } = actor;
+      const now = clock();
+      const changed = await writes.transaction(async (tx) => {
+        const current = await writes.lockRow(userId, id, tx);
+        if (!current) throw notFound('Task');
+        await requireRefs(userId, input, id, tx);
+        const contactIds = input.contactIds ? await writes.findContactIds(userId, id, tx) : undefined;
+        const diff = diffTask(current, input, contactIds, now);
+        if (!Object.keys(diff.changes).length) return false;
+        const newList = 'parentTaskId' in diff.values ? { parentTaskId: diff.values.parentTaskId ?? null } : undefined;
+        await writes.update(userId, id, { ...diff.values, updatedAt: now }, newList, tx);
+        if (diff.contactIds) await writes.setContacts(userId, id, diff.contactIds, tx);
+        await writes.insertActivity(userId, id, { action: diff.action, actor: by, changes: diff.changes, at: now }, tx);
+        return true;
+      });
+      if (changed) await onChange(userId);
+      return get(actor, id);
+    },
+
+    async move(actor: Actor, id: string, input: MoveInput, by: ChangeActor = 'user'): Promise<string> {
+      const { userId } = actor;
+      const now = clock();
+      await writes.transaction(async (tx) => {
+        const position = await mover.place(userId, id, input, tx);
+        await writes.update(userId, id, { position: position.to, updatedAt: now }, undefined, tx);
+        await writes.insertActivity(userId, id, { action: 'moved', actor: by, changes: { position }, at: now }, tx);
+      });
+      await onChange(userId);
+      return get(actor, id);
+    },
+
+    async remove(actor: Actor, id: string, by: ChangeActor = 'user'): Promise<void> {
+      const { userId } = actor;
+      const now = clock();
+      await writes.transaction(async (tx) => {
+        const row = await writes.delete(userId, id, tx);
+        if (!row) throw notFound('Task');
+        if (row.parentTaskId) {
+          const subtask = { id: row.id, title: row.title };
+          await writes.insertActivity(userId, row.parentTaskId, { action: 'subtask_deleted', actor: by, changes: { subtask: { from: subtask, to: null } }, at: now }, tx);
+        }
+      });
+      await onChange(userId);
+    },
+  };
+}
+export type TasksService = ReturnType<typeof createTasksService>;
