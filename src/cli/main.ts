@@ -9,8 +9,11 @@ const USAGE = `Usage: mindfulcrm <command> [options]
 
 Commands:
   serve                               start the API, the web app and the workers
+  worker                              run only the job workers (scale-out, with DATABASE_URL)
   migrate                             apply database migrations and exit
   create-user --email E --password P  create an account
+  seed --users N --contacts M         add N demo practices with M contacts each
+       [--interactions K] [--email-prefix P] [--seed S]
 
 Settings come from environment variables; see the README.`;
 
@@ -20,6 +23,10 @@ async function run(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(config);
+    case 'worker': {
+      const { runWorker } = await import('../server/worker.js');
+      return runWorker(config);
+    }
     case 'migrate': {
       const runtime = await openRuntime(config);
       await runtime.close();
@@ -29,6 +36,11 @@ async function run(argv: string[]): Promise<void> {
     case 'create-user': {
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
       return createUser(config, values);
+    }
+    case 'seed': {
+      // Loaded on demand: serving never needs the seeder's vocabulary and generators.
+      const { seed } = await import('./seed.js');
+      return seed(config, rest);
     }
     case undefined:
     case 'help':
@@ -43,7 +55,12 @@ async function run(argv: string[]): Promise<void> {
 class UsageError extends Error {}
 
 run(process.argv.slice(2)).catch((err: unknown) => {
-  const isExpected = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof UsageError || err instanceof CliInputError;
+  const isExpected =
+    err instanceof ConfigError ||
+    err instanceof DataDirLockedError ||
+    err instanceof UsageError ||
+    err instanceof CliInputError ||
+    (err as Error).name === 'SeedInputError';
   process.stderr.write(`${isExpected ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
   process.exit(isExpected ? 2 : 1);
 });

@@ -1,0 +1,69 @@
+import sharp from 'sharp';
+import type { BenchContext } from './scenarios.js';
+
+type Session = { cookie: string; csrf: string };
+
+async function signIn(url: string, email: string, password: string): Promise<Session> {
+  const first = await fetch(`${url}/api/auth/csrf`);
+  const csrfCookie = first.headers.getSetCookie().find((c) => c.startsWith('mcrm_csrf='))!.split(';')[0]!;
+  const csrf = csrfCookie.slice('mcrm_csrf='.length);
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: csrfCookie, 'x-csrf-token': csrf },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed for ${email}: ${res.status} ${await res.text()}`);
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('mcrm_session='))!.split(';')[0]!;
+  return { cookie: `${session}; ${csrfCookie}`, csrf };
+}
+
+const headersOf = (s: Session) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
+
+async function multipartPhoto() {
+  const image = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2a9d8f' } }).jpeg().toBuffer();
+  const boundary = 'bench-boundary-7d1f';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),
+    image,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** Signs in as the seeded users and finds the ids, cursors and terms the scenarios use. */
+export async function buildContext(url: string, users: { email: string }[], password: string, maxSessions: number): Promise<BenchContext> {
+  const sessions: Session[] = [];
+  for (const u of users.slice(0, maxSessions)) sessions.push(await signIn(url, u.email, password));
+  const headers = headersOf(sessions[0]!);
+  const getJson = async (path: string) => {
+    const res = await fetch(`${url}${path}`, { headers });
+    if (!res.ok) throw new Error(`${path}: ${res.status}`);
+    return res.json() as Promise<any>;
+  };
+  const first = await getJson('/api/contacts?limit=50');
+  let cursor: string = first.nextCursor ?? '';
+  // Half-way through the contacts (or 100 pages in): a deep page, not the first.
+  const { items: allTags } = await getJson('/api/tags?limit=200');
+  for (let i = 0; i < 100 && cursor; i++) {
+    const page = await getJson(`/api/contacts?limit=200&cursor=${encodeURIComponent(cursor)}`);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+    if (i >= 20) break;
+  }
+  const openapi = await getJson('/api/openapi.json');
+  const routes = new Set<string>();
+  for (const [path, ops] of Object.entries(openapi.paths as Record<string, Record<string, unknown>>)) {
+    for (const method of Object.keys(ops)) routes.add(`${method.toUpperCase()} ${path}`);
+  }
+  const sample = first.items[Math.floor(first.items.length / 2)] ?? first.items[0];
+  return {
+    headers,
+    userHeaders: sessions.map(headersOf),
+    contactId: sample.id,
+    deepCursor: cursor,
+    tagId: allTags[0]?.id ?? '',
+    searchTerm: String(sample.name).split(/\s+/)[0]!.slice(0, 4),
+    photoUpload: await multipartPhoto(),
+    routes,
+  };
+}

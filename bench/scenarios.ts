@@ -1,0 +1,148 @@
+import type { LoadRequest } from './load.js';
+
+/** What a scenario can use: a signed-in session and ids found in the seeded data. */
+export type BenchContext = {
+  headers: Record<string, string>;
+  /** One session per seeded user (multi-user size), for requests spread across tenants. */
+  userHeaders: Record<string, string>[];
+  contactId: string;
+  deepCursor: string;
+  tagId: string;
+  searchTerm: string;
+  photoUpload?: { body: Buffer; contentType: string };
+  routes: Set<string>;
+};
+
+export type Budget = { p99Ms?: number; minCeilingRatio?: number; statements?: number };
+
+export type Scenario = {
+  name: string;
+  /** Routes (as in the OpenAPI document, "GET /api/…") that must exist; otherwise the scenario is skipped. */
+  needs: string[];
+  requests(ctx: BenchContext): LoadRequest[];
+  /** Compared with the ceiling server answering the same bytes. */
+  hasCeiling?: boolean;
+  budget?: Budget;
+  /** Runs a write before every measured read, so each read misses the cache (sequential, c=1 only). */
+  coldWith?: (ctx: BenchContext) => LoadRequest;
+  concurrency?: number[];
+};
+
+const get = (path: string, headers: Record<string, string>): LoadRequest => ({ method: 'GET', path, headers });
+const post = (path: string, body: unknown, headers: Record<string, string>): LoadRequest => ({
+  method: 'POST',
+  path,
+  headers: { ...headers, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'contacts first page',
+    needs: ['GET /api/contacts'],
+    hasCeiling: true,
+    budget: { p99Ms: 20, minCeilingRatio: 1 / 3, statements: 1 },
+    requests: (ctx) => [get('/api/contacts?limit=50', ctx.headers)],
+  },
+  {
+    name: 'contacts first page, many tenants',
+    needs: ['GET /api/contacts'],
+    requests: (ctx) => ctx.userHeaders.map((h) => get('/api/contacts?limit=50', h)),
+  },
+  {
+    name: 'contacts deep page',
+    needs: ['GET /api/contacts'],
+    budget: { statements: 1 },
+    requests: (ctx) => [get(`/api/contacts?limit=50&cursor=${encodeURIComponent(ctx.deepCursor)}`, ctx.headers)],
+  },
+  {
+    name: 'contacts search',
+    needs: ['GET /api/contacts'],
+    budget: { statements: 1 },
+    requests: (ctx) => [get(`/api/contacts?limit=50&q=${encodeURIComponent(ctx.searchTerm)}`, ctx.headers)],
+  },
+  {
+    name: 'contacts filter',
+    needs: ['GET /api/contacts'],
+    budget: { statements: 1 },
+    requests: (ctx) => [get(`/api/contacts?limit=50&tags=${ctx.tagId}&stage=core_client,new_client`, ctx.headers)],
+  },
+  {
+    name: 'contact detail',
+    needs: ['GET /api/contacts/{id}'],
+    budget: { statements: 1 },
+    requests: (ctx) => [get(`/api/contacts/${ctx.contactId}`, ctx.headers)],
+  },
+  {
+    name: 'contact timeline page',
+    needs: ['GET /api/contacts/{id}/interactions'],
+    budget: { statements: 1 },
+    requests: (ctx) => [get(`/api/contacts/${ctx.contactId}/interactions?limit=50`, ctx.headers)],
+  },
+  {
+    name: 'task list',
+    needs: ['GET /api/tasks'],
+    budget: { statements: 1 },
+    requests: (ctx) => [get('/api/tasks?limit=50', ctx.headers)],
+  },
+  {
+    name: 'dashboard stats warm',
+    needs: ['GET /api/dashboard/stats'],
+    budget: { p99Ms: 5 },
+    requests: (ctx) => [get('/api/dashboard/stats', ctx.headers)],
+  },
+  {
+    name: 'dashboard stats cold',
+    needs: ['GET /api/dashboard/stats', 'PATCH /api/contacts/{id}'],
+    budget: { p99Ms: 30, statements: 1 },
+    concurrency: [1],
+    requests: (ctx) => [get('/api/dashboard/stats', ctx.headers)],
+    coldWith: (ctx) => ({
+      method: 'PATCH',
+      path: `/api/contacts/${ctx.contactId}`,
+      headers: { ...ctx.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ referralCount: Math.floor(Math.random() * 100) }),
+    }),
+  },
+  {
+    name: 'photo upload',
+    needs: ['POST /api/contacts/{id}/photos'],
+    requests: (ctx) =>
+      ctx.photoUpload
+        ? [
+            {
+              method: 'POST',
+              path: `/api/contacts/${ctx.contactId}/photos`,
+              headers: { ...ctx.headers, 'content-type': ctx.photoUpload.contentType },
+              body: ctx.photoUpload.body,
+            },
+          ]
+        : [],
+  },
+  {
+    name: 'mixed 80/20 read/write',
+    needs: ['GET /api/contacts', 'POST /api/contacts'],
+    requests: (ctx) => {
+      const reads = [
+        get('/api/contacts?limit=50', ctx.headers),
+        get(`/api/contacts/${ctx.contactId}`, ctx.headers),
+        ...(ctx.routes.has('GET /api/dashboard/stats') ? [get('/api/dashboard/stats', ctx.headers)] : []),
+        ...(ctx.routes.has('GET /api/tasks') ? [get('/api/tasks?limit=50', ctx.headers)] : []),
+      ];
+      const writes = [
+        post('/api/contacts', { name: 'Bench Contact ✨', emails: ['bench@example.test'] }, ctx.headers),
+        ...(ctx.routes.has('POST /api/interactions')
+          ? [post('/api/interactions', { contactId: ctx.contactId, type: 'note', subject: 'bench note' }, ctx.headers)]
+          : []),
+        ...(ctx.routes.has('POST /api/tasks') ? [post('/api/tasks', { title: 'bench task' }, ctx.headers)] : []),
+      ];
+      // Four reads for every write, cycling through the kinds of each.
+      const rotation: LoadRequest[] = [];
+      for (let i = 0; i < writes.length * 4; i++) {
+        rotation.push(reads[i % reads.length]!);
+        if (i % 4 === 3) rotation.push(writes[Math.floor(i / 4)]!);
+      }
+      return rotation;
+    },
+  },
+];

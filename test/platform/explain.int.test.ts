@@ -1,0 +1,158 @@
+import crypto from 'node:crypto';
+import pino from 'pino';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/server/platform/db.js';
+import { seedPractice, type SeedResult } from '../../src/server/seed/seed-practice.js';
+import { buildSearchText, searchTerms } from '../../src/server/modules/contacts/search-text.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { TestClient } from '../support/client.js';
+
+/**
+ * DESIGN §5: every hot list query uses an index. The plans are taken for the exact statement text
+ * and parameters the app sent (captured at the pg pool), on 100,000 contacts across ten users.
+ */
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] };
+type Captured = { text: string; values: unknown[] };
+
+const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
+
+describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contacts (PostgreSQL only: needs DATABASE_URL)', () => {
+  let database: Database;
+  let t: TestApp;
+  let client: TestClient;
+  let seeded: SeedResult;
+  let tags: { id: string; name: string; contactCount: number }[];
+  let capture: Captured[] | undefined;
+
+  beforeAll(async () => {
+    database = await openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 4, log: pino({ level: 'silent' }) });
+    seeded = await seedPractice(database, {
+      users: 10,
+      contactsPerUser: 10_000,
+      interactionsPerContact: 0.2,
+      emailPrefix: `explain-${crypto.randomUUID().slice(0, 8)}`,
+      seed: 20_240_601,
+      analyze: false,
+    });
+    await database.db.execute(sql`analyze contacts`);
+    await database.db.execute(sql`analyze contact_tags`);
+
+    const pool = database.pool!;
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    pool.query = ((config: unknown, values?: unknown, ...rest: unknown[]) => {
+      if (capture) {
+        const text = typeof config === 'string' ? config : (config as { text: string }).text;
+        const params = Array.isArray(values) ? values : ((config as { values?: unknown[] }).values ?? []);
+        capture.push({ text, values: params });
+      }
+      return query(config, values, ...rest);
+    }) as typeof pool.query;
+
+    // In-memory rate-limit counters: the sign-in here must not count against other test runs.
+    t = await createTestApp({ REDIS_URL: '' }, database);
+    client = new TestClient(t.app);
+    const login = await client.post('/api/auth/login', { email: seeded.users[0]!.email, password: seeded.password });
+    expect(login.status, login.text).toBe(200);
+    const tagPage = await client.get('/api/tags?limit=200');
+    tags = [...tagPage.body.items].sort((a, b) => b.contactCount - a.contactCount);
+  }, 600_000);
+
+  afterAll(async () => {
+    await t?.close();
+    // Only this run's users (their practices go with them by cascade).
+    if (seeded) await database.db.execute(sql`delete from users where id in ${sql`(${sql.join(seeded.users.map((u) => sql`${u.id}::uuid`), sql`, `)})`}`);
+    await database?.close();
+  }, 300_000);
+
+  /** Calls the API like the web app does and EXPLAINs the one contacts statement it issued. */
+  async function planOf(url: string) {
+    capture = [];
+    const res = await client.get(url);
+    const statements = capture.filter((s) => /from "contacts"/.test(s.text) && /order by/i.test(s.text));
+    capture = undefined;
+    expect(res.status, res.text).toBe(200);
+    expect(statements, 'one statement reads the page').toHaveLength(1);
+    const { text, values } = statements[0]!;
+    const explained = await database.pool!.query(`explain (format json) ${text}`, values);
+    const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+    return { res, plan, nodes: flatten(plan), text };
+  }
+
+  function expectIndexedContacts(nodes: PlanNode[], plan: PlanNode) {
+    const shown = JSON.stringify(plan, null, 1);
+    const seqScans = nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'contacts');
+    expect(seqScans, `sequential scan on contacts:\n${shown}`).toHaveLength(0);
+    const contactIndexes = nodes.filter((n) => n['Index Name']?.startsWith('contacts_'));
+    expect(contactIndexes.length, `no index on contacts used:\n${shown}`).toBeGreaterThan(0);
+  }
+
+  const SORTS = ['name', 'lastContact', 'created', 'sentiment'] as const;
+
+  it.each(SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((order) => [sort, order] as const)))(
+    'sort=%s order=%s reads the first page through its sort index',
+    async (sort, order) => {
+      const { res, nodes, plan } = await planOf(`/api/contacts?sort=${sort}&order=${order}&limit=50`);
+      expect(res.body.items).toHaveLength(50);
+      expect(res.body.nextCursor).toEqual(expect.any(String));
+      expectIndexedContacts(nodes, plan);
+      expect(nodes.some((n) => n['Node Type'] === 'Sort'), 'the index gives the order; no sort step').toBe(false);
+    },
+  );
+
+  it.each(SORTS)('a page after a cursor (sort=%s) continues through the index', async (sort) => {
+    const first = await client.get(`/api/contacts?sort=${sort}&limit=100`);
+    const { res, nodes, plan, text } = await planOf(`/api/contacts?sort=${sort}&limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    expect(text).toMatch(/\) > \(/);
+    const firstIds = new Set(first.body.items.map((c: { id: string }) => c.id));
+    expect(res.body.items).toHaveLength(100);
+    expect(res.body.items.some((c: { id: string }) => firstIds.has(c.id))).toBe(false);
+    expectIndexedContacts(nodes, plan);
+  });
+
+  it.each([
+    ['any', 'the most used tag', () => [tags[0]!.id]],
+    ['any', 'the two least used tags', () => tags.slice(-2).map((x) => x.id)],
+    ['all', 'the two most used tags', () => tags.slice(0, 2).map((x) => x.id)],
+  ] as const)('tagMode=%s with %s', async (mode, _label, pick) => {
+    const ids = pick();
+    const { res, nodes, plan } = await planOf(`/api/contacts?tags=${ids.join(',')}&tagMode=${mode}&limit=50`);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const contact of res.body.items as { tags: { id: string }[] }[]) {
+      const has = contact.tags.map((x) => x.id);
+      expect(mode === 'all' ? ids.every((id) => has.includes(id)) : ids.some((id) => has.includes(id))).toBe(true);
+    }
+    expectIndexedContacts(nodes, plan);
+  });
+
+  it('filters by lifecycle stage through an index', async () => {
+    const { res, nodes, plan } = await planOf('/api/contacts?stage=ambassador,collaborator&sort=lastContact&order=desc');
+    expect(res.body.items.length).toBe(50);
+    expect(new Set(res.body.items.map((c: { lifecycleStage: string }) => c.lifecycleStage))).toEqual(new Set(['ambassador', 'collaborator']));
+    expectIndexedContacts(nodes, plan);
+  });
+
+  it('finds contacts not contacted for 90 days through an index', async () => {
+    const { res, nodes, plan } = await planOf('/api/contacts?noContactDays=90&sort=name');
+    const cutoff = Date.now() - 90 * 86_400_000;
+    expect(res.body.items.length).toBe(50);
+    for (const c of res.body.items as { lastContactAt: string | null }[]) {
+      expect(c.lastContactAt === null || Date.parse(c.lastContactAt) < cutoff).toBe(true);
+    }
+    expectIndexedContacts(nodes, plan);
+  });
+
+  it.each([
+    ['a partial, accent-free word', 'gorza'],
+    ['a partial word with its accent', 'Ångstr'],
+    ['two partial words', 'nguy zo'],
+  ])('searches %s (q=%s) through an index', async (_label, q) => {
+    const { res, nodes, plan } = await planOf(`/api/contacts?q=${encodeURIComponent(q)}&limit=50`);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const c of res.body.items) {
+      const text = buildSearchText(c);
+      for (const term of searchTerms(q)) expect(text).toContain(term);
+    }
+    expectIndexedContacts(nodes, plan);
+  });
+});
