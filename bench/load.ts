@@ -1,7 +1,16 @@
 import autocannon from 'autocannon';
 
 export type LoadRequest = { method: 'GET' | 'POST' | 'PATCH'; path: string; headers?: Record<string, string>; body?: string | Buffer };
-export type LoadResult = { reqPerSec: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
+export type LoadResult = {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+  /** Count per HTTP status, to tell shedding (503) from timeouts or failures. */
+  statusCodes: Record<string, number>;
+};
 
 /** Drives one URL (or a rotation of requests) with autocannon for a fixed time. */
 export async function runLoad(opts: {
@@ -27,6 +36,7 @@ export async function runLoad(opts: {
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,
       requests: result.requests.total,
+      statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, (v as { count: number }).count])),
     };
   } finally {
     if (ticker) clearInterval(ticker);

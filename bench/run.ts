@@ -110,7 +110,7 @@ async function runScenario(size: Size, scenario: Scenario, ctx: BenchContext, se
       row.ceilingRatio = bare.reqPerSec ? row.reqPerSec / bare.reqPerSec : undefined;
     }
     rows.push(judge(row, scenario));
-    log(`  ${scenario.name} c=${connections}: ${row.reqPerSec} req/s p50 ${row.p50} ms p99 ${row.p99} ms errors ${row.errors} SQL ${row.statements} RSS ${row.rssMb} MB ${row.verdict}`);
+    log(`  ${scenario.name} c=${connections}: ${row.reqPerSec} req/s p50 ${row.p50} ms p99 ${row.p99} ms errors ${row.errors} ${JSON.stringify(result.statusCodes)} SQL ${row.statements} RSS ${row.rssMb} MB ${row.verdict}`);
   }
   return rows;
 }
