@@ -7,5 +7,5 @@ export const isoSql = (col: SQLWrapper | SQL) =>
 /** A parenthesised, comma-separated list of parameters for IN (...). */
 export const inList = (values: readonly unknown[]) => sql`(${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 
-/** Rows of one text column joined into a JSON array, without parsing them in JavaScript. */
-export const joinJsonRows = (rows: { j: string }[]) => `[${rows.map((r) => r.j).join(',')}]`;
+/** A timestamp parameter with an explicit type, for raw SQL where PostgreSQL cannot infer one. */
+export const timestampParam = (d: Date) => sql`${d.toISOString()}::timestamptz`;

@@ -9,8 +9,11 @@ export type CursorPosition = { key: string | null; id: string };
  * rather than turned into an arbitrary SQL comparison. The scope ties a cursor to the sort it
  * was made for.
  */
+/** A row whose JSON PostgreSQL already built, with its sort key as text for the next cursor. */
+export type KeyedJsonRow = { j: string; k: string | null; id: string };
+
 export function createCursorCodec(secret: string) {
-  return {
+  const codec = {
     encode(scope: string, position: CursorPosition): string {
       const body = Buffer.from(JSON.stringify({ s: scope, k: position.key, i: position.id })).toString('base64url');
       return `${body}.${hmac(secret, `cursor:${body}`)}`;
@@ -31,6 +34,14 @@ export function createCursorCodec(secret: string) {
       if (typeof parsed.i !== 'string' || (parsed.k !== null && typeof parsed.k !== 'string')) throw invalid;
       return { key: parsed.k as string | null, id: parsed.i };
     },
+    /** The list answer for rows fetched with limit + 1: the first `limit` rows and, if more exist, a cursor. */
+    jsonPage(scope: string, rows: readonly KeyedJsonRow[], limit: number): string {
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      const nextCursor = rows.length > limit && last ? codec.encode(scope, { key: last.k, id: last.id }) : null;
+      return `{"items":[${page.map((r) => r.j).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+    },
   };
+  return codec;
 }
 export type CursorCodec = ReturnType<typeof createCursorCodec>;

@@ -1,6 +1,5 @@
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
-import { joinJsonRows } from '../../db/sql-helpers.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
 import type { BulkInput, ContactInput, ListContactsQuery } from './contacts.schemas.js';
@@ -53,10 +52,7 @@ export function createContactsService({ repo, cursors, clock, onChange }: Deps) 
         },
         { sort: query.sort, order: query.order, limit: query.limit, after },
       );
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? cursors.encode(scope, { key: last.k, id: last.id }) : null;
-      return `{"items":${joinJsonRows(page)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+      return cursors.jsonPage(scope, rows, query.limit);
     },
 
     get: getJson,

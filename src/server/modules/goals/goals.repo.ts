@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import { contacts, goals } from '../../db/schema/index.js';
-import { isoSql } from '../../db/sql-helpers.js';
+import { isoSql, timestampParam } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 
 export type PageRow = { j: string; k: string; id: string };
@@ -45,8 +45,6 @@ const COLUMN: Record<keyof GoalWrite, string> = {
   deadline: 'deadline',
 };
 
-const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
-
 function pageFilter(page: PageRequest): SQL {
   const parts: SQL[] = [];
   if (page.status) parts.push(sql` and g.status = ${page.status}`);
@@ -86,14 +84,14 @@ export function createGoalsRepo(db: Db) {
 
     /** Inserts and answers the goal's JSON; undefined when the contact is not the user's. */
     async insert(userId: string, contactId: string, w: GoalWrite, now: Date): Promise<string | undefined> {
-      const completedAt = w.status === 'completed' ? ts(now) : sql`null`;
+      const completedAt = w.status === 'completed' ? timestampParam(now) : sql`null`;
       const [row] = await queryRows<{ j: string }>(db, sql`
         with g as (
           insert into ${goals}
             (user_id, contact_id, title, description, target_value, current_value, unit, status, deadline,
              completed_at, created_at, updated_at)
           select ${userId}, c.id, ${w.title}, ${w.description}, ${w.targetValue}, ${w.currentValue}, ${w.unit},
-                 ${w.status}::goal_status, ${w.deadline}::date, ${completedAt}, ${ts(now)}, ${ts(now)}
+                 ${w.status}::goal_status, ${w.deadline}::date, ${completedAt}, ${timestampParam(now)}, ${timestampParam(now)}
           from ${contacts} c where c.id = ${contactId} and c.user_id = ${userId}
           returning *
         )
@@ -110,11 +108,11 @@ export function createGoalsRepo(db: Db) {
         .filter((key) => patch[key] !== undefined)
         .map((key) => sql`${sql.identifier(COLUMN[key])} = ${patch[key]}`);
       if (patch.status === 'completed') {
-        sets.push(sql`completed_at = case when status = 'completed' then completed_at else ${ts(now)} end`);
+        sets.push(sql`completed_at = case when status = 'completed' then completed_at else ${timestampParam(now)} end`);
       } else if (patch.status) {
         sets.push(sql`completed_at = null`);
       }
-      sets.push(sql`updated_at = ${ts(now)}`);
+      sets.push(sql`updated_at = ${timestampParam(now)}`);
       const [row] = await queryRows<{ j: string }>(db, sql`
         with g as (
           update ${goals} set ${sql.join(sets, sql`, `)}

@@ -1,18 +1,10 @@
 import { notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
-import { joinJsonRows } from '../../db/sql-helpers.js';
 import type { Actor } from '../../platform/http/types.js';
-import type { GoalsRepo, PageRow } from './goals.repo.js';
+import type { GoalsRepo } from './goals.repo.js';
 import type { CreateGoalInput, ListGoalsQuery, UpdateGoalInput } from './goals.schemas.js';
 
 type Deps = { repo: GoalsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
-
-function pageJson(rows: PageRow[], limit: number, cursors: CursorCodec, scope: string): string {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last ? cursors.encode(scope, { key: last.k, id: last.id }) : null;
-  return `{"items":${joinJsonRows(page)},"nextCursor":${JSON.stringify(nextCursor)}}`;
-}
 
 export function createGoalsService({ repo, cursors, clock, onChange }: Deps) {
   const decode = (scope: string, cursor?: string) => (cursor ? cursors.decode(scope, cursor) : undefined);
@@ -22,7 +14,7 @@ export function createGoalsService({ repo, cursors, clock, onChange }: Deps) {
     async list(actor: Actor, query: ListGoalsQuery): Promise<string> {
       const scope = 'goals';
       const rows = await repo.findPage(actor.userId, { status: query.status, limit: query.limit, after: decode(scope, query.cursor) });
-      return pageJson(rows, query.limit, cursors, scope);
+      return cursors.jsonPage(scope, rows, query.limit);
     },
 
     async listForContact(actor: Actor, contactId: string, query: ListGoalsQuery): Promise<string> {
@@ -33,7 +25,7 @@ export function createGoalsService({ repo, cursors, clock, onChange }: Deps) {
         after: decode(scope, query.cursor),
       });
       if (!rows) throw notFound('Contact');
-      return pageJson(rows, query.limit, cursors, scope);
+      return cursors.jsonPage(scope, rows, query.limit);
     },
 
     async create(actor: Actor, input: CreateGoalInput): Promise<string> {

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import { contacts, interactions } from '../../db/schema/index.js';
-import { inList } from '../../db/sql-helpers.js';
+import { inList, timestampParam } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { interactionJson, occurredKey } from './interactions.sql.js';
 
@@ -29,8 +29,6 @@ const COLUMN: Record<keyof InteractionPatch, string> = {
   occurredAt: 'occurred_at',
   sentiment: 'sentiment',
 };
-
-const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
 function pageFilter(page: PageRequest): SQL {
   const parts: SQL[] = [];
@@ -97,8 +95,8 @@ export function createInteractionsRepo(db: Db) {
         with i as (
           insert into ${interactions}
             (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, created_at, updated_at)
-          values (${userId}, ${w.contactId}, ${w.type}, ${w.subject}, ${w.content}, ${ts(w.occurredAt)}, ${w.source},
-                  ${w.sourceId}, ${w.sentiment}, ${ts(now)}, ${ts(now)})
+          values (${userId}, ${w.contactId}, ${w.type}, ${w.subject}, ${w.content}, ${timestampParam(w.occurredAt)}, ${w.source},
+                  ${w.sourceId}, ${w.sentiment}, ${timestampParam(now)}, ${timestampParam(now)})
           on conflict (user_id, source, source_id) do nothing
           returning *
         )
@@ -112,9 +110,9 @@ export function createInteractionsRepo(db: Db) {
         .filter((key) => patch[key] !== undefined)
         .map((key) => {
           const value = patch[key];
-          return sql`${sql.identifier(COLUMN[key])} = ${value instanceof Date ? ts(value) : sql`${value}`}`;
+          return sql`${sql.identifier(COLUMN[key])} = ${value instanceof Date ? timestampParam(value) : sql`${value}`}`;
         });
-      sets.push(sql`updated_at = ${ts(now)}`);
+      sets.push(sql`updated_at = ${timestampParam(now)}`);
       const [row] = await queryRows<{ j: string; contact_id: string }>(tx, sql`
         with i as (
           update ${interactions} set ${sql.join(sets, sql`, `)}
@@ -177,7 +175,7 @@ export function createInteractionsRepo(db: Db) {
           insert into ${interactions}
             (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, metadata, created_at, updated_at)
           select ${userId}, x.contact_id, x.type, x.subject, x.content, x.occurred_at,
-                 x.source, x.source_id, x.sentiment, x.metadata, ${ts(now)}, ${ts(now)}
+                 x.source, x.source_id, x.sentiment, x.metadata, ${timestampParam(now)}, ${timestampParam(now)}
           from x join ${contacts} c on c.id = x.contact_id and c.user_id = ${userId}
           on conflict (user_id, source, source_id) do update set
             contact_id = excluded.contact_id, type = excluded.type, subject = excluded.subject,

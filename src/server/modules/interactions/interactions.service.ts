@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import { LIMITS } from '../../platform/limits.js';
-import { joinJsonRows } from '../../db/sql-helpers.js';
 import type { Actor } from '../../platform/http/types.js';
-import type { BatchRow, InteractionsRepo, PageRow } from './interactions.repo.js';
+import type { BatchRow, InteractionsRepo } from './interactions.repo.js';
 import {
   importedInteraction,
   type CreateInteractionInput,
@@ -23,13 +22,6 @@ const duplicate = (source: string, sourceId: string) =>
     sourceId,
   });
 
-function pageJson(rows: PageRow[], limit: number, cursors: CursorCodec, scope: string): string {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > limit && last ? cursors.encode(scope, { key: last.k, id: last.id }) : null;
-  return `{"items":${joinJsonRows(page)},"nextCursor":${JSON.stringify(nextCursor)}}`;
-}
-
 const batchItems = z.array(importedInteraction);
 
 export function createInteractionsService({ repo, cursors, clock, onChange }: Deps) {
@@ -40,7 +32,7 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
     async listRecent(actor: Actor, query: ListInteractionsQuery): Promise<string> {
       const scope = 'interactions:recent';
       const rows = await repo.findRecentPage(actor.userId, { type: query.type, limit: query.limit, after: decode(scope, query.cursor) });
-      return pageJson(rows, query.limit, cursors, scope);
+      return cursors.jsonPage(scope, rows, query.limit);
     },
 
     /** A contact's timeline, newest first; JSON text. */
@@ -52,7 +44,7 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
         after: decode(scope, query.cursor),
       });
       if (!rows) throw notFound('Contact');
-      return pageJson(rows, query.limit, cursors, scope);
+      return cursors.jsonPage(scope, rows, query.limit);
     },
 
     async create(actor: Actor, input: CreateInteractionInput): Promise<string> {

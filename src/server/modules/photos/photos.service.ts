@@ -48,10 +48,7 @@ export function createPhotosService({ repo, images, cursors, clock, onChange }: 
       const rows = await repo.findPage(actor.userId, contactId, query.limit, after);
       if (!rows.length) throw notFound('Contact');
       const photos = rows.filter((r): r is { j: string; k: string; id: string } => r.j !== null);
-      const page = photos.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = photos.length > query.limit && last ? cursors.encode(CURSOR_SCOPE, { key: last.k, id: last.id }) : null;
-      return `{"items":[${page.map((r) => r.j).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+      return cursors.jsonPage(CURSOR_SCOPE, photos, query.limit);
     },
 
     async activate(actor: Actor, contactId: string, photoId: string): Promise<string> {

@@ -1,6 +1,5 @@
 import { notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
-import { joinJsonRows } from '../../db/sql-helpers.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ProjectsRepo, ProjectWrite } from './projects.repo.js';
 
@@ -20,10 +19,7 @@ export function createProjectsService({ repo, cursors, clock, onChange }: Deps) 
     async list(actor: Actor, query: { archived?: boolean; limit: number; cursor?: string }): Promise<string> {
       const after = query.cursor ? cursors.decode(SCOPE, query.cursor) : undefined;
       const rows = await repo.findPage(actor.userId, query.archived, query.limit, after);
-      const items = rows.slice(0, query.limit);
-      const last = items[items.length - 1];
-      const nextCursor = rows.length > query.limit && last ? cursors.encode(SCOPE, { key: last.k, id: last.id }) : null;
-      return `{"items":${joinJsonRows(items)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+      return cursors.jsonPage(SCOPE, rows, query.limit);
     },
 
     get,

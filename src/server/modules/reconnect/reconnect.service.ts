@@ -1,5 +1,4 @@
 import type { CursorCodec } from '../../platform/cursor.js';
-import { joinJsonRows } from '../../db/sql-helpers.js';
 import type { Actor } from '../../platform/http/types.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
 import type { ReconnectRepo } from './reconnect.repo.js';
@@ -15,10 +14,7 @@ export function createReconnectService({ repo, cursors, clock }: Deps) {
     async list(actor: Actor, query: ListReconnectQuery): Promise<string> {
       const after = query.cursor ? cursors.decode(SCOPE, query.cursor) : undefined;
       const rows = await repo.findPage(actor.userId, clock(), DEFAULT_KEEP_IN_TOUCH_DAYS, query.limit, after);
-      const page = rows.slice(0, query.limit);
-      const last = page[page.length - 1];
-      const nextCursor = rows.length > query.limit && last ? cursors.encode(SCOPE, { key: last.k, id: last.id }) : null;
-      return `{"items":${joinJsonRows(page)},"nextCursor":${JSON.stringify(nextCursor)}}`;
+      return cursors.jsonPage(SCOPE, rows, query.limit);
     },
   };
 }

@@ -1,8 +1,7 @@
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
-import { joinJsonRows } from '../../db/sql-helpers.js';
 import type { Actor } from '../../platform/http/types.js';
-import type { JsonRow, TasksRepo } from './tasks.repo.js';
+import type { TasksRepo } from './tasks.repo.js';
 import type { Db } from '../../platform/db.js';
 import type { Refs, TaskWritesRepo } from './task-writes.repo.js';
 import type { ListTasksQuery, MoveInput, TaskInput } from './tasks.schemas.js';
@@ -20,13 +19,6 @@ type Deps = {
 export type ChangeActor = 'user' | 'assistant';
 
 const DEFAULT_ORDER = { position: 'asc', due: 'asc', created: 'desc', priority: 'desc' } as const;
-
-function page(rows: JsonRow[], limit: number, encode: (last: JsonRow) => string): string {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  const nextCursor = rows.length > limit && last ? encode(last) : null;
-  return `{"items":${joinJsonRows(items)},"nextCursor":${JSON.stringify(nextCursor)}}`;
-}
 
 export function createTasksService({ repo, writes, cursors, clock, onChange }: Deps) {
   const mover = createTaskMover(writes);
@@ -77,7 +69,7 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
         },
         { sort: query.sort, order, limit: query.limit, after },
       );
-      return page(rows, query.limit, (last) => cursors.encode(scope, { key: last.k, id: last.id }));
+      return cursors.jsonPage(scope, rows, query.limit);
     },
 
     get,
@@ -86,7 +78,7 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
       const after = query.cursor ? cursors.decode('task-activity', query.cursor) : undefined;
       const rows = await repo.findActivityPage(actor.userId, id, query.limit, after);
       if (!rows) throw notFound('Task');
-      return page(rows, query.limit, (last) => cursors.encode('task-activity', { key: last.k, id: last.id }));
+      return cursors.jsonPage('task-activity', rows, query.limit);
     },
 
     analytics: (actor: Actor, query: { projectId?: string }) => repo.analyticsJson(actor.userId, query.projectId, clock()),
