@@ -17,9 +17,9 @@ export async function freePort(): Promise<number> {
 export type RunningServer = { url: string; pid: number; rssMb(): number; stop(): Promise<void> };
 
 /** Starts the built server in production mode as a separate process, the way an operator would. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['bin/mindfulcrm.mjs', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/mindfulcrm.mjs', 'serve'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -29,7 +29,8 @@ export const interactions = pgTable(
   },
   (t) => [
     uniqueIndex('interactions_source_uq').on(t.userId, t.source, t.sourceId),
-    index('interactions_user_occurred_idx').on(t.userId, t.occurredAt, t.id),
+    // type is carried so the dashboard's weekly counts read the index alone.
+    index('interactions_user_occurred_idx').on(t.userId, t.occurredAt, t.id, t.type),
     index('interactions_contact_occurred_idx').on(t.contactId, t.occurredAt, t.id),
   ],
 );

@@ -18,10 +18,6 @@ export function createDashboardRepo(db: Db) {
     async computeStats(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
       const at = sql`${now.toISOString()}::timestamptz`;
       const local = (ts: string) => sql`((${sql.raw(ts)}) at time zone t.tz)`;
-      const countInteractions = (from: string, to: string, types?: boolean) => sql`(
-        select count(*)::int from ${interactions} i
-        where i.user_id = ${userId} and i.occurred_at >= ${local(from)} and i.occurred_at < ${local(to)}
-        ${types ? sql`and i.type in ('meeting', 'class_attendance')` : sql``})`;
       const { upcomingDays, upcomingMax } = LIMITS.dashboard;
 
       const [row] = await queryRows<{ j: string }>(db, sql`
@@ -31,16 +27,36 @@ export function createDashboardRepo(db: Db) {
                  date_trunc('month', ${at} at time zone u.timezone) as mo,
                  (${at} at time zone u.timezone)::date as today
           from ${users} u where u.id = ${userId}
+        ),
+        -- One range scan over the last 12 weeks feeds both the weekly series and the session counts.
+        -- Week starts as instants; width_bucket finds each row's week by binary search, cheaper than
+        -- converting every row to local time.
+        bounds as (
+          select array_agg(${local('w.ws')} order by w.ws) as edges, array_agg(w.ws order by w.ws) as starts
+          from t, generate_series(t.wk - ${WEEKS - 1} * interval '7 days', t.wk + interval '7 days', interval '7 days') w(ws)
+        ),
+        weekly as (
+          select b.starts[x.bucket] as ws, x.n, x.sessions
+          from bounds b, (
+            select width_bucket(i.occurred_at, b.edges) as bucket,
+                   count(*)::int as n,
+                   count(*) filter (where i.type in ('meeting', 'class_attendance'))::int as sessions
+            from ${interactions} i, bounds b
+            where i.user_id = ${userId} and i.occurred_at >= b.edges[1] and i.occurred_at < b.edges[${WEEKS + 1}]
+            group by 1
+          ) x
+        ),
+        stages as (
+          select lifecycle_stage, count(*)::int as n from ${contacts} where user_id = ${userId} group by 1
         )
         select json_build_object(
           'clientsByStage', (
             select json_object_agg(s.stage, coalesce(n.n, 0) order by s.stage)
             from unnest(enum_range(null::lifecycle_stage)) s(stage)
-            left join (select lifecycle_stage, count(*)::int as n from ${contacts} where user_id = ${userId} group by 1) n
-              on n.lifecycle_stage = s.stage),
-          'totalContacts', (select count(*)::int from ${contacts} where user_id = ${userId}),
-          'sessionsThisWeek', ${countInteractions('t.wk', "t.wk + interval '7 days'", true)},
-          'sessionsLastWeek', ${countInteractions("t.wk - interval '7 days'", 't.wk', true)},
+            left join stages n on n.lifecycle_stage = s.stage),
+          'totalContacts', (select coalesce(sum(n), 0)::int from stages),
+          'sessionsThisWeek', coalesce((select sessions from weekly where ws = t.wk), 0),
+          'sessionsLastWeek', coalesce((select sessions from weekly where ws = t.wk - interval '7 days'), 0),
           'goalsAchievedThisMonth', (
             select count(*)::int from ${goals} g
             where g.user_id = ${userId} and g.status = 'completed'
@@ -67,11 +83,9 @@ export function createDashboardRepo(db: Db) {
               where x.answered or x.sent_at <= ${at} - ${REPLY_WITHIN_HOURS} * interval '1 hour'
             ) r),
           'interactionsPerWeek', (
-            select json_agg(json_build_object(
-                'weekStart', to_char(w.ws, 'YYYY-MM-DD'),
-                'count', ${countInteractions('w.ws', "w.ws + interval '7 days'")}
-              ) order by w.ws)
-            from generate_series(t.wk - ${WEEKS - 1} * interval '7 days', t.wk, interval '7 days') w(ws)),
+            select json_agg(json_build_object('weekStart', to_char(w.ws, 'YYYY-MM-DD'), 'count', coalesce(k.n, 0)) order by w.ws)
+            from generate_series(t.wk - ${WEEKS - 1} * interval '7 days', t.wk, interval '7 days') w(ws)
+            left join weekly k on k.ws = w.ws),
           'followUpsDue', (select count(*)::int from ${dueContactsSql(userId, now, defaults)} f),
           'overdueTasks', (
             select count(*)::int from ${tasks} k

@@ -21,18 +21,32 @@ export async function invalidateDashboard(kv: KeyValueStore, userId: string): Pr
 }
 
 export function createDashboardService({ repo, kv, clock }: Deps) {
+  // Concurrent cold requests for one user share one computation, as long as no write came between.
+  const inFlight = new Map<string, { generation: number; promise: Promise<string> }>();
+
+  async function compute(userId: string, generation: number): Promise<string> {
+    const json = await repo.computeStats(userId, clock(), DEFAULT_KEEP_IN_TOUCH_DAYS);
+    if (json === undefined) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+    // A write during the computation bumped the generation: these figures may predate it.
+    const after = await kv.peek(generationKey(userId));
+    if (after.count === generation) await kv.set(cacheKey(userId), json, LIMITS.cache.dashboardTtlMs);
+    return json;
+  }
+
   return {
     /** The practice figures as JSON text: from the shared cache, or one SQL statement. */
     async stats(actor: Actor): Promise<string> {
       const { userId } = actor;
       const cached = await kv.get(cacheKey(userId));
       if (cached !== undefined) return cached;
-      const before = await kv.peek(generationKey(userId));
-      const json = await repo.computeStats(userId, clock(), DEFAULT_KEEP_IN_TOUCH_DAYS);
-      if (json === undefined) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
-      const after = await kv.peek(generationKey(userId));
-      if (after.count === before.count) await kv.set(cacheKey(userId), json, LIMITS.cache.dashboardTtlMs);
-      return json;
+      const generation = (await kv.peek(generationKey(userId))).count;
+      const pending = inFlight.get(userId);
+      if (pending?.generation === generation) return pending.promise;
+      const promise = compute(userId, generation).finally(() => {
+        if (inFlight.get(userId)?.promise === promise) inFlight.delete(userId);
+      });
+      inFlight.set(userId, { generation, promise });
+      return promise;
     },
   };
 }

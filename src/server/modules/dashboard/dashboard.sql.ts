@@ -30,6 +30,10 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
     from (
       select c.id, c.name, x.label, n.next
       from ${contacts} c
+      -- Month-days in the window; 29 February stands in for 28 February of common years.
+      cross join (
+        select array_agg(to_char(t.today + g, 'MM-DD')) || '{02-29}'::text[] as days from generate_series(0, ${days}::int) g
+      ) md
       cross join lateral (
         select 'Birthday'::text as label, extract(year from c.birthday)::int as y,
                extract(month from c.birthday)::int as m, extract(day from c.birthday)::int as d
@@ -45,6 +49,11 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
         end as next
       ) n
       where c.user_id = ${userId} and c.status <> 'archived' and n.next <= t.today + ${days}::int
+        -- A cheap month-day prefilter, so the date arithmetic above runs for a few contacts, not all.
+        and (to_char(c.birthday, 'MM-DD') = any(md.days)
+          or (c.important_dates <> '[]'::jsonb and exists (
+            select 1 from jsonb_array_elements(case when jsonb_typeof(c.important_dates) = 'array' then c.important_dates else '[]'::jsonb end) e
+            where jsonb_typeof(e) = 'object' and substr(e->>'date', 6, 5) = any(md.days))))
       order by n.next, lower(c.name), c.id, x.label
       limit ${max}
     ) u

@@ -67,7 +67,9 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
       }
     }
 
-    const token = request.cookies[SESSION_COOKIE];
+    // Only API routes act for a user: health, metrics and static files never read the session.
+    const isApi = isMatched && request.url.startsWith('/api/');
+    const token = isApi ? request.cookies[SESSION_COOKIE] : undefined;
     if (token) {
       const session = await sessions.get(token);
       if (session) {
@@ -80,8 +82,7 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
       }
     }
     request.ctx.authStatements = request.ctx.statements;
-    const isApi = request.url.startsWith('/api/');
-    if (isMatched && isApi && !routeConfig.isPublic && !request.actor) {
+    if (isApi && !routeConfig.isPublic && !request.actor) {
       throw new AppError('unauthenticated', 'Sign in to continue.');
     }
   });
