@@ -18,7 +18,7 @@ import {
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
-import { contactJson, SORT_SQL } from './contacts.sql.js';
+import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { escapeLike } from './search-text.js';
 
 export type ContactRow = typeof c.$inferSelect;
@@ -70,7 +70,7 @@ export function createContactsRepo(db: Db) {
         ? sql` and (${expr}, ${c.id}) ${cmp} (${page.after.key}::${cast}, ${page.after.id}::uuid)`
         : sql``;
       return queryRows<{ j: string; k: string | null; id: string }>(db, sql`
-        select ${contactJson}::text as j, (${expr})::text as k, ${c.id} as id
+        select ${contactSummaryJson}::text as j, (${expr})::text as k, ${c.id} as id
         from ${c}
         where ${filterSql(userId, filter)}${after}
         order by ${expr} ${dir}, ${c.id} ${dir}
@@ -80,7 +80,7 @@ export function createContactsRepo(db: Db) {
     /** One statement: the contact as JSON text with its tags and related counts. */
     async findDetailJson(userId: string, id: string): Promise<string | undefined> {
       const [row] = await queryRows<{ j: string }>(db, sql`
-        select (${contactJson}::jsonb || jsonb_build_object('counts', jsonb_build_object(
+        select (${contactJson} || jsonb_build_object('counts', jsonb_build_object(
           'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id}),
           'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id}),
           'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id

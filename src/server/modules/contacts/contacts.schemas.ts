@@ -110,7 +110,9 @@ export const contactResponse = z.object({
 export const contactDetailResponse = contactResponse.extend({
   counts: z.object({ interactions: z.number(), goals: z.number(), openTasks: z.number() }),
 });
-export const contactPageResponse = z.object({ items: z.array(contactResponse), nextCursor: z.string().nullable() });
+/** List items leave out the long free-text fields; GET /api/contacts/:id has them. */
+export const contactSummaryResponse = contactResponse.omit({ notes: true, customFields: true, socialHandles: true, importantDates: true });
+export const contactPageResponse = z.object({ items: z.array(contactSummaryResponse), nextCursor: z.string().nullable() });
 export const deletePreviewResponse = z.object({
   contact: z.object({ id: z.uuid(), name: z.string() }),
   willDelete: z.record(z.string(), z.number()),

@@ -2,8 +2,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { contacts as c, contactTags, tags } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
 
-/** The API shape of a contact, built by PostgreSQL so that a page is never parsed and re-serialised. */
-export const contactJson = sql`json_build_object(
+/**
+ * A contact in a list, built by PostgreSQL so that a page is never parsed and re-serialised. Long
+ * free text (notes, custom fields, handles, dates) stays out of lists: a page of 50 must stay small
+ * whatever practitioners write. The detail (contactJson) has everything.
+ */
+export const contactSummaryJson = sql`json_build_object(
   'id', ${c.id},
   'name', ${c.name},
   'emails', to_json(${c.emails}),
@@ -12,12 +16,8 @@ export const contactJson = sql`json_build_object(
   'status', ${c.status},
   'sentiment', ${c.sentiment},
   'engagementTrend', ${c.engagementTrend},
-  'notes', ${c.notes},
-  'customFields', ${c.customFields},
-  'socialHandles', ${c.socialHandles},
   'referralCount', ${c.referralCount},
   'birthday', ${c.birthday},
-  'importantDates', ${c.importantDates},
   'keepInTouchDays', ${c.keepInTouchDays},
   'lastContactAt', ${isoSql(c.lastContactAt)},
   'hasAiConsent', ${c.hasAiConsent},
@@ -31,6 +31,14 @@ export const contactJson = sql`json_build_object(
   'createdAt', ${isoSql(c.createdAt)},
   'updatedAt', ${isoSql(c.updatedAt)}
 )`;
+
+/** The whole contact, for the detail view and write answers. */
+export const contactJson = sql`(${contactSummaryJson}::jsonb || jsonb_build_object(
+  'notes', ${c.notes},
+  'customFields', ${c.customFields},
+  'socialHandles', ${c.socialHandles},
+  'importantDates', ${c.importantDates}
+))`;
 
 /** Sort expressions match the expression indexes in the contacts schema exactly. */
 export const SORT_SQL: Record<string, { expr: SQL; cast: SQL }> = {
