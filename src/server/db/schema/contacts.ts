@@ -17,20 +17,9 @@ import {
 import { createdAt, id, ts, updatedAt } from './columns.js';
 import { users } from './users.js';
 import { contactPhotos } from './photos.js';
+import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../../shared/domain.js';
 
-export const LIFECYCLE_STAGES = [
-  'discovery',
-  'curious',
-  'new_client',
-  'core_client',
-  'ambassador',
-  'needs_reconnecting',
-  'inactive',
-  'collaborator',
-] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
-export const CONTACT_STATUSES = ['active', 'paused', 'archived'] as const;
-export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as const;
+export { LIFECYCLE_STAGES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, type LifecycleStage } from '../../../shared/domain.js';
 
 export const lifecycleStage = pgEnum('lifecycle_stage', LIFECYCLE_STAGES);
 export const contactStatus = pgEnum('contact_status', CONTACT_STATUSES);

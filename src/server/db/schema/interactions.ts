@@ -3,9 +3,9 @@ import { index, jsonb, numeric, pgEnum, pgTable, smallint, text, uniqueIndex, uu
 import { createdAt, id, ts, updatedAt } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
+import { GOAL_STATUSES, INTERACTION_SOURCES, INTERACTION_TYPES } from '../../../shared/domain.js';
 
-export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;
-export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as const;
+export { INTERACTION_TYPES, INTERACTION_SOURCES, GOAL_STATUSES } from '../../../shared/domain.js';
 export const interactionType = pgEnum('interaction_type', INTERACTION_TYPES);
 export const interactionSource = pgEnum('interaction_source', INTERACTION_SOURCES);
 
@@ -35,7 +35,6 @@ export const interactions = pgTable(
   ],
 );
 
-export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
 export const goalStatus = pgEnum('goal_status', GOAL_STATUSES);
 
 export const goals = pgTable(

@@ -15,10 +15,9 @@ import {
 import { createdAt, id, ts, updatedAt } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
+import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../../../shared/domain.js';
 
-export const TASK_STATUSES = ['pending', 'in_progress', 'waiting_approval', 'completed', 'cancelled'] as const;
-export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export const TASK_OWNERS = ['user', 'assistant'] as const;
+export { TASK_STATUSES, TASK_PRIORITIES, TASK_OWNERS } from '../../../shared/domain.js';
 export const taskStatus = pgEnum('task_status', TASK_STATUSES);
 export const taskPriority = pgEnum('task_priority', TASK_PRIORITIES);
 export const taskOwner = pgEnum('task_owner', TASK_OWNERS);

@@ -1,0 +1,28 @@
+/**
+ * The product's closed vocabularies, shared by the server (database enums, validation) and the web
+ * app (labels, pickers), so the two can never drift apart. Plain data: no imports.
+ */
+export const LIFECYCLE_STAGES = [
+  'discovery',
+  'curious',
+  'new_client',
+  'core_client',
+  'ambassador',
+  'needs_reconnecting',
+  'inactive',
+  'collaborator',
+] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const CONTACT_STATUSES = ['active', 'paused', 'archived'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as const;
+
+export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;
+export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as const;
+export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
+
+export const TASK_STATUSES = ['pending', 'in_progress', 'waiting_approval', 'completed', 'cancelled'] as const;
+export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const TASK_OWNERS = ['user', 'assistant'] as const;

@@ -1,0 +1,140 @@
+/**
+ * The one way the web app talks to the server: same-origin fetch with the session cookie, the
+ * CSRF header on every state-changing request, and errors turned into messages a person can act on.
+ */
+export type ApiIssue = { path: string; message: string };
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly requestId?: string,
+    readonly issues: ApiIssue[] = [],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null | string[]>;
+type Options = { query?: Query; body?: unknown; signal?: AbortSignal; form?: FormData };
+
+const CSRF_COOKIE = 'mcrm_csrf';
+const SAFE = new Set(['GET', 'HEAD']);
+let onSessionEnded: (() => void) | undefined;
+
+/** Called once by the app: a 401 anywhere means the session is gone, so show the sign-in page. */
+export function setSessionEndedHandler(handler: () => void) {
+  onSessionEnded = handler;
+}
+
+function readCookie(name: string): string | undefined {
+  for (const part of document.cookie.split('; ')) {
+    const eq = part.indexOf('=');
+    if (part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
+  }
+  return undefined;
+}
+
+async function csrfToken(): Promise<string> {
+  const fromCookie = readCookie(CSRF_COOKIE);
+  if (fromCookie) return fromCookie;
+  // The server sets the cookie on any request; this public route exists to fetch it first.
+  const res = await fetch('/api/auth/csrf', { credentials: 'same-origin' });
+  const body = (await res.json()) as { csrfToken: string };
+  return body.csrfToken;
+}
+
+export function toQueryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) params.set(key, value.join(','));
+    } else params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+const STATUS_HINTS: Record<number, string> = {
+  403: 'Reload the page and try again.',
+  404: 'It may have been deleted. Go back and refresh the list.',
+  409: '',
+  413: 'Choose a smaller file or shorten the text.',
+  415: 'Choose a JPEG, PNG, WebP or GIF image.',
+};
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: { error?: { code?: string; message?: string; details?: { issues?: ApiIssue[] } }; requestId?: string } = {};
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON: a proxy or an HTML error page */
+  }
+  const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+  const code = body.error?.code ?? 'http_error';
+  const requestId = body.requestId ?? res.headers.get('x-request-id') ?? undefined;
+  let message = body.error?.message ?? `The server answered ${res.status}.`;
+  if (res.status === 429) message = `${message.replace(/\.$/, '')}. Wait ${retryAfter ?? 60} seconds, then try again.`;
+  else if (res.status === 503) message = `The server is busy right now. Wait ${retryAfter ?? 5} seconds and try again.`;
+  else if (res.status >= 500) message = `Something went wrong on the server. Try again; if it keeps happening, quote reference ${requestId ?? 'unknown'}.`;
+  else if (STATUS_HINTS[res.status] && !message.includes(STATUS_HINTS[res.status]!)) message = `${message} ${STATUS_HINTS[res.status]}`;
+  return new ApiError(message, res.status, code, requestId, body.error?.details?.issues ?? [], retryAfter);
+}
+
+export async function request<T>(method: string, path: string, options: Options = {}, isRetry = false): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (!SAFE.has(method)) headers['x-csrf-token'] = await csrfToken();
+  let body: BodyInit | undefined;
+  if (options.form) body = options.form;
+  else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${path}${toQueryString(options.query)}`, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError('Could not reach MindfulCRM. Check your internet connection, then try again.', 0, 'network');
+  }
+  if (res.ok) {
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+  const error = await toApiError(res);
+  // A CSRF cookie can rotate (another tab signed in); one retry with the fresh value is safe.
+  if (error.code === 'csrf_failed' && !isRetry) return request<T>(method, path, options, true);
+  if (error.status === 401 && !path.startsWith('/api/auth/login') && !path.startsWith('/api/auth/password')) onSessionEnded?.();
+  return Promise.reject(error);
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  delete: <T = void>(path: string) => request<T>('DELETE', path),
+  upload: <T>(path: string, form: FormData) => request<T>('POST', path, { form }),
+};
+
+/** The message to show a person for any thrown value. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error && err.message) return `${err.message}. Reload the page and try again.`;
+  return 'Something unexpected happened. Reload the page and try again.';
+}
+
+/** Field-level messages from a validation error, keyed by the last path segment ("body.name" → "name"). */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  const out: Record<string, string> = {};
+  for (const issue of err.issues) {
+    const key = issue.path.split('.').slice(1).join('.') || issue.path;
+    out[key] ??= issue.message;
+  }
+  return out;
+}

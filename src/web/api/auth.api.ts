@@ -1,0 +1,91 @@
+import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './api-client';
+import { sessionHint } from './query-client';
+import type { Me, Page, Session, User } from './types';
+
+export const meQuery = queryOptions({
+  queryKey: ['me'],
+  queryFn: () => api.get<Me | null>('/api/auth/me'),
+  staleTime: 5 * 60_000,
+});
+
+export function useMe() {
+  return useQuery({ ...meQuery, enabled: sessionHint.isSet() });
+}
+
+function useAuthMutation<I>(path: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: I) => api.post<Me>(path, input),
+    onSuccess: (me) => {
+      qc.clear();
+      sessionHint.set();
+      qc.setQueryData(meQuery.queryKey, me);
+    },
+  });
+}
+
+export const useSignIn = () => useAuthMutation<{ email: string; password: string }>('/api/auth/login');
+export const useSignUp = () => useAuthMutation<{ email: string; password: string; displayName?: string }>('/api/auth/signup');
+
+export function useSignOut(everywhere = false) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>(everywhere ? '/api/auth/logout-all' : '/api/auth/logout'),
+    onSuccess: () => {
+      sessionHint.clear();
+      // The next person on this browser starts with an unfiltered contact list.
+      localStorage.removeItem('mcrm.contacts.filters');
+      qc.clear();
+      qc.setQueryData(meQuery.queryKey, null);
+    },
+  });
+}
+
+export type ProfileInput = {
+  displayName?: string;
+  timezone?: string;
+  settings?: Partial<User['settings']>;
+};
+
+/** Optimistic: the theme and names change on screen at once, and roll back if the server refuses. */
+export function useUpdateProfile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ProfileInput) => api.patch<User>('/api/auth/me', input),
+    onMutate: async (input) => {
+      await qc.cancelQueries({ queryKey: meQuery.queryKey });
+      const before = qc.getQueryData<Me>(meQuery.queryKey);
+      if (before) {
+        const settings = { ...before.user.settings, ...input.settings };
+        qc.setQueryData<Me>(meQuery.queryKey, { ...before, user: { ...before.user, ...input, settings } });
+      }
+      return { before };
+    },
+    onError: (_err, _input, context) => {
+      if (context?.before) qc.setQueryData(meQuery.queryKey, context.before);
+    },
+    onSuccess: (user) => {
+      const before = qc.getQueryData<Me>(meQuery.queryKey);
+      if (before) qc.setQueryData<Me>(meQuery.queryKey, { ...before, user });
+    },
+  });
+}
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (input: { currentPassword: string; newPassword: string }) => api.post<void>('/api/auth/password', input),
+  });
+}
+
+export function useSessions() {
+  return useQuery({ queryKey: ['sessions'], queryFn: () => api.get<Page<Session>>('/api/auth/sessions') });
+}
+
+export function useRevokeSession() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/api/auth/sessions/${id}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['sessions'] }),
+  });
+}

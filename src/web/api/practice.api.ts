@@ -1,0 +1,107 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './api-client';
+import type { Goal, Interaction, InteractionType, Page, Photo } from './types';
+
+/** After a practice write, everything that summarises it is stale. */
+function useAfterWrite(contactId: string) {
+  const qc = useQueryClient();
+  return () => {
+    for (const queryKey of [['interactions'], ['goals'], ['photos', contactId], ['contacts', 'detail', contactId], ['contacts', 'list'], ['dashboard'], ['reconnect'], ['tasks']]) {
+      void qc.invalidateQueries({ queryKey });
+    }
+  };
+}
+
+export function useTimeline(contactId: string) {
+  return useInfiniteQuery({
+    queryKey: ['interactions', 'contact', contactId],
+    queryFn: ({ pageParam, signal }) =>
+      api.get<Page<Interaction>>(`/api/contacts/${contactId}/interactions`, { limit: 30, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export type InteractionInput = { type: InteractionType; subject?: string; content?: string; occurredAt?: string; sentiment?: number | null };
+
+export function useAddInteraction(contactId: string) {
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({
+    mutationFn: (input: InteractionInput) => api.post<Interaction>('/api/interactions', { contactId, ...input }),
+    onSettled,
+  });
+}
+export function useDeleteInteraction(contactId: string) {
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({ mutationFn: (id: string) => api.delete(`/api/interactions/${id}`), onSettled });
+}
+
+export const useGoals = (contactId: string) =>
+  useQuery({
+    queryKey: ['goals', 'contact', contactId],
+    queryFn: () => api.get<Page<Goal>>(`/api/contacts/${contactId}/goals`, { limit: 100 }),
+  });
+
+export type GoalInput = Partial<Omit<Goal, 'id' | 'contactId' | 'progress'>>;
+
+export function useSaveGoal(contactId: string) {
+  const qc = useQueryClient();
+  const key = ['goals', 'contact', contactId];
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({
+    mutationFn: ({ id, ...input }: GoalInput & { id?: string }) =>
+      id ? api.patch<Goal>(`/api/goals/${id}`, input) : api.post<Goal>('/api/goals', { contactId, ...input }),
+    // Optimistic progress: the bar moves as soon as the value is saved.
+    onMutate: async ({ id, ...input }) => {
+      if (!id) return { before: undefined };
+      await qc.cancelQueries({ queryKey: key });
+      const before = qc.getQueryData<Page<Goal>>(key);
+      if (before) {
+        qc.setQueryData<Page<Goal>>(key, {
+          ...before,
+          items: before.items.map((g) => {
+            if (g.id !== id) return g;
+            const next = { ...g, ...input };
+            const progress = next.targetValue ? Math.max(0, Math.min(1, (next.currentValue ?? 0) / next.targetValue)) : next.progress;
+            return { ...next, progress };
+          }),
+        });
+      }
+      return { before };
+    },
+    onError: (_e, _i, context) => {
+      if (context?.before) qc.setQueryData(key, context.before);
+    },
+    onSettled,
+  });
+}
+export function useDeleteGoal(contactId: string) {
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({ mutationFn: (id: string) => api.delete(`/api/goals/${id}`), onSettled });
+}
+
+export const usePhotos = (contactId: string) =>
+  useQuery({
+    queryKey: ['photos', contactId],
+    queryFn: () => api.get<Page<Photo>>(`/api/contacts/${contactId}/photos`, { limit: 50 }),
+  });
+
+export function useUploadPhoto(contactId: string) {
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return api.upload<Photo>(`/api/contacts/${contactId}/photos`, form);
+    },
+    onSettled,
+  });
+}
+export function useActivatePhoto(contactId: string) {
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({ mutationFn: (photoId: string) => api.post(`/api/contacts/${contactId}/photos/${photoId}/activate`), onSettled });
+}
+export function useDeletePhoto(contactId: string) {
+  const onSettled = useAfterWrite(contactId);
+  return useMutation({ mutationFn: (photoId: string) => api.delete(`/api/photos/${photoId}`), onSettled });
+}

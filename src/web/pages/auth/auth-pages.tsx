@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
+import { fieldErrors } from '../../api/api-client';
+import { useSignIn, useSignUp } from '../../api/auth.api';
+import { Busy, ErrorNotice, Field } from '../../components/ui';
+
+function AuthFrame({ title, children, footer }: { title: string; children: React.ReactNode; footer: React.ReactNode }) {
+  return (
+    <main id="main" className="flex min-h-full items-center justify-center px-4 py-10">
+      <div className="w-full max-w-sm">
+        <div className="mb-6 flex flex-col items-center gap-2 text-center">
+          <img src="/icons/icon.svg" alt="" width={48} height={48} />
+          <p className="text-sm font-medium text-brand-ink">MindfulCRM</p>
+          <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        </div>
+        <div className="card p-6 shadow-sm">{children}</div>
+        <p className="mt-4 text-center text-sm text-muted">{footer}</p>
+      </div>
+    </main>
+  );
+}
+
+/** Only same-site paths are followed after sign-in, never a full URL (no open redirect). */
+function useNext(): string {
+  const next = new URLSearchParams(useSearch()).get('next') ?? '/';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function SignInPage() {
+  const signIn = useSignIn();
+  const [, navigate] = useLocation();
+  const next = useNext();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    signIn.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
+  };
+  return (
+    <AuthFrame
+      title="Welcome back"
+      footer={
+        <>
+          New here?{' '}
+          <Link href={`/sign-up${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} className="font-medium text-brand-ink underline">
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      <form onSubmit={submit} className="space-y-4">
+        <Field label="Email">{(p) => <input {...p} className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
+        <Field label="Password">
+          {(p) => <input {...p} className="input" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
+        </Field>
+        <ErrorNotice error={signIn.error} title="Could not sign in" />
+        <button type="submit" className="btn-primary w-full" disabled={signIn.isPending}>
+          <Busy isBusy={signIn.isPending} busyText="Signing in…">
+            Sign in
+          </Busy>
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+export function SignUpPage() {
+  const signUp = useSignUp();
+  const [, navigate] = useLocation();
+  const next = useNext();
+  const [displayName, setDisplayName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const errors = fieldErrors(signUp.error);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    signUp.mutate({ email, password, displayName }, { onSuccess: () => navigate(next, { replace: true }) });
+  };
+  return (
+    <AuthFrame
+      title="Create your account"
+      footer={
+        <>
+          Already have an account?{' '}
+          <Link href="/sign-in" className="font-medium text-brand-ink underline">
+            Sign in
+          </Link>
+        </>
+      }
+    >
+      <form onSubmit={submit} className="space-y-4">
+        <Field label="Your name" error={errors.displayName}>
+          {(p) => <input {...p} className="input" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+        </Field>
+        <Field label="Email" error={errors.email}>
+          {(p) => <input {...p} className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}
+        </Field>
+        <Field label="Password" error={errors.password} hint="At least 10 characters. A short sentence is easy to remember.">
+          {(p) => <input {...p} className="input" type="password" autoComplete="new-password" required minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} />}
+        </Field>
+        {signUp.error && Object.keys(errors).length === 0 && <ErrorNotice error={signUp.error} title="Could not create the account" />}
+        <button type="submit" className="btn-primary w-full" disabled={signUp.isPending}>
+          <Busy isBusy={signUp.isPending} busyText="Creating account…">
+            Create account
+          </Busy>
+        </button>
+      </form>
+    </AuthFrame>
+  );
+}
