@@ -3,13 +3,18 @@ import type { BenchContext } from './scenarios.js';
 
 type Session = { cookie: string; csrf: string };
 
-async function signIn(url: string, email: string, password: string): Promise<Session> {
+/**
+ * Each seeded user signs in from its own (forwarded) address, as real users would: a hundred
+ * sign-ins from one address is exactly what the per-address login limit exists to stop.
+ */
+async function signIn(url: string, email: string, password: string, index: number): Promise<Session> {
+  const forwardedFor = `10.77.${Math.floor(index / 250)}.${(index % 250) + 1}`;
   const first = await fetch(`${url}/api/auth/csrf`);
   const csrfCookie = first.headers.getSetCookie().find((c) => c.startsWith('mcrm_csrf='))!.split(';')[0]!;
   const csrf = csrfCookie.slice('mcrm_csrf='.length);
   const res = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: csrfCookie, 'x-csrf-token': csrf },
+    headers: { 'content-type': 'application/json', cookie: csrfCookie, 'x-csrf-token': csrf, 'x-forwarded-for': forwardedFor },
     body: JSON.stringify({ email, password }),
   });
   if (!res.ok) throw new Error(`sign-in failed for ${email}: ${res.status} ${await res.text()}`);
@@ -33,7 +38,7 @@ async function multipartPhoto() {
 /** Signs in as the seeded users and finds the ids, cursors and terms the scenarios use. */
 export async function buildContext(url: string, users: { email: string }[], password: string, maxSessions: number): Promise<BenchContext> {
   const sessions: Session[] = [];
-  for (const u of users.slice(0, maxSessions)) sessions.push(await signIn(url, u.email, password));
+  for (const [i, u] of users.slice(0, maxSessions).entries()) sessions.push(await signIn(url, u.email, password, i));
   const headers = headersOf(sessions[0]!);
   const getJson = async (path: string) => {
     const res = await fetch(`${url}${path}`, { headers });

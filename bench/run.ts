@@ -153,10 +153,17 @@ async function main() {
   if (!fs.existsSync('dist/cli/main.js')) throw new Error('Build first: npm run build');
   const names = values.quick ? ['quick'] : (values.sizes?.split(',') ?? ['spec', 'large', 'multi']);
   const rows: Row[] = [];
+  const failures: string[] = [];
   for (const name of names) {
     const size = SIZES[name];
     if (!size) throw new Error(`Unknown size ${name}; choose from ${Object.keys(SIZES).join(', ')}`);
-    rows.push(...(await runSize(size, values.seconds ? Number(values.seconds) : size.seconds)));
+    try {
+      rows.push(...(await runSize(size, values.seconds ? Number(values.seconds) : size.seconds)));
+    } catch (err) {
+      // One size failing (a server that would not start, say) still leaves the others' results.
+      failures.push(`${size.name}: ${(err as Error).message}`);
+      log(`  ${size.name} failed: ${(err as Error).stack ?? err}`);
+    }
   }
   const meta = {
     date: new Date().toISOString(),
@@ -167,6 +174,7 @@ async function main() {
   };
   const files = writeResults(rows, meta);
   log(`\nResults: ${files.json}\n${fs.readFileSync(files.markdown, 'utf8')}`);
+  if (failures.length) throw new Error(`Some sizes failed:\n${failures.join('\n')}`);
 }
 
 main().catch((err) => {

@@ -27,6 +27,8 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
       PORT: String(port),
       LOG_LEVEL: 'warn',
       EXPOSE_STATEMENT_COUNT: 'true',
+      // The harness stands in for a load balancer that forwards client addresses.
+      TRUST_PROXY: 'true',
       SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
       ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
       ...env,

@@ -27,7 +27,8 @@ import { createGoalsService } from './modules/goals/goals.service.js';
 import { createReconnectRepo } from './modules/reconnect/reconnect.repo.js';
 import { createReconnectService } from './modules/reconnect/reconnect.service.js';
 import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
-import { createDashboardService, invalidateDashboard } from './modules/dashboard/dashboard.service.js';
+import { createDashboardService } from './modules/dashboard/dashboard.service.js';
+import { createPracticeCache } from './platform/practice-cache.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -46,7 +47,8 @@ export function createServices(deps: ServiceDeps) {
   const storeDeps = { clock, ttlDays: config.sessionTtlDays };
   const sessions = redis ? createRedisSessionStore(redis, storeDeps) : createDbSessionStore(db, storeDeps);
   // Writes that change a user's practice data drop that user's cached aggregates (the dashboard).
-  const onChange = (userId: string) => invalidateDashboard(kv, userId);
+  const cache = createPracticeCache(kv);
+  const onChange = (userId: string) => cache.invalidate(userId);
   // One processor per process: its limiter bounds image work across all requests.
   const images = createImageProcessor({ ...LIMITS.photo, maxBytes: LIMITS.photo.uploadBytes });
 
@@ -56,7 +58,7 @@ export function createServices(deps: ServiceDeps) {
     onChange,
     limiter: createRateLimiter(kv),
     auth: createAuthService({ users: createUsersRepo(db), sessions, kv, clock, onChange }),
-    contacts: createContactsService({ repo: createContactsRepo(db), cursors, clock, onChange }),
+    contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange }),
     tags: createTagsService({ repo: createTagsRepo(db), cursors, clock, onChange }),
     projects: createProjectsService({ repo: createProjectsRepo(db), cursors, clock, onChange }),
     tasks: createTasksService({ repo: createTasksRepo(db), writes: createTaskWritesRepo(db), cursors, clock, onChange }),
@@ -65,7 +67,7 @@ export function createServices(deps: ServiceDeps) {
     interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange }),
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
-    dashboard: createDashboardService({ repo: createDashboardRepo(db), kv, clock }),
+    dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

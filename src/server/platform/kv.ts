@@ -22,7 +22,13 @@ export type KeyValueStore = {
 };
 
 export function createMemoryStore(): KeyValueStore {
-  const entries = new LRUCache<string, string>({ max: LIMITS.cache.entries, ttlAutopurge: false });
+  // Bounded by count and by bytes: cached list pages are tens of kilobytes each.
+  const entries = new LRUCache<string, string>({
+    max: LIMITS.cache.entries,
+    maxSize: LIMITS.cache.bytes,
+    sizeCalculation: (value, key) => value.length * 2 + key.length * 2,
+    ttlAutopurge: false,
+  });
   const counters = new Map<string, { count: number; resetAt: number }>();
   const stats = { hits: 0, misses: 0 };
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIMITS } from '../../platform/limits.js';
 import { uniqueIds, uuidId } from '../../platform/ids.js';
 import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../db/schema/index.js';
@@ -54,8 +55,7 @@ const csvList = z
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const listContactsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
   sort: z.enum(SORTS).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
   q: z.string().max(T.search).optional(),

@@ -1,11 +1,19 @@
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
+import type { PracticeCache } from '../../platform/practice-cache.js';
+import { LIMITS } from '../../platform/limits.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
 import type { BulkInput, ContactInput, ListContactsQuery } from './contacts.schemas.js';
 import { buildSearchText, searchTerms } from './search-text.js';
 
-type Deps = { repo: ContactsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
+type Deps = {
+  repo: ContactsRepo;
+  cursors: CursorCodec;
+  cache: PracticeCache;
+  clock: () => Date;
+  onChange: (userId: string) => Promise<void>;
+};
 
 const unknownTags = (ids: string[]) =>
   new AppError('unprocessable', 'Some tags do not exist. Refresh your tags and try again.', { unknownTagIds: ids });
@@ -17,7 +25,7 @@ function toWrite(input: ContactInput): Partial<ContactWrite> {
   return write;
 }
 
-export function createContactsService({ repo, cursors, clock, onChange }: Deps) {
+export function createContactsService({ repo, cursors, cache, clock, onChange }: Deps) {
   async function requireOwnedTags(userId: string, tagIds: string[], tx?: Parameters<ContactsRepo['findOwnedTagIds']>[2]) {
     const owned = new Set(await repo.findOwnedTagIds(userId, tagIds, tx));
     const missing = tagIds.filter((id) => !owned.has(id));
@@ -25,34 +33,40 @@ export function createContactsService({ repo, cursors, clock, onChange }: Deps) 
   }
 
   async function getJson(actor: Actor, id: string): Promise<string> {
-    const json = await repo.findDetailJson(actor.userId, id);
+    const json = await cache.read(actor.userId, `contact:${id}`, LIMITS.cache.listTtlMs, () => repo.findDetailJson(actor.userId, id));
     if (!json) throw notFound('Contact');
     return json;
   }
 
+  /** One statement: the page as JSON text, with the cursor to the next one. */
+  async function listFresh(actor: Actor, query: ListContactsQuery): Promise<string> {
+    const scope = `contacts:${query.sort}:${query.order}`;
+    const after = query.cursor ? cursors.decode(scope, query.cursor) : undefined;
+    const lastContactBefore = query.noContactDays ? new Date(clock().getTime() - query.noContactDays * 86_400_000) : undefined;
+    const rows = await repo.findPage(
+      actor.userId,
+      {
+        terms: query.q ? searchTerms(query.q) : [],
+        tagIds: query.tags,
+        tagMode: query.tagMode,
+        stages: query.stage,
+        status: query.status,
+        aiConsent: query.aiConsent,
+        photoConsent: query.photoConsent,
+        lastContactBefore,
+      },
+      { sort: query.sort, order: query.order, limit: query.limit, after },
+    );
+    return cursors.jsonPage(scope, rows, query.limit);
+  }
+
   return {
-    /** Returns the page already serialised as JSON text. */
+    /** A page as JSON text, from the per-user cache when nothing changed since it was last read. */
     async list(actor: Actor, query: ListContactsQuery): Promise<string> {
-      const scope = `contacts:${query.sort}:${query.order}`;
-      const after = query.cursor ? cursors.decode(scope, query.cursor) : undefined;
-      const lastContactBefore = query.noContactDays
-        ? new Date(clock().getTime() - query.noContactDays * 86_400_000)
-        : undefined;
-      const rows = await repo.findPage(
-        actor.userId,
-        {
-          terms: query.q ? searchTerms(query.q) : [],
-          tagIds: query.tags,
-          tagMode: query.tagMode,
-          stages: query.stage,
-          status: query.status,
-          aiConsent: query.aiConsent,
-          photoConsent: query.photoConsent,
-          lastContactBefore,
-        },
-        { sort: query.sort, order: query.order, limit: query.limit, after },
+      const page = await cache.read(actor.userId, `contacts:${JSON.stringify(query)}`, LIMITS.cache.listTtlMs, () =>
+        listFresh(actor, query),
       );
-      return cursors.jsonPage(scope, rows, query.limit);
+      return page!;
     },
 
     get: getJson,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIMITS } from '../../platform/limits.js';
 import { GOAL_STATUSES } from '../../db/schema/index.js';
 
@@ -38,13 +39,7 @@ export type UpdateGoalInput = z.output<typeof updateGoalBody>;
 
 export const listGoalsQuery = z.strictObject({
   status: status.optional(),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`)
-    .default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
 });
 export type ListGoalsQuery = z.output<typeof listGoalsQuery>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIMITS } from '../../platform/limits.js';
 import { INTERACTION_SOURCES, INTERACTION_TYPES } from '../../db/schema/index.js';
 
@@ -38,13 +39,7 @@ export const updateInteractionBody = z.strictObject(interactionFields).partial()
 export type UpdateInteractionInput = z.output<typeof updateInteractionBody>;
 
 const pageFields = {
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`)
-    .default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
   type: z.enum(INTERACTION_TYPES, { message: `must be one of ${INTERACTION_TYPES.join(', ')}` }).optional(),
 };
 export const listInteractionsQuery = z.strictObject(pageFields);

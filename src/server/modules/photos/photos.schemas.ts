@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../../platform/limits.js';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 
 const contactId = z.uuid({ message: 'must be a contact id (UUID)' });
 const photoId = z.uuid({ message: 'must be a photo id (UUID)' });
@@ -9,8 +9,7 @@ export const activateParams = z.strictObject({ id: contactId, photoId });
 export const photoParams = z.strictObject({ id: photoId });
 
 export const listPhotosQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
 });
 export type ListPhotosQuery = z.output<typeof listPhotosQuery>;
 

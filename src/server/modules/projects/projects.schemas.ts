@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIMITS } from '../../platform/limits.js';
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0d9488');
@@ -12,8 +13,7 @@ export const listProjectsQuery = z.strictObject({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .transform((v) => v === 'true')
     .optional(),
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
 });
 
 export const projectResponse = z.object({

@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import { LIMITS } from '../../platform/limits.js';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIFECYCLE_STAGES } from '../../db/schema/index.js';
 
 export const listReconnectQuery = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1, 'must be at least 1')
-    .max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`)
-    .default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
 });
 export type ListReconnectQuery = z.output<typeof listReconnectQuery>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIMITS } from '../../platform/limits.js';
 import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../../db/schema/index.js';
 import { TASK_SORTS } from './tasks.sql.js';
@@ -12,8 +13,7 @@ const csvList = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
 const boolParam = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 const pageFields = {
-  limit: z.coerce.number().int().min(1).max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`).default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  ...pageQueryFields,
 };
 
 const taskFields = {

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.js';
+
+/** The query fields every keyset-paginated list takes: spread into a list's query schema. */
+export const pageQueryFields = {
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`)
+    .default(LIMITS.page.defaultSize),
+  cursor: z.string().max(1000).optional(),
+};
