@@ -29,6 +29,13 @@ export type Scenario = {
 };
 
 const get = (path: string, headers: Record<string, string>): LoadRequest => ({ method: 'GET', path, headers });
+/** A small write that drops the user's cached reads. */
+const touchContact = (ctx: BenchContext): LoadRequest => ({
+  method: 'PATCH',
+  path: `/api/contacts/${ctx.contactId}`,
+  headers: { ...ctx.headers, 'content-type': 'application/json' },
+  body: JSON.stringify({ referralCount: Math.floor(Math.random() * 100) }),
+});
 const post = (path: string, body: unknown, headers: Record<string, string>): LoadRequest => ({
   method: 'POST',
   path,
@@ -43,6 +50,15 @@ export const SCENARIOS: Scenario[] = [
     hasCeiling: true,
     budget: { p99Ms: 20, minCeilingRatio: 1 / 3, statements: 1 },
     requests: (ctx) => [get('/api/contacts?limit=50', ctx.headers)],
+  },
+  {
+    // Every read right after a write of the same user: the page is built by PostgreSQL each time.
+    name: 'contacts first page cold',
+    needs: ['GET /api/contacts', 'PATCH /api/contacts/{id}'],
+    budget: { statements: 1 },
+    concurrency: [1],
+    requests: (ctx) => [get('/api/contacts?limit=50', ctx.headers)],
+    coldWith: (ctx) => touchContact(ctx),
   },
   {
     name: 'contacts first page, many tenants',
@@ -97,12 +113,7 @@ export const SCENARIOS: Scenario[] = [
     budget: { p99Ms: 30, statements: 1 },
     concurrency: [1],
     requests: (ctx) => [get('/api/dashboard/stats', ctx.headers)],
-    coldWith: (ctx) => ({
-      method: 'PATCH',
-      path: `/api/contacts/${ctx.contactId}`,
-      headers: { ...ctx.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ referralCount: Math.floor(Math.random() * 100) }),
-    }),
+    coldWith: (ctx) => touchContact(ctx),
   },
   {
     name: 'photo upload',
