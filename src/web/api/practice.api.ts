@@ -31,6 +31,18 @@ export function useAddInteraction(contactId: string) {
     onSettled,
   });
 }
+export function useUpdateInteraction(contactId: string) {
+  const qc = useQueryClient();
+  const afterWrite = useAfterWrite(contactId);
+  return useMutation({
+    mutationFn: ({ id, ...input }: Partial<InteractionInput> & { id: string; contactId?: string }) => api.patch<Interaction>(`/api/interactions/${id}`, input),
+    onSettled: (_r, _e, input) => {
+      afterWrite();
+      // An entry moved to another contact changes that contact's counts and last contact too.
+      if (input.contactId) void qc.invalidateQueries({ queryKey: ['contacts', 'detail', input.contactId] });
+    },
+  });
+}
 export function useDeleteInteraction(contactId: string) {
   const onSettled = useAfterWrite(contactId);
   return useMutation({ mutationFn: (id: string) => api.delete(`/api/interactions/${id}`), onSettled });

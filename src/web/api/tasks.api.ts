@@ -97,6 +97,10 @@ export function useUpdateTask() {
       return { snapshot };
     },
     onError: (_e, _i, context) => context?.snapshot.forEach(([key, page]) => qc.setQueryData(key, page)),
+    // The answer is the whole task (contacts included), so the open dialog shows it without a refetch.
+    onSuccess: (task) => {
+      if (qc.isMutating({ mutationKey }) <= 1) qc.setQueryData(['tasks', 'detail', task.id], task);
+    },
     // Refetch once the last of several quick edits lands, so an early refetch cannot undo a later tick.
     onSettled: () => {
       if (qc.isMutating({ mutationKey }) <= 1) afterTaskWrite.forEach((queryKey) => void qc.invalidateQueries({ queryKey }));

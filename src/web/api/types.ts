@@ -123,7 +123,7 @@ export type Task = {
   project: { id: string; name: string; color: string } | null;
   parentTaskId: string | null;
   subtaskCounts?: { total: number; completed: number };
-  contacts?: { id: string; name: string }[];
+  contacts?: { id: string; name: string; photoUrl?: string | null }[];
   completedAt: string | null;
   position?: number | string;
 };

@@ -1,65 +1,133 @@
-import { useState, type FormEvent } from 'react';
-import { fieldErrors } from '../../api/api-client';
-import { useAddInteraction, useDeleteInteraction, useTimeline } from '../../api/practice.api';
-import { INTERACTION_LABELS, INTERACTION_TYPES, type InteractionType } from '../../api/types';
+import { useEffect, useRef, useState } from 'react';
+import { useAddInteraction, useDeleteInteraction, useTimeline, useUpdateInteraction, type InteractionInput } from '../../api/practice.api';
+import { INTERACTION_LABELS, type Interaction } from '../../api/types';
 import { useToast } from '../../app/toasts';
-import { Icon, type IconName } from '../../components/icons';
-import { Busy, ErrorNotice, Field, Spinner } from '../../components/ui';
-import { formatDateTime, fromLocalInput, toLocalInput } from '../../lib/format';
-
-const TYPE_ICON: Record<InteractionType, IconName> = { note: 'note', call: 'phone', meeting: 'calendar', email: 'mail', class_attendance: 'users' };
+import { ContactPicker } from '../../components/contact-picker';
+import { Icon } from '../../components/icons';
+import { Busy, ErrorNotice, Spinner } from '../../components/ui';
+import { formatDateTime, fromLocalInput } from '../../lib/format';
+import { blankEntry, describeEntry, EntryForm, sentimentOf, TYPE_ICON, valuesOf, type EntryValues } from './timeline-entry-form';
 
 function AddEntry({ contactId }: { contactId: string }) {
   const add = useAddInteraction(contactId);
   const toast = useToast();
-  const [type, setType] = useState<InteractionType>('note');
-  const [subject, setSubject] = useState('');
-  const [content, setContent] = useState('');
-  const [when, setWhen] = useState(() => toLocalInput(new Date()));
-  const errors = fieldErrors(add.error);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    add.mutate(
-      { type, subject: subject.trim(), content, occurredAt: fromLocalInput(when) },
-      {
-        onSuccess: () => {
-          toast.success(`${INTERACTION_LABELS[type]} added to the timeline.`);
-          setSubject('');
-          setContent('');
-          setWhen(toLocalInput(new Date()));
-        },
-      },
-    );
-  };
   return (
-    <form onSubmit={submit} className="card space-y-3 p-4" aria-labelledby="add-entry-title">
-      <h2 id="add-entry-title" className="font-semibold">Add to the timeline</h2>
-      <div role="radiogroup" aria-label="Kind of entry" className="flex flex-wrap gap-1">
-        {INTERACTION_TYPES.map((t) => (
-          <label key={t} className="btn-secondary cursor-pointer py-1 has-[:checked]:border-brand has-[:checked]:bg-brand-soft has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-strong">
-            <input type="radio" name="entry-type" className="sr-only" checked={type === t} onChange={() => setType(t)} />
-            <Icon name={TYPE_ICON[t]} size={16} />
-            {INTERACTION_LABELS[t]}
-          </label>
-        ))}
+    <div className="card p-4">
+      <EntryForm
+        title="Add to the timeline"
+        initial={blankEntry()}
+        mutation={add}
+        errorTitle="The entry was not added"
+        submitText={(type) => `Add ${INTERACTION_LABELS[type].toLowerCase()}`}
+        busyText="Adding…"
+        onSubmit={(v, reset) =>
+          add.mutate(
+            { type: v.type, subject: v.subject.trim(), content: v.content, occurredAt: fromLocalInput(v.when), sentiment: sentimentOf(v) },
+            {
+              onSuccess: () => {
+                toast.success(`${INTERACTION_LABELS[v.type]} added to the timeline.`);
+                reset();
+              },
+            },
+          )
+        }
+      />
+    </div>
+  );
+}
+
+/** Only what changed is sent, so an untouched time keeps its seconds and a synced entry keeps its values. */
+function changesOf(entry: Interaction, initial: EntryValues, v: EntryValues): Partial<InteractionInput> {
+  const patch: Partial<InteractionInput> = {};
+  if (v.type !== entry.type) patch.type = v.type;
+  if (v.subject.trim() !== entry.subject) patch.subject = v.subject.trim();
+  if (v.content !== entry.content) patch.content = v.content;
+  const occurredAt = v.when !== initial.when ? fromLocalInput(v.when) : undefined;
+  if (occurredAt) patch.occurredAt = occurredAt;
+  if (sentimentOf(v) !== entry.sentiment) patch.sentiment = sentimentOf(v);
+  return patch;
+}
+
+function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId: string }) {
+  const update = useUpdateInteraction(contactId);
+  const remove = useDeleteInteraction(contactId);
+  const toast = useToast();
+  // The values the form opened with: what "changed" is measured against, even if the entry refetches meanwhile.
+  const [editFrom, setEditFrom] = useState<EntryValues | null>(null);
+  const [moveTo, setMoveTo] = useState<{ id: string; name: string } | null>(null);
+  const isEditing = editFrom !== null;
+  const editButton = useRef<HTMLButtonElement>(null);
+  const moveInput = useRef<HTMLInputElement>(null);
+  const wasEditing = useRef(false);
+  // Closing the form puts focus back on the button that opened it, so keyboard users stay in place.
+  useEffect(() => {
+    if (wasEditing.current && !isEditing) editButton.current?.focus();
+    wasEditing.current = isEditing;
+  }, [isEditing]);
+  const close = () => {
+    update.reset();
+    setMoveTo(null);
+    setEditFrom(null);
+  };
+
+  if (editFrom) {
+    return (
+      <EntryForm
+        title="Edit entry"
+        formLabel={`Edit ${describeEntry(i)}`}
+        initial={editFrom}
+        mutation={update}
+        errorTitle="The changes were not saved"
+        submitText={() => 'Save changes'}
+        busyText="Saving…"
+        onCancel={close}
+        onSubmit={(v) => {
+          const patch = { ...changesOf(i, editFrom, v), ...(moveTo && { contactId: moveTo.id }) };
+          if (!Object.keys(patch).length) return close();
+          const done = moveTo ? `Entry moved to ${moveTo.name}’s timeline.` : 'Entry updated.';
+          update.mutate({ id: i.id, ...patch }, { onSuccess: () => { toast.success(done); close(); } });
+        }}
+      >
+        <ContactPicker label="Move to another contact (optional)" exclude={[contactId]} inputRef={moveInput} onPick={(c) => setMoveTo({ id: c.id, name: c.name })} />
+        {moveTo && (
+          <p className="flex flex-wrap items-center gap-2 text-sm" role="status">
+            Saving moves this entry to {moveTo.name}’s timeline.
+            <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => { setMoveTo(null); moveInput.current?.focus(); }}>Keep it here</button>
+          </p>
+        )}
+      </EntryForm>
+    );
+  }
+  return (
+    <>
+      <div className="flex flex-wrap items-baseline gap-2">
+        <span className="text-xs font-semibold uppercase tracking-wide text-brand-ink">{INTERACTION_LABELS[i.type]}</span>
+        <time dateTime={i.occurredAt} className="text-xs text-muted">{formatDateTime(i.occurredAt)}</time>
+        {i.sentiment !== null && <span className="text-xs text-muted">sentiment {i.sentiment} of 5</span>}
+        {i.source !== 'manual' && <span className="text-xs text-muted">from {i.source}</span>}
+        <span className="ml-auto flex gap-1">
+          <button ref={editButton} type="button" className="btn-ghost px-2 py-1 text-xs" aria-label={`Edit ${describeEntry(i)}`} onClick={() => setEditFrom(valuesOf(i))}>
+            Edit
+          </button>
+          <button
+            type="button"
+            className="btn-ghost p-1"
+            aria-label={`Delete ${describeEntry(i)}`}
+            disabled={remove.isPending}
+            onClick={() => remove.mutate(i.id, { onSuccess: () => toast.success('Entry deleted.'), onError: (e) => toast.error(e) })}
+          >
+            <Icon name="trash" size={14} />
+          </button>
+        </span>
       </div>
-      <div className="grid gap-3 sm:grid-cols-[1fr_auto]">
-        <Field label="Subject" error={errors.subject}>{(p) => <input {...p} className="input" value={subject} onChange={(e) => setSubject(e.target.value)} placeholder="e.g. Follow-up on sleep routine" />}</Field>
-        <Field label="When" error={errors.occurredAt}>{(p) => <input {...p} className="input" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />}</Field>
-      </div>
-      <Field label="Details" error={errors.content}>{(p) => <textarea {...p} className="input" rows={3} value={content} onChange={(e) => setContent(e.target.value)} />}</Field>
-      {add.error && !Object.keys(errors).length && <ErrorNotice error={add.error} title="The entry was not added" />}
-      <button type="submit" className="btn-primary" disabled={add.isPending || (!subject.trim() && !content.trim())}>
-        <Busy isBusy={add.isPending} busyText="Adding…">Add {INTERACTION_LABELS[type].toLowerCase()}</Busy>
-      </button>
-    </form>
+      {i.subject && <p className="mt-1 break-words font-medium">{i.subject}</p>}
+      {i.content && <p className="mt-1 whitespace-pre-wrap break-words text-sm text-ink/90">{i.content}</p>}
+    </>
   );
 }
 
 export function ContactTimeline({ contactId }: { contactId: string }) {
   const timeline = useTimeline(contactId);
-  const remove = useDeleteInteraction(contactId);
-  const toast = useToast();
   const entries = timeline.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="space-y-4">
@@ -73,22 +141,7 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
             <span className="absolute -left-[31px] top-3 flex size-6 items-center justify-center rounded-full border-2 border-line bg-surface text-brand-ink">
               <Icon name={TYPE_ICON[i.type]} size={12} />
             </span>
-            <div className="flex flex-wrap items-baseline gap-2">
-              <span className="text-xs font-semibold uppercase tracking-wide text-brand-ink">{INTERACTION_LABELS[i.type]}</span>
-              <time dateTime={i.occurredAt} className="text-xs text-muted">{formatDateTime(i.occurredAt)}</time>
-              {i.source !== 'manual' && <span className="text-xs text-muted">from {i.source}</span>}
-              <button
-                type="button"
-                className="btn-ghost ml-auto p-1"
-                aria-label={`Delete ${INTERACTION_LABELS[i.type].toLowerCase()} ${i.subject || formatDateTime(i.occurredAt)}`}
-                disabled={remove.isPending && remove.variables === i.id}
-                onClick={() => remove.mutate(i.id, { onSuccess: () => toast.success('Entry deleted.'), onError: (e) => toast.error(e) })}
-              >
-                <Icon name="trash" size={14} />
-              </button>
-            </div>
-            {i.subject && <p className="mt-1 break-words font-medium">{i.subject}</p>}
-            {i.content && <p className="mt-1 whitespace-pre-wrap break-words text-sm text-ink/90">{i.content}</p>}
+            <TimelineEntry entry={i} contactId={contactId} />
           </li>
         ))}
       </ol>

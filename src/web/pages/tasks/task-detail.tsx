@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { Link } from 'wouter';
 import { useCreateTask, useDeleteTask, useProjects, useTask, useTaskActivity, useUpdateTask } from '../../api/tasks.api';
 import { TASK_PRIORITIES, TASK_STATUSES, TASK_STATUS_LABELS, type TaskDetail, type TaskPriority, type TaskStatus } from '../../api/types';
 import { useToast } from '../../app/toasts';
 import { TaskRow } from '../../components/task-row';
 import { Busy, ErrorNotice, Field, Modal, Spinner } from '../../components/ui';
 import { formatDateTime, humanize } from '../../lib/format';
+import { TaskContacts } from './task-contacts';
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v) : String(v));
 
@@ -97,14 +97,6 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
           <Field label="Due date">{(p) => <input {...p} className="input" type="date" value={due} onChange={(e) => setDue(e.target.value)} />}</Field>
         </div>
         <Field label="Description">{(p) => <textarea {...p} className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
-        {task.contacts && task.contacts.length > 0 && (
-          <p className="text-sm">
-            For:{' '}
-            {task.contacts.map((c, i) => (
-              <span key={c.id}>{i > 0 && ', '}<Link href={`/contacts/${c.id}`} className="text-brand-ink underline">{c.name}</Link></span>
-            ))}
-          </p>
-        )}
         <div className="flex flex-wrap gap-2">
           <button type="submit" className="btn-primary" disabled={update.isPending}><Busy isBusy={update.isPending} busyText="Saving…">Save task</Busy></button>
           <button type="button" className="btn-ghost ml-auto text-danger" disabled={remove.isPending} onClick={() => remove.mutate(task.id, { onSuccess: () => { toast.success('Task deleted.'); onClose(); }, onError: (e) => toast.error(e) })}>
@@ -112,6 +104,7 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
           </button>
         </div>
       </form>
+      <TaskContacts task={task} />
       <Subtasks task={task} />
       <Activity taskId={task.id} />
     </div>
