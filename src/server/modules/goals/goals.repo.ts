@@ -1,10 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
+import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, goals } from '../../db/schema/index.js';
 import { isoSql, timestampParam } from '../../db/sql-helpers.js';
-import type { CursorPosition } from '../../platform/cursor.js';
+import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 
-export type PageRow = { j: string; k: string; id: string };
+export type PageRow = KeyedJsonRow;
 export type PageRequest = { status?: string; limit: number; after?: CursorPosition };
 export type GoalWrite = {
   title: string;
@@ -65,21 +66,13 @@ export function createGoalsRepo(db: Db) {
     },
 
     /** One statement: a contact's goals; undefined when the contact is not the user's. */
-    async findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
-      const rows = await queryRows<{ j: string | null; k: string; id: string }>(db, sql`
-        select p.j, p.k, p.id
-        from ${contacts} c
-        left join lateral (
-          select ${goalJson}::text as j, ${createdKey} as k, g.id, g.created_at
-          from ${goals} g
-          where g.contact_id = c.id and g.user_id = ${userId}${pageFilter(page)}
-          order by g.created_at desc, g.id desc
-          limit ${page.limit + 1}
-        ) p on true
-        where c.user_id = ${userId} and c.id = ${contactId}
-        order by p.created_at desc, p.id desc`);
-      if (!rows.length) return undefined;
-      return rows.filter((r): r is PageRow => r.j !== null);
+    findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
+      return findContactChildPage(db, userId, contactId, sql`
+        select ${goalJson}::text as j, ${createdKey} as k, g.created_at as at, g.id
+        from ${goals} g
+        where g.contact_id = c.id and g.user_id = ${userId}${pageFilter(page)}
+        order by g.created_at desc, g.id desc
+        limit ${page.limit + 1}`);
     },
 
     /** Inserts and answers the goal's JSON; undefined when the contact is not the user's. */

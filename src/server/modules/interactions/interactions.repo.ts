@@ -1,11 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
+import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, interactions } from '../../db/schema/index.js';
 import { inList, timestampParam } from '../../db/sql-helpers.js';
-import type { CursorPosition } from '../../platform/cursor.js';
+import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 import { interactionJson, occurredKey } from './interactions.sql.js';
 
-export type PageRow = { j: string; k: string; id: string };
+export type PageRow = KeyedJsonRow;
 export type PageRequest = { type?: string; limit: number; after?: CursorPosition };
 
 export type InteractionWrite = {
@@ -49,25 +50,14 @@ export function createInteractionsRepo(db: Db) {
         limit ${page.limit + 1}`);
     },
 
-    /**
-     * One statement: a contact's timeline page. Undefined when the contact is not the user's; a
-     * contact without interactions answers one row with nulls, so "empty" and "missing" differ.
-     */
-    async findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
-      const rows = await queryRows<{ j: string | null; k: string; id: string }>(db, sql`
-        select p.j, p.k, p.id
-        from ${contacts} c
-        left join lateral (
-          select ${interactionJson}::text as j, ${occurredKey} as k, i.id, i.occurred_at
-          from ${interactions} i
-          where i.contact_id = c.id and i.user_id = ${userId}${pageFilter(page)}
-          order by i.occurred_at desc, i.id desc
-          limit ${page.limit + 1}
-        ) p on true
-        where c.user_id = ${userId} and c.id = ${contactId}
-        order by p.occurred_at desc, p.id desc`);
-      if (!rows.length) return undefined;
-      return rows.filter((r): r is PageRow => r.j !== null);
+    /** One statement: a contact's timeline page; undefined when the contact is not the user's. */
+    findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
+      return findContactChildPage(db, userId, contactId, sql`
+        select ${interactionJson}::text as j, ${occurredKey} as k, i.occurred_at as at, i.id
+        from ${interactions} i
+        where i.contact_id = c.id and i.user_id = ${userId}${pageFilter(page)}
+        order by i.occurred_at desc, i.id desc
+        limit ${page.limit + 1}`);
     },
 
     /** Locks the user's contacts among ids (in id order, so concurrent writers cannot deadlock); returns them. */

@@ -2,11 +2,11 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import { contactPhotos, contacts } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
-import type { CursorPosition } from '../../platform/cursor.js';
+import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
+import { findContactChildPage } from '../../db/contact-child-page.js';
 import { photoJson } from './photos.sql.js';
 
 export type NewPhoto = { sha256: string; width: number; height: number; data: Buffer; createdAt: Date };
-export type PhotoPageRow = { j: string | null; k: string | null; id: string | null };
 
 export function createPhotosRepo(db: Db) {
   return {
@@ -35,26 +35,15 @@ export function createPhotosRepo(db: Db) {
       return row?.j;
     },
 
-    /**
-     * One statement: the contact (to tell "no such contact" from "no photos") and a page of its
-     * photos, newest first. No rows means the contact is not the user's.
-     */
-    async findPage(userId: string, contactId: string, limit: number, after?: CursorPosition): Promise<PhotoPageRow[]> {
-      const afterSql = after
-        ? sql`and (p.created_at, p.id) < (${after.key}::timestamptz, ${after.id}::uuid)`
-        : sql``;
-      return queryRows<PhotoPageRow>(db, sql`
-        select page.j, page.k, page.id
-        from ${contacts} c
-        left join lateral (
-          select ${photoJson(sql`(p.id = c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
-          from ${contactPhotos} p
-          where p.user_id = ${userId} and p.contact_id = c.id ${afterSql}
-          order by p.created_at desc, p.id desc
-          limit ${limit + 1}
-        ) page on true
-        where c.user_id = ${userId} and c.id = ${contactId}
-        order by page.at desc, page.id desc`);
+    /** One statement: a contact's photos, newest first; undefined when the contact is not the user's. */
+    findPage(userId: string, contactId: string, limit: number, after?: CursorPosition): Promise<KeyedJsonRow[] | undefined> {
+      const afterSql = after ? sql`and (p.created_at, p.id) < (${after.key}::timestamptz, ${after.id}::uuid)` : sql``;
+      return findContactChildPage(db, userId, contactId, sql`
+        select ${photoJson(sql`(p.id = c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
+        from ${contactPhotos} p
+        where p.user_id = ${userId} and p.contact_id = c.id ${afterSql}
+        order by p.created_at desc, p.id desc
+        limit ${limit + 1}`);
     },
 
     /** One statement: points the contact at one of its own photos and answers that photo. */

@@ -46,9 +46,8 @@ export function createPhotosService({ repo, images, cursors, clock, onChange }: 
     async list(actor: Actor, contactId: string, query: ListPhotosQuery): Promise<string> {
       const after = query.cursor ? cursors.decode(CURSOR_SCOPE, query.cursor) : undefined;
       const rows = await repo.findPage(actor.userId, contactId, query.limit, after);
-      if (!rows.length) throw notFound('Contact');
-      const photos = rows.filter((r): r is { j: string; k: string; id: string } => r.j !== null);
-      return cursors.jsonPage(CURSOR_SCOPE, photos, query.limit);
+      if (!rows) throw notFound('Contact');
+      return cursors.jsonPage(CURSOR_SCOPE, rows, query.limit);
     },
 
     async activate(actor: Actor, contactId: string, photoId: string): Promise<string> {
