@@ -63,7 +63,9 @@ describe('contacts', () => {
     await page.getByTestId('contact-name').filter({ hasText: 'Ana Lima-Souza' }).waitFor();
     await page.getByLabel('Lifecycle stage').selectOption('core_client');
     await page.locator('#main header').getByText('Core client').waitFor();
-    await page.getByLabel('AI may read').check();
+    // Saved at once through an optimistic update that lands a moment after the click; poll for it.
+    await page.getByLabel('AI may read').click();
+    await expect.poll(() => page.getByLabel('AI may read').isChecked()).toBe(true);
     type Found = { items: { id: string; name: string; lifecycleStage: string; hasAiConsent: boolean }[] };
     await expect
       .poll(async () => (await apiFromPage<Found>(page, 'GET', '/api/contacts?q=souza')).items[0])

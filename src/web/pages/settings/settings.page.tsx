@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { fieldErrors } from '../../api/api-client';
 import { useChangePassword, useMe, useSignOut, useUpdateProfile } from '../../api/auth.api';
@@ -63,6 +63,21 @@ function AppearanceSection({ user }: { user: User }) {
   const update = useUpdateProfile();
   const toast = useToast();
   const themes: Theme[] = ['light', 'dark', 'system'];
+  // Optimistic: the choice shows at once, and goes back only if saving it fails.
+  const [selected, setSelected] = useState<Theme>(user.settings.theme);
+  useEffect(() => setSelected(user.settings.theme), [user.settings.theme]);
+  const choose = (t: Theme) => {
+    setSelected(t);
+    update.mutate(
+      { settings: { theme: t } },
+      {
+        onError: (e) => {
+          setSelected(user.settings.theme);
+          toast.error(e);
+        },
+      },
+    );
+  };
   return (
     <Section title="Appearance" description="Saved to your account, so every device you sign in on uses it.">
       <fieldset>
@@ -75,8 +90,8 @@ function AppearanceSection({ user }: { user: User }) {
                 name="theme"
                 value={t}
                 className="accent-teal-700"
-                checked={user.settings.theme === t}
-                onChange={() => update.mutate({ settings: { theme: t } }, { onError: (e) => toast.error(e) })}
+                checked={selected === t}
+                onChange={() => choose(t)}
               />
               {THEME_LABEL[t]}
             </label>
