@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { statementsOf, walkPages } from '../support/pages.js';
 import { signUp, type TestClient } from '../support/client.js';
 
 const T0 = new Date('2030-06-03T08:00:00.000Z');
@@ -21,22 +22,9 @@ async function goal(client: TestClient, body: Record<string, unknown>) {
   expect(res.status, res.text).toBe(201);
   return res.body;
 }
-const statements = (res: { headers: Record<string, unknown> }) => Number(res.headers['x-db-statements']);
+const statements = statementsOf;
 
-async function walk(client: TestClient, url: string, limit: number): Promise<{ id: string; title: string }[]> {
-  const seen: { id: string; title: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = url.includes('?') ? '&' : '?';
-    const res = await client.get(`${url}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    expect(statements(res)).toBe(1);
-    seen.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return seen;
-}
+const walk = (client: TestClient, url: string, limit: number) => walkPages<{ id: string; title: string }>(client, url, limit);
 
 describe('goals', () => {
   it('creates a goal with the documented shape, defaults and progress', async () => {

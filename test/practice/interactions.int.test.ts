@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { statementsOf, walkPages } from '../support/pages.js';
 import { signUp, type TestClient } from '../support/client.js';
 
 type Client = Awaited<ReturnType<typeof signUp>>;
@@ -26,23 +27,9 @@ async function interaction(client: TestClient, body: Record<string, unknown>) {
 }
 
 const lastContactOf = async (client: TestClient, id: string) => (await client.get(`/api/contacts/${id}`)).body.lastContactAt;
-const statements = (res: { headers: Record<string, unknown> }) => Number(res.headers['x-db-statements']);
+const statements = statementsOf;
 
-/** Follows nextCursor to the end; every page within the limit and read in one statement. */
-async function walk(client: TestClient, url: string, limit: number): Promise<{ id: string; occurredAt: string }[]> {
-  const seen: { id: string; occurredAt: string }[] = [];
-  let cursor: string | null = null;
-  do {
-    const sep = url.includes('?') ? '&' : '?';
-    const res = await client.get(`${url}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    expect(statements(res)).toBe(1);
-    seen.push(...res.body.items);
-    cursor = res.body.nextCursor;
-  } while (cursor);
-  return seen;
-}
+const walk = (client: TestClient, url: string, limit: number) => walkPages<{ id: string; occurredAt: string }>(client, url, limit);
 
 describe('writing interactions', () => {
   let a: Client;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { created } from '../support/pages.js';
 import { signUp, type TestClient } from '../support/client.js';
 
 let t: TestApp;
@@ -9,11 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function post(client: TestClient, url: string, body: unknown) {
-  const res = await client.post(url, body);
-  expect(res.status, res.text).toBe(201);
-  return res.body;
-}
+const post = created;
 const titles = (res: { body: { items: { title: string }[] } }) => res.body.items.map((x) => x.title);
 
 /** Follows nextCursor to the end, asserting every page is within the limit. */
