@@ -22,6 +22,8 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     only: { type: 'string' },
     seconds: { type: 'string' },
+    // Writes a V8 CPU profile of the server per size into bench/profiles/ (open in Chrome DevTools).
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -130,7 +132,8 @@ async function runSize(size: Size, seconds: number): Promise<Row[]> {
     });
     await database.close();
     log(`   seeded in ${seeded.seconds.toFixed(1)} s: ${JSON.stringify(seeded.rows)}`);
-    server = await startServer({ ...target.env, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
+    const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('bench/profiles')}`] : [];
+    server = await startServer({ ...target.env, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) }, profileArgs);
     const ctx = await buildContext(server.url, seeded.users, seeded.password, size.users);
     const wanted = SCENARIOS.filter((s) => (!size.scenarios || size.scenarios.includes(s.name)) && (!values.only || s.name.includes(values.only)));
     const rows: Row[] = [];

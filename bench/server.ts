@@ -16,10 +16,16 @@ export async function freePort(): Promise<number> {
 
 export type RunningServer = { url: string; pid: number; rssMb(): number; stop(): Promise<void> };
 
+/** The Node flags on the launcher's first line (#!/usr/bin/env -S node …), which operators get too. */
+export function launcherNodeFlags(): string[] {
+  const shebang = fs.readFileSync('bin/mindfulcrm.mjs', 'utf8').split('\n', 1)[0]!;
+  return shebang.split(/\s+/).filter((part) => part.startsWith('--'));
+}
+
 /** Starts the built server in production mode as a separate process, the way an operator would. */
 export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'bin/mindfulcrm.mjs', 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...launcherNodeFlags(), ...nodeArgs, 'bin/mindfulcrm.mjs', 'serve'], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
 import {
@@ -23,6 +22,7 @@ import { requestContext } from './platform/request-context.js';
 import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { createServices, type Services } from './services.js';
 import { registerModules } from './modules/index.js';
 import { registerOps } from './modules/ops/ops.routes.js';
@@ -70,7 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()) });
-  const metrics = createMetrics({ database: deps.database, kv: deps.kv, jobs: deps.jobs, images: services.images });
+  const metrics = createMetrics({ database: deps.database, cache: services.cache, jobs: deps.jobs, images: services.images });
   if (deps.jobs) registerJobs(deps.jobs, services);
   app.decorate('services', services);
   app.decorate('metrics', metrics);
@@ -107,17 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-      },
-    },
-  });
+  registerSecurityHeaders(app);
   if (config.maxEventLoopDelayMs > 0) {
     await app.register(underPressure, {
       maxEventLoopDelay: config.maxEventLoopDelayMs,

@@ -46,7 +46,7 @@ export function createServices(deps: ServiceDeps) {
   const cursors = createCursorCodec(deps.secrets.sessionSecret);
   const storeDeps = { clock, ttlDays: config.sessionTtlDays };
   const sessions = redis ? createRedisSessionStore(redis, storeDeps) : createDbSessionStore(db, storeDeps);
-  // Writes that change a user's practice data drop that user's cached aggregates (the dashboard).
+  // Writes that change a user's practice data drop that user's cached reads (dashboard, contact pages).
   const cache = createPracticeCache(kv);
   const onChange = (userId: string) => cache.invalidate(userId);
   // One processor per process: its limiter bounds image work across all requests.
@@ -55,6 +55,7 @@ export function createServices(deps: ServiceDeps) {
   return {
     sessions,
     cursors,
+    cache,
     onChange,
     limiter: createRateLimiter(kv),
     auth: createAuthService({ users: createUsersRepo(db), sessions, kv, clock, onChange }),

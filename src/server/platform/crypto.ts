@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 
 export const randomToken = (bytes = 32) => crypto.randomBytes(bytes).toString('base64url');
-export const sha256 = (value: string | Buffer) => crypto.createHash('sha256').update(value).digest('hex');
+// crypto.hash is the one-shot form (no Hash object per call): sessions hash a token per request.
+export const sha256 = (value: string | Buffer) => crypto.hash('sha256', value, 'hex');
 export const hmac = (secret: string, value: string) => crypto.createHmac('sha256', secret).update(value).digest('base64url');
 
 export function safeEqual(a: string, b: string): boolean {

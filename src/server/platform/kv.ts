@@ -11,6 +11,9 @@ export type KeyValueStore = {
   kind: 'memory' | 'redis';
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Binary values (ready-to-send response bytes) skip a decode and re-encode on every read. */
+  getBytes(key: string): Promise<Buffer | undefined>;
+  setBytes(key: string, value: Buffer, ttlMs: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
   /** Adds one to a counter that expires windowMs after its first hit; returns the new count and ms left. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
@@ -18,28 +21,31 @@ export type KeyValueStore = {
   peek(key: string): Promise<{ count: number; resetMs: number }>;
   ping(): Promise<void>;
   close(): Promise<void>;
-  stats(): { hits: number; misses: number };
 };
 
 export function createMemoryStore(): KeyValueStore {
   // Bounded by count and by bytes: cached list pages are tens of kilobytes each.
-  const entries = new LRUCache<string, string>({
+  const entries = new LRUCache<string, string | Buffer>({
     max: LIMITS.cache.entries,
     maxSize: LIMITS.cache.bytes,
-    sizeCalculation: (value, key) => value.length * 2 + key.length * 2,
+    sizeCalculation: (value, key) => (typeof value === 'string' ? value.length * 2 : value.length) + key.length * 2,
     ttlAutopurge: false,
   });
   const counters = new Map<string, { count: number; resetAt: number }>();
-  const stats = { hits: 0, misses: 0 };
   return {
     kind: 'memory',
     async get(key) {
       const value = entries.get(key);
-      if (value === undefined) stats.misses += 1;
-      else stats.hits += 1;
-      return value;
+      return typeof value === 'string' ? value : value?.toString();
     },
     async set(key, value, ttlMs) {
+      entries.set(key, value, { ttl: ttlMs });
+    },
+    async getBytes(key) {
+      const value = entries.get(key);
+      return typeof value === 'string' ? Buffer.from(value) : value;
+    },
+    async setBytes(key, value, ttlMs) {
       entries.set(key, value, { ttl: ttlMs });
     },
     async del(...keys) {
@@ -71,27 +77,29 @@ export function createMemoryStore(): KeyValueStore {
       entries.clear();
       counters.clear();
     },
-    stats: () => ({ ...stats }),
   };
 }
 
 export function connectRedis(url: string, log: Logger): Redis {
-  const redis = new Redis(url, { keyPrefix: 'mcrm:', maxRetriesPerRequest: 2 });
+  // Auto-pipelining sends the commands of concurrent requests in one write: a syscall per batch, not per command.
+  const redis = new Redis(url, { keyPrefix: 'mcrm:', maxRetriesPerRequest: 2, enableAutoPipelining: true });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   return redis;
 }
 
 export function createRedisStore(redis: Redis): KeyValueStore {
-  const stats = { hits: 0, misses: 0 };
   return {
     kind: 'redis',
     async get(key) {
-      const value = await redis.get(key);
-      if (value === null) stats.misses += 1;
-      else stats.hits += 1;
-      return value ?? undefined;
+      return (await redis.get(key)) ?? undefined;
     },
     async set(key, value, ttlMs) {
+      await redis.set(key, value, 'PX', ttlMs);
+    },
+    async getBytes(key) {
+      return (await redis.getBuffer(key)) ?? undefined;
+    },
+    async setBytes(key, value, ttlMs) {
       await redis.set(key, value, 'PX', ttlMs);
     },
     async del(...keys) {
@@ -117,6 +125,5 @@ export function createRedisStore(redis: Redis): KeyValueStore {
     async close() {
       // The connection belongs to the composition root, which closes it.
     },
-    stats: () => ({ ...stats }),
   };
 }

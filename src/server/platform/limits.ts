@@ -11,7 +11,7 @@ export const LIMITS = Object.freeze({
   signup: Object.freeze({ perIp: 20, windowMs: 60 * 60_000 }),
   sessionTouchMs: 5 * 60_000,
   eventLoopSampleMs: 200,
-  cache: Object.freeze({ entries: 10_000, bytes: 64 * 1024 * 1024, dashboardTtlMs: 60_000, listTtlMs: 60_000 }),
+  cache: Object.freeze({ entries: 10_000, bytes: 32 * 1024 * 1024, localBytes: 16 * 1024 * 1024, dashboardTtlMs: 60_000, listTtlMs: 60_000 }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,
   /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */

@@ -1,12 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from './db.js';
-import type { KeyValueStore } from './kv.js';
 import type { JobRunner } from './jobs.js';
 
 /** One registry per app instance (tests build many apps in one process). */
 export function createMetrics(deps: {
   database: Database;
-  kv: KeyValueStore;
+  cache: { stats(): { hits: number; misses: number; bytes: number } };
   jobs?: JobRunner;
   images?: { stats(): { active: number; waiting: number } };
 }) {
@@ -46,13 +45,21 @@ export function createMetrics(deps: {
   });
   const cacheOps = new Gauge({
     name: 'cache_operations',
-    help: 'Cache lookups since start, by result',
+    help: 'Practice read-cache lookups since start (dashboard, contact pages and details), by result',
     labelNames: ['result'] as const,
     registers: [registry],
     collect() {
-      const stats = deps.kv.stats();
+      const stats = deps.cache.stats();
       this.set({ result: 'hit' }, stats.hits);
       this.set({ result: 'miss' }, stats.misses);
+    },
+  });
+  new Gauge({
+    name: 'cache_local_bytes',
+    help: 'Bytes held by this process in its local read cache',
+    registers: [registry],
+    collect() {
+      this.set(deps.cache.stats().bytes);
     },
   });
   const jobQueueDepth = new Gauge({

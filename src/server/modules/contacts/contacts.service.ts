@@ -32,7 +32,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
     if (missing.length) throw unknownTags(missing);
   }
 
-  async function getJson(actor: Actor, id: string): Promise<string> {
+  async function getJson(actor: Actor, id: string): Promise<Buffer> {
     const json = await cache.read(actor.userId, `contact:${id}`, LIMITS.cache.listTtlMs, () => repo.findDetailJson(actor.userId, id));
     if (!json) throw notFound('Contact');
     return json;
@@ -62,7 +62,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
 
   return {
     /** A page as JSON text, from the per-user cache when nothing changed since it was last read. */
-    async list(actor: Actor, query: ListContactsQuery): Promise<string> {
+    async list(actor: Actor, query: ListContactsQuery): Promise<Buffer> {
       const page = await cache.read(actor.userId, `contacts:${JSON.stringify(query)}`, LIMITS.cache.listTtlMs, () =>
         listFresh(actor, query),
       );
@@ -71,7 +71,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
 
     get: getJson,
 
-    async create(actor: Actor, input: ContactInput & { name: string }): Promise<string> {
+    async create(actor: Actor, input: ContactInput & { name: string }): Promise<Buffer> {
       const { userId } = actor;
       const write = toWrite(input) as ContactWrite & { name: string };
       const id = await repo.transaction(async (tx) => {
@@ -84,7 +84,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
       return getJson(actor, id);
     },
 
-    async update(actor: Actor, id: string, input: ContactInput): Promise<string> {
+    async update(actor: Actor, id: string, input: ContactInput): Promise<Buffer> {
       const { userId } = actor;
       await repo.transaction(async (tx) => {
         const current = await repo.findRow(userId, id, tx);

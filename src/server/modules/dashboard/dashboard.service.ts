@@ -10,7 +10,7 @@ type Deps = { repo: DashboardRepo; cache: PracticeCache; clock: () => Date };
 export function createDashboardService({ repo, cache, clock }: Deps) {
   return {
     /** The practice figures as JSON text: from the per-user cache, or one SQL statement. */
-    async stats(actor: Actor): Promise<string> {
+    async stats(actor: Actor): Promise<Buffer> {
       const json = await cache.read(actor.userId, 'dashboard', LIMITS.cache.dashboardTtlMs, () =>
         repo.computeStats(actor.userId, clock(), DEFAULT_KEEP_IN_TOUCH_DAYS),
       );

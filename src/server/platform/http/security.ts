@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import { hmac, randomToken, safeEqual } from '../crypto.js';
@@ -10,6 +11,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** A signed double-submit token: the cookie and the header must match and carry our signature. */
 export function createCsrfTokens(secret: string) {
+  // A browser sends the same token with every request: remember the ones already verified.
+  const verified = new LRUCache<string, true>({ max: 10_000 });
   return {
     issue(): string {
       const nonce = randomToken(18);
@@ -17,8 +20,11 @@ export function createCsrfTokens(secret: string) {
     },
     isValid(token: string | undefined): token is string {
       if (!token) return false;
+      if (verified.has(token)) return true;
       const [nonce, sig] = token.split('.');
-      return !!nonce && !!sig && safeEqual(sig, hmac(secret, `csrf:${nonce}`));
+      const valid = !!nonce && !!sig && safeEqual(sig, hmac(secret, `csrf:${nonce}`));
+      if (valid) verified.set(token, true);
+      return valid;
     },
   };
 }
@@ -76,9 +82,8 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
         request.session = session;
         request.actor = { userId: session.userId, sessionIdHash: session.idHash };
         request.ctx.userId = session.userId;
-        request.log = request.log.child({ userId: session.userId });
-        // The completion line is written through reply.log: give it the user id too.
-        reply.log = request.log;
+        // The request's own logger (also reply.log, which writes the completion line) gains the user id.
+        (request.log as FastifyBaseLogger & { setBindings(b: object): void }).setBindings({ userId: session.userId });
       }
     }
     request.ctx.authStatements = request.ctx.statements;
