@@ -37,6 +37,7 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     });
     await database.db.execute(sql`analyze contacts`);
     await database.db.execute(sql`analyze contact_tags`);
+    await database.db.execute(sql`analyze interaction_day_counts`);
 
     const pool = database.pool!;
     const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
@@ -155,5 +156,22 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
       for (const term of searchTerms(q)) expect(text).toContain(term);
     }
     expectIndexedContacts(nodes, plan);
+  });
+
+  it('computes the dashboard without reading every interaction or contact', async () => {
+    capture = [];
+    const res = await client.get('/api/dashboard/stats');
+    const statements = capture.filter((st) => st.text.includes('interaction_day_counts'));
+    capture = undefined;
+    expect(res.status, res.text).toBe(200);
+    expect(statements).toHaveLength(1);
+    const { text, values } = statements[0]!;
+    const explained = await database.pool!.query(`explain (format json) ${text}`, values);
+    const nodes = flatten((explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
+    // Weekly figures come from the per-day counts, by the user's key; no interaction is read.
+    expect(nodes.filter((n) => n['Relation Name'] === 'interactions')).toEqual([]);
+    expect(nodes.some((n) => n['Index Name'] === 'interaction_day_counts_user_id_day_type_pk')).toBe(true);
+    // Upcoming birthdays and dates are found through the month-day index.
+    expect(nodes.some((n) => n['Index Name'] === 'contacts_month_days_idx')).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ export type SeedOptions = {
   password?: string;
   /** INSERTs in flight at once on PostgreSQL (default 3); PGlite always runs one at a time. */
   concurrency?: number;
-  /** Refresh planner statistics after loading (default true). */
+  /** Vacuum and analyze the loaded tables afterwards, as autovacuum soon would (default true). */
   analyze?: boolean;
   onProgress?: (message: string) => void;
 };
@@ -149,7 +149,7 @@ export async function seedPractice(database: Database, options: SeedOptions): Pr
     ctx.contacts = [];
   }
   await writer.drain();
-  if (options.analyze ?? true) await repo.analyze(Object.keys(SEED_TABLES) as SeedTable[]);
+  if (options.analyze ?? true) await repo.vacuumAnalyze(Object.keys(SEED_TABLES) as SeedTable[]);
 
   const counts = writer.counts();
   return {

@@ -46,6 +46,13 @@ export const contacts = pgTable(
     referralCount: integer('referral_count').notNull().default(0),
     birthday: date('birthday', { mode: 'string' }),
     importantDates: jsonb('important_dates').$type<ImportantDate[]>().notNull().default([]),
+    /**
+     * Month × 100 + day of the birthday and of every important date (29 February is 229), kept by
+     * PostgreSQL (drizzle/0005): the dashboard finds the dates of the coming weeks through its index.
+     */
+    monthDays: smallint('month_days')
+      .array()
+      .generatedAlwaysAs(sql`contact_month_days(birthday, important_dates)`),
     /** Overrides the user's cadence for this contact's lifecycle stage. */
     keepInTouchDays: integer('keep_in_touch_days'),
     lastContactAt: ts('last_contact_at'),
@@ -65,6 +72,7 @@ export const contacts = pgTable(
     index('contacts_user_stage_idx').on(t.userId, t.lifecycleStage),
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('contacts_emails_idx').using('gin', t.emails),
+    index('contacts_month_days_idx').using('gin', t.monthDays),
   ],
 );
 

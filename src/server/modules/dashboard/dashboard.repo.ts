@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
-import { contacts, emails, goals, interactions, tasks, users } from '../../db/schema/index.js';
+import { contacts, emails, goals, interactionDayCounts, tasks, users } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
 import { LIMITS } from '../../platform/limits.js';
 import { dueContactsSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
@@ -28,21 +28,17 @@ export function createDashboardRepo(db: Db) {
                  (${at} at time zone u.timezone)::date as today
           from ${users} u where u.id = ${userId}
         ),
-        -- One range scan over the last 12 weeks feeds both the weekly series and the session counts.
-        -- Week starts as instants; width_bucket finds each row's week by binary search, cheaper than
-        -- converting every row to local time.
-        bounds as (
-          select array_agg(${local('w.ws')} order by w.ws) as edges, array_agg(w.ws order by w.ws) as starts
-          from t, generate_series(t.wk - ${WEEKS - 1} * interval '7 days', t.wk + interval '7 days', interval '7 days') w(ws)
-        ),
+        -- The last 12 local weeks from the per-day counts that triggers keep (interaction_day_counts):
+        -- a few hundred rows whatever the number of interactions. Days are local dates, so a week is
+        -- exactly seven of them.
         weekly as (
-          select b.starts[x.bucket] as ws, x.n, x.sessions
-          from bounds b, (
-            select width_bucket(i.occurred_at, b.edges) as bucket,
-                   count(*)::int as n,
-                   count(*) filter (where i.type in ('meeting', 'class_attendance'))::int as sessions
-            from ${interactions} i, bounds b
-            where i.user_id = ${userId} and i.occurred_at >= b.edges[1] and i.occurred_at < b.edges[${WEEKS + 1}]
+          select t.wk - (${WEEKS - 1}::int - x.k) * interval '7 days' as ws, x.n, x.sessions
+          from t, (
+            select (d.day - t.wk::date + ${(WEEKS - 1) * 7}::int) / 7 as k,
+                   sum(d.n)::int as n,
+                   coalesce(sum(d.n) filter (where d.type in ('meeting', 'class_attendance')), 0)::int as sessions
+            from ${interactionDayCounts} d, t
+            where d.user_id = ${userId} and d.day >= t.wk::date - ${(WEEKS - 1) * 7}::int and d.day < t.wk::date + 7
             group by 1
           ) x
         ),

@@ -30,9 +30,11 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
     from (
       select c.id, c.name, x.label, n.next
       from ${contacts} c
-      -- Month-days in the window; 29 February stands in for 28 February of common years.
+      -- Month-days (month × 100 + day) in the window; 29 February stands in for 28 February of
+      -- common years. contacts.month_days holds the same codes, under a GIN index.
       cross join (
-        select array_agg(to_char(t.today + g, 'MM-DD')) || '{02-29}'::text[] as days from generate_series(0, ${days}::int) g
+        select array_agg((extract(month from t.today + g) * 100 + extract(day from t.today + g))::smallint) || '{229}'::smallint[] as days
+        from generate_series(0, ${days}::int) g
       ) md
       cross join lateral (
         select 'Birthday'::text as label, extract(year from c.birthday)::int as y,
@@ -49,11 +51,8 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
         end as next
       ) n
       where c.user_id = ${userId} and c.status <> 'archived' and n.next <= t.today + ${days}::int
-        -- A cheap month-day prefilter, so the date arithmetic above runs for a few contacts, not all.
-        and (to_char(c.birthday, 'MM-DD') = any(md.days)
-          or (c.important_dates <> '[]'::jsonb and exists (
-            select 1 from jsonb_array_elements(case when jsonb_typeof(c.important_dates) = 'array' then c.important_dates else '[]'::jsonb end) e
-            where jsonb_typeof(e) = 'object' and substr(e->>'date', 6, 5) = any(md.days))))
+        -- An indexed month-day prefilter, so the date arithmetic above runs for a few contacts, not all.
+        and c.month_days && md.days
       order by n.next, lower(c.name), c.id, x.label
       limit ${max}
     ) u
