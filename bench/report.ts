@@ -12,6 +12,8 @@ export type Row = {
   statements: number | null;
   rssMb: number;
   ceilingReqPerSec?: number;
+  /** The bare server's p99 for the same bytes: what this machine allows at this concurrency. */
+  ceilingP99?: number;
   ceilingRatio?: number;
   verdict: string;
 };
@@ -25,11 +27,11 @@ export function toMarkdown(rows: Row[], meta: Record<string, string>): string {
   const lines = [
     head,
     '',
-    '| size | scenario | c | req/s | p50 ms | p99 ms | errors | SQL/req | RSS MB | ceiling req/s | ratio | budget |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| size | scenario | c | req/s | p50 ms | p99 ms | errors | SQL/req | RSS MB | ceiling req/s | ceiling p99 ms | ratio | budget |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.size} | ${r.scenario} | ${r.connections} | ${r.reqPerSec} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.statements)} | ${r.rssMb} | ${fmt(r.ceilingReqPerSec)} | ${fmt(r.ceilingRatio, 2)} | ${r.verdict} |`,
+        `| ${r.size} | ${r.scenario} | ${r.connections} | ${r.reqPerSec} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.statements)} | ${r.rssMb} | ${fmt(r.ceilingReqPerSec)} | ${fmt(r.ceilingP99, 1)} | ${fmt(r.ceilingRatio, 2)} | ${r.verdict} |`,
     ),
   ];
   return `${lines.join('\n')}\n`;

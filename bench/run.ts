@@ -14,7 +14,7 @@ import { buildContext } from './context.js';
 import { SCENARIOS, type BenchContext, type Scenario } from './scenarios.js';
 import { SIZES, type Size } from './sizes.js';
 import { writeResults, type Row } from './report.js';
-import { judge } from './budgets.js';
+import { judge, judgeTenantScaling } from './budgets.js';
 
 const { values } = parseArgs({
   options: {
@@ -109,6 +109,7 @@ async function runScenario(size: Size, scenario: Scenario, ctx: BenchContext, se
       const bare = await runLoad({ url: ceiling.url, requests: [{ method: 'GET', path: '/' }], connections, seconds });
       await ceiling.stop();
       row.ceilingReqPerSec = bare.reqPerSec;
+      row.ceilingP99 = bare.p99;
       row.ceilingRatio = bare.reqPerSec ? row.reqPerSec / bare.reqPerSec : undefined;
     }
     rows.push(judge(row, scenario));
@@ -168,6 +169,11 @@ async function main() {
       log(`  ${size.name} failed: ${(err as Error).stack ?? err}`);
     }
   }
+  judgeTenantScaling(
+    rows,
+    { size: SIZES.large!.name, scenario: 'contacts first page' },
+    { size: SIZES.multi!.name, scenario: 'contacts first page, many tenants' },
+  );
   const meta = {
     date: new Date().toISOString(),
     database: databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)',

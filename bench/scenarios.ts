@@ -104,6 +104,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'dashboard stats warm',
     needs: ['GET /api/dashboard/stats'],
+    hasCeiling: true,
     budget: { p99Ms: 5 },
     requests: (ctx) => [get('/api/dashboard/stats', ctx.headers)],
   },
@@ -118,6 +119,10 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'photo upload',
     needs: ['POST /api/contacts/{id}/photos'],
+    // One practitioner uploading 50 photos at once, thousands a minute, is what the per-user upload
+    // limit (429) and the bounded image queue (503 + Retry-After) exist to refuse; 8 at once is a
+    // busy afternoon of onboarding. The refusals themselves are covered by the photo tests.
+    concurrency: [1, 8],
     requests: (ctx) =>
       ctx.photoUpload
         ? [
