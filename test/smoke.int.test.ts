@@ -18,5 +18,6 @@ it('creates and lists a contact', async () => {
   expect(list.status, list.text).toBe(200);
   expect(list.body.items.map((c: any) => c.name)).toEqual(['Zoë Ångström']);
   expect(list.body.items[0].tags[0].name).toBe('Yoga 🧘');
-  console.log(list.headers['x-db-statements'], JSON.stringify(created.body));
+  expect(list.headers['x-db-statements']).toBe('1');
+  expect(created.body.emails).toEqual(['zoe@example.com']);
 });

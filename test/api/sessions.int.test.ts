@@ -175,6 +175,21 @@ describe('password change and sign-out everywhere', () => {
   });
 });
 
+describe('session lookups', () => {
+  it('cost no database statement on a warm read, and a kept session still ends at once', async () => {
+    const user = await signUp(t.app, 'warm');
+    const other = await secondBrowser(user);
+    expect((await user.get('/api/contacts')).status).toBe(200);
+    // The session comes from Redis, or (without Redis) from what this process already read.
+    const before = t.database.statementCount();
+    expect((await user.get('/api/contacts')).status).toBe(200);
+    expect(t.database.statementCount() - before).toBe(0);
+
+    expect((await other.post('/api/auth/logout-all')).status).toBe(204);
+    await expectSignedOut(user);
+  });
+});
+
 describe('session list', () => {
   it('lists the sessions of the account, marks the current one, and revokes another', async () => {
     const user = await signUp(t.app, 'sessions');

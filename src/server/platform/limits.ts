@@ -10,6 +10,9 @@ export const LIMITS = Object.freeze({
   login: Object.freeze({ perAccount: 10, perIp: 50, windowMs: 15 * 60_000 }),
   signup: Object.freeze({ perIp: 20, windowMs: 60 * 60_000 }),
   sessionTouchMs: 5 * 60_000,
+  /** Without Redis: sessions this process keeps after reading them, and for how long at most. */
+  sessionCacheEntries: 10_000,
+  sessionCacheMs: 60_000,
   eventLoopSampleMs: 200,
   cache: Object.freeze({ entries: 10_000, bytes: 32 * 1024 * 1024, localBytes: 16 * 1024 * 1024, dashboardTtlMs: 60_000, listTtlMs: 60_000 }),
   /** Rows per statement when syncs and imports upsert interactions. */

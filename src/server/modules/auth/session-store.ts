@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../platform/db.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { LIMITS } from '../../platform/limits.js';
@@ -46,8 +47,15 @@ function newRecord(userId: string, meta: SessionMeta, { clock, ttlDays }: StoreD
   return { token, record };
 }
 
+/**
+ * Sessions as rows. Without Redis this process is the only server (scaling out needs REDIS_URL), so
+ * it keeps the sessions it has read in memory: sign-out, sign-out everywhere and password changes
+ * all go through this store and drop them at once. An entry is still re-read from the database
+ * after LIMITS.sessionCacheMs, which bounds what an unsupported second process could miss.
+ */
 export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
   const repo = createSessionsRepo(db);
+  const recent = new LRUCache<string, SessionRecord>({ max: LIMITS.sessionCacheEntries, ttl: LIMITS.sessionCacheMs });
   return {
     async create(userId, meta) {
       const created = newRecord(userId, meta, deps);
@@ -56,16 +64,35 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
     },
     async get(token) {
       const now = deps.clock();
-      const record = await repo.findLive(hashSessionToken(token), now);
+      const idHash = hashSessionToken(token);
+      let record = recent.get(idHash);
+      if (!record) {
+        record = await repo.findLive(idHash, now);
+        if (record) recent.set(idHash, record);
+      }
+      if (!record || record.expiresAt <= now) {
+        recent.delete(idHash);
+        return undefined;
+      }
       // Writing last-seen on every request would turn every read into a write; a few minutes of
       // precision is enough for the sessions page.
-      if (record && now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
+      if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
         await repo.touch(record.idHash, now);
+        record = { ...record, lastSeenAt: now };
+        recent.set(idHash, record, { noUpdateTTL: true });
       }
       return record;
     },
-    destroy: (idHash, userId) => repo.delete(idHash, userId),
-    destroyAllForUser: (userId, except) => repo.deleteForUser(userId, except),
+    async destroy(idHash, userId) {
+      const cached = recent.get(idHash);
+      if (!userId || cached?.userId === userId) recent.delete(idHash);
+      return repo.delete(idHash, userId);
+    },
+    async destroyAllForUser(userId, except) {
+      const ended = [...recent.entries()].filter(([idHash, record]) => record.userId === userId && idHash !== except);
+      for (const [idHash] of ended) recent.delete(idHash);
+      await repo.deleteForUser(userId, except);
+    },
     list: (userId) => repo.listForUser(userId, deps.clock()),
     deleteExpired: () => repo.deleteExpired(deps.clock()),
   };
