@@ -43,17 +43,21 @@ describe('app shell', () => {
     await signUp(page);
     const zora = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', { name: 'Zora Keyes', emails: ['zora@example.test'] });
 
-    await page.keyboard.press('Control+K');
     const palette = page.getByRole('combobox', { name: 'Search contacts and actions' });
-    await palette.waitFor();
+    // Typing starts once the box has focus, as a person would see the caret first.
+    const openPalette = async () => {
+      await page.keyboard.press('Control+K');
+      await palette.waitFor();
+      await expect.poll(() => palette.evaluate((el) => el.matches(':focus'))).toBe(true);
+    };
+    await openPalette();
     await page.keyboard.type('zora');
     await page.getByRole('option', { name: /Zora Keyes/ }).waitFor();
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/contacts/${zora.id}`);
     await page.getByTestId('contact-name').filter({ hasText: 'Zora Keyes' }).waitFor();
 
-    await page.keyboard.press('Control+K');
-    await palette.waitFor();
+    await openPalette();
     await page.keyboard.type('new contact');
     await expect.poll(() => page.getByRole('listbox', { name: 'Results' }).getByRole('option', { selected: true }).textContent()).toContain('New contact');
     await page.keyboard.press('Enter');

@@ -37,6 +37,8 @@ export function CommandPalette({
       setQuery('');
       setActive(0);
       dialog.showModal();
+      // The first key typed after Ctrl+K must land in the box, whatever had focus before.
+      dialog.querySelector('input')?.focus();
     }
     if (!open && dialog.open) dialog.close();
   }, [open]);
