@@ -25,6 +25,19 @@ describe('health', () => {
   });
 });
 
+describe('security headers', () => {
+  it('are on every answer: pages, API errors and health', async () => {
+    for (const url of ['/', '/api/tags', '/health/live', '/no-such-page']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.headers['content-security-policy'], url).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy'], url).toContain("img-src 'self' data: blob:");
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(res.headers['strict-transport-security'], url).toContain('max-age=');
+    }
+  });
+});
+
 describe('metrics', () => {
   it('exports latency per route, statements per request, pool, cache and process figures', async () => {
     const a = await signUp(t.app, 'metrics');
@@ -38,6 +51,7 @@ describe('metrics', () => {
     expect(text).toMatch(/db_pool_connections\{state="total"\} \d+/);
     expect(text).toMatch(/db_statements_total \d+/);
     expect(text).toMatch(/cache_operations\{result="miss"\} \d+/);
+    expect(text).toMatch(/cache_local_bytes \d+/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
     expect(text).toMatch(/nodejs_eventloop_lag_seconds /);
     expect(text).toContain('llm_tokens_total');
