@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config, Secrets } from './config.js';
 import type { Database } from './platform/db.js';
-import type { KeyValueStore } from './platform/kv.js';
+import { createRedisBytes, type KeyValueStore } from './platform/kv.js';
 import { createCursorCodec } from './platform/cursor.js';
 import { createRateLimiter } from './platform/rate-limiter.js';
 import { createDbSessionStore, createRedisSessionStore } from './modules/auth/session-store.js';
@@ -47,7 +47,7 @@ export function createServices(deps: ServiceDeps) {
   const storeDeps = { clock, ttlDays: config.sessionTtlDays };
   const sessions = redis ? createRedisSessionStore(redis, storeDeps) : createDbSessionStore(db, storeDeps);
   // Writes that change a user's practice data drop that user's cached reads (dashboard, contact pages).
-  const cache = createPracticeCache(kv);
+  const cache = createPracticeCache(kv, redis ? createRedisBytes(redis) : undefined);
   const onChange = (userId: string) => cache.invalidate(userId);
   // One processor per process: its limiter bounds image work across all requests.
   const images = createImageProcessor({ ...LIMITS.photo, maxBytes: LIMITS.photo.uploadBytes });

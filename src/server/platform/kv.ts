@@ -11,9 +11,6 @@ export type KeyValueStore = {
   kind: 'memory' | 'redis';
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
-  /** Binary values (ready-to-send response bytes) skip a decode and re-encode on every read. */
-  getBytes(key: string): Promise<Buffer | undefined>;
-  setBytes(key: string, value: Buffer, ttlMs: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
   /** Adds one to a counter that expires windowMs after its first hit; returns the new count and ms left. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
@@ -25,27 +22,19 @@ export type KeyValueStore = {
 
 export function createMemoryStore(): KeyValueStore {
   // Bounded by count and by bytes: cached list pages are tens of kilobytes each.
-  const entries = new LRUCache<string, string | Buffer>({
+  const entries = new LRUCache<string, string>({
     max: LIMITS.cache.entries,
     maxSize: LIMITS.cache.bytes,
-    sizeCalculation: (value, key) => (typeof value === 'string' ? value.length * 2 : value.length) + key.length * 2,
+    sizeCalculation: (value, key) => value.length * 2 + key.length * 2,
     ttlAutopurge: false,
   });
   const counters = new Map<string, { count: number; resetAt: number }>();
   return {
     kind: 'memory',
     async get(key) {
-      const value = entries.get(key);
-      return typeof value === 'string' ? value : value?.toString();
+      return entries.get(key);
     },
     async set(key, value, ttlMs) {
-      entries.set(key, value, { ttl: ttlMs });
-    },
-    async getBytes(key) {
-      const value = entries.get(key);
-      return typeof value === 'string' ? Buffer.from(value) : value;
-    },
-    async setBytes(key, value, ttlMs) {
       entries.set(key, value, { ttl: ttlMs });
     },
     async del(...keys) {
@@ -96,12 +85,6 @@ export function createRedisStore(redis: Redis): KeyValueStore {
     async set(key, value, ttlMs) {
       await redis.set(key, value, 'PX', ttlMs);
     },
-    async getBytes(key) {
-      return (await redis.getBuffer(key)) ?? undefined;
-    },
-    async setBytes(key, value, ttlMs) {
-      await redis.set(key, value, 'PX', ttlMs);
-    },
     async del(...keys) {
       if (keys.length) await redis.del(...keys);
     },
@@ -124,6 +107,23 @@ export function createRedisStore(redis: Redis): KeyValueStore {
     },
     async close() {
       // The connection belongs to the composition root, which closes it.
+    },
+  };
+}
+
+/** Binary values shared by every instance: ready-to-send response bytes, never decoded on the way. */
+export type SharedBytes = {
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, value: Buffer, ttlMs: number): Promise<void>;
+};
+
+export function createRedisBytes(redis: Redis): SharedBytes {
+  return {
+    async get(key) {
+      return (await redis.getBuffer(key)) ?? undefined;
+    },
+    async set(key, value, ttlMs) {
+      await redis.set(key, value, 'PX', ttlMs);
     },
   };
 }

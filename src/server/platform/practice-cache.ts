@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { randomToken } from './crypto.js';
-import type { KeyValueStore } from './kv.js';
+import type { KeyValueStore, SharedBytes } from './kv.js';
 import { LIMITS } from './limits.js';
 
 // The generation outlives every cached entry by far; it is refreshed by each write.
@@ -17,20 +17,19 @@ const GENERATION_TTL_MS = 24 * 60 * 60_000;
  * keeps the ones it served in a small local LRU (bytes, ready to send), and with Redis also shares
  * them with the other instances. Only the generation is read from the shared store per request.
  */
-export function createPracticeCache(kv: KeyValueStore) {
+export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes) {
   const generationKey = (userId: string) => `gen:${userId}`;
   const local = new LRUCache<string, Buffer>({
     max: LIMITS.cache.entries,
     maxSize: LIMITS.cache.localBytes,
     sizeCalculation: (value, key) => value.length + key.length * 2,
   });
-  const shared = kv.kind === 'redis';
   const stats = { hits: 0, misses: 0 };
   // Concurrent misses for one entry share one computation.
   const inFlight = new Map<string, Promise<Buffer | undefined>>();
 
   async function fill(key: string, ttlMs: number, compute: () => Promise<string | undefined>) {
-    const fromPeer = shared ? await kv.getBytes(key) : undefined;
+    const fromPeer = await shared?.get(key);
     if (fromPeer) {
       local.set(key, fromPeer, { ttl: ttlMs });
       return fromPeer;
@@ -39,7 +38,7 @@ export function createPracticeCache(kv: KeyValueStore) {
     if (text === undefined) return undefined;
     const value = Buffer.from(text);
     local.set(key, value, { ttl: ttlMs });
-    if (shared) await kv.setBytes(key, value, ttlMs);
+    await shared?.set(key, value, ttlMs);
     return value;
   }
 

@@ -83,15 +83,15 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
       }
       return record;
     },
+    // The row goes first, then the kept copy: a lookup racing the sign-out cannot bring it back.
     async destroy(idHash, userId) {
-      const cached = recent.get(idHash);
-      if (!userId || cached?.userId === userId) recent.delete(idHash);
-      return repo.delete(idHash, userId);
+      const deleted = await repo.delete(idHash, userId);
+      if (deleted) recent.delete(idHash);
+      return deleted;
     },
     async destroyAllForUser(userId, except) {
-      const ended = [...recent.entries()].filter(([idHash, record]) => record.userId === userId && idHash !== except);
-      for (const [idHash] of ended) recent.delete(idHash);
       await repo.deleteForUser(userId, except);
+      for (const [idHash, record] of [...recent.entries()]) if (record.userId === userId && idHash !== except) recent.delete(idHash);
     },
     list: (userId) => repo.listForUser(userId, deps.clock()),
     deleteExpired: () => repo.deleteExpired(deps.clock()),
