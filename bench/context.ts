@@ -10,7 +10,10 @@ type Session = { cookie: string; csrf: string };
 async function signIn(url: string, email: string, password: string, index: number): Promise<Session> {
   const forwardedFor = `10.77.${Math.floor(index / 250)}.${(index % 250) + 1}`;
   const first = await fetch(`${url}/api/auth/csrf`);
-  const csrfCookie = first.headers.getSetCookie().find((c) => c.startsWith('mcrm_csrf='))!.split(';')[0]!;
+  const csrfCookie = first.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('mcrm_csrf='))!
+    .split(';')[0]!;
   const csrf = csrfCookie.slice('mcrm_csrf='.length);
   const res = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
@@ -18,14 +21,19 @@ async function signIn(url: string, email: string, password: string, index: numbe
     body: JSON.stringify({ email, password }),
   });
   if (!res.ok) throw new Error(`sign-in failed for ${email}: ${res.status} ${await res.text()}`);
-  const session = res.headers.getSetCookie().find((c) => c.startsWith('mcrm_session='))!.split(';')[0]!;
+  const session = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('mcrm_session='))!
+    .split(';')[0]!;
   return { cookie: `${session}; ${csrfCookie}`, csrf };
 }
 
 const headersOf = (s: Session) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
 
 async function multipartPhoto() {
-  const image = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2a9d8f' } }).jpeg().toBuffer();
+  const image = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#2a9d8f' } })
+    .jpeg()
+    .toBuffer();
   const boundary = 'bench-boundary-7d1f';
   const body = Buffer.concat([
     Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`),

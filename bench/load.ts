@@ -36,7 +36,9 @@ export async function runLoad(opts: {
       errors: result.errors + result.timeouts,
       non2xx: result.non2xx,
       requests: result.requests.total,
-      statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, (v as { count: number }).count])),
+      statusCodes: Object.fromEntries(
+        Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, (v as { count: number }).count]),
+      ),
     };
   } finally {
     if (ticker) clearInterval(ticker);

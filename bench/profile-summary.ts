@@ -30,7 +30,8 @@ for (const [id, ms] of selfMs) {
 }
 const print = (title: string, m: Map<string, number>) => {
   console.log(`\n${title}`);
-  for (const [k, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${k}`);
+  for (const [k, ms] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${k}`);
 };
 console.log(`total ${total.toFixed(0)} ms sampled`);
 print('by package / file (self time)', byPackage);

@@ -102,7 +102,14 @@ async function runScenario(size: Size, scenario: Scenario, ctx: BenchContext, se
       continue;
     }
     const result = await runLoad({ url: server.url, requests, connections, seconds, onTick: () => (rss = Math.max(rss, server.rssMb())) });
-    const row: Row = { ...base, ...result, errors: result.errors + result.non2xx, statements: await statementsOf(server.url, requests[0]!), rssMb: rss, verdict: '' };
+    const row: Row = {
+      ...base,
+      ...result,
+      errors: result.errors + result.non2xx,
+      statements: await statementsOf(server.url, requests[0]!),
+      rssMb: rss,
+      verdict: '',
+    };
     if (scenario.hasCeiling) {
       const res = await fetch(`${server.url}${requests[0]!.path}`, { headers: requests[0]!.headers });
       const ceiling = await startCeiling(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type') ?? 'application/json');
@@ -113,7 +120,9 @@ async function runScenario(size: Size, scenario: Scenario, ctx: BenchContext, se
       row.ceilingRatio = bare.reqPerSec ? row.reqPerSec / bare.reqPerSec : undefined;
     }
     rows.push(judge(row, scenario));
-    log(`  ${scenario.name} c=${connections}: ${row.reqPerSec} req/s p50 ${row.p50} ms p99 ${row.p99} ms errors ${row.errors} ${JSON.stringify(result.statusCodes)} SQL ${row.statements} RSS ${row.rssMb} MB ${row.verdict}`);
+    log(
+      `  ${scenario.name} c=${connections}: ${row.reqPerSec} req/s p50 ${row.p50} ms p99 ${row.p99} ms errors ${row.errors} ${JSON.stringify(result.statusCodes)} SQL ${row.statements} RSS ${row.rssMb} MB ${row.verdict}`,
+    );
   }
   return rows;
 }
@@ -136,7 +145,9 @@ async function runSize(size: Size, seconds: number): Promise<Row[]> {
     const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('bench/profiles')}`] : [];
     server = await startServer({ ...target.env, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) }, profileArgs);
     const ctx = await buildContext(server.url, seeded.users, seeded.password, size.users);
-    const wanted = SCENARIOS.filter((s) => (!size.scenarios || size.scenarios.includes(s.name)) && (!values.only || s.name.includes(values.only)));
+    const wanted = SCENARIOS.filter(
+      (s) => (!size.scenarios || size.scenarios.includes(s.name)) && (!values.only || s.name.includes(values.only)),
+    );
     const rows: Row[] = [];
     for (const scenario of wanted) {
       const missing = scenario.needs.filter((r) => !ctx.routes.has(r));

@@ -34,7 +34,10 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'create-user': {
-      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+      });
       return createUser(config, values);
     }
     case 'seed': {
@@ -61,6 +64,6 @@ run(process.argv.slice(2)).catch((err: unknown) => {
     err instanceof UsageError ||
     err instanceof CliInputError ||
     (err as Error).name === 'SeedInputError';
-  process.stderr.write(`${isExpected ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`${isExpected ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
   process.exit(isExpected ? 2 : 1);
 });

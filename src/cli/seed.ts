@@ -29,7 +29,9 @@ export async function seed(config: Config, args: string[]): Promise<void> {
   try {
     ({ values } = parseArgs({ args, options: SEED_OPTIONS, strict: true }));
   } catch (err) {
-    throw new SeedInputError(`${(err as Error).message}\nUsage: mindfulcrm seed --users N --contacts M [--interactions K] [--email-prefix P] [--seed S]`);
+    throw new SeedInputError(
+      `${(err as Error).message}\nUsage: mindfulcrm seed --users N --contacts M [--interactions K] [--email-prefix P] [--seed S]`,
+    );
   }
   const options = {
     users: numberFlag('users', values.users),
@@ -46,7 +48,8 @@ export async function seed(config: Config, args: string[]): Promise<void> {
     const total = Object.values(result.rows).reduce((a, b) => a + b, 0);
     const width = Math.max(...Object.keys(result.rows).map((k) => k.length));
     process.stdout.write('\nRows written:\n');
-    for (const [table, n] of Object.entries(result.rows)) process.stdout.write(`  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(10)}\n`);
+    for (const [table, n] of Object.entries(result.rows))
+      process.stdout.write(`  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(10)}\n`);
     process.stdout.write(`  ${'total'.padEnd(width)}  ${total.toLocaleString('en-US').padStart(10)}\n`);
     const first = result.users[0]!.email;
     const last = result.users[result.users.length - 1]!.email;

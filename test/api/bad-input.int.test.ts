@@ -92,7 +92,12 @@ describe('request bodies', () => {
     const nul = /NUL character/;
     expectError(await a.post('/api/contacts', { name: 'a\u0000b' }), 400, 'bad_request', nul);
     expectError(await a.post('/api/contacts', { name: 'X', customFields: { 'key\u0000': 'v' } }), 400, 'bad_request', nul);
-    expectError(await a.post('/api/contacts', { name: 'X', importantDates: [{ label: '\u0000', date: '2024-01-01' }] }), 400, 'bad_request', nul);
+    expectError(
+      await a.post('/api/contacts', { name: 'X', importantDates: [{ label: '\u0000', date: '2024-01-01' }] }),
+      400,
+      'bad_request',
+      nul,
+    );
     expectError(await a.patch(`/api/contacts/${contactId}`, { notes: 'end\u0000' }), 400, 'bad_request', nul);
     expectError(await a.post('/api/tags', { name: 'T\u0000' }), 400, 'bad_request', nul);
     expectError(await a.patch('/api/auth/me', { displayName: '\u0000' }), 400, 'bad_request', nul);
@@ -123,7 +128,12 @@ describe('request bodies', () => {
     const json = /Content-Type: application\/json/;
     expectError(await send('POST', '/api/contacts', 'name=x', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type', json);
     expectError(await send('POST', '/api/contacts', '{"name":"x"}', 'text/plain'), 415, 'unsupported_media_type', json);
-    expectError(await send('PATCH', `/api/contacts/${contactId}`, '{"name":"x"}', 'text/plain; charset=utf-8'), 415, 'unsupported_media_type', json);
+    expectError(
+      await send('PATCH', `/api/contacts/${contactId}`, '{"name":"x"}', 'text/plain; charset=utf-8'),
+      415,
+      'unsupported_media_type',
+      json,
+    );
     expectError(await send('POST', '/api/tags', '<tag/>', 'application/xml'), 415, 'unsupported_media_type', json);
     expectError(await send('POST', '/api/contacts', '{"name":"x"}'), 415, 'unsupported_media_type', json);
     const multipart = '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n';

@@ -115,7 +115,11 @@ describe('create, read, update, delete', () => {
 
   it('answers 404 for a contact that does not exist', async () => {
     const id = crypto.randomUUID();
-    for (const res of [await a.get(`/api/contacts/${id}`), await a.patch(`/api/contacts/${id}`, { name: 'x' }), await a.delete(`/api/contacts/${id}`)]) {
+    for (const res of [
+      await a.get(`/api/contacts/${id}`),
+      await a.patch(`/api/contacts/${id}`, { name: 'x' }),
+      await a.delete(`/api/contacts/${id}`),
+    ]) {
       expect(res.status).toBe(404);
       expect(res.body.error).toEqual({ code: 'not_found', message: 'Contact not found' });
     }
@@ -135,7 +139,9 @@ describe('create, read, update, delete', () => {
     ]);
     await db.insert(goals).values({ userId, contactId: c.id, title: 'Run 5k' });
     await db.insert(consents).values({ userId, contactId: c.id, kind: 'ai_processing', isGranted: true });
-    await db.insert(documents).values({ userId, contactId: c.id, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' });
+    await db
+      .insert(documents)
+      .values({ userId, contactId: c.id, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' });
     await db.insert(aiInsights).values({ userId, contactId: c.id, kind: 'summary', content: {}, inputHash: 'h', model: 'm' });
     await db.insert(aiSuggestions).values({ userId, contactId: c.id, kind: 'stage', title: 'Promote' });
     const [photo] = await db
@@ -152,7 +158,15 @@ describe('create, read, update, delete', () => {
       .returning({ id: calendarEvents.id });
     const [email] = await db
       .insert(emails)
-      .values({ userId, gmailMessageId: crypto.randomUUID(), threadId: 't', contactId: c.id, direction: 'inbound', fromAddress: 'x@y.z', sentAt: now })
+      .values({
+        userId,
+        gmailMessageId: crypto.randomUUID(),
+        threadId: 't',
+        contactId: c.id,
+        direction: 'inbound',
+        fromAddress: 'x@y.z',
+        sentAt: now,
+      })
       .returning({ id: emails.id });
 
     // Rows written straight to the database skip the services, so drop the user's cache as they would.
@@ -269,7 +283,7 @@ describe('bulk actions', () => {
     expect((await a.get(`/api/contacts/${c.id.toUpperCase()}`)).body.tags).toEqual([]);
   });
 
-  it('answers 200 with everything not found when none of the ids is the caller\'s', async () => {
+  it("answers 200 with everything not found when none of the ids is the caller's", async () => {
     const random = crypto.randomUUID();
     const res = await a.post('/api/contacts/bulk', { action: 'delete', ids: [random] });
     expect(res.status).toBe(200);

@@ -172,7 +172,8 @@ describe("user A with user B's ids", () => {
       const c = ROUTE_CASES[route] as PrivateCase;
       // A route that names no resource in its path answers as it would for anyone.
       const expected = c.foreignStatus ?? (c.params ? 404 : foreign.status);
-      if (foreign.status !== expected) problems.push(`${route}: B's ids answered ${foreign.status}, expected ${expected}: ${foreign.text.slice(0, 200)}`);
+      if (foreign.status !== expected)
+        problems.push(`${route}: B's ids answered ${foreign.status}, expected ${expected}: ${foreign.text.slice(0, 200)}`);
       if (random.status >= 500) problems.push(`${route}: random ids answered ${random.status}`);
       if (foreign.status >= 400) {
         const bodyProblem = standardErrorProblem(foreign);

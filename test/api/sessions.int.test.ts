@@ -194,7 +194,9 @@ describe('session list', () => {
   it('lists the sessions of the account, marks the current one, and revokes another', async () => {
     const user = await signUp(t.app, 'sessions');
     const other = new TestClient(t.app);
-    expect((await other.post('/api/auth/login', { email: user.email, password: TEST_PASSWORD }, { 'user-agent': 'Phone browser' })).status).toBe(200);
+    expect(
+      (await other.post('/api/auth/login', { email: user.email, password: TEST_PASSWORD }, { 'user-agent': 'Phone browser' })).status,
+    ).toBe(200);
 
     const list = await user.get('/api/auth/sessions');
     expect(list.status).toBe(200);
@@ -249,12 +251,20 @@ describe('cross-site request defence', () => {
     const forged = await t.app.inject({
       method: 'POST',
       url: '/api/contacts',
-      headers: { cookie: `mcrm_session=${user.cookies.get('mcrm_session')}; mcrm_csrf=made.up`, 'x-csrf-token': 'made.up', 'content-type': 'application/json' },
+      headers: {
+        cookie: `mcrm_session=${user.cookies.get('mcrm_session')}; mcrm_csrf=made.up`,
+        'x-csrf-token': 'made.up',
+        'content-type': 'application/json',
+      },
       payload: JSON.stringify(body),
     });
     expect(forged.statusCode).toBe(403);
     // Sign-in itself is protected, so another site cannot sign a browser in to its own account.
-    const crossLogin = await new TestClient(t.app).post('/api/auth/login', { email: user.email, password: TEST_PASSWORD }, { origin: 'https://evil.example' });
+    const crossLogin = await new TestClient(t.app).post(
+      '/api/auth/login',
+      { email: user.email, password: TEST_PASSWORD },
+      { origin: 'https://evil.example' },
+    );
     expect(crossLogin.status).toBe(403);
 
     expect((await user.get('/api/contacts')).body.items).toEqual([]);

@@ -161,7 +161,9 @@ describe('contacts', () => {
     await manager.getByRole('button', { name: 'Merge Yogis into the chosen tag' }).click();
     await toast(page, 'Merged “Yogis” into “Hatha yoga”.');
     await expect
-      .poll(async () => (await apiFromPage<{ items: { name: string; color: string; contactCount: number }[] }>(page, 'GET', '/api/tags')).items)
+      .poll(
+        async () => (await apiFromPage<{ items: { name: string; color: string; contactCount: number }[] }>(page, 'GET', '/api/tags')).items,
+      )
       .toEqual([expect.objectContaining({ name: 'Hatha yoga', color: '#ca8a04', contactCount: 2 })]);
     await manager.getByRole('button', { name: 'Delete tag Hatha yoga' }).click();
     await manager.getByRole('button', { name: 'Delete tag', exact: true }).click();

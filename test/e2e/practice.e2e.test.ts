@@ -13,14 +13,19 @@ afterAll(async () => closeBrowser(browser));
 const toast = (page: Page, text: string) => page.getByTestId('toast-success').filter({ hasText: text }).first().waitFor();
 /** A mid-test picture for review; the session's finish() takes the final one and checks the console. */
 const snap = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
-const statValue = async (page: Page, id: string) => Number((await page.getByTestId(id).locator('p').nth(1).textContent())?.replace(/\D/g, ''));
+const statValue = async (page: Page, id: string) =>
+  Number((await page.getByTestId(id).locator('p').nth(1).textContent())?.replace(/\D/g, ''));
 
 describe('practice work from the browser', () => {
   it('adds and edits a timeline entry, adds a goal, uploads a photo, and the dashboard follows', async () => {
     const s = await openSession(browser);
     const { page } = s;
     await signUp(page);
-    const contact = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', { name: 'Noor Haddad', lifecycleStage: 'core_client', hasPhotoConsent: true });
+    const contact = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', {
+      name: 'Noor Haddad',
+      lifecycleStage: 'core_client',
+      hasPhotoConsent: true,
+    });
 
     await page.goto('/');
     await page.getByTestId('stat-contacts').waitFor();
@@ -55,9 +60,17 @@ describe('practice work from the browser', () => {
     await toast(page, 'Entry updated.');
     await timeline.getByText('Breathwork, first session').waitFor();
     expect(await edit.count()).toBe(0);
-    const entries = await apiFromPage<{ items: { type: string; subject: string; content: string }[] }>(page, 'GET', `/api/contacts/${contact.id}/interactions`);
+    const entries = await apiFromPage<{ items: { type: string; subject: string; content: string }[] }>(
+      page,
+      'GET',
+      `/api/contacts/${contact.id}/interactions`,
+    );
     expect(entries.items).toEqual([
-      expect.objectContaining({ type: 'meeting', subject: 'Breathwork, first session', content: 'Box breathing, 4-4-4-4. <b>Calm</b> afterwards.' }),
+      expect.objectContaining({
+        type: 'meeting',
+        subject: 'Breathwork, first session',
+        content: 'Box breathing, 4-4-4-4. <b>Calm</b> afterwards.',
+      }),
     ]);
 
     // An entry logged on the wrong person moves to another contact found by the search.
@@ -71,7 +84,8 @@ describe('practice work from the browser', () => {
     await timeline.getByText('Saving moves this entry to Lina Haddad’s timeline.').waitFor();
     await timeline.getByRole('button', { name: 'Save changes' }).click();
     await toast(page, 'Entry moved to Lina Haddad’s timeline.');
-    const subjectsOf = async (id: string) => (await apiFromPage<{ items: { subject: string }[] }>(page, 'GET', `/api/contacts/${id}/interactions`)).items.map((i) => i.subject);
+    const subjectsOf = async (id: string) =>
+      (await apiFromPage<{ items: { subject: string }[] }>(page, 'GET', `/api/contacts/${id}/interactions`)).items.map((i) => i.subject);
     expect(await subjectsOf(other.id)).toEqual(['Breathwork, first session']);
     expect(await subjectsOf(contact.id)).toEqual([]);
     await page.getByText('Nothing on the timeline yet.', { exact: false }).waitFor();
@@ -91,14 +105,18 @@ describe('practice work from the browser', () => {
 
     // Photos: choose a file, see the preview, upload, and it becomes the contact's picture.
     await page.getByRole('tab', { name: 'Photos' }).click();
-    const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#0d9488' } }).png().toBuffer();
+    const png = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#0d9488' } })
+      .png()
+      .toBuffer();
     await page.getByLabel('Choose a photo').setInputFiles({ name: 'noor.png', mimeType: 'image/png', buffer: png });
     await page.getByRole('img', { name: 'Preview of the chosen photo' }).waitFor();
     await page.getByRole('button', { name: 'Upload photo' }).click();
     await toast(page, 'Photo uploaded');
     await page.getByRole('img', { name: 'Photo 1 of Noor Haddad' }).waitFor();
     await page.getByText('Current picture').waitFor();
-    await expect.poll(async () => (await apiFromPage<{ photoUrl: string | null }>(page, 'GET', `/api/contacts/${contact.id}`)).photoUrl).toMatch(/^\/api\/photos\//);
+    await expect
+      .poll(async () => (await apiFromPage<{ photoUrl: string | null }>(page, 'GET', `/api/contacts/${contact.id}`)).photoUrl)
+      .toMatch(/^\/api\/photos\//);
     await expect.poll(() => page.locator('#main header img').count()).toBe(1);
 
     // The dashboard reflects the new session.
@@ -131,7 +149,10 @@ describe('practice work from the browser', () => {
     await expect.poll(titles).toEqual([expect.stringContaining('Book the venue'), expect.stringContaining('Send invitations')]);
 
     // Reorder by dragging the second task above the first; the server keeps the new order.
-    await list.locator('li').nth(1).dragTo(list.locator('li').nth(0), { targetPosition: { x: 40, y: 4 } });
+    await list
+      .locator('li')
+      .nth(1)
+      .dragTo(list.locator('li').nth(0), { targetPosition: { x: 40, y: 4 } });
     await expect.poll(titles).toEqual([expect.stringContaining('Send invitations'), expect.stringContaining('Book the venue')]);
     expect(s.apiRequests.some((r) => /^POST \/api\/tasks\/[^/]+\/move$/.test(r))).toBe(true);
     await page.reload();
@@ -153,8 +174,11 @@ describe('practice work from the browser', () => {
     await dialog.getByRole('list', { name: 'Subtasks' }).getByText('Compare three venues').waitFor();
 
     // Assign a contact found by the server search, from the keyboard, then remove it again.
-    const taskId = (await apiFromPage<{ items: { id: string; title: string }[] }>(page, 'GET', '/api/tasks')).items.find((t) => t.title === 'Book the venue')!.id;
-    const taskContacts = async () => (await apiFromPage<{ contacts: { name: string }[] }>(page, 'GET', `/api/tasks/${taskId}`)).contacts.map((c) => c.name);
+    const taskId = (await apiFromPage<{ items: { id: string; title: string }[] }>(page, 'GET', '/api/tasks')).items.find(
+      (t) => t.title === 'Book the venue',
+    )!.id;
+    const taskContacts = async () =>
+      (await apiFromPage<{ contacts: { name: string }[] }>(page, 'GET', `/api/tasks/${taskId}`)).contacts.map((c) => c.name);
     const picker = dialog.getByRole('combobox', { name: 'Add a contact' });
     await picker.fill('zzz');
     await picker.press('Escape');
@@ -174,7 +198,8 @@ describe('practice work from the browser', () => {
     expect(await taskContacts()).toEqual([]);
     await page.keyboard.press('Escape');
 
-    const project = (await apiFromPage<{ items: { name: string; taskCounts: { completed: number } }[] }>(page, 'GET', '/api/projects')).items[0]!;
+    const project = (await apiFromPage<{ items: { name: string; taskCounts: { completed: number } }[] }>(page, 'GET', '/api/projects'))
+      .items[0]!;
     expect(project).toMatchObject({ name: 'Spring retreat', taskCounts: { completed: 1 } });
     await page.getByRole('button', { name: 'Board' }).click();
     await page.getByRole('region', { name: 'Done' }).getByText('Book the venue').waitFor();

@@ -22,14 +22,22 @@ describe('app shell', () => {
     await page.goto('/settings');
     await page.getByRole('radio', { name: 'Dark' }).check();
     await expect.poll(() => isDark(page)).toBe(true);
-    await expect.poll(async () => (await apiFromPage<{ user: { settings: { theme: string } } }>(page, 'GET', '/api/auth/me')).user.settings.theme).toBe('dark');
+    await expect
+      .poll(async () => (await apiFromPage<{ user: { settings: { theme: string } } }>(page, 'GET', '/api/auth/me')).user.settings.theme)
+      .toBe('dark');
     await page.reload();
     await waitForApp(page);
     expect(await isDark(page)).toBe(true);
     // The sidebar toggle cycles dark → system (the context asks for light) → light.
-    await page.getByRole('button', { name: /^Theme: Dark/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Theme: Dark/ })
+      .first()
+      .click();
     await expect.poll(() => isDark(page)).toBe(false);
-    await page.getByRole('button', { name: /^Theme: System/ }).first().click();
+    await page
+      .getByRole('button', { name: /^Theme: System/ })
+      .first()
+      .click();
     await page.getByRole('radio', { name: 'Dark' }).check();
     await expect.poll(() => isDark(page)).toBe(true);
     await page.goto('/contacts');
@@ -59,7 +67,9 @@ describe('app shell', () => {
 
     await openPalette();
     await page.keyboard.type('new contact');
-    await expect.poll(() => page.getByRole('listbox', { name: 'Results' }).getByRole('option', { selected: true }).textContent()).toContain('New contact');
+    await expect
+      .poll(() => page.getByRole('listbox', { name: 'Results' }).getByRole('option', { selected: true }).textContent())
+      .toContain('New contact');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'New contact' });
     await dialog.waitFor();
@@ -78,7 +88,9 @@ describe('app shell', () => {
     await page.getByRole('table', { name: 'Contacts' }).waitFor();
     await page.keyboard.press('/');
     await page.keyboard.type('yara');
-    await expect.poll(() => page.getByRole('table', { name: 'Contacts' }).locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('Yara Lind')]);
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Contacts' }).locator('tbody tr').allTextContents())
+      .toEqual([expect.stringContaining('Yara Lind')]);
     await page.keyboard.press('Tab'); // out of the search box: single-key shortcuts never fire while typing
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();

@@ -109,7 +109,10 @@ describe('logs', () => {
       },
     });
     // The production logger (redaction included), writing into memory.
-    const log = createLogger(loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'info', SESSION_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: 'ab'.repeat(32) }), sink);
+    const log = createLogger(
+      loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'info', SESSION_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: 'ab'.repeat(32) }),
+      sink,
+    );
     const logged = await createTestApp({ LOG_LEVEL: 'info' }, t.database, { log });
     try {
       const a = await signUp(logged.app, 'logs');

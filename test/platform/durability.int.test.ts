@@ -92,7 +92,11 @@ async function listContactIds(client: Client, base: string): Promise<Map<string,
   const found = new Map<string, string>();
   let cursor: string | null = null;
   do {
-    const res = await client.request(base, 'GET', `/api/contacts?limit=200&sort=created${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res = await client.request(
+      base,
+      'GET',
+      `/api/contacts?limit=200&sort=created${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     expect(res.status, res.text).toBe(200);
     for (const c of res.body.items as { id: string; name: string }[]) found.set(c.id, c.name);
     cursor = res.body.nextCursor;

@@ -62,7 +62,13 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
   afterAll(async () => {
     await t?.close();
     // Only this run's users (their practices go with them by cascade).
-    if (seeded) await database.db.execute(sql`delete from users where id in ${sql`(${sql.join(seeded.users.map((u) => sql`${u.id}::uuid`), sql`, `)})`}`);
+    if (seeded)
+      await database.db.execute(
+        sql`delete from users where id in ${sql`(${sql.join(
+          seeded.users.map((u) => sql`${u.id}::uuid`),
+          sql`, `,
+        )})`}`,
+      );
     await database?.close();
   }, 300_000);
 
@@ -97,13 +103,18 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
       expect(res.body.items).toHaveLength(50);
       expect(res.body.nextCursor).toEqual(expect.any(String));
       expectIndexedContacts(nodes, plan);
-      expect(nodes.some((n) => n['Node Type'] === 'Sort'), 'the index gives the order; no sort step').toBe(false);
+      expect(
+        nodes.some((n) => n['Node Type'] === 'Sort'),
+        'the index gives the order; no sort step',
+      ).toBe(false);
     },
   );
 
   it.each(SORTS)('a page after a cursor (sort=%s) continues through the index', async (sort) => {
     const first = await client.get(`/api/contacts?sort=${sort}&limit=100`);
-    const { res, nodes, plan, text } = await planOf(`/api/contacts?sort=${sort}&limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const { res, nodes, plan, text } = await planOf(
+      `/api/contacts?sort=${sort}&limit=100&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     expect(text).toMatch(/\) > \(/);
     const firstIds = new Set(first.body.items.map((c: { id: string }) => c.id));
     expect(res.body.items).toHaveLength(100);
@@ -129,7 +140,9 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
   it('filters by lifecycle stage through an index', async () => {
     const { res, nodes, plan } = await planOf('/api/contacts?stage=ambassador,collaborator&sort=lastContact&order=desc');
     expect(res.body.items.length).toBe(50);
-    expect(new Set(res.body.items.map((c: { lifecycleStage: string }) => c.lifecycleStage))).toEqual(new Set(['ambassador', 'collaborator']));
+    expect(new Set(res.body.items.map((c: { lifecycleStage: string }) => c.lifecycleStage))).toEqual(
+      new Set(['ambassador', 'collaborator']),
+    );
     expectIndexedContacts(nodes, plan);
   });
 

@@ -15,7 +15,11 @@ let t: TestApp;
 let first: SeedResult;
 const seededUserIds: string[] = [];
 const rows = <T>(query: SQL) => queryRows<T>(t.database.db, query);
-const ids = (result: SeedResult) => sql`(${sql.join(result.users.map((u) => sql`${u.id}::uuid`), sql`, `)})`;
+const ids = (result: SeedResult) =>
+  sql`(${sql.join(
+    result.users.map((u) => sql`${u.id}::uuid`),
+    sql`, `,
+  )})`;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -26,7 +30,12 @@ beforeAll(async () => {
 afterAll(async () => {
   // On a shared PostgreSQL only this file's users go; their practices follow by cascade.
   if (seededUserIds.length) {
-    await t.database.db.execute(sql`delete from users where id in (${sql.join(seededUserIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+    await t.database.db.execute(
+      sql`delete from users where id in (${sql.join(
+        seededUserIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`,
+    );
   }
   await t.close();
 }, 120_000);
@@ -36,7 +45,17 @@ describe('the practice seeder', () => {
     expect(first.users).toHaveLength(2);
     expect(first.users[0]!.email).toMatch(/^seedtest-[0-9a-f]{8}-1@example\.test$/);
     expect(first.rows).toMatchObject({ users: 2, contacts: 300, interactions: 1200 });
-    for (const table of ['tags', 'contact_tags', 'consents', 'goals', 'calendar_events', 'projects', 'tasks', 'task_contacts', 'task_activities']) {
+    for (const table of [
+      'tags',
+      'contact_tags',
+      'consents',
+      'goals',
+      'calendar_events',
+      'projects',
+      'tasks',
+      'task_contacts',
+      'task_activities',
+    ]) {
       expect(first.rows[table], table).toBeGreaterThan(0);
     }
     expect(first.seconds).toBeGreaterThan(0);
@@ -63,9 +82,15 @@ describe('the practice seeder', () => {
   });
 
   it('writes search_text exactly as the contacts service would', async () => {
-    const contacts = await rows<{ name: string; emails: string[]; phones: string[]; notes: string; custom_fields: Record<string, string>; social_handles: Record<string, string>; search_text: string }>(
-      sql`select name, emails, phones, notes, custom_fields, social_handles, search_text from contacts where user_id in ${ids(first)}`,
-    );
+    const contacts = await rows<{
+      name: string;
+      emails: string[];
+      phones: string[];
+      notes: string;
+      custom_fields: Record<string, string>;
+      social_handles: Record<string, string>;
+      search_text: string;
+    }>(sql`select name, emails, phones, notes, custom_fields, social_handles, search_text from contacts where user_id in ${ids(first)}`);
     for (const c of contacts) {
       const expected = buildSearchText({ ...c, customFields: c.custom_fields, socialHandles: c.social_handles });
       // jsonb keeps its own key order, so compare the words rather than the string.
@@ -115,7 +140,9 @@ describe('the practice seeder', () => {
     let seen = 0;
     let cursor: string | null = null;
     do {
-      const page = await client.get(`/api/contacts?limit=200&sort=lastContact&order=desc${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page = await client.get(
+        `/api/contacts?limit=200&sort=lastContact&order=desc${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status, page.text).toBe(200);
       seen += page.body.items.length;
       cursor = page.body.nextCursor;

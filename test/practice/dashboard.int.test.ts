@@ -156,8 +156,18 @@ describe('dashboard figures', () => {
       goalsAchievedThisMonth: 2,
       responseRate: { value: 0.4, reason: null },
       interactionsPerWeek: [
-        ['2029-12-24', 1], ['2029-12-31', 0], ['2030-01-07', 0], ['2030-01-14', 0], ['2030-01-21', 0], ['2030-01-28', 0],
-        ['2030-02-04', 0], ['2030-02-11', 0], ['2030-02-18', 0], ['2030-02-25', 1], ['2030-03-04', 2], ['2030-03-11', 4],
+        ['2029-12-24', 1],
+        ['2029-12-31', 0],
+        ['2030-01-07', 0],
+        ['2030-01-14', 0],
+        ['2030-01-21', 0],
+        ['2030-01-28', 0],
+        ['2030-02-04', 0],
+        ['2030-02-11', 0],
+        ['2030-02-18', 0],
+        ['2030-02-25', 1],
+        ['2030-03-04', 2],
+        ['2030-03-11', 4],
       ].map(([weekStart, count]) => ({ weekStart, count })),
       // Eli (inactive, never contacted, created years before) and Gus (curious, last seen in December).
       followUpsDue: 2,
@@ -206,7 +216,9 @@ describe('upcoming dates', () => {
       await created(u.post('/api/contacts', { name: 'Leap', birthday: '1992-02-29' }));
       await created(u.post('/api/contacts', { name: 'January', importantDates: [{ label: 'First session', date: '2024-01-05' }] }));
       const body = await stats(u, 1);
-      expect(body.upcomingDates.map((d: { name: string; date: string; daysAway: number }) => [d.name, d.date, d.daysAway])).toEqual(expected);
+      expect(body.upcomingDates.map((d: { name: string; date: string; daysAway: number }) => [d.name, d.date, d.daysAway])).toEqual(
+        expected,
+      );
     };
     await check('2031-02-20T12:00:00Z', [['Leap', '2031-02-28', 8]]);
     await check('2032-02-20T12:00:00Z', [['Leap', '2032-02-29', 9]]);
@@ -235,7 +247,9 @@ describe('dashboard cache', () => {
   }
 
   it('is dropped by each kind of write that changes a figure', async () => {
-    let r = await afterWrite(() => created(a.post('/api/interactions', { contactId, type: 'meeting', occurredAt: '2030-03-12T10:00:00Z' })));
+    let r = await afterWrite(() =>
+      created(a.post('/api/interactions', { contactId, type: 'meeting', occurredAt: '2030-03-12T10:00:00Z' })),
+    );
     expect(r.after.sessionsThisWeek).toBe(r.before.sessionsThisWeek + 1);
     const sessionId = (await a.get('/api/interactions?limit=1')).body.items[0].id;
 

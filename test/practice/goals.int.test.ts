@@ -102,7 +102,12 @@ describe('goals', () => {
     expect(all).toHaveLength(6);
     expect(new Set(all.map((g) => g.id)).size).toBe(6);
     expect(all.slice(2).map((g) => g.title)).toEqual(['Goal 3', 'Goal 2', 'Goal 1', 'Goal 0']);
-    expect(all.slice(0, 2).map((g) => g.title).sort()).toEqual(['Goal 4', 'Goal 5']);
+    expect(
+      all
+        .slice(0, 2)
+        .map((g) => g.title)
+        .sort(),
+    ).toEqual(['Goal 4', 'Goal 5']);
 
     const completed = await walk(a, '/api/goals?status=completed', 1);
     expect(completed.map((g) => g.title)).toEqual(['Goal 3']);

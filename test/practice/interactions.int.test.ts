@@ -37,7 +37,7 @@ describe('writing interactions', () => {
     a = await signUp(t.app, 'ix-write');
   });
 
-  it('creates with the documented shape and defaults, and moves the contact\'s last contact', async () => {
+  it("creates with the documented shape and defaults, and moves the contact's last contact", async () => {
     const id = await contact(a, 'Ana Lima');
     expect(await lastContactOf(a, id)).toBeNull();
     const created = await interaction(a, { contactId: id, type: 'call', subject: '  Check-in  ', sentiment: 4 });
@@ -72,9 +72,18 @@ describe('writing interactions', () => {
     expect(await lastContactOf(a, x)).toBe('2030-03-01T10:00:00.000Z');
 
     now = new Date('2030-04-10T13:00:00.000Z');
-    const edited = await a.patch(`/api/interactions/${late.id}`, { occurredAt: '2030-01-15T10:00:00Z', content: 'Moved earlier', sentiment: null });
+    const edited = await a.patch(`/api/interactions/${late.id}`, {
+      occurredAt: '2030-01-15T10:00:00Z',
+      content: 'Moved earlier',
+      sentiment: null,
+    });
     expect(edited.status, edited.text).toBe(200);
-    expect(edited.body).toMatchObject({ occurredAt: '2030-01-15T10:00:00.000Z', content: 'Moved earlier', sentiment: null, updatedAt: now.toISOString() });
+    expect(edited.body).toMatchObject({
+      occurredAt: '2030-01-15T10:00:00.000Z',
+      content: 'Moved earlier',
+      sentiment: null,
+      updatedAt: now.toISOString(),
+    });
     expect(edited.body.createdAt).toBe(NOW.toISOString());
     expect(await lastContactOf(a, x)).toBe('2030-02-01T10:00:00.000Z');
 
@@ -177,7 +186,12 @@ describe('reading timelines', () => {
   it('walks recent interactions across contacts with names, and filters by type', async () => {
     const items = (await walk(a, '/api/interactions', 3)) as unknown as { type: string; occurredAt: string; contact: { name: string } }[];
     expect(items).toHaveLength(7);
-    expect(items.map((i) => i.occurredAt)).toEqual(items.map((i) => i.occurredAt).sort().reverse());
+    expect(items.map((i) => i.occurredAt)).toEqual(
+      items
+        .map((i) => i.occurredAt)
+        .sort()
+        .reverse(),
+    );
     expect(items.slice(0, 3).map((i) => i.contact.name)).toEqual(['Maya', 'Noor', 'Maya']);
     const meetings = await a.get('/api/interactions?type=meeting');
     expect(statements(meetings)).toBe(1);
@@ -213,7 +227,7 @@ describe('reading timelines', () => {
     expect((await a.get(`/api/contacts/${maya}/interactions`)).body.items).toHaveLength(5);
   });
 
-  it('refuses a cursor from another contact\'s timeline', async () => {
+  it("refuses a cursor from another contact's timeline", async () => {
     const first = await a.get(`/api/contacts/${maya}/interactions?limit=1`);
     const res = await a.get(`/api/contacts/${noor}/interactions?cursor=${encodeURIComponent(first.body.nextCursor)}`);
     expect(res.status).toBe(400);
@@ -229,9 +243,29 @@ describe('upsertMany (syncs and imports)', () => {
     const foreign = await contact(b, 'Not A');
     const { interactions } = t.app.services;
     const items = [
-      { contactId: c1, type: 'meeting' as const, occurredAt: '2030-02-01T10:00:00Z', source: 'calendar' as const, sourceId: 'evt-1', subject: 'Session' },
-      { contactId: c1, type: 'meeting' as const, occurredAt: new Date('2030-02-08T10:00:00Z'), source: 'calendar' as const, sourceId: 'evt-2' },
-      { contactId: c2, type: 'email' as const, occurredAt: '2030-02-03T10:00:00Z', source: 'gmail' as const, sourceId: 'msg-1', content: 'Hello' },
+      {
+        contactId: c1,
+        type: 'meeting' as const,
+        occurredAt: '2030-02-01T10:00:00Z',
+        source: 'calendar' as const,
+        sourceId: 'evt-1',
+        subject: 'Session',
+      },
+      {
+        contactId: c1,
+        type: 'meeting' as const,
+        occurredAt: new Date('2030-02-08T10:00:00Z'),
+        source: 'calendar' as const,
+        sourceId: 'evt-2',
+      },
+      {
+        contactId: c2,
+        type: 'email' as const,
+        occurredAt: '2030-02-03T10:00:00Z',
+        source: 'gmail' as const,
+        sourceId: 'msg-1',
+        content: 'Hello',
+      },
       { contactId: foreign, type: 'note' as const, occurredAt: '2030-02-03T10:00:00Z', source: 'import' as const, sourceId: 'row-1' },
     ];
     expect(await interactions.upsertMany(a.userId, items)).toEqual({ inserted: 3, updated: 0, unchanged: 0, skipped: 1 });

@@ -35,8 +35,7 @@ afterAll(async () => {
   fs.rmSync(tmp.dir, { recursive: true, force: true });
 });
 
-const solid = (width: number, height: number, background: string) =>
-  sharp({ create: { width, height, channels: 3, background } });
+const solid = (width: number, height: number, background: string) => sharp({ create: { width, height, channels: 3, background } });
 const noise = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } });
 
@@ -72,7 +71,12 @@ function pngDeclaring(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // RGB
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('uploads', () => {
@@ -91,7 +95,10 @@ describe('uploads', () => {
 
     for (const [label, bytes] of sources) {
       // The filename and declared type say nothing true: only the bytes decide.
-      const res = await postFile(a, `/api/contacts/${contactId}/photos`, bytes, { filename: 'upload.bin', contentType: 'application/octet-stream' });
+      const res = await postFile(a, `/api/contacts/${contactId}/photos`, bytes, {
+        filename: 'upload.bin',
+        contentType: 'application/octet-stream',
+      });
       expect(res.status, `${label}: ${res.text}`).toBe(201);
       expect(res.body).toEqual({
         id: expect.any(String),
@@ -243,7 +250,13 @@ describe('serving', () => {
   it('handles two users uploading at once, within the global bound on image jobs', async () => {
     const [a, b] = [await signUp(t.app, 'photos-race-a'), await signUp(t.app, 'photos-race-b')];
     const [aContact, bContact] = [await newContact(a), await newContact(b)];
-    const images = await Promise.all(Array.from({ length: 6 }, (_, i) => noise(200 + i * 10, 160).jpeg().toBuffer()));
+    const images = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        noise(200 + i * 10, 160)
+          .jpeg()
+          .toBuffer(),
+      ),
+    );
     const uploads = await Promise.all(
       images.flatMap((bytes) => [
         postFile(a, `/api/contacts/${aContact}/photos`, bytes),

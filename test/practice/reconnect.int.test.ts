@@ -106,7 +106,7 @@ describe('reconnect list', () => {
     expect(await reconnect(a)).toEqual([]);
   });
 
-  it('walks pages in one statement each and shows only the caller\'s contacts', async () => {
+  it("walks pages in one statement each and shows only the caller's contacts", async () => {
     offsetMs = 0;
     const a = await signUp(t.app, 'reconnect-pages');
     for (let i = 0; i < 7; i++) {

@@ -215,7 +215,16 @@ describe('filters, sorts and pagination', () => {
       'sort=position&order=desc': ['t7', 't6', 't5', 't4', 't3', 't2', 't1'],
       // Undated tasks last in both directions; equal keys tie-break by id.
       'sort=due': ['t2', ...[ids.t4, ids.t5].sort().map((id) => (id === ids.t4 ? 't4' : 't5')), 't1', 't7', ...undated('asc')],
-      'sort=due&order=desc': ['t7', 't1', ...[ids.t4, ids.t5].sort().reverse().map((id) => (id === ids.t4 ? 't4' : 't5')), 't2', ...undated('desc')],
+      'sort=due&order=desc': [
+        't7',
+        't1',
+        ...[ids.t4, ids.t5]
+          .sort()
+          .reverse()
+          .map((id) => (id === ids.t4 ? 't4' : 't5')),
+        't2',
+        ...undated('desc'),
+      ],
     };
     // Tasks made in the same millisecond tie on createdAt and then sort by id.
     const items = (await a.get('/api/tasks')).body.items as { title: string; id: string; createdAt: string }[];

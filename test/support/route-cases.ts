@@ -71,7 +71,9 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
   photo: {
     needs: ['contact'],
     async create(owner, ids) {
-      const image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#4a7' } }).png().toBuffer();
+      const image = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#4a7' } })
+        .png()
+        .toBuffer();
       const res = await postFile(owner, `/api/contacts/${ids.contact}/photos`, image);
       return res.body.id;
     },

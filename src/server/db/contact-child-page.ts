@@ -10,12 +10,15 @@ import type { KeyedJsonRow } from '../platform/cursor.js';
  * and must select j (JSON text), k (cursor key), at (sort value) and id, ordered and limited.
  */
 export async function findContactChildPage(db: Db, userId: string, contactId: string, page: SQL): Promise<KeyedJsonRow[] | undefined> {
-  const rows = await queryRows<{ j: string | null; k: string | null; id: string | null }>(db, sql`
+  const rows = await queryRows<{ j: string | null; k: string | null; id: string | null }>(
+    db,
+    sql`
     select p.j, p.k, p.id
     from ${contacts} c
     left join lateral (${page}) p on true
     where c.user_id = ${userId} and c.id = ${contactId}
-    order by p.at desc, p.id desc`);
+    order by p.at desc, p.id desc`,
+  );
   if (!rows.length) return undefined;
   return rows.filter((r): r is KeyedJsonRow => r.j !== null);
 }

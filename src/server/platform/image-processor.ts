@@ -97,7 +97,9 @@ function createUploadGuard(accepted: Set<ImageFormat>, maxBytes: number) {
     transform(chunk: Buffer, _encoding, callback) {
       total += chunk.length;
       if (total > maxBytes) {
-        return callback(new AppError('payload_too_large', `The photo is larger than ${Math.round(maxBytes / 1024 / 1024)} MB. Choose a smaller image.`));
+        return callback(
+          new AppError('payload_too_large', `The photo is larger than ${Math.round(maxBytes / 1024 / 1024)} MB. Choose a smaller image.`),
+        );
       }
       if (format) return callback(null, chunk);
       head.push(chunk);

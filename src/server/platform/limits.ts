@@ -14,10 +14,24 @@ export const LIMITS = Object.freeze({
   sessionCacheEntries: 10_000,
   sessionCacheMs: 60_000,
   eventLoopSampleMs: 200,
-  cache: Object.freeze({ entries: 10_000, bytes: 32 * 1024 * 1024, localBytes: 16 * 1024 * 1024, dashboardTtlMs: 60_000, listTtlMs: 60_000 }),
+  cache: Object.freeze({
+    entries: 10_000,
+    bytes: 32 * 1024 * 1024,
+    localBytes: 16 * 1024 * 1024,
+    dashboardTtlMs: 60_000,
+    listTtlMs: 60_000,
+  }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,
   /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */
   dashboard: Object.freeze({ upcomingDays: 30, upcomingMax: 100 }),
-  photo: Object.freeze({ uploadBytes: 10 * 1024 * 1024, maxPixels: 40_000_000, concurrency: 2, queue: 32, uploadTimeoutMs: 120_000, size: 400, uploadsPerUser: Object.freeze({ max: 2_000, windowMs: 60 * 60_000 }) }),
+  photo: Object.freeze({
+    uploadBytes: 10 * 1024 * 1024,
+    maxPixels: 40_000_000,
+    concurrency: 2,
+    queue: 32,
+    uploadTimeoutMs: 120_000,
+    size: 400,
+    uploadsPerUser: Object.freeze({ max: 2_000, windowMs: 60 * 60_000 }),
+  }),
 });

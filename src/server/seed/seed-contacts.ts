@@ -31,8 +31,14 @@ export type ContactChunk = {
 };
 
 const STAGES = [
-  ['discovery', 15], ['curious', 12], ['new_client', 15], ['core_client', 25],
-  ['ambassador', 6], ['needs_reconnecting', 12], ['inactive', 10], ['collaborator', 5],
+  ['discovery', 15],
+  ['curious', 12],
+  ['new_client', 15],
+  ['core_client', 25],
+  ['ambassador', 6],
+  ['needs_reconnecting', 12],
+  ['inactive', 10],
+  ['collaborator', 5],
 ] as const;
 const CLIENT_STAGES = new Set(['new_client', 'core_client', 'ambassador']);
 
@@ -40,7 +46,11 @@ const CLIENT_STAGES = new Set(['new_client', 'core_client', 'ambassador']);
 export function emailLocalPart(...words: string[]): string {
   return words
     .join('.')
-    .replace(/[łŁ]/g, 'l').replace(/[øØ]/g, 'o').replace(/[æÆ]/g, 'ae').replace(/ß/g, 'ss').replace(/[đĐ]/g, 'd')
+    .replace(/[łŁ]/g, 'l')
+    .replace(/[øØ]/g, 'o')
+    .replace(/[æÆ]/g, 'ae')
+    .replace(/ß/g, 'ss')
+    .replace(/[đĐ]/g, 'd')
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
@@ -116,7 +126,16 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
       first = name.split(' ')[0]!;
       emails = [ctx.previous.emails[0]!];
     }
-    const phones = Array.from({ length: rng.weighted([[0, 2], [1, 6], [2, 2]] as const) }, () => `${rng.pick(W.PHONE_PREFIXES)}${rng.int(10, 99)}`);
+    const phones = Array.from(
+      {
+        length: rng.weighted([
+          [0, 2],
+          [1, 6],
+          [2, 2],
+        ] as const),
+      },
+      () => `${rng.pick(W.PHONE_PREFIXES)}${rng.int(10, 99)}`,
+    );
     const notes = rng.chance(0.25) ? '' : rng.sample(W.NOTE_SNIPPETS, rng.int(1, 2)).join(' ');
     const fields = customFields(rng);
     const handles = socialHandles(rng, first, last);
@@ -137,16 +156,40 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
       emails,
       phones,
       lifecycleStage: stage,
-      status: rng.weighted([['active', 85], ['paused', 10], ['archived', 5]] as const),
-      sentiment: rng.chance(0.2) ? null : rng.weighted([[1, 1], [2, 2], [3, 5], [4, 8], [5, 5]] as const),
-      engagementTrend: rng.weighted([['rising', 2], ['steady', 5], ['declining', 2], ['unknown', 3]] as const),
+      status: rng.weighted([
+        ['active', 85],
+        ['paused', 10],
+        ['archived', 5],
+      ] as const),
+      sentiment: rng.chance(0.2)
+        ? null
+        : rng.weighted([
+            [1, 1],
+            [2, 2],
+            [3, 5],
+            [4, 8],
+            [5, 5],
+          ] as const),
+      engagementTrend: rng.weighted([
+        ['rising', 2],
+        ['steady', 5],
+        ['declining', 2],
+        ['unknown', 3],
+      ] as const),
       notes,
       customFields: fields,
       socialHandles: handles,
       referralCount: rng.chance(0.8) ? 0 : rng.int(1, 6),
-      birthday: rng.chance(0.6) ? `${rng.int(1950, 2005)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}` : null,
+      birthday: rng.chance(0.6)
+        ? `${rng.int(1950, 2005)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`
+        : null,
       importantDates: rng.chance(0.3)
-        ? [{ label: rng.pick(['First session', 'Wedding anniversary', 'Retreat anniversary', 'Due date']), date: isoDay(createdAt + rng.int(0, 400) * DAY_MS) }]
+        ? [
+            {
+              label: rng.pick(['First session', 'Wedding anniversary', 'Retreat anniversary', 'Due date']),
+              date: isoDay(createdAt + rng.int(0, 400) * DAY_MS),
+            },
+          ]
         : [],
       keepInTouchDays: rng.chance(0.15) ? rng.pick([7, 14, 30, 60]) : null,
       lastContactAt: lastContactAt === null ? null : new Date(lastContactAt),
@@ -158,7 +201,13 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
     });
 
     // Popular tags first: tag filters then range from broad to selective.
-    const tagCount = rng.weighted([[0, 2], [1, 4], [2, 3], [3, 2], [4, 1]] as const);
+    const tagCount = rng.weighted([
+      [0, 2],
+      [1, 4],
+      [2, 3],
+      [3, 2],
+      [4, 1],
+    ] as const);
     const chosen = new Set<string>();
     while (chosen.size < Math.min(tagCount, ctx.tagIds.length)) {
       chosen.add(ctx.tagIds[Math.floor(Math.pow(rng.next(), 1.6) * ctx.tagIds.length)]!);
@@ -174,22 +223,48 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
   return chunk;
 }
 
-function pushConsents(ctx: PracticeContext, chunk: ContactChunk, contactId: string, createdAt: number, latest: Record<'ai_processing' | 'photo', boolean>) {
+function pushConsents(
+  ctx: PracticeContext,
+  chunk: ContactChunk,
+  contactId: string,
+  createdAt: number,
+  latest: Record<'ai_processing' | 'photo', boolean>,
+) {
   const { rng, userId, now } = ctx;
   const at = () => new Date(createdAt + Math.floor(rng.next() * (now - createdAt)));
   for (const kind of ['ai_processing', 'photo'] as const) {
     // A granted consent always has its record; most people who did not grant were never asked.
     if (!latest[kind] && rng.chance(0.8)) continue;
-    if (rng.chance(0.05)) chunk.consents.push({ userId, contactId, kind, isGranted: !latest[kind], source: 'intake_form', recordedAt: new Date(createdAt) });
-    chunk.consents.push({ userId, contactId, kind, isGranted: latest[kind], source: rng.pick(['intake_form', 'manual', 'email']), recordedAt: at() });
+    if (rng.chance(0.05))
+      chunk.consents.push({ userId, contactId, kind, isGranted: !latest[kind], source: 'intake_form', recordedAt: new Date(createdAt) });
+    chunk.consents.push({
+      userId,
+      contactId,
+      kind,
+      isGranted: latest[kind],
+      source: rng.pick(['intake_form', 'manual', 'email']),
+      recordedAt: at(),
+    });
   }
-  if (rng.chance(0.1)) chunk.consents.push({ userId, contactId, kind: 'marketing', isGranted: rng.chance(0.7), source: 'newsletter_signup', recordedAt: at() });
+  if (rng.chance(0.1))
+    chunk.consents.push({
+      userId,
+      contactId,
+      kind: 'marketing',
+      isGranted: rng.chance(0.7),
+      source: 'newsletter_signup',
+      recordedAt: at(),
+    });
 }
 
 function pushGoals(ctx: PracticeContext, chunk: ContactChunk, contactId: string, createdAt: number) {
   const { rng, userId, now } = ctx;
   for (const [title, target, unit] of rng.sample(W.GOAL_TEMPLATES, rng.int(1, 2))) {
-    const status = rng.weighted([['active', 6], ['completed', 3], ['paused', 1]] as const);
+    const status = rng.weighted([
+      ['active', 6],
+      ['completed', 3],
+      ['paused', 1],
+    ] as const);
     const started = createdAt + Math.floor(rng.next() * (now - createdAt));
     chunk.goals.push({
       userId,

@@ -5,14 +5,37 @@ import * as W from './practice-words.js';
 type InteractionType = SeedRow<'interactions'>['type'];
 type InteractionSource = NonNullable<SeedRow<'interactions'>['source']>;
 
-const TYPES = [['email', 35], ['meeting', 25], ['call', 10], ['note', 15], ['class_attendance', 15]] as const;
+const TYPES = [
+  ['email', 35],
+  ['meeting', 25],
+  ['call', 10],
+  ['note', 15],
+  ['class_attendance', 15],
+] as const;
 // Where each kind of interaction realistically comes from.
 const SOURCES: Record<InteractionType, readonly (readonly [InteractionSource, number])[]> = {
-  email: [['gmail', 8], ['import', 1], ['manual', 1]],
-  meeting: [['calendar', 7], ['manual', 3]],
-  call: [['manual', 9], ['import', 1]],
-  note: [['manual', 17], ['import', 3]],
-  class_attendance: [['calendar', 5], ['import', 4], ['manual', 1]],
+  email: [
+    ['gmail', 8],
+    ['import', 1],
+    ['manual', 1],
+  ],
+  meeting: [
+    ['calendar', 7],
+    ['manual', 3],
+  ],
+  call: [
+    ['manual', 9],
+    ['import', 1],
+  ],
+  note: [
+    ['manual', 17],
+    ['import', 3],
+  ],
+  class_attendance: [
+    ['calendar', 5],
+    ['import', 4],
+    ['manual', 1],
+  ],
 };
 const SOURCE_PREFIX: Record<InteractionSource, string> = { manual: 'manual', calendar: 'evt', gmail: 'msg', import: 'csv-row' };
 const TWO_YEARS_MS = 730 * 86_400_000;
@@ -53,7 +76,15 @@ export function generateInteractions(
       occurredAt,
       source,
       sourceId,
-      sentiment: rng.chance(0.3) ? null : rng.weighted([[1, 1], [2, 2], [3, 4], [4, 6], [5, 4]] as const),
+      sentiment: rng.chance(0.3)
+        ? null
+        : rng.weighted([
+            [1, 1],
+            [2, 2],
+            [3, 4],
+            [4, 6],
+            [5, 4],
+          ] as const),
       metadata:
         type === 'email'
           ? { direction: rng.chance(0.5) ? 'inbound' : 'outbound', threadId: `thread-${sourceId ?? n}` }

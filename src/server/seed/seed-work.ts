@@ -39,8 +39,19 @@ export type WorkRows = {
   calendarEvents: SeedRow<'calendarEvents'>[];
 };
 
-const STATUSES = [['pending', 5], ['in_progress', 3], ['waiting_approval', 1], ['completed', 5], ['cancelled', 1]] as const;
-const PRIORITIES = [['low', 2], ['medium', 5], ['high', 2], ['urgent', 1]] as const;
+const STATUSES = [
+  ['pending', 5],
+  ['in_progress', 3],
+  ['waiting_approval', 1],
+  ['completed', 5],
+  ['cancelled', 1],
+] as const;
+const PRIORITIES = [
+  ['low', 2],
+  ['medium', 5],
+  ['high', 2],
+  ['urgent', 1],
+] as const;
 
 /** Projects, tasks with subtasks and the contacts they concern, and the weeks of sessions ahead. */
 export function generateWork(ctx: PracticeContext): WorkRows {
@@ -48,7 +59,15 @@ export function generateWork(ctx: PracticeContext): WorkRows {
   const rows: WorkRows = { projects: [], tasks: [], subtasks: [], taskContacts: [], taskActivities: [], calendarEvents: [] };
   for (const name of rng.sample(W.PROJECT_NAMES, rng.int(3, 6))) {
     const at = new Date(now - rng.int(10, 400) * DAY_MS);
-    rows.projects.push({ id: crypto.randomUUID(), userId, name, color: rng.pick(W.TAG_COLORS), isArchived: rng.chance(0.15), createdAt: at, updatedAt: at });
+    rows.projects.push({
+      id: crypto.randomUUID(),
+      userId,
+      name,
+      color: rng.pick(W.TAG_COLORS),
+      isArchived: rng.chance(0.15),
+      createdAt: at,
+      updatedAt: at,
+    });
   }
   const taskCount = Math.max(12, Math.round(contacts.length / 25));
   for (let i = 0; i < taskCount; i++) {
@@ -65,7 +84,14 @@ export function generateWork(ctx: PracticeContext): WorkRows {
     }
   }
   for (const task of [...rows.tasks, ...rows.subtasks]) {
-    rows.taskActivities.push({ userId, taskId: task.id!, actor: task.owner ?? 'user', action: 'created', changes: {}, createdAt: task.createdAt! });
+    rows.taskActivities.push({
+      userId,
+      taskId: task.id!,
+      actor: task.owner ?? 'user',
+      action: 'created',
+      changes: {},
+      createdAt: task.createdAt!,
+    });
     if (task.status === 'completed') {
       rows.taskActivities.push({
         userId,
@@ -99,7 +125,13 @@ export function generateWork(ctx: PracticeContext): WorkRows {
   return rows;
 }
 
-function taskRow(ctx: PracticeContext, projectId: string | null, parentTaskId: string | null, title: string, position: number): SeedRow<'tasks'> {
+function taskRow(
+  ctx: PracticeContext,
+  projectId: string | null,
+  parentTaskId: string | null,
+  title: string,
+  position: number,
+): SeedRow<'tasks'> {
   const { rng, userId, now } = ctx;
   const status = rng.weighted(STATUSES);
   const createdAt = now - rng.int(1, 365) * DAY_MS;

@@ -57,7 +57,8 @@ function converterFor(col: AnyColumn): Converter {
     return { sqlType: 'text', toText: nullable((v) => arrayLiteral((v as unknown[]).map((x) => (x === null ? null : String(x))))) };
   }
   if (type === 'jsonb') return { sqlType: 'jsonb', toText: nullable((v) => JSON.stringify(v)) };
-  if (type.startsWith('timestamp')) return { sqlType: 'timestamptz', toText: nullable((v) => (v instanceof Date ? v.toISOString() : String(v))) };
+  if (type.startsWith('timestamp'))
+    return { sqlType: 'timestamptz', toText: nullable((v) => (v instanceof Date ? v.toISOString() : String(v))) };
   return { sqlType: type.startsWith('numeric') ? 'numeric' : type, toText: nullable(String) };
 }
 
@@ -88,9 +89,15 @@ export function createSeedRepo(db: Db) {
       });
       const selected = columns.map(([, col], i) => (col.getSQLType().endsWith('[]') ? sql`${alias(i)}::text[]` : alias(i)));
       await db.execute(sql`
-        insert into ${target} (${sql.join(columns.map(([, col]) => sql.identifier(col.name)), sql`, `)})
+        insert into ${target} (${sql.join(
+          columns.map(([, col]) => sql.identifier(col.name)),
+          sql`, `,
+        )})
         select ${sql.join(selected, sql`, `)}
-        from unnest(${sql.join(arrays, sql`, `)}) as t(${sql.join(columns.map((_, i) => alias(i)), sql`, `)})`);
+        from unnest(${sql.join(arrays, sql`, `)}) as t(${sql.join(
+          columns.map((_, i) => alias(i)),
+          sql`, `,
+        )})`);
     },
 
     /** Emails among the given ones that already have an account (compared case-insensitively). */

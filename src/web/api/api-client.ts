@@ -80,7 +80,8 @@ async function toApiError(res: Response): Promise<ApiError> {
   let message = body.error?.message ?? `The server answered ${res.status}.`;
   if (res.status === 429) message = `${message.replace(/\.$/, '')}. Wait ${retryAfter ?? 60} seconds, then try again.`;
   else if (res.status === 503) message = `The server is busy right now. Wait ${retryAfter ?? 5} seconds and try again.`;
-  else if (res.status >= 500) message = `Something went wrong on the server. Try again; if it keeps happening, quote reference ${requestId ?? 'unknown'}.`;
+  else if (res.status >= 500)
+    message = `Something went wrong on the server. Try again; if it keeps happening, quote reference ${requestId ?? 'unknown'}.`;
   else if (STATUS_HINTS[res.status] && !message.includes(STATUS_HINTS[res.status]!)) message = `${message} ${STATUS_HINTS[res.status]}`;
   return new ApiError(message, res.status, code, requestId, body.error?.details?.issues ?? [], retryAfter);
 }
@@ -96,7 +97,13 @@ export async function request<T>(method: string, path: string, options: Options 
   }
   let res: Response;
   try {
-    res = await fetch(`${path}${toQueryString(options.query)}`, { method, headers, body, credentials: 'same-origin', signal: options.signal });
+    res = await fetch(`${path}${toQueryString(options.query)}`, {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError('Could not reach MindfulCRM. Check your internet connection, then try again.', 0, 'network');

@@ -1,4 +1,12 @@
-import { keepPreviousData, queryOptions, type QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  queryOptions,
+  type QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api } from './api-client';
 import type { Contact, ContactDetail, ContactInput, ContactStatus, DeletePreview, LifecycleStage, Page } from './types';
 

@@ -6,7 +6,16 @@ import type { Goal, Interaction, InteractionType, Page, Photo } from './types';
 function useAfterWrite(contactId: string) {
   const qc = useQueryClient();
   return () => {
-    for (const queryKey of [['interactions'], ['goals'], ['photos', contactId], ['contacts', 'detail', contactId], ['contacts', 'list'], ['dashboard'], ['reconnect'], ['tasks']]) {
+    for (const queryKey of [
+      ['interactions'],
+      ['goals'],
+      ['photos', contactId],
+      ['contacts', 'detail', contactId],
+      ['contacts', 'list'],
+      ['dashboard'],
+      ['reconnect'],
+      ['tasks'],
+    ]) {
       void qc.invalidateQueries({ queryKey });
     }
   };
@@ -22,7 +31,13 @@ export function useTimeline(contactId: string) {
   });
 }
 
-export type InteractionInput = { type: InteractionType; subject?: string; content?: string; occurredAt?: string; sentiment?: number | null };
+export type InteractionInput = {
+  type: InteractionType;
+  subject?: string;
+  content?: string;
+  occurredAt?: string;
+  sentiment?: number | null;
+};
 
 export function useAddInteraction(contactId: string) {
   const onSettled = useAfterWrite(contactId);
@@ -35,7 +50,8 @@ export function useUpdateInteraction(contactId: string) {
   const qc = useQueryClient();
   const afterWrite = useAfterWrite(contactId);
   return useMutation({
-    mutationFn: ({ id, ...input }: Partial<InteractionInput> & { id: string; contactId?: string }) => api.patch<Interaction>(`/api/interactions/${id}`, input),
+    mutationFn: ({ id, ...input }: Partial<InteractionInput> & { id: string; contactId?: string }) =>
+      api.patch<Interaction>(`/api/interactions/${id}`, input),
     onSettled: (_r, _e, input) => {
       afterWrite();
       // An entry moved to another contact changes that contact's counts and last contact too.

@@ -36,7 +36,8 @@ export function useUpdateTag() {
     onMutate: async ({ id, ...input }) => {
       await qc.cancelQueries({ queryKey: ['tags'] });
       const before = qc.getQueryData<Page<Tag>>(['tags']);
-      if (before) qc.setQueryData<Page<Tag>>(['tags'], { ...before, items: before.items.map((t) => (t.id === id ? { ...t, ...input } : t)) });
+      if (before)
+        qc.setQueryData<Page<Tag>>(['tags'], { ...before, items: before.items.map((t) => (t.id === id ? { ...t, ...input } : t)) });
       return { before };
     },
     onError: (_e, _i, context) => {

@@ -51,7 +51,13 @@ export const useTasks = (filters: TaskFilters, enabled = true) => useQuery({ ...
 
 /** Open tasks already past their due time; "now" is rounded to the minute so prefetch and page share one cache entry. */
 export function overdueFilters(): TaskFilters {
-  return { status: ['pending', 'in_progress', 'waiting_approval'], dueTo: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), sort: 'due', order: 'asc', limit: 8 };
+  return {
+    status: ['pending', 'in_progress', 'waiting_approval'],
+    dueTo: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(),
+    sort: 'due',
+    order: 'asc',
+    limit: 8,
+  };
 }
 
 export const useTask = (id: string | undefined) =>
@@ -78,7 +84,10 @@ const afterTaskWrite = [['tasks'], ['projects'], ['dashboard'], ['contacts', 'de
 
 export function useCreateTask() {
   const invalidate = useInvalidate(...afterTaskWrite);
-  return useMutation({ mutationFn: (input: TaskInput & { title: string }) => api.post<TaskDetail>('/api/tasks', input), onSettled: invalidate });
+  return useMutation({
+    mutationFn: (input: TaskInput & { title: string }) => api.post<TaskDetail>('/api/tasks', input),
+    onSettled: invalidate,
+  });
 }
 
 /** Optimistic: ticking a task off or changing its status shows at once in every loaded list. */

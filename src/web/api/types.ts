@@ -1,5 +1,13 @@
 /** The API's shapes as the web app uses them (see the zod schemas in src/server/modules). */
-import { LIFECYCLE_STAGES, CONTACT_STATUSES, GOAL_STATUSES, TASK_STATUSES, TASK_PRIORITIES, type LifecycleStage, type ContactStatus } from '../../shared/domain';
+import {
+  LIFECYCLE_STAGES,
+  CONTACT_STATUSES,
+  GOAL_STATUSES,
+  TASK_STATUSES,
+  TASK_PRIORITIES,
+  type LifecycleStage,
+  type ContactStatus,
+} from '../../shared/domain';
 
 export { LIFECYCLE_STAGES, CONTACT_STATUSES, GOAL_STATUSES, TASK_STATUSES, TASK_PRIORITIES };
 export type { LifecycleStage, ContactStatus };
@@ -28,7 +36,14 @@ export type User = {
   createdAt: string;
 };
 export type Me = { user: User; csrfToken: string };
-export type Session = { id: string; userAgent: string | null; ip: string | null; createdAt: string; lastSeenAt: string; isCurrent: boolean };
+export type Session = {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  isCurrent: boolean;
+};
 
 export type TagRef = { id: string; name: string; color: string };
 export type Tag = TagRef & { contactCount: number; createdAt: string };
@@ -61,8 +76,14 @@ export type ContactLongFields = {
   importantDates: { label: string; date: string }[];
 };
 export type ContactDetail = Contact & ContactLongFields & { counts: { interactions: number; goals: number; openTasks: number } };
-export type ContactInput = Partial<Omit<Contact, 'id' | 'tags' | 'photoUrl' | 'createdAt' | 'updatedAt'> & ContactLongFields> & { tagIds?: string[] };
-export type DeletePreview = { contact: { id: string; name: string }; willDelete: Record<string, number>; willUnlink: Record<string, number> };
+export type ContactInput = Partial<Omit<Contact, 'id' | 'tags' | 'photoUrl' | 'createdAt' | 'updatedAt'> & ContactLongFields> & {
+  tagIds?: string[];
+};
+export type DeletePreview = {
+  contact: { id: string; name: string };
+  willDelete: Record<string, number>;
+  willUnlink: Record<string, number>;
+};
 
 export const INTERACTION_TYPES = ['note', 'call', 'meeting', 'email', 'class_attendance'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
@@ -101,7 +122,13 @@ export type Goal = {
 
 export type Photo = { id: string; url: string; isActive: boolean; createdAt?: string };
 
-export type Project = { id: string; name: string; color: string; isArchived: boolean; taskCounts: { total: number; open: number; completed: number } };
+export type Project = {
+  id: string;
+  name: string;
+  color: string;
+  isArchived: boolean;
+  taskCounts: { total: number; open: number; completed: number };
+};
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
   pending: 'To do',
@@ -128,7 +155,13 @@ export type Task = {
   position?: number | string;
 };
 export type TaskDetail = Task & { subtasks?: Task[] };
-export type TaskActivity = { id: string; action: string; actor: 'user' | 'assistant'; changes: Record<string, { from: unknown; to: unknown }>; createdAt: string };
+export type TaskActivity = {
+  id: string;
+  action: string;
+  actor: 'user' | 'assistant';
+  changes: Record<string, { from: unknown; to: unknown }>;
+  createdAt: string;
+};
 
 export type ReconnectItem = {
   contact: { id: string; name: string; photoUrl: string | null; lifecycleStage: LifecycleStage; lastContactAt: string | null };

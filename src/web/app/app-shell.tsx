@@ -54,7 +54,10 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
 function ActivityBar() {
   const busy = useIsFetching() + useIsMutating() > 0;
   return (
-    <div aria-hidden="true" className={`fixed inset-x-0 top-0 z-50 h-0.5 overflow-hidden transition-opacity ${busy ? 'opacity-100' : 'opacity-0'}`}>
+    <div
+      aria-hidden="true"
+      className={`fixed inset-x-0 top-0 z-50 h-0.5 overflow-hidden transition-opacity ${busy ? 'opacity-100' : 'opacity-0'}`}
+    >
       <div className="h-full w-1/3 animate-[mcrm-slide_1.1s_ease-in-out_infinite] bg-brand-strong" />
     </div>
   );
@@ -75,17 +78,50 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
     const next = NEXT_THEME[theme];
     updateProfile.mutate({ settings: { theme: next } }, { onError: (err) => toast.error(err) });
   }, [theme, updateProfile, toast]);
-  const doSignOut = useCallback(() => signOut.mutate(undefined, { onSuccess: () => navigate('/sign-in'), onError: (e) => toast.error(e) }), [signOut, navigate, toast]);
+  const doSignOut = useCallback(
+    () => signOut.mutate(undefined, { onSuccess: () => navigate('/sign-in'), onError: (e) => toast.error(e) }),
+    [signOut, navigate, toast],
+  );
 
   const actions = useMemo<PaletteAction[]>(
     () => [
       { id: 'new-contact', label: 'New contact', icon: 'plus', keywords: 'add create client', run: () => setQuickAddOpen(true) },
       { id: 'new-task', label: 'New task', icon: 'check', keywords: 'add create todo', run: () => navigate('/tasks?new=1') },
-      ...APP_ROUTES.filter((r) => r.nav).map((r) => ({ id: `go-${r.path}`, label: `Go to ${r.nav!.label}`, icon: r.nav!.icon, keywords: 'open page navigate', run: () => navigate(r.path) })),
-      { id: 'manage-tags', label: 'Manage tags', icon: 'tag' as const, keywords: 'rename merge colour color', run: () => navigate('/contacts?tags=manage') },
-      { id: 'theme-dark', label: 'Switch to dark theme', icon: 'moon' as const, keywords: 'appearance night', run: () => updateProfile.mutate({ settings: { theme: 'dark' } }) },
-      { id: 'theme-light', label: 'Switch to light theme', icon: 'sun' as const, keywords: 'appearance day', run: () => updateProfile.mutate({ settings: { theme: 'light' } }) },
-      { id: 'theme-system', label: 'Use the system theme', icon: 'monitor' as const, keywords: 'appearance auto', run: () => updateProfile.mutate({ settings: { theme: 'system' } }) },
+      ...APP_ROUTES.filter((r) => r.nav).map((r) => ({
+        id: `go-${r.path}`,
+        label: `Go to ${r.nav!.label}`,
+        icon: r.nav!.icon,
+        keywords: 'open page navigate',
+        run: () => navigate(r.path),
+      })),
+      {
+        id: 'manage-tags',
+        label: 'Manage tags',
+        icon: 'tag' as const,
+        keywords: 'rename merge colour color',
+        run: () => navigate('/contacts?tags=manage'),
+      },
+      {
+        id: 'theme-dark',
+        label: 'Switch to dark theme',
+        icon: 'moon' as const,
+        keywords: 'appearance night',
+        run: () => updateProfile.mutate({ settings: { theme: 'dark' } }),
+      },
+      {
+        id: 'theme-light',
+        label: 'Switch to light theme',
+        icon: 'sun' as const,
+        keywords: 'appearance day',
+        run: () => updateProfile.mutate({ settings: { theme: 'light' } }),
+      },
+      {
+        id: 'theme-system',
+        label: 'Use the system theme',
+        icon: 'monitor' as const,
+        keywords: 'appearance auto',
+        run: () => updateProfile.mutate({ settings: { theme: 'system' } }),
+      },
       { id: 'shortcuts', label: 'Keyboard shortcuts', icon: 'keyboard' as const, keywords: 'help keys', run: () => setHelpOpen(true) },
       { id: 'sign-out', label: 'Sign out', icon: 'logout' as const, keywords: 'log out exit', run: doSignOut },
     ],
@@ -117,7 +153,12 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
       </button>
       <NavLinks onNavigate={onNavigate} />
       <div className="space-y-2 border-t border-line pt-4">
-        <button type="button" className="btn-ghost w-full justify-start" onClick={toggleTheme} aria-label={`Theme: ${THEME_LABEL[theme]}. Switch to ${THEME_LABEL[NEXT_THEME[theme]]}`}>
+        <button
+          type="button"
+          className="btn-ghost w-full justify-start"
+          onClick={toggleTheme}
+          aria-label={`Theme: ${THEME_LABEL[theme]}. Switch to ${THEME_LABEL[NEXT_THEME[theme]]}`}
+        >
           <Icon name={THEME_ICON[theme]} />
           Theme: {THEME_LABEL[theme]}
         </button>
@@ -126,7 +167,14 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
           <span className="min-w-0 flex-1 truncate text-sm" title={user.email}>
             {user.displayName || user.email}
           </span>
-          <button type="button" className="btn-ghost p-1.5" onClick={doSignOut} aria-label="Sign out" title="Sign out" disabled={signOut.isPending}>
+          <button
+            type="button"
+            className="btn-ghost p-1.5"
+            onClick={doSignOut}
+            aria-label="Sign out"
+            title="Sign out"
+            disabled={signOut.isPending}
+          >
             {signOut.isPending ? <Spinner label="Signing out" /> : <Icon name="logout" />}
           </button>
         </div>
@@ -151,7 +199,13 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
       )}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex items-center gap-2 border-b border-line bg-surface px-3 py-2 lg:hidden">
-          <button type="button" className="btn-ghost p-2" onClick={() => setMenuOpen(true)} aria-label="Open menu" aria-expanded={isMenuOpen}>
+          <button
+            type="button"
+            className="btn-ghost p-2"
+            onClick={() => setMenuOpen(true)}
+            aria-label="Open menu"
+            aria-expanded={isMenuOpen}
+          >
             <Icon name="menu" />
           </button>
           <Link href="/" className="flex-1 font-semibold">
@@ -160,7 +214,12 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
           <button type="button" className="btn-ghost p-2" onClick={() => setPaletteOpen(true)} aria-label="Search contacts and actions">
             <Icon name="search" />
           </button>
-          <button type="button" className="btn-ghost p-2" onClick={toggleTheme} aria-label={`Theme: ${THEME_LABEL[theme]}. Switch to ${THEME_LABEL[NEXT_THEME[theme]]}`}>
+          <button
+            type="button"
+            className="btn-ghost p-2"
+            onClick={toggleTheme}
+            aria-label={`Theme: ${THEME_LABEL[theme]}. Switch to ${THEME_LABEL[NEXT_THEME[theme]]}`}
+          >
             <Icon name={THEME_ICON[theme]} />
           </button>
         </header>
@@ -176,7 +235,12 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
           </Suspense>
         </main>
       </div>
-      <CommandPalette open={isPaletteOpen} onClose={() => setPaletteOpen(false)} actions={actions} openContact={(id) => navigate(`/contacts/${id}`)} />
+      <CommandPalette
+        open={isPaletteOpen}
+        onClose={() => setPaletteOpen(false)}
+        actions={actions}
+        openContact={(id) => navigate(`/contacts/${id}`)}
+      />
       <QuickAddContact open={isQuickAddOpen} onClose={() => setQuickAddOpen(false)} />
       <Modal open={isHelpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts">
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">

@@ -13,7 +13,14 @@ const PAGES = APP_ROUTES.map((route) => ({ route, Page: lazy(route.load) }));
 
 function NotFound() {
   return (
-    <EmptyState title="This page does not exist" action={<a className="btn-primary" href="/">Go to the dashboard</a>}>
+    <EmptyState
+      title="This page does not exist"
+      action={
+        <a className="btn-primary" href="/">
+          Go to the dashboard
+        </a>
+      }
+    >
       The address may be mistyped, or the page was moved.
     </EmptyState>
   );

@@ -109,7 +109,9 @@ export function CommandPalette({
             {search.isFetching && <Spinner label="Searching contacts" />}
           </div>
           <ul id={listId} role="listbox" aria-label="Results" className="max-h-[50vh] overflow-y-auto p-2">
-            {items.length === 0 && <li className="px-3 py-6 text-center text-sm text-muted">No matching contacts or actions. Try another word.</li>}
+            {items.length === 0 && (
+              <li className="px-3 py-6 text-center text-sm text-muted">No matching contacts or actions. Try another word.</li>
+            )}
             {items.map((item, i) => (
               <li
                 key={item.id}
@@ -120,7 +122,11 @@ export function CommandPalette({
                 onClick={() => run(item)}
                 className={`flex cursor-pointer items-center gap-3 rounded-lg px-3 py-2 text-sm ${i === safeActive ? 'bg-brand-soft text-ink' : ''}`}
               >
-                {item.photo ? <Avatar name={item.photo.name} photoUrl={item.photo.url} size={24} /> : <Icon name={item.icon ?? 'chevronRight'} className="text-muted" />}
+                {item.photo ? (
+                  <Avatar name={item.photo.name} photoUrl={item.photo.url} size={24} />
+                ) : (
+                  <Icon name={item.icon ?? 'chevronRight'} className="text-muted" />
+                )}
                 <span className="min-w-0 flex-1 truncate">{item.label}</span>
                 {item.hint && <span className="truncate text-xs text-muted">{item.hint}</span>}
               </li>

@@ -35,7 +35,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:items-end" aria-live="polite">
+      <div
+        className="pointer-events-none fixed inset-x-0 bottom-4 z-50 flex flex-col items-center gap-2 px-4 sm:items-end"
+        aria-live="polite"
+      >
         {toasts.map((t) => (
           <div
             key={t.id}
@@ -47,7 +50,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           >
             <Icon name={t.kind === 'error' ? 'alert' : 'check'} className={t.kind === 'error' ? 'text-danger' : 'text-brand-ink'} />
             <p className="min-w-0 flex-1 break-words">{t.text}</p>
-            <button type="button" className="rounded px-1 text-muted hover:text-ink" onClick={() => dismiss(t.id)} aria-label="Dismiss message">
+            <button
+              type="button"
+              className="rounded px-1 text-muted hover:text-ink"
+              onClick={() => dismiss(t.id)}
+              aria-label="Dismiss message"
+            >
               ×
             </button>
           </div>

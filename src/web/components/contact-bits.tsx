@@ -3,9 +3,16 @@ import { initials } from '../lib/format';
 
 export function Avatar({ name, photoUrl, size = 32 }: { name: string; photoUrl?: string | null; size?: number }) {
   const style = { width: size, height: size, fontSize: Math.round(size * 0.38) };
-  if (photoUrl) return <img src={photoUrl} alt="" width={size} height={size} loading="lazy" className="shrink-0 rounded-full object-cover" style={style} />;
+  if (photoUrl)
+    return (
+      <img src={photoUrl} alt="" width={size} height={size} loading="lazy" className="shrink-0 rounded-full object-cover" style={style} />
+    );
   return (
-    <span aria-hidden="true" className="inline-flex shrink-0 items-center justify-center rounded-full bg-brand-soft font-semibold text-brand-ink" style={style}>
+    <span
+      aria-hidden="true"
+      className="inline-flex shrink-0 items-center justify-center rounded-full bg-brand-soft font-semibold text-brand-ink"
+      style={style}
+    >
       {initials(name)}
     </span>
   );
@@ -18,7 +25,12 @@ export function TagChip({ tag, onRemove }: { tag: TagRef; onRemove?: () => void 
       <span aria-hidden="true" className="inline-block size-2 shrink-0 rounded-full" style={{ background: tag.color }} />
       <span className="truncate">{tag.name}</span>
       {onRemove && (
-        <button type="button" onClick={onRemove} className="-mr-1 rounded-full px-1 leading-none hover:bg-line" aria-label={`Remove tag ${tag.name}`}>
+        <button
+          type="button"
+          onClick={onRemove}
+          className="-mr-1 rounded-full px-1 leading-none hover:bg-line"
+          aria-label={`Remove tag ${tag.name}`}
+        >
           ×
         </button>
       )}

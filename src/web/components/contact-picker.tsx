@@ -95,7 +95,9 @@ export function ContactPicker({
         className="absolute z-10 mt-1 max-h-64 w-full overflow-y-auto rounded-lg border border-line bg-surface p-1 shadow-lg"
       >
         {isOpen && !isCurrent && <li className="px-3 py-2 text-sm text-muted">Searching…</li>}
-        {isOpen && isCurrent && options.length === 0 && <li className="px-3 py-2 text-sm text-muted">No other contact matches “{term}”.</li>}
+        {isOpen && isCurrent && options.length === 0 && (
+          <li className="px-3 py-2 text-sm text-muted">No other contact matches “{term}”.</li>
+        )}
         {options.map((c, i) => (
           <li
             key={c.id}

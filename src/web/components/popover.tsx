@@ -38,7 +38,15 @@ export function Popover({
   }, [open]);
   return (
     <div ref={ref} className="relative">
-      <button ref={buttonRef} type="button" className={className} aria-expanded={open} aria-controls={id} aria-label={label} onClick={() => setOpen((o) => !o)}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className={className}
+        aria-expanded={open}
+        aria-controls={id}
+        aria-label={label}
+        onClick={() => setOpen((o) => !o)}
+      >
         {button}
       </button>
       {open && (

@@ -47,10 +47,14 @@ export function QuickAddContact({ open, onClose, onAdded }: { open: boolean; onC
         </Field>
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Email" error={errors['emails.0'] ?? errors.emails}>
-            {(p) => <input {...p} className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />}
+            {(p) => (
+              <input {...p} className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="off" />
+            )}
           </Field>
           <Field label="Phone" error={errors['phones.0']}>
-            {(p) => <input {...p} className="input" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} autoComplete="off" />}
+            {(p) => (
+              <input {...p} className="input" type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} autoComplete="off" />
+            )}
           </Field>
         </div>
         <Field label="Lifecycle stage">

@@ -30,7 +30,10 @@ export function TagPicker({ value, onChange, label = 'Tags' }: { value: string[]
       {tags.isPending && <Spinner label="Loading tags" />}
       <div className="flex max-h-40 flex-wrap gap-2 overflow-y-auto">
         {list.map((t) => (
-          <label key={t.id} className="chip cursor-pointer border-line bg-raised text-ink has-[:checked]:border-brand has-[:checked]:bg-brand-soft">
+          <label
+            key={t.id}
+            className="chip cursor-pointer border-line bg-raised text-ink has-[:checked]:border-brand has-[:checked]:bg-brand-soft"
+          >
             <input type="checkbox" className="accent-teal-700" checked={value.includes(t.id)} onChange={() => toggle(t.id)} />
             <span aria-hidden="true" className="inline-block size-2 rounded-full" style={{ background: t.color }} />
             {t.name}

@@ -15,7 +15,17 @@ export function isOverdue(task: Task): boolean {
 }
 
 /** One task with a checkbox that completes it at once (optimistic) and reopens it on a second click. */
-export function TaskRow({ task, onOpen, showProject = true, wrap = false }: { task: Task; onOpen?: (id: string) => void; showProject?: boolean; wrap?: boolean }) {
+export function TaskRow({
+  task,
+  onOpen,
+  showProject = true,
+  wrap = false,
+}: {
+  task: Task;
+  onOpen?: (id: string) => void;
+  showProject?: boolean;
+  wrap?: boolean;
+}) {
   const update = useUpdateTask();
   const toast = useToast();
   const isDone = task.status === 'completed';
@@ -30,7 +40,11 @@ export function TaskRow({ task, onOpen, showProject = true, wrap = false }: { ta
       />
       <div className="min-w-0 flex-1">
         {onOpen ? (
-          <button type="button" className={`block max-w-full rounded text-left text-sm font-medium hover:underline ${wrap ? 'line-clamp-2 break-words' : 'truncate'} ${isDone ? 'text-muted line-through' : ''}`} onClick={() => onOpen(task.id)}>
+          <button
+            type="button"
+            className={`block max-w-full rounded text-left text-sm font-medium hover:underline ${wrap ? 'line-clamp-2 break-words' : 'truncate'} ${isDone ? 'text-muted line-through' : ''}`}
+            onClick={() => onOpen(task.id)}
+          >
             {task.title}
           </button>
         ) : (
@@ -39,14 +53,22 @@ export function TaskRow({ task, onOpen, showProject = true, wrap = false }: { ta
         <p className="flex flex-wrap gap-x-2 text-xs text-muted">
           <span>{TASK_STATUS_LABELS[task.status]}</span>
           <span className={PRIORITY_TONE[task.priority]}>{task.priority} priority</span>
-          {task.dueAt && <span className={isOverdue(task) ? 'font-semibold text-danger' : ''}>{isOverdue(task) ? 'Overdue since' : 'Due'} {formatDate(task.dueAt)}</span>}
+          {task.dueAt && (
+            <span className={isOverdue(task) ? 'font-semibold text-danger' : ''}>
+              {isOverdue(task) ? 'Overdue since' : 'Due'} {formatDate(task.dueAt)}
+            </span>
+          )}
           {showProject && task.project && (
             <span className="inline-flex items-center gap-1">
               <span aria-hidden="true" className="inline-block size-2 rounded-full" style={{ background: task.project.color }} />
               {task.project.name}
             </span>
           )}
-          {task.subtaskCounts && task.subtaskCounts.total > 0 && <span>{task.subtaskCounts.completed}/{task.subtaskCounts.total} subtasks</span>}
+          {task.subtaskCounts && task.subtaskCounts.total > 0 && (
+            <span>
+              {task.subtaskCounts.completed}/{task.subtaskCounts.total} subtasks
+            </span>
+          )}
         </p>
       </div>
     </div>

@@ -45,7 +45,11 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocal
 
 export function initials(name: string): string {
   // Whole characters (not UTF-16 halves), from words that start with a letter: no broken emoji or "<<".
-  const words = name.trim().split(/\s+/).map((w) => Array.from(w).find((ch) => /\p{L}/u.test(ch))).filter(Boolean) as string[];
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map((w) => Array.from(w).find((ch) => /\p{L}/u.test(ch)))
+    .filter(Boolean) as string[];
   if (!words.length) return '?';
   return (words[0]! + (words.length > 1 ? words[words.length - 1]! : '')).toUpperCase();
 }

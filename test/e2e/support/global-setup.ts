@@ -28,7 +28,15 @@ function freePort(): Promise<number> {
 
 /** The embedded database only: CI's PostgreSQL/Redis settings must not leak into the browser run. */
 function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'test', MAX_EVENT_LOOP_DELAY_MS: '0' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   return env;

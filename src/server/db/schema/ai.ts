@@ -11,7 +11,9 @@ export const aiSuggestions = pgTable(
   'ai_suggestions',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
@@ -30,8 +32,12 @@ export const aiInsights = pgTable(
   'ai_insights',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
     content: jsonb('content').$type<Record<string, unknown>>().notNull(),
     /** Hash of the exact input the model saw: same input, same answer, no second call. */
@@ -39,17 +45,16 @@ export const aiInsights = pgTable(
     model: text('model').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('ai_insights_contact_kind_uq').on(t.contactId, t.kind),
-    index('ai_insights_user_hash_idx').on(t.userId, t.inputHash),
-  ],
+  (t) => [uniqueIndex('ai_insights_contact_kind_uq').on(t.contactId, t.kind), index('ai_insights_user_hash_idx').on(t.userId, t.inputHash)],
 );
 
 export const llmUsage = pgTable(
   'llm_usage',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     task: text('task').notNull(),
     model: text('model').notNull(),
     promptTokens: integer('prompt_tokens').notNull().default(0),
@@ -67,7 +72,9 @@ export const auditLog = pgTable(
   'audit_log',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     action: text('action').notNull(),
     entityType: text('entity_type').notNull(),
     entityId: uuid('entity_id'),

@@ -31,7 +31,9 @@ export const contacts = pgTable(
   'contacts',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /** Lower-cased; several contacts may share one (families, shared inboxes). */
     emails: text('emails').array().notNull().default(sql`'{}'::text[]`),
@@ -50,9 +52,7 @@ export const contacts = pgTable(
      * Month × 100 + day of the birthday and of every important date (29 February is 229), kept by
      * PostgreSQL (drizzle/0005): the dashboard finds the dates of the coming weeks through its index.
      */
-    monthDays: smallint('month_days')
-      .array()
-      .generatedAlwaysAs(sql`contact_month_days(birthday, important_dates)`),
+    monthDays: smallint('month_days').array().generatedAlwaysAs(sql`contact_month_days(birthday, important_dates)`),
     /** Overrides the user's cadence for this contact's lifecycle stage. */
     keepInTouchDays: integer('keep_in_touch_days'),
     lastContactAt: ts('last_contact_at'),
@@ -80,7 +80,9 @@ export const tags = pgTable(
   'tags',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     color: text('color').notNull().default('#0d9488'),
     createdAt: createdAt(),
@@ -92,9 +94,15 @@ export const tags = pgTable(
 export const contactTags = pgTable(
   'contact_tags',
   {
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
-    tagId: uuid('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index('contact_tags_tag_idx').on(t.tagId, t.contactId)],
@@ -108,8 +116,12 @@ export const consents = pgTable(
   'consents',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     kind: consentKind('kind').notNull(),
     isGranted: boolean('is_granted').notNull(),
     source: text('source').notNull().default('manual'),

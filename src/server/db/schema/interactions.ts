@@ -13,8 +13,12 @@ export const interactions = pgTable(
   'interactions',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     type: interactionType('type').notNull(),
     subject: text('subject').notNull().default(''),
     content: text('content').notNull().default(''),
@@ -44,7 +48,9 @@ export const interactions = pgTable(
 export const interactionDayCounts = pgTable(
   'interaction_day_counts',
   {
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     day: date('day', { mode: 'string' }).notNull(),
     type: interactionType('type').notNull(),
     n: integer('n').notNull(),
@@ -58,8 +64,12 @@ export const goals = pgTable(
   'goals',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     targetValue: numeric('target_value', { mode: 'number' }),
@@ -84,7 +94,9 @@ export const documents = pgTable(
   'documents',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
     source: text('source').notNull().default('drive'),
     externalId: text('external_id').notNull(),
@@ -97,8 +109,5 @@ export const documents = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex('documents_external_uq').on(t.userId, t.source, t.externalId),
-    index('documents_contact_idx').on(t.contactId),
-  ],
+  (t) => [uniqueIndex('documents_external_uq').on(t.userId, t.source, t.externalId), index('documents_contact_idx').on(t.contactId)],
 );

@@ -17,8 +17,12 @@ export const contactPhotos = pgTable(
   'contact_photos',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').notNull().references((): AnyPgColumn => contacts.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references((): AnyPgColumn => contacts.id, { onDelete: 'cascade' }),
     source: text('source').notNull().default('upload'),
     mimeType: text('mime_type').notNull().default('image/webp'),
     sha256: text('sha256').notNull(),
@@ -28,5 +32,8 @@ export const contactPhotos = pgTable(
     data: bytea('data').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('contact_photos_contact_idx').on(t.contactId, t.createdAt), index('contact_photos_user_idx').on(t.userId, sql`${t.createdAt}`)],
+  (t) => [
+    index('contact_photos_contact_idx').on(t.contactId, t.createdAt),
+    index('contact_photos_user_idx').on(t.userId, sql`${t.createdAt}`),
+  ],
 );

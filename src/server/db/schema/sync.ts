@@ -8,7 +8,9 @@ export const calendarEvents = pgTable(
   'calendar_events',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     /** 'google' or 'ics'; externalId is Google's event id or the ICS UID (+ recurrence id). */
     source: text('source').notNull().default('google'),
     externalId: text('external_id').notNull(),
@@ -44,7 +46,9 @@ export const emails = pgTable(
   'emails',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     gmailMessageId: text('gmail_message_id').notNull(),
     threadId: text('thread_id').notNull(),
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
@@ -73,7 +77,9 @@ export const syncState = pgTable(
   'sync_state',
   {
     id: id(),
-    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     provider: syncProvider('provider').notNull(),
     /** Calendar id, Drive folder id …; '' when the provider has one stream per user. */
     resourceId: text('resource_id').notNull().default(''),

@@ -3,15 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { clearSessionCookie, CSRF_COOKIE, SESSION_COOKIE, setSessionCookie } from '../../platform/http/cookies.js';
-import {
-  changePasswordBody,
-  loginBody,
-  meResponse,
-  sessionResponse,
-  signupBody,
-  updateProfileBody,
-  userResponse,
-} from './auth.schemas.js';
+import { changePasswordBody, loginBody, meResponse, sessionResponse, signupBody, updateProfileBody, userResponse } from './auth.schemas.js';
 import { presentUser } from './auth.service.js';
 
 const TAGS = ['auth'];
@@ -23,21 +15,33 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
   const csrfOf = (req: FastifyRequest) => req.cookies[CSRF_COOKIE] ?? '';
   const publicRoute = { isPublic: true } as const;
 
-  app.get('/api/auth/csrf', { config: publicRoute, schema: { tags: TAGS, response: { 200: z.object({ csrfToken: z.string() }) } } }, async (req) => ({
-    csrfToken: csrfOf(req),
-  }));
+  app.get(
+    '/api/auth/csrf',
+    { config: publicRoute, schema: { tags: TAGS, response: { 200: z.object({ csrfToken: z.string() }) } } },
+    async (req) => ({
+      csrfToken: csrfOf(req),
+    }),
+  );
 
-  app.post('/api/auth/signup', { config: publicRoute, schema: { tags: TAGS, body: signupBody, response: { 201: meResponse } } }, async (req, reply) => {
-    const { user, token } = await auth.signup(req.body, meta(req));
-    setSessionCookie(reply, config, token);
-    return reply.status(201).send({ user: presentUser(user), csrfToken: csrfOf(req) });
-  });
+  app.post(
+    '/api/auth/signup',
+    { config: publicRoute, schema: { tags: TAGS, body: signupBody, response: { 201: meResponse } } },
+    async (req, reply) => {
+      const { user, token } = await auth.signup(req.body, meta(req));
+      setSessionCookie(reply, config, token);
+      return reply.status(201).send({ user: presentUser(user), csrfToken: csrfOf(req) });
+    },
+  );
 
-  app.post('/api/auth/login', { config: publicRoute, schema: { tags: TAGS, body: loginBody, response: { 200: meResponse } } }, async (req, reply) => {
-    const { user, token } = await auth.login(req.body, meta(req), req.cookies[SESSION_COOKIE]);
-    setSessionCookie(reply, config, token);
-    return { user: presentUser(user), csrfToken: csrfOf(req) };
-  });
+  app.post(
+    '/api/auth/login',
+    { config: publicRoute, schema: { tags: TAGS, body: loginBody, response: { 200: meResponse } } },
+    async (req, reply) => {
+      const { user, token } = await auth.login(req.body, meta(req), req.cookies[SESSION_COOKIE]);
+      setSessionCookie(reply, config, token);
+      return { user: presentUser(user), csrfToken: csrfOf(req) };
+    },
+  );
 
   app.post('/api/auth/logout', { config: publicRoute, schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
     if (req.actor) await auth.logout(req.actor.sessionIdHash);
@@ -66,13 +70,21 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     return reply.status(204).send(null);
   });
 
-  app.get('/api/auth/sessions', { schema: { tags: TAGS, response: { 200: z.object({ items: z.array(sessionResponse), nextCursor: z.null() }) } } }, async (req) => {
-    const actor = requireActor(req);
-    return { items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null };
-  });
+  app.get(
+    '/api/auth/sessions',
+    { schema: { tags: TAGS, response: { 200: z.object({ items: z.array(sessionResponse), nextCursor: z.null() }) } } },
+    async (req) => {
+      const actor = requireActor(req);
+      return { items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null };
+    },
+  );
 
-  app.delete('/api/auth/sessions/:id', { schema: { tags: TAGS, params: sessionIdParams, response: { 204: z.null() } } }, async (req, reply) => {
-    await auth.revokeSession(requireActor(req).userId, req.params.id);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/api/auth/sessions/:id',
+    { schema: { tags: TAGS, params: sessionIdParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await auth.revokeSession(requireActor(req).userId, req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 }

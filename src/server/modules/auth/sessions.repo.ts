@@ -25,9 +25,7 @@ export function createSessionsRepo(db: Db) {
       return rows.length > 0;
     },
     async deleteForUser(userId: string, exceptIdHash?: string): Promise<void> {
-      const where = exceptIdHash
-        ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash))
-        : eq(sessions.userId, userId);
+      const where = exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId);
       await db.delete(sessions).where(where);
     },
     async listForUser(userId: string, now: Date): Promise<SessionRecord[]> {

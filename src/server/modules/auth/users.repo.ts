@@ -11,11 +11,7 @@ export function createUsersRepo(db: Db) {
       return row;
     },
     async findByEmail(email: string): Promise<UserRow | undefined> {
-      const [row] = await db
-        .select()
-        .from(users)
-        .where(sql`lower(${users.email}) = lower(${email})`)
-        .limit(1);
+      const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1);
       return row;
     },
     async findById(id: string): Promise<UserRow | undefined> {

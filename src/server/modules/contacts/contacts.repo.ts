@@ -66,20 +66,23 @@ export function createContactsRepo(db: Db) {
       const { expr, cast } = SORT_SQL[page.sort]!;
       const dir = page.order === 'desc' ? sql`desc` : sql`asc`;
       const cmp = page.order === 'desc' ? sql`<` : sql`>`;
-      const after = page.after
-        ? sql` and (${expr}, ${c.id}) ${cmp} (${page.after.key}::${cast}, ${page.after.id}::uuid)`
-        : sql``;
-      return queryRows<{ j: string; k: string | null; id: string }>(db, sql`
+      const after = page.after ? sql` and (${expr}, ${c.id}) ${cmp} (${page.after.key}::${cast}, ${page.after.id}::uuid)` : sql``;
+      return queryRows<{ j: string; k: string | null; id: string }>(
+        db,
+        sql`
         select ${contactSummaryJson}::text as j, (${expr})::text as k, ${c.id} as id
         from ${c}
         where ${filterSql(userId, filter)}${after}
         order by ${expr} ${dir}, ${c.id} ${dir}
-        limit ${page.limit + 1}`);
+        limit ${page.limit + 1}`,
+      );
     },
 
     /** One statement: the contact as JSON text with its tags and related counts. */
     async findDetailJson(userId: string, id: string): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         select (${contactJson} || jsonb_build_object('counts', jsonb_build_object(
           'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id}),
           'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id}),
@@ -87,7 +90,8 @@ export function createContactsRepo(db: Db) {
                         where tc.contact_id = ${c.id} and t.status in ('pending', 'in_progress', 'waiting_approval'))
         )))::text as j
         from ${c}
-        where ${c.userId} = ${userId} and ${c.id} = ${id}`);
+        where ${c.userId} = ${userId} and ${c.id} = ${id}`,
+      );
       return row?.j;
     },
 
@@ -102,33 +106,47 @@ export function createContactsRepo(db: Db) {
     },
 
     async insert(userId: string, values: ContactWrite & { name: string }, tx: Db = db): Promise<ContactRow> {
-      const [row] = await tx.insert(c).values({ ...values, userId }).returning();
+      const [row] = await tx
+        .insert(c)
+        .values({ ...values, userId })
+        .returning();
       return row!;
     },
 
     async update(userId: string, id: string, values: Partial<ContactWrite>, tx: Db = db): Promise<void> {
-      await tx.update(c).set(values).where(and(eq(c.userId, userId), eq(c.id, id)));
+      await tx
+        .update(c)
+        .set(values)
+        .where(and(eq(c.userId, userId), eq(c.id, id)));
     },
 
     /** Replaces the contact's tag set with the caller's own tags among tagIds; returns how many were found. */
     async setTags(userId: string, contactId: string, tagIds: string[], tx: Db = db): Promise<number> {
       await tx.delete(contactTags).where(and(eq(contactTags.userId, userId), eq(contactTags.contactId, contactId)));
       if (!tagIds.length) return 0;
-      const inserted = await queryRows(tx, sql`
+      const inserted = await queryRows(
+        tx,
+        sql`
         insert into ${contactTags} (contact_id, tag_id, user_id)
         select ${contactId}, t.id, ${userId} from ${tags} t where t.user_id = ${userId} and t.id in ${inList(tagIds)}
-        returning tag_id`);
+        returning tag_id`,
+      );
       return inserted.length;
     },
 
     async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await db.delete(c).where(and(eq(c.userId, userId), eq(c.id, id))).returning({ id: c.id });
+      const rows = await db
+        .delete(c)
+        .where(and(eq(c.userId, userId), eq(c.id, id)))
+        .returning({ id: c.id });
       return rows.length > 0;
     },
 
     async deletePreview(userId: string, id: string) {
       const count = (table: SQL, column = sql`contact_id`) => sql`(select count(*)::int from ${table} x where x.${column} = ${c.id})`;
-      const [row] = await queryRows<{ name: string; del: Record<string, number>; unlink: Record<string, number> }>(db, sql`
+      const [row] = await queryRows<{ name: string; del: Record<string, number>; unlink: Record<string, number> }>(
+        db,
+        sql`
         select ${c.name} as name,
           json_build_object(
             'interactions', ${count(sql`${interactions}`)},
@@ -145,20 +163,27 @@ export function createContactsRepo(db: Db) {
             'calendarEvents', ${count(sql`${calendarEvents}`)},
             'emails', ${count(sql`${emails}`)}
           ) as unlink
-        from ${c} where ${c.userId} = ${userId} and ${c.id} = ${id}`);
+        from ${c} where ${c.userId} = ${userId} and ${c.id} = ${id}`,
+      );
       return row;
     },
 
     /** The subset of ids that belong to the user. */
     async findOwnedIds(userId: string, ids: string[], tx: Db = db): Promise<string[]> {
       if (!ids.length) return [];
-      const rows = await tx.select({ id: c.id }).from(c).where(sql`${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`);
+      const rows = await tx
+        .select({ id: c.id })
+        .from(c)
+        .where(sql`${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`);
       return rows.map((r) => r.id);
     },
 
     async findOwnedTagIds(userId: string, tagIds: string[], tx: Db = db): Promise<string[]> {
       if (!tagIds.length) return [];
-      const rows = await tx.select({ id: tags.id }).from(tags).where(sql`${tags.userId} = ${userId} and ${tags.id} in ${inList(tagIds)}`);
+      const rows = await tx
+        .select({ id: tags.id })
+        .from(tags)
+        .where(sql`${tags.userId} = ${userId} and ${tags.id} in ${inList(tagIds)}`);
       return rows.map((r) => r.id);
     },
 

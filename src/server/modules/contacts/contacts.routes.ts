@@ -21,12 +21,16 @@ const TAGS = ['contacts'];
 export function registerContactsRoutes(app: App) {
   const { contacts } = app.services;
 
-  app.get('/api/contacts', { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: contactPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await contacts.list(requireActor(req), req.query)),
+  app.get(
+    '/api/contacts',
+    { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: contactPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await contacts.list(requireActor(req), req.query)),
   );
 
-  app.post('/api/contacts', { schema: { tags: TAGS, body: createContactBody, response: { 201: contactDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await contacts.create(requireActor(req), req.body), 201),
+  app.post(
+    '/api/contacts',
+    { schema: { tags: TAGS, body: createContactBody, response: { 201: contactDetailResponse } } },
+    async (req, reply) => sendJsonText(reply, await contacts.create(requireActor(req), req.body), 201),
   );
 
   app.post('/api/contacts/bulk', { schema: { tags: TAGS, body: bulkBody, response: { 200: bulkResponse } } }, async (req) =>
@@ -37,12 +41,16 @@ export function registerContactsRoutes(app: App) {
     sendJsonText(reply, await contacts.get(requireActor(req), req.params.id)),
   );
 
-  app.patch('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, body: updateContactBody, response: { 200: contactDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await contacts.update(requireActor(req), req.params.id, req.body)),
+  app.patch(
+    '/api/contacts/:id',
+    { schema: { tags: TAGS, params: idParams, body: updateContactBody, response: { 200: contactDetailResponse } } },
+    async (req, reply) => sendJsonText(reply, await contacts.update(requireActor(req), req.params.id, req.body)),
   );
 
-  app.get('/api/contacts/:id/delete-preview', { schema: { tags: TAGS, params: idParams, response: { 200: deletePreviewResponse } } }, async (req) =>
-    contacts.deletePreview(requireActor(req), req.params.id),
+  app.get(
+    '/api/contacts/:id/delete-preview',
+    { schema: { tags: TAGS, params: idParams, response: { 200: deletePreviewResponse } } },
+    async (req) => contacts.deletePreview(requireActor(req), req.params.id),
   );
 
   app.delete('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 204: z.null() } } }, async (req, reply) => {

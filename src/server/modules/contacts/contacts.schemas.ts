@@ -14,9 +14,7 @@ const isoDateTime = z.iso
   .datetime({ offset: true, message: 'must be a date and time such as 2024-05-01T10:00:00Z' })
   .refine((d) => d >= '1900' && d < '3000', 'must be between 1900 and 2999');
 const boundedRecord = <V extends z.ZodType>(value: V, max: number, what: string) =>
-  z
-    .record(z.string().min(1).max(100), value)
-    .refine((r) => Object.keys(r).length <= max, `at most ${max} ${what}`);
+  z.record(z.string().min(1).max(100), value).refine((r) => Object.keys(r).length <= max, `at most ${max} ${what}`);
 
 export const contactFields = {
   name: z.string().trim().min(1, 'is required').max(T.name),
@@ -51,7 +49,12 @@ export const SORTS = ['name', 'lastContact', 'created', 'sentiment'] as const;
 const csvList = z
   .string()
   .max(4000)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const listContactsQuery = z.strictObject({

@@ -1,6 +1,9 @@
 /** Lower-case, accents removed: "Zoë Ångström" → "zoe angstrom". Used on both sides of a search. */
 export function foldText(value: string): string {
-  return value.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return value
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 type Searchable = {
@@ -28,10 +31,7 @@ export function buildSearchText(c: Searchable): string {
 
 /** Search words, folded, each at least one character; LIKE wildcards are escaped by the caller. */
 export function searchTerms(query: string): string[] {
-  return foldText(query)
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 8);
+  return foldText(query).split(/\s+/).filter(Boolean).slice(0, 8);
 }
 
 export const escapeLike = (term: string) => term.replace(/[\\%_]/g, (ch) => `\\${ch}`);

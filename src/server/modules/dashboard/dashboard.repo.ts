@@ -20,7 +20,9 @@ export function createDashboardRepo(db: Db) {
       const local = (ts: string) => sql`((${sql.raw(ts)}) at time zone t.tz)`;
       const { upcomingDays, upcomingMax } = LIMITS.dashboard;
 
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         with t as (
           select u.timezone as tz,
                  date_trunc('week', ${at} at time zone u.timezone) as wk,
@@ -89,7 +91,8 @@ export function createDashboardRepo(db: Db) {
           'upcomingDates', ${upcomingDatesSql(userId, upcomingDays, upcomingMax)},
           'generatedAt', ${isoSql(at)}
         )::text as j
-        from t`);
+        from t`,
+      );
       return row?.j;
     },
   };

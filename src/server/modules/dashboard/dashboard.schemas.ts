@@ -13,8 +13,6 @@ export const dashboardStatsResponse = z.object({
   interactionsPerWeek: z.array(z.object({ weekStart: z.iso.date(), count })),
   followUpsDue: count,
   overdueTasks: count,
-  upcomingDates: z.array(
-    z.object({ contactId: z.uuid(), name: z.string(), label: z.string(), date: z.iso.date(), daysAway: count }),
-  ),
+  upcomingDates: z.array(z.object({ contactId: z.uuid(), name: z.string(), label: z.string(), date: z.iso.date(), daysAway: count })),
   generatedAt: z.string(),
 });

@@ -57,28 +57,38 @@ export function createGoalsRepo(db: Db) {
   return {
     /** One statement: the user's goals, newest first, each with its contact. */
     findPage(userId: string, page: PageRequest): Promise<PageRow[]> {
-      return queryRows<PageRow>(db, sql`
+      return queryRows<PageRow>(
+        db,
+        sql`
         select ${goalJson}::text as j, ${createdKey} as k, g.id
         from ${goals} g join ${contacts} c on c.id = g.contact_id
         where g.user_id = ${userId}${pageFilter(page)}
         order by g.created_at desc, g.id desc
-        limit ${page.limit + 1}`);
+        limit ${page.limit + 1}`,
+      );
     },
 
     /** One statement: a contact's goals; undefined when the contact is not the user's. */
     findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
-      return findContactChildPage(db, userId, contactId, sql`
+      return findContactChildPage(
+        db,
+        userId,
+        contactId,
+        sql`
         select ${goalJson}::text as j, ${createdKey} as k, g.created_at as at, g.id
         from ${goals} g
         where g.contact_id = c.id and g.user_id = ${userId}${pageFilter(page)}
         order by g.created_at desc, g.id desc
-        limit ${page.limit + 1}`);
+        limit ${page.limit + 1}`,
+      );
     },
 
     /** Inserts and answers the goal's JSON; undefined when the contact is not the user's. */
     async insert(userId: string, contactId: string, w: GoalWrite, now: Date): Promise<string | undefined> {
       const completedAt = w.status === 'completed' ? timestampParam(now) : sql`null`;
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         with g as (
           insert into ${goals}
             (user_id, contact_id, title, description, target_value, current_value, unit, status, deadline,
@@ -88,7 +98,8 @@ export function createGoalsRepo(db: Db) {
           from ${contacts} c where c.id = ${contactId} and c.user_id = ${userId}
           returning *
         )
-        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`);
+        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`,
+      );
       return row?.j;
     },
 
@@ -106,13 +117,16 @@ export function createGoalsRepo(db: Db) {
         sets.push(sql`completed_at = null`);
       }
       sets.push(sql`updated_at = ${timestampParam(now)}`);
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         with g as (
           update ${goals} set ${sql.join(sets, sql`, `)}
           where id = ${id} and user_id = ${userId}
           returning *
         )
-        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`);
+        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`,
+      );
       return row?.j;
     },
 

@@ -32,8 +32,10 @@ export function registerGoalsRoutes(app: App) {
     sendJsonText(reply, await goals.create(requireActor(req), req.body), 201),
   );
 
-  app.patch('/api/goals/:id', { schema: { tags: TAGS, params: goalIdParams, body: updateGoalBody, response: { 200: goalResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await goals.update(requireActor(req), req.params.id, req.body)),
+  app.patch(
+    '/api/goals/:id',
+    { schema: { tags: TAGS, params: goalIdParams, body: updateGoalBody, response: { 200: goalResponse } } },
+    async (req, reply) => sendJsonText(reply, await goals.update(requireActor(req), req.params.id, req.body)),
   );
 
   app.delete('/api/goals/:id', { schema: { tags: TAGS, params: goalIdParams, response: { 204: z.null() } } }, async (req, reply) => {

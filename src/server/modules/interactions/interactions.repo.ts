@@ -42,46 +42,62 @@ export function createInteractionsRepo(db: Db) {
   return {
     /** One statement: the newest interactions of every contact, with each contact's name and photo. */
     findRecentPage(userId: string, page: PageRequest): Promise<PageRow[]> {
-      return queryRows<PageRow>(db, sql`
+      return queryRows<PageRow>(
+        db,
+        sql`
         select ${interactionJson}::text as j, ${occurredKey} as k, i.id
         from ${interactions} i join ${contacts} c on c.id = i.contact_id
         where i.user_id = ${userId}${pageFilter(page)}
         order by i.occurred_at desc, i.id desc
-        limit ${page.limit + 1}`);
+        limit ${page.limit + 1}`,
+      );
     },
 
     /** One statement: a contact's timeline page; undefined when the contact is not the user's. */
     findContactPage(userId: string, contactId: string, page: PageRequest): Promise<PageRow[] | undefined> {
-      return findContactChildPage(db, userId, contactId, sql`
+      return findContactChildPage(
+        db,
+        userId,
+        contactId,
+        sql`
         select ${interactionJson}::text as j, ${occurredKey} as k, i.occurred_at as at, i.id
         from ${interactions} i
         where i.contact_id = c.id and i.user_id = ${userId}${pageFilter(page)}
         order by i.occurred_at desc, i.id desc
-        limit ${page.limit + 1}`);
+        limit ${page.limit + 1}`,
+      );
     },
 
     /** Locks the user's contacts among ids (in id order, so concurrent writers cannot deadlock); returns them. */
     async lockContacts(userId: string, ids: string[], tx: Db): Promise<string[]> {
       if (!ids.length) return [];
-      const rows = await queryRows<{ id: string }>(tx, sql`
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`
         select id from ${contacts} where user_id = ${userId} and id in ${inList([...new Set(ids)])}
-        order by id for update`);
+        order by id for update`,
+      );
       return rows.map((r) => r.id);
     },
 
     /** Locks the contact of an interaction; undefined when the interaction is not the user's. */
     async lockContactOf(userId: string, interactionId: string, tx: Db): Promise<string | undefined> {
-      const [row] = await queryRows<{ id: string }>(tx, sql`
+      const [row] = await queryRows<{ id: string }>(
+        tx,
+        sql`
         select c.id from ${contacts} c
         where c.user_id = ${userId}
           and c.id = (select i.contact_id from ${interactions} i where i.id = ${interactionId} and i.user_id = ${userId})
-        for update`);
+        for update`,
+      );
       return row?.id;
     },
 
     /** Inserts and answers the item's JSON; undefined when (source, sourceId) already exists. */
     async insert(userId: string, w: InteractionWrite, now: Date, tx: Db): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(tx, sql`
+      const [row] = await queryRows<{ j: string }>(
+        tx,
+        sql`
         with i as (
           insert into ${interactions}
             (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, created_at, updated_at)
@@ -90,7 +106,8 @@ export function createInteractionsRepo(db: Db) {
           on conflict (user_id, source, source_id) do nothing
           returning *
         )
-        select ${interactionJson}::text as j from i join ${contacts} c on c.id = i.contact_id`);
+        select ${interactionJson}::text as j from i join ${contacts} c on c.id = i.contact_id`,
+      );
       return row?.j;
     },
 
@@ -103,25 +120,34 @@ export function createInteractionsRepo(db: Db) {
           return sql`${sql.identifier(COLUMN[key])} = ${value instanceof Date ? timestampParam(value) : sql`${value}`}`;
         });
       sets.push(sql`updated_at = ${timestampParam(now)}`);
-      const [row] = await queryRows<{ j: string; contact_id: string }>(tx, sql`
+      const [row] = await queryRows<{ j: string; contact_id: string }>(
+        tx,
+        sql`
         with i as (
           update ${interactions} set ${sql.join(sets, sql`, `)}
           where id = ${id} and user_id = ${userId}
           returning *
         )
-        select ${interactionJson}::text as j, i.contact_id from i join ${contacts} c on c.id = i.contact_id`);
+        select ${interactionJson}::text as j, i.contact_id from i join ${contacts} c on c.id = i.contact_id`,
+      );
       return row;
     },
 
     async currentContactId(userId: string, id: string, tx: Db): Promise<string | undefined> {
-      const [row] = await queryRows<{ contact_id: string }>(tx, sql`
-        select contact_id from ${interactions} where id = ${id} and user_id = ${userId}`);
+      const [row] = await queryRows<{ contact_id: string }>(
+        tx,
+        sql`
+        select contact_id from ${interactions} where id = ${id} and user_id = ${userId}`,
+      );
       return row?.contact_id;
     },
 
     async delete(userId: string, id: string, tx: Db): Promise<string | undefined> {
-      const [row] = await queryRows<{ contact_id: string }>(tx, sql`
-        delete from ${interactions} where id = ${id} and user_id = ${userId} returning contact_id`);
+      const [row] = await queryRows<{ contact_id: string }>(
+        tx,
+        sql`
+        delete from ${interactions} where id = ${id} and user_id = ${userId} returning contact_id`,
+      );
       return row?.contact_id;
     },
 
@@ -139,7 +165,9 @@ export function createInteractionsRepo(db: Db) {
      * items it may move. Answers the user's contacts among them.
      */
     async lockBatchContacts(userId: string, rows: BatchRow[], tx: Db): Promise<string[]> {
-      const locked = await queryRows<{ id: string }>(tx, sql`
+      const locked = await queryRows<{ id: string }>(
+        tx,
+        sql`
         with x as (
           select * from jsonb_to_recordset(${batchJson(rows)}::jsonb) as x(contact_id uuid, source interaction_source, source_id text))
         select c.id from ${contacts} c
@@ -147,7 +175,8 @@ export function createInteractionsRepo(db: Db) {
           and (c.id in (select contact_id from x)
                or c.id in (select i.contact_id from ${interactions} i join x
                            on i.source = x.source and i.source_id = x.source_id where i.user_id = ${userId}))
-        order by c.id for update`);
+        order by c.id for update`,
+      );
       return locked.map((r) => r.id);
     },
 
@@ -156,7 +185,9 @@ export function createInteractionsRepo(db: Db) {
      * items are left alone, and items naming someone else's contact are skipped.
      */
     async upsertBatch(userId: string, rows: BatchRow[], now: Date, tx: Db) {
-      const [row] = await queryRows<{ inserted: number; updated: number }>(tx, sql`
+      const [row] = await queryRows<{ inserted: number; updated: number }>(
+        tx,
+        sql`
         with x as (
           select * from jsonb_to_recordset(${batchJson(rows)}::jsonb) as x(
             contact_id uuid, type interaction_type, subject text, content text, occurred_at timestamptz,
@@ -177,7 +208,8 @@ export function createInteractionsRepo(db: Db) {
                  excluded.occurred_at, excluded.sentiment, excluded.metadata)
           returning (xmax = 0) as is_new
         )
-        select count(*) filter (where is_new)::int as inserted, count(*) filter (where not is_new)::int as updated from up`);
+        select count(*) filter (where is_new)::int as inserted, count(*) filter (where not is_new)::int as updated from up`,
+      );
       return row ?? { inserted: 0, updated: 0 };
     },
 

@@ -24,12 +24,16 @@ export function registerInteractionsRoutes(app: App) {
     async (req, reply) => sendJsonText(reply, await interactions.listForContact(requireActor(req), req.params.id, req.query)),
   );
 
-  app.get('/api/interactions', { schema: { tags: TAGS, querystring: listInteractionsQuery, response: { 200: interactionPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await interactions.listRecent(requireActor(req), req.query)),
+  app.get(
+    '/api/interactions',
+    { schema: { tags: TAGS, querystring: listInteractionsQuery, response: { 200: interactionPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await interactions.listRecent(requireActor(req), req.query)),
   );
 
-  app.post('/api/interactions', { schema: { tags: TAGS, body: createInteractionBody, response: { 201: interactionResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await interactions.create(requireActor(req), req.body), 201),
+  app.post(
+    '/api/interactions',
+    { schema: { tags: TAGS, body: createInteractionBody, response: { 201: interactionResponse } } },
+    async (req, reply) => sendJsonText(reply, await interactions.create(requireActor(req), req.body), 201),
   );
 
   app.patch(
@@ -38,8 +42,12 @@ export function registerInteractionsRoutes(app: App) {
     async (req, reply) => sendJsonText(reply, await interactions.update(requireActor(req), req.params.id, req.body)),
   );
 
-  app.delete('/api/interactions/:id', { schema: { tags: TAGS, params: interactionIdParams, response: { 204: z.null() } } }, async (req, reply) => {
-    await interactions.remove(requireActor(req), req.params.id);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/api/interactions/:id',
+    { schema: { tags: TAGS, params: interactionIdParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await interactions.remove(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 }

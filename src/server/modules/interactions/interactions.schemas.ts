@@ -5,7 +5,12 @@ import { INTERACTION_SOURCES, INTERACTION_TYPES } from '../../db/schema/index.js
 
 const T = LIMITS.text;
 const contactId = z.uuid({ message: 'must be a contact id (UUID)' });
-const sentiment = z.number().int('must be a whole number from 1 to 5').min(1, 'must be from 1 to 5').max(5, 'must be from 1 to 5').nullable();
+const sentiment = z
+  .number()
+  .int('must be a whole number from 1 to 5')
+  .min(1, 'must be from 1 to 5')
+  .max(5, 'must be from 1 to 5')
+  .nullable();
 // PostgreSQL has no year 0 and the product no use for dates far away; bounding the year keeps a
 // typo a 400 rather than a database error.
 const isSaneYear = (d: Date) => d.getUTCFullYear() >= 1900 && d.getUTCFullYear() <= 2999;

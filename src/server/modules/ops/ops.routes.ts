@@ -40,7 +40,8 @@ export function registerOps(app: App, { config, database, kv, metrics }: Deps) {
     // Without a token, metrics are served only to the local machine (a scraper beside the process).
     const token = config.metricsToken;
     const auth = req.headers.authorization ?? '';
-    const isLocal = req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1';
+    const isLocal =
+      req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1';
     const isAllowed = token ? safeEqual(auth, `Bearer ${token}`) : isLocal || config.env === 'test';
     if (!isAllowed) throw new AppError('unauthenticated', 'Metrics need Authorization: Bearer <METRICS_TOKEN>.');
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());

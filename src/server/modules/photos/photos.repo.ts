@@ -20,7 +20,9 @@ export function createPhotosRepo(db: Db) {
      * when the contact is not the user's (deleted meanwhile): the answer is then undefined.
      */
     async insertActive(userId: string, contactId: string, photo: NewPhoto): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         with p as (
           insert into ${contactPhotos} (user_id, contact_id, source, mime_type, sha256, width, height, byte_size, data, created_at)
           select ${userId}, c.id, 'upload', 'image/webp', ${photo.sha256}, ${photo.width}, ${photo.height},
@@ -31,24 +33,32 @@ export function createPhotosRepo(db: Db) {
           update ${contacts} set photo_id = (select id from p), updated_at = ${photo.createdAt}
           where user_id = ${userId} and id = ${contactId} and exists (select 1 from p)
         )
-        select ${photoJson(sql`true`)}::text as j from p`);
+        select ${photoJson(sql`true`)}::text as j from p`,
+      );
       return row?.j;
     },
 
     /** One statement: a contact's photos, newest first; undefined when the contact is not the user's. */
     findPage(userId: string, contactId: string, limit: number, after?: CursorPosition): Promise<KeyedJsonRow[] | undefined> {
       const afterSql = after ? sql`and (p.created_at, p.id) < (${after.key}::timestamptz, ${after.id}::uuid)` : sql``;
-      return findContactChildPage(db, userId, contactId, sql`
+      return findContactChildPage(
+        db,
+        userId,
+        contactId,
+        sql`
         select ${photoJson(sql`(p.id = c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
         from ${contactPhotos} p
         where p.user_id = ${userId} and p.contact_id = c.id ${afterSql}
         order by p.created_at desc, p.id desc
-        limit ${limit + 1}`);
+        limit ${limit + 1}`,
+      );
     },
 
     /** One statement: points the contact at one of its own photos and answers that photo. */
     async activate(userId: string, contactId: string, photoId: string, at: Date): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         with target as (
           select id from ${contactPhotos} where user_id = ${userId} and contact_id = ${contactId} and id = ${photoId}
         ), activated as (
@@ -58,7 +68,8 @@ export function createPhotosRepo(db: Db) {
         )
         select ${photoJson(sql`true`)}::text as j
         from ${contactPhotos} p join target t on t.id = p.id
-        where exists (select 1 from activated)`);
+        where exists (select 1 from activated)`,
+      );
       return row?.j;
     },
 
@@ -71,11 +82,19 @@ export function createPhotosRepo(db: Db) {
     /** One statement; the bytes are left out when the client already holds them (`'any'` for If-None-Match: *). */
     async findBytes(userId: string, photoId: string, knownHashes: string[] | 'any') {
       const isKnown = knownHashes === 'any' ? sql`true` : knownHashes.length ? sql`sha256 in ${inList(knownHashes)}` : sql`false`;
-      const [row] = await queryRows<{ sha256: string; mime: string; data: Buffer | Uint8Array | null }>(db, sql`
+      const [row] = await queryRows<{ sha256: string; mime: string; data: Buffer | Uint8Array | null }>(
+        db,
+        sql`
         select sha256, mime_type as mime, case when ${isKnown} then null else data end as data
-        from ${contactPhotos} where user_id = ${userId} and id = ${photoId}`);
+        from ${contactPhotos} where user_id = ${userId} and id = ${photoId}`,
+      );
       if (!row) return undefined;
-      const data = row.data === null ? null : Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+      const data =
+        row.data === null
+          ? null
+          : Buffer.isBuffer(row.data)
+            ? row.data
+            : Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
       return { sha256: row.sha256, mime: row.mime, data };
     },
   };

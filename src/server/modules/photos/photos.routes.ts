@@ -92,7 +92,12 @@ export async function registerPhotosRoutes(app: App) {
   });
 
   // The URL names immutable bytes (a new upload gets a new id), so browsers may keep them a year.
-  const bytesSchema = { tags: TAGS, description: 'The image/webp bytes; 304 on a matching If-None-Match.', params: photoParams, produces: ['image/webp'] };
+  const bytesSchema = {
+    tags: TAGS,
+    description: 'The image/webp bytes; 304 on a matching If-None-Match.',
+    params: photoParams,
+    produces: ['image/webp'],
+  };
   app.get('/api/photos/:id', { schema: bytesSchema }, async (req, reply) => {
     const photo = await photos.getBytes(requireActor(req), req.params.id, req.headers['if-none-match']);
     reply

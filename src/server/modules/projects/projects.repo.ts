@@ -29,22 +29,31 @@ export function createProjectsRepo(db: Db) {
     async findPage(userId: string, archived: boolean | undefined, limit: number, after?: CursorPosition) {
       const archivedSql = archived === undefined ? sql`` : sql` and ${p.isArchived} = ${archived}`;
       const afterSql = after ? sql` and (lower(${p.name}), ${p.id}) > (${after.key}::text, ${after.id}::uuid)` : sql``;
-      return queryRows<{ j: string; k: string; id: string }>(db, sql`
+      return queryRows<{ j: string; k: string; id: string }>(
+        db,
+        sql`
         select ${projectJson}::text as j, lower(${p.name}) as k, ${p.id} as id
         from ${p}
         where ${p.userId} = ${userId}${archivedSql}${afterSql}
         order by lower(${p.name}), ${p.id}
-        limit ${limit + 1}`);
+        limit ${limit + 1}`,
+      );
     },
 
     async findJson(userId: string, id: string): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(db, sql`
-        select ${projectJson}::text as j from ${p} where ${p.userId} = ${userId} and ${p.id} = ${id}`);
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
+        select ${projectJson}::text as j from ${p} where ${p.userId} = ${userId} and ${p.id} = ${id}`,
+      );
       return row?.j;
     },
 
     async insert(userId: string, values: { name: string; color?: string }, now: Date): Promise<string> {
-      const [row] = await db.insert(p).values({ ...values, userId, createdAt: now, updatedAt: now }).returning({ id: p.id });
+      const [row] = await db
+        .insert(p)
+        .values({ ...values, userId, createdAt: now, updatedAt: now })
+        .returning({ id: p.id });
       return row!.id;
     },
 
@@ -58,19 +67,25 @@ export function createProjectsRepo(db: Db) {
     },
 
     async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await db.delete(p).where(and(eq(p.userId, userId), eq(p.id, id))).returning({ id: p.id });
+      const rows = await db
+        .delete(p)
+        .where(and(eq(p.userId, userId), eq(p.id, id)))
+        .returning({ id: p.id });
       return rows.length > 0;
     },
 
     /** How many tasks a delete removes: the project's tasks and, through them, all their subtasks. */
     async countDoomedTasks(userId: string, id: string): Promise<number | undefined> {
-      const [row] = await queryRows<{ n: number }>(db, sql`
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`
         with recursive doomed as (
           select t.id from ${tasks} t where t.user_id = ${userId} and t.project_id = ${id}
           union
           select c.id from ${tasks} c join doomed d on c.parent_task_id = d.id where c.user_id = ${userId}
         )
-        select (select count(*)::int from doomed) as n from ${p} where ${p.userId} = ${userId} and ${p.id} = ${id}`);
+        select (select count(*)::int from doomed) as n from ${p} where ${p.userId} = ${userId} and ${p.id} = ${id}`,
+      );
       return row?.n;
     },
   };

@@ -17,24 +17,32 @@ const TAGS = ['projects'];
 export function registerProjectsRoutes(app: App) {
   const { projects } = app.services;
 
-  app.get('/api/projects', { schema: { tags: TAGS, querystring: listProjectsQuery, response: { 200: projectPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await projects.list(requireActor(req), req.query)),
+  app.get(
+    '/api/projects',
+    { schema: { tags: TAGS, querystring: listProjectsQuery, response: { 200: projectPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await projects.list(requireActor(req), req.query)),
   );
 
   app.post('/api/projects', { schema: { tags: TAGS, body: createProjectBody, response: { 201: projectResponse } } }, async (req, reply) =>
     sendJsonText(reply, await projects.create(requireActor(req), req.body), 201),
   );
 
-  app.get('/api/projects/:id', { schema: { tags: TAGS, params: projectIdParams, response: { 200: projectResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await projects.get(requireActor(req), req.params.id)),
+  app.get(
+    '/api/projects/:id',
+    { schema: { tags: TAGS, params: projectIdParams, response: { 200: projectResponse } } },
+    async (req, reply) => sendJsonText(reply, await projects.get(requireActor(req), req.params.id)),
   );
 
-  app.patch('/api/projects/:id', { schema: { tags: TAGS, params: projectIdParams, body: updateProjectBody, response: { 200: projectResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await projects.update(requireActor(req), req.params.id, req.body)),
+  app.patch(
+    '/api/projects/:id',
+    { schema: { tags: TAGS, params: projectIdParams, body: updateProjectBody, response: { 200: projectResponse } } },
+    async (req, reply) => sendJsonText(reply, await projects.update(requireActor(req), req.params.id, req.body)),
   );
 
-  app.get('/api/projects/:id/delete-preview', { schema: { tags: TAGS, params: projectIdParams, response: { 200: projectDeletePreviewResponse } } }, async (req) =>
-    projects.deletePreview(requireActor(req), req.params.id),
+  app.get(
+    '/api/projects/:id/delete-preview',
+    { schema: { tags: TAGS, params: projectIdParams, response: { 200: projectDeletePreviewResponse } } },
+    async (req) => projects.deletePreview(requireActor(req), req.params.id),
   );
 
   app.delete('/api/projects/:id', { schema: { tags: TAGS, params: projectIdParams, response: { 204: z.null() } } }, async (req, reply) => {

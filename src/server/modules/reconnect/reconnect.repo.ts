@@ -12,7 +12,9 @@ export function createReconnectRepo(db: Db) {
     findPage(userId: string, now: Date, defaults: CadenceDefaults, limit: number, after?: CursorPosition): Promise<PageRow[]> {
       const at = sql`${now.toISOString()}::timestamptz`;
       const afterSql = after ? sql`where (r.due, r.id) > (${after.key}::timestamptz, ${after.id}::uuid)` : sql``;
-      return queryRows<PageRow>(db, sql`
+      return queryRows<PageRow>(
+        db,
+        sql`
         select json_build_object(
             'contact', json_build_object(
               'id', r.id,
@@ -28,7 +30,8 @@ export function createReconnectRepo(db: Db) {
         from ${dueContactsSql(userId, now, defaults)} r
         ${afterSql}
         order by r.due, r.id
-        limit ${limit + 1}`);
+        limit ${limit + 1}`,
+      );
     },
   };
 }

@@ -6,7 +6,9 @@ import { listReconnectQuery, reconnectPageResponse } from './reconnect.schemas.j
 export function registerReconnectRoutes(app: App) {
   const { reconnect } = app.services;
 
-  app.get('/api/reconnect', { schema: { tags: ['reconnect'], querystring: listReconnectQuery, response: { 200: reconnectPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await reconnect.list(requireActor(req), req.query)),
+  app.get(
+    '/api/reconnect',
+    { schema: { tags: ['reconnect'], querystring: listReconnectQuery, response: { 200: reconnectPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await reconnect.list(requireActor(req), req.query)),
   );
 }

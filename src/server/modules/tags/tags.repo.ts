@@ -26,16 +26,28 @@ export function createTagsRepo(db: Db) {
         .limit(limit + 1);
     },
     async findOne(userId: string, id: string): Promise<TagView | undefined> {
-      const [row] = await db.select(tagColumns).from(tags).where(and(eq(tags.userId, userId), eq(tags.id, id)));
+      const [row] = await db
+        .select(tagColumns)
+        .from(tags)
+        .where(and(eq(tags.userId, userId), eq(tags.id, id)));
       return row;
     },
     /** Undefined when the name is taken (names are unique per user, ignoring case). */
     async insert(userId: string, values: { name: string; color?: string }): Promise<string | undefined> {
-      const [row] = await db.insert(tags).values({ ...values, userId }).onConflictDoNothing().returning({ id: tags.id });
+      const [row] = await db
+        .insert(tags)
+        .values({ ...values, userId })
+        .onConflictDoNothing()
+        .returning({ id: tags.id });
       return row?.id;
     },
     /** The unique index decides a name clash, so two renames racing to one name cannot both win. */
-    async update(userId: string, id: string, values: { name?: string; color?: string }, now: Date): Promise<'updated' | 'missing' | 'name_taken'> {
+    async update(
+      userId: string,
+      id: string,
+      values: { name?: string; color?: string },
+      now: Date,
+    ): Promise<'updated' | 'missing' | 'name_taken'> {
       try {
         const rows = await db
           .update(tags)
@@ -49,7 +61,10 @@ export function createTagsRepo(db: Db) {
       }
     },
     async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await db.delete(tags).where(and(eq(tags.userId, userId), eq(tags.id, id))).returning({ id: tags.id });
+      const rows = await db
+        .delete(tags)
+        .where(and(eq(tags.userId, userId), eq(tags.id, id)))
+        .returning({ id: tags.id });
       return rows.length > 0;
     },
     /** Moves every contact of `fromId` onto `intoId`, then removes `fromId`. Both must be the user's. */

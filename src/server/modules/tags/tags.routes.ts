@@ -14,11 +14,15 @@ export function registerTagsRoutes(app: App) {
   app.post('/api/tags', { schema: { tags: TAGS, body: createTagBody, response: { 201: tagResponse } } }, async (req, reply) =>
     reply.status(201).send(await tags.create(requireActor(req), req.body)),
   );
-  app.patch('/api/tags/:id', { schema: { tags: TAGS, params: tagIdParams, body: updateTagBody, response: { 200: tagResponse } } }, async (req) =>
-    tags.update(requireActor(req), req.params.id, req.body),
+  app.patch(
+    '/api/tags/:id',
+    { schema: { tags: TAGS, params: tagIdParams, body: updateTagBody, response: { 200: tagResponse } } },
+    async (req) => tags.update(requireActor(req), req.params.id, req.body),
   );
-  app.post('/api/tags/:id/merge', { schema: { tags: TAGS, params: tagIdParams, body: mergeTagBody, response: { 200: tagResponse } } }, async (req) =>
-    tags.merge(requireActor(req), req.params.id, req.body.intoTagId),
+  app.post(
+    '/api/tags/:id/merge',
+    { schema: { tags: TAGS, params: tagIdParams, body: mergeTagBody, response: { 200: tagResponse } } },
+    async (req) => tags.merge(requireActor(req), req.params.id, req.body.intoTagId),
   );
   app.delete('/api/tags/:id', { schema: { tags: TAGS, params: tagIdParams, response: { 204: z.null() } } }, async (req, reply) => {
     await tags.remove(requireActor(req), req.params.id);

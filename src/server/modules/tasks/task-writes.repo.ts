@@ -30,7 +30,11 @@ export function createTaskWritesRepo(db: Db) {
     },
 
     async lockRow(userId: string, id: string, tx: Db): Promise<TaskRow | undefined> {
-      const [row] = await tx.select().from(tasks).where(and(eq(tasks.userId, userId), eq(tasks.id, id))).for('update');
+      const [row] = await tx
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .for('update');
       return row;
     },
 
@@ -39,22 +43,28 @@ export function createTaskWritesRepo(db: Db) {
       const project = refs.projectId ?? null;
       const parent = refs.parentTaskId ?? null;
       const contactIds = refs.contactIds ?? [];
-      const cycle = parent && selfId
-        ? sql`(with recursive up as (
+      const cycle =
+        parent && selfId
+          ? sql`(with recursive up as (
                  select id, parent_task_id from ${tasks} where user_id = ${userId} and id = ${parent}::uuid
                  union
                  select x.id, x.parent_task_id from ${tasks} x join up on x.id = up.parent_task_id where x.user_id = ${userId}
                ) select exists (select 1 from up where up.id = ${selfId}::uuid))`
-        : sql`false`;
-      const [row] = await queryRows<{ has_project: boolean; parent: RefsFound['parent']; is_cycle: boolean; contact_ids: string[] | null }>(tx, sql`
+          : sql`false`;
+      const [row] = await queryRows<{ has_project: boolean; parent: RefsFound['parent']; is_cycle: boolean; contact_ids: string[] | null }>(
+        tx,
+        sql`
         select
           exists (select 1 from ${projects} where user_id = ${userId} and id = ${project}::uuid) as has_project,
           (select json_build_object('id', id, 'projectId', project_id) from ${tasks}
             where user_id = ${userId} and id = ${parent}::uuid) as parent,
           ${cycle} as is_cycle,
-          ${contactIds.length
-            ? sql`(select array_agg(id) from ${contacts} where user_id = ${userId} and id in ${inList(contactIds)})`
-            : sql`null::uuid[]`} as contact_ids`);
+          ${
+            contactIds.length
+              ? sql`(select array_agg(id) from ${contacts} where user_id = ${userId} and id in ${inList(contactIds)})`
+              : sql`null::uuid[]`
+          } as contact_ids`,
+      );
       return { hasProject: row!.has_project, parent: row!.parent, isCycle: row!.is_cycle, contactIds: row!.contact_ids ?? [] };
     },
 
@@ -75,9 +85,14 @@ export function createTaskWritesRepo(db: Db) {
     /** `toEndOf` moves the task to the end of a new list (its parent changed). */
     async update(userId: string, id: string, values: TaskWrite, toEndOf: { parentTaskId: string | null } | undefined, tx: Db) {
       const position = toEndOf
-        ? { position: sql`(select coalesce(max(position), 0) + ${POSITION_STEP} from ${tasks} where ${siblingsOf(userId, toEndOf.parentTaskId)} and id <> ${id})` }
+        ? {
+            position: sql`(select coalesce(max(position), 0) + ${POSITION_STEP} from ${tasks} where ${siblingsOf(userId, toEndOf.parentTaskId)} and id <> ${id})`,
+          }
         : {};
-      await tx.update(tasks).set({ ...values, ...position }).where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
+      await tx
+        .update(tasks)
+        .set({ ...values, ...position })
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
     },
 
     async findContactIds(userId: string, taskId: string, tx: Db): Promise<string[]> {
@@ -140,19 +155,25 @@ export function createTaskWritesRepo(db: Db) {
     async findNeighbour(userId: string, anchor: Sibling, side: 'prev' | 'next', exceptId: string, tx: Db) {
       const cmp = side === 'prev' ? sql`<` : sql`>`;
       const dir = side === 'prev' ? sql`desc` : sql`asc`;
-      const [row] = await queryRows<{ position: number }>(tx, sql`
+      const [row] = await queryRows<{ position: number }>(
+        tx,
+        sql`
         select position from ${tasks}
         where ${siblingsOf(userId, anchor.parentTaskId)} and id <> ${exceptId}
           and (position, id) ${cmp} (${anchor.position}::float8, ${anchor.id}::uuid)
-        order by position ${dir}, id ${dir} limit 1`);
+        order by position ${dir}, id ${dir} limit 1`,
+      );
       return row?.position;
     },
 
     /** The first or last position of a list, skipping `exceptId`. */
     async findEdge(userId: string, parentTaskId: string | null, edge: 'first' | 'last', exceptId: string, tx: Db) {
       const agg = edge === 'first' ? sql`min(position)` : sql`max(position)`;
-      const [row] = await queryRows<{ position: number | null }>(tx, sql`
-        select ${agg} as position from ${tasks} where ${siblingsOf(userId, parentTaskId)} and id <> ${exceptId}`);
+      const [row] = await queryRows<{ position: number | null }>(
+        tx,
+        sql`
+        select ${agg} as position from ${tasks} where ${siblingsOf(userId, parentTaskId)} and id <> ${exceptId}`,
+      );
       return row?.position ?? undefined;
     },
 

@@ -42,30 +42,38 @@ export function createTasksRepo(db: Db) {
       const dir = page.order === 'desc' ? sql`desc` : sql`asc`;
       const cmp = page.order === 'desc' ? sql`<` : sql`>`;
       const after = page.after ? sql` and (${expr}, t.id) ${cmp} (${page.after.key}::${cast}, ${page.after.id}::uuid)` : sql``;
-      return queryRows<JsonRow>(db, sql`
+      return queryRows<JsonRow>(
+        db,
+        sql`
         select ${taskJson('t')}::text as j, (${expr})::text as k, t.id as id
         from ${tasks} t
         where ${filterSql(userId, filter)}${after}
         order by ${expr} ${dir}, t.id ${dir}
-        limit ${page.limit + 1}`);
+        limit ${page.limit + 1}`,
+      );
     },
 
     /** The task with its subtasks (in list order), as JSON text. */
     async findDetailJson(userId: string, id: string): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         select (${taskJson('t')}::jsonb || jsonb_build_object('subtasks', coalesce((
           select jsonb_agg(${taskJson('s')}::jsonb order by s.position, s.id)
           from ${tasks} s where s.user_id = ${userId} and s.parent_task_id = t.id
         ), '[]'::jsonb)))::text as j
         from ${tasks} t
-        where t.user_id = ${userId} and t.id = ${id}`);
+        where t.user_id = ${userId} and t.id = ${id}`,
+      );
       return row?.j;
     },
 
     /** Undefined when the task is not the user's; otherwise the page (newest first), possibly empty. */
     async findActivityPage(userId: string, taskId: string, limit: number, after?: CursorPosition) {
       const afterSql = after ? sql` and (a.created_at, a.id) < (${after.key}::timestamptz, ${after.id}::uuid)` : sql``;
-      const rows = await queryRows<{ j: string | null; k: string | null; id: string | null }>(db, sql`
+      const rows = await queryRows<{ j: string | null; k: string | null; id: string | null }>(
+        db,
+        sql`
         select p.j, p.k, p.id
         from ${tasks} t
         left join lateral (
@@ -77,7 +85,8 @@ export function createTasksRepo(db: Db) {
           order by a.created_at desc, a.id desc
           limit ${limit + 1}
         ) p on true
-        where t.user_id = ${userId} and t.id = ${taskId}`);
+        where t.user_id = ${userId} and t.id = ${taskId}`,
+      );
       if (!rows.length) return undefined;
       return rows.filter((r): r is JsonRow => r.j !== null);
     },
@@ -90,7 +99,9 @@ export function createTasksRepo(db: Db) {
       const project = projectId ? sql` and t.project_id = ${projectId}` : sql``;
       const isOpen = sql`t.status in ${OPEN_STATUSES_SQL}`;
       const byStatus = (s: string) => sql`${s}::text, count(*) filter (where t.status = ${s})`;
-      const [row] = await queryRows<{ j: string }>(db, sql`
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
         with day as (
           select (date_trunc('day', ${now}::timestamptz at time zone u.timezone) at time zone u.timezone) as starts,
                  ((date_trunc('day', ${now}::timestamptz at time zone u.timezone) + interval '1 day') at time zone u.timezone) as ends
@@ -109,7 +120,8 @@ export function createTasksRepo(db: Db) {
           'meanMinutesToComplete', (avg(extract(epoch from t.completed_at - t.created_at) / 60)
                                     filter (where t.status = 'completed' and t.completed_at is not null))::float8
         )::text as j
-        from day left join ${tasks} t on t.user_id = ${userId}${project}`);
+        from day left join ${tasks} t on t.user_id = ${userId}${project}`,
+      );
       return row!.j;
     },
   };

@@ -26,8 +26,10 @@ export function registerTasksRoutes(app: App) {
     sendJsonText(reply, await tasks.list(requireActor(req), req.query)),
   );
 
-  app.get('/api/tasks/analytics', { schema: { tags: TAGS, querystring: analyticsQuery, response: { 200: analyticsResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.analytics(requireActor(req), req.query)),
+  app.get(
+    '/api/tasks/analytics',
+    { schema: { tags: TAGS, querystring: analyticsQuery, response: { 200: analyticsResponse } } },
+    async (req, reply) => sendJsonText(reply, await tasks.analytics(requireActor(req), req.query)),
   );
 
   app.post('/api/tasks', { schema: { tags: TAGS, body: createTaskBody, response: { 201: taskDetailResponse } } }, async (req, reply) =>
@@ -38,8 +40,10 @@ export function registerTasksRoutes(app: App) {
     sendJsonText(reply, await tasks.get(requireActor(req), req.params.id)),
   );
 
-  app.patch('/api/tasks/:id', { schema: { tags: TAGS, params: taskIdParams, body: updateTaskBody, response: { 200: taskDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.update(requireActor(req), req.params.id, req.body)),
+  app.patch(
+    '/api/tasks/:id',
+    { schema: { tags: TAGS, params: taskIdParams, body: updateTaskBody, response: { 200: taskDetailResponse } } },
+    async (req, reply) => sendJsonText(reply, await tasks.update(requireActor(req), req.params.id, req.body)),
   );
 
   app.delete('/api/tasks/:id', { schema: { tags: TAGS, params: taskIdParams, response: { 204: z.null() } } }, async (req, reply) => {
@@ -47,11 +51,15 @@ export function registerTasksRoutes(app: App) {
     return reply.status(204).send(null);
   });
 
-  app.post('/api/tasks/:id/move', { schema: { tags: TAGS, params: taskIdParams, body: moveTaskBody, response: { 200: taskDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.move(requireActor(req), req.params.id, req.body)),
+  app.post(
+    '/api/tasks/:id/move',
+    { schema: { tags: TAGS, params: taskIdParams, body: moveTaskBody, response: { 200: taskDetailResponse } } },
+    async (req, reply) => sendJsonText(reply, await tasks.move(requireActor(req), req.params.id, req.body)),
   );
 
-  app.get('/api/tasks/:id/activity', { schema: { tags: TAGS, params: taskIdParams, querystring: activityQuery, response: { 200: activityPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.activity(requireActor(req), req.params.id, req.query)),
+  app.get(
+    '/api/tasks/:id/activity',
+    { schema: { tags: TAGS, params: taskIdParams, querystring: activityQuery, response: { 200: activityPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await tasks.activity(requireActor(req), req.params.id, req.query)),
   );
 }

@@ -10,7 +10,12 @@ const minutes = z.number().int('must be a whole number of minutes').min(0).max(L
 const csvList = z
   .string()
   .max(4000)
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 const boolParam = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 const pageFields = {
   ...pageQueryFields,
@@ -41,7 +46,8 @@ const anchor = z.uuid({ message: 'must be a task id (UUID) or null' }).nullable(
 export const moveTaskBody = z
   .strictObject({ beforeId: anchor, afterId: anchor })
   .refine((b) => b.beforeId !== undefined || b.afterId !== undefined, {
-    message: 'give beforeId (the task to go before; null for the end of the list) and/or afterId (the task to go after; null for the start)',
+    message:
+      'give beforeId (the task to go before; null for the end of the list) and/or afterId (the task to go after; null for the start)',
   })
   .refine((b) => !(b.beforeId === null && b.afterId === null), { message: 'beforeId and afterId cannot both be null' })
   .refine((b) => !b.beforeId || b.beforeId !== b.afterId, { message: 'beforeId and afterId must be different tasks' });

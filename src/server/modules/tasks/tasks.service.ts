@@ -33,7 +33,9 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
     if (missingContacts.length) unknown.contactIds = missingContacts;
     if (Object.keys(unknown).length) {
       const names = Object.entries(unknown).map(([k, v]) => `${k} ${[v].flat().join(', ')}`);
-      throw new AppError('unprocessable', `These do not exist or are not yours: ${names.join('; ')}. Refresh and try again.`, { unknownIds: unknown });
+      throw new AppError('unprocessable', `These do not exist or are not yours: ${names.join('; ')}. Refresh and try again.`, {
+        unknownIds: unknown,
+      });
     }
     if (refs.parentTaskId && (refs.parentTaskId === selfId || found.isCycle)) {
       throw new AppError('unprocessable', 'A task cannot become a subtask of itself or of one of its own subtasks.', {
@@ -103,10 +105,20 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
           tx,
         );
         if (contactIds.length) await writes.setContacts(userId, row.id, contactIds, tx);
-        await writes.insertActivity(userId, row.id, { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now }, tx);
+        await writes.insertActivity(
+          userId,
+          row.id,
+          { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now },
+          tx,
+        );
         if (row.parentTaskId) {
           const subtask = { id: row.id, title: row.title };
-          await writes.insertActivity(userId, row.parentTaskId, { action: 'subtask_added', actor: by, changes: { subtask: { from: null, to: subtask } }, at: now }, tx);
+          await writes.insertActivity(
+            userId,
+            row.parentTaskId,
+            { action: 'subtask_added', actor: by, changes: { subtask: { from: null, to: subtask } }, at: now },
+            tx,
+          );
         }
         return row.id;
       });
@@ -154,7 +166,12 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
         if (!row) throw notFound('Task');
         if (row.parentTaskId) {
           const subtask = { id: row.id, title: row.title };
-          await writes.insertActivity(userId, row.parentTaskId, { action: 'subtask_deleted', actor: by, changes: { subtask: { from: subtask, to: null } }, at: now }, tx);
+          await writes.insertActivity(
+            userId,
+            row.parentTaskId,
+            { action: 'subtask_deleted', actor: by, changes: { subtask: { from: subtask, to: null } }, at: now },
+            tx,
+          );
         }
       });
       await onChange(userId);

@@ -39,7 +39,10 @@ function toAppError(error: FastifyError | Error): AppError {
       path: `${error.validationContext ?? 'body'}${v.instancePath.replaceAll('/', '.')}`,
       message: v.message ?? 'is invalid',
     }));
-    const summary = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ');
+    const summary = issues
+      .slice(0, 3)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
     return new AppError('validation_failed', `Invalid request. ${summary}`, { issues });
   }
   const fastifyError = error as FastifyError;

@@ -6,5 +6,8 @@ import type { FastifyReply } from 'fastify';
  * again in Node.
  */
 export function sendJsonText(reply: FastifyReply, text: string | Buffer, status = 200) {
-  return reply.status(status).type('application/json; charset=utf-8').send(text as never);
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send(text as never);
 }

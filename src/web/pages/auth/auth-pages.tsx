@@ -42,16 +42,41 @@ export function SignInPage() {
       footer={
         <>
           New here?{' '}
-          <Link href={`/sign-up${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} className="font-medium text-brand-ink underline">
+          <Link
+            href={`/sign-up${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}
+            className="font-medium text-brand-ink underline"
+          >
             Create an account
           </Link>
         </>
       }
     >
       <form onSubmit={submit} className="space-y-4">
-        <Field label="Email">{(p) => <input {...p} className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
+        <Field label="Email">
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
+        </Field>
         <Field label="Password">
-          {(p) => <input {...p} className="input" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
         <ErrorNotice error={signIn.error} title="Could not sign in" />
         <button type="submit" className="btn-primary w-full" disabled={signIn.isPending}>
@@ -90,13 +115,36 @@ export function SignUpPage() {
     >
       <form onSubmit={submit} className="space-y-4">
         <Field label="Your name" error={errors.displayName}>
-          {(p) => <input {...p} className="input" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+          {(p) => (
+            <input {...p} className="input" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+          )}
         </Field>
         <Field label="Email" error={errors.email}>
-          {(p) => <input {...p} className="input" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Password" error={errors.password} hint="At least 10 characters. A short sentence is easy to remember.">
-          {(p) => <input {...p} className="input" type="password" autoComplete="new-password" required minLength={10} value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={10}
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
         {signUp.error && Object.keys(errors).length === 0 && <ErrorNotice error={signUp.error} title="Could not create the account" />}
         <button type="submit" className="btn-primary w-full" disabled={signUp.isPending}>

@@ -16,7 +16,15 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
   const saveCurrent = () => {
     const value = Number(current);
     if (current.trim() === '' || Number.isNaN(value) || value === goal.currentValue) return;
-    save.mutate({ id: goal.id, currentValue: value }, { onError: (e) => { setCurrent(String(goal.currentValue)); toast.error(e); } });
+    save.mutate(
+      { id: goal.id, currentValue: value },
+      {
+        onError: (e) => {
+          setCurrent(String(goal.currentValue));
+          toast.error(e);
+        },
+      },
+    );
   };
   return (
     <li className="card space-y-3 p-4">
@@ -31,9 +39,18 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
           value={goal.status}
           onChange={(e) => save.mutate({ id: goal.id, status: e.target.value as Goal['status'] }, { onError: (err) => toast.error(err) })}
         >
-          {GOAL_STATUSES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
+          {GOAL_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {humanize(s)}
+            </option>
+          ))}
         </select>
-        <button type="button" className="btn-ghost p-1.5" aria-label={`Delete goal ${goal.title}`} onClick={() => remove.mutate(goal.id, { onSuccess: () => toast.success('Goal deleted.'), onError: (e) => toast.error(e) })}>
+        <button
+          type="button"
+          className="btn-ghost p-1.5"
+          aria-label={`Delete goal ${goal.title}`}
+          onClick={() => remove.mutate(goal.id, { onSuccess: () => toast.success('Goal deleted.'), onError: (e) => toast.error(e) })}
+        >
           <Icon name="trash" size={16} />
         </button>
       </div>
@@ -53,7 +70,11 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
             onKeyDown={(e) => e.key === 'Enter' && saveCurrent()}
           />
         </label>
-        {goal.targetValue !== null && <span className="text-muted">of {goal.targetValue} {goal.unit}</span>}
+        {goal.targetValue !== null && (
+          <span className="text-muted">
+            of {goal.targetValue} {goal.unit}
+          </span>
+        )}
         {pct !== null && <span className="font-medium">{pct}%</span>}
         {goal.deadline && <span className="ml-auto text-muted">Due {formatDate(goal.deadline)}</span>}
       </div>
@@ -73,22 +94,56 @@ function AddGoal({ contactId }: { contactId: string }) {
     e.preventDefault();
     save.mutate(
       { title, targetValue: target ? Number(target) : null, unit, deadline: deadline || null },
-      { onSuccess: () => { toast.success('Goal added.'); setTitle(''); setTarget(''); setUnit(''); setDeadline(''); } },
+      {
+        onSuccess: () => {
+          toast.success('Goal added.');
+          setTitle('');
+          setTarget('');
+          setUnit('');
+          setDeadline('');
+        },
+      },
     );
   };
   return (
     <form onSubmit={submit} className="card grid gap-3 p-4 sm:grid-cols-2" aria-labelledby="add-goal-title">
-      <h2 id="add-goal-title" className="font-semibold sm:col-span-2">Add a goal</h2>
+      <h2 id="add-goal-title" className="font-semibold sm:col-span-2">
+        Add a goal
+      </h2>
       <div className="sm:col-span-2">
-        <Field label="Goal" error={errors.title}>{(p) => <input {...p} className="input" value={title} onChange={(e) => setTitle(e.target.value)} placeholder="e.g. Meditate 20 sessions" />}</Field>
+        <Field label="Goal" error={errors.title}>
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              placeholder="e.g. Meditate 20 sessions"
+            />
+          )}
+        </Field>
       </div>
-      <Field label="Target (optional)" error={errors.targetValue}>{(p) => <input {...p} className="input" type="number" min={0} step="any" value={target} onChange={(e) => setTarget(e.target.value)} />}</Field>
-      <Field label="Unit" error={errors.unit}>{(p) => <input {...p} className="input" value={unit} onChange={(e) => setUnit(e.target.value)} placeholder="sessions, kg, km…" />}</Field>
-      <Field label="Deadline (optional)" error={errors.deadline}>{(p) => <input {...p} className="input" type="date" value={deadline} onChange={(e) => setDeadline(e.target.value)} />}</Field>
-      {save.error && !Object.keys(errors).length && <div className="sm:col-span-2"><ErrorNotice error={save.error} title="The goal was not added" /></div>}
+      <Field label="Target (optional)" error={errors.targetValue}>
+        {(p) => (
+          <input {...p} className="input" type="number" min={0} step="any" value={target} onChange={(e) => setTarget(e.target.value)} />
+        )}
+      </Field>
+      <Field label="Unit" error={errors.unit}>
+        {(p) => <input {...p} className="input" value={unit} onChange={(e) => setUnit(e.target.value)} placeholder="sessions, kg, km…" />}
+      </Field>
+      <Field label="Deadline (optional)" error={errors.deadline}>
+        {(p) => <input {...p} className="input" type="date" value={deadline} onChange={(e) => setDeadline(e.target.value)} />}
+      </Field>
+      {save.error && !Object.keys(errors).length && (
+        <div className="sm:col-span-2">
+          <ErrorNotice error={save.error} title="The goal was not added" />
+        </div>
+      )}
       <div className="flex items-end">
         <button type="submit" className="btn-primary" disabled={save.isPending || !title.trim()}>
-          <Busy isBusy={save.isPending} busyText="Adding…">Add goal</Busy>
+          <Busy isBusy={save.isPending} busyText="Adding…">
+            Add goal
+          </Busy>
         </button>
       </div>
     </form>
@@ -103,7 +158,9 @@ export function ContactGoals({ contactId }: { contactId: string }) {
       <ErrorNotice error={goals.error} title="Goals could not be loaded" onRetry={() => void goals.refetch()} />
       {goals.data?.items.length === 0 && <p className="text-sm text-muted">No goals yet. Add one below to track progress together.</p>}
       <ul aria-label="Goals" className="grid gap-3 md:grid-cols-2">
-        {goals.data?.items.map((g) => <GoalCard key={g.id} goal={g} contactId={contactId} />)}
+        {goals.data?.items.map((g) => (
+          <GoalCard key={g.id} goal={g} contactId={contactId} />
+        ))}
       </ul>
       <AddGoal contactId={contactId} />
     </div>

@@ -2,20 +2,33 @@ import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
 import { useMe } from '../../api/auth.api';
 import { useUpdateContact } from '../../api/contacts.api';
-import { CONTACT_STATUSES, LIFECYCLE_STAGES, STAGE_LABELS, type ContactDetail, type ContactInput, type ContactStatus, type LifecycleStage } from '../../api/types';
+import {
+  CONTACT_STATUSES,
+  LIFECYCLE_STAGES,
+  STAGE_LABELS,
+  type ContactDetail,
+  type ContactInput,
+  type ContactStatus,
+  type LifecycleStage,
+} from '../../api/types';
 import { useToast } from '../../app/toasts';
 import { TagPicker } from '../../components/tag-picker';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { humanize } from '../../lib/format';
 
-const lines = (s: string) => s.split(/[\n,]/).map((x) => x.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split(/[\n,]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** Stage, status, consent and cadence save on change (optimistically): they are one-click edits. */
 function QuickSettings({ contact }: { contact: ContactDetail }) {
   const update = useUpdateContact(contact.id);
   const me = useMe();
   const toast = useToast();
-  const save = (input: ContactInput, done?: string) => update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
+  const save = (input: ContactInput, done?: string) =>
+    update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
   const stageDefault = me.data?.user.settings.keepInTouchDays[contact.lifecycleStage];
   const [cadence, setCadence] = useState(contact.keepInTouchDays?.toString() ?? '');
   const saveCadence = () => {
@@ -24,12 +37,21 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
   };
   return (
     <section aria-labelledby="quick-title" className="card grid gap-4 p-4 sm:grid-cols-2">
-      <h2 id="quick-title" className="sr-only">Stage, consent and cadence</h2>
+      <h2 id="quick-title" className="sr-only">
+        Stage, consent and cadence
+      </h2>
       <Field label="Lifecycle stage">
         {(p) => (
-          <select {...p} className="input" value={contact.lifecycleStage} onChange={(e) => save({ lifecycleStage: e.target.value as LifecycleStage })}>
+          <select
+            {...p}
+            className="input"
+            value={contact.lifecycleStage}
+            onChange={(e) => save({ lifecycleStage: e.target.value as LifecycleStage })}
+          >
             {LIFECYCLE_STAGES.map((s) => (
-              <option key={s} value={s}>{STAGE_LABELS[s]}</option>
+              <option key={s} value={s}>
+                {STAGE_LABELS[s]}
+              </option>
             ))}
           </select>
         )}
@@ -38,15 +60,31 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
         {(p) => (
           <select {...p} className="input" value={contact.status} onChange={(e) => save({ status: e.target.value as ContactStatus })}>
             {CONTACT_STATUSES.map((s) => (
-              <option key={s} value={s}>{humanize(s)}</option>
+              <option key={s} value={s}>
+                {humanize(s)}
+              </option>
             ))}
           </select>
         )}
       </Field>
-      <Field label="Keep in touch every" hint={`Empty uses your ${STAGE_LABELS[contact.lifecycleStage]} cadence${stageDefault ? ` (${stageDefault} days)` : ''}.`}>
+      <Field
+        label="Keep in touch every"
+        hint={`Empty uses your ${STAGE_LABELS[contact.lifecycleStage]} cadence${stageDefault ? ` (${stageDefault} days)` : ''}.`}
+      >
         {(p) => (
           <div className="flex items-center gap-2">
-            <input {...p} className="input" type="number" min={1} max={3650} value={cadence} placeholder={stageDefault ? `${stageDefault} (default)` : undefined} onChange={(e) => setCadence(e.target.value)} onBlur={saveCadence} onKeyDown={(e) => e.key === 'Enter' && saveCadence()} />
+            <input
+              {...p}
+              className="input"
+              type="number"
+              min={1}
+              max={3650}
+              value={cadence}
+              placeholder={stageDefault ? `${stageDefault} (default)` : undefined}
+              onChange={(e) => setCadence(e.target.value)}
+              onBlur={saveCadence}
+              onKeyDown={(e) => e.key === 'Enter' && saveCadence()}
+            />
             <span className="text-sm text-muted">days</span>
           </div>
         )}
@@ -54,11 +92,21 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
       <fieldset className="space-y-2">
         <legend className="label">Consent</legend>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" className="size-4 accent-teal-700" checked={contact.hasAiConsent} onChange={(e) => save({ hasAiConsent: e.target.checked })} />
+          <input
+            type="checkbox"
+            className="size-4 accent-teal-700"
+            checked={contact.hasAiConsent}
+            onChange={(e) => save({ hasAiConsent: e.target.checked })}
+          />
           AI may read this contact’s data (insights, suggestions)
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" className="size-4 accent-teal-700" checked={contact.hasPhotoConsent} onChange={(e) => save({ hasPhotoConsent: e.target.checked })} />
+          <input
+            type="checkbox"
+            className="size-4 accent-teal-700"
+            checked={contact.hasPhotoConsent}
+            onChange={(e) => save({ hasPhotoConsent: e.target.checked })}
+          />
           Photos of this person may be stored
         </label>
       </fieldset>
@@ -81,14 +129,27 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     update.mutate(
-      { name, emails: lines(emails), phones: lines(phones), birthday: birthday || null, notes, sentiment: sentiment ? Number(sentiment) : null, tagIds, importantDates: dates.filter((d) => d.label && d.date) },
+      {
+        name,
+        emails: lines(emails),
+        phones: lines(phones),
+        birthday: birthday || null,
+        notes,
+        sentiment: sentiment ? Number(sentiment) : null,
+        tagIds,
+        importantDates: dates.filter((d) => d.label && d.date),
+      },
       { onSuccess: () => toast.success('Contact saved.') },
     );
   };
   return (
     <form onSubmit={submit} className="card space-y-4 p-4" aria-labelledby="details-title">
-      <h2 id="details-title" className="text-lg font-semibold">Details</h2>
-      <Field label="Name" error={errors.name}>{(p) => <input {...p} className="input" required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+      <h2 id="details-title" className="text-lg font-semibold">
+        Details
+      </h2>
+      <Field label="Name" error={errors.name}>
+        {(p) => <input {...p} className="input" required value={name} onChange={(e) => setName(e.target.value)} />}
+      </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Emails" hint="One per line." error={Object.entries(errors).find(([k]) => k.startsWith('emails'))?.[1]}>
           {(p) => <textarea {...p} className="input" rows={2} value={emails} onChange={(e) => setEmails(e.target.value)} />}
@@ -96,12 +157,18 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
         <Field label="Phones" hint="One per line." error={Object.entries(errors).find(([k]) => k.startsWith('phones'))?.[1]}>
           {(p) => <textarea {...p} className="input" rows={2} value={phones} onChange={(e) => setPhones(e.target.value)} />}
         </Field>
-        <Field label="Birthday" error={errors.birthday}>{(p) => <input {...p} className="input" type="date" value={birthday} onChange={(e) => setBirthday(e.target.value)} />}</Field>
+        <Field label="Birthday" error={errors.birthday}>
+          {(p) => <input {...p} className="input" type="date" value={birthday} onChange={(e) => setBirthday(e.target.value)} />}
+        </Field>
         <Field label="Sentiment" hint="How the relationship feels, 1 (strained) to 5 (thriving).">
           {(p) => (
             <select {...p} className="input" value={sentiment} onChange={(e) => setSentiment(e.target.value)}>
               <option value="">Not set</option>
-              {[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{n}</option>)}
+              {[1, 2, 3, 4, 5].map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
             </select>
           )}
         </Field>
@@ -111,19 +178,44 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
         <ul className="space-y-2">
           {dates.map((d, i) => (
             <li key={i} className="flex flex-wrap gap-2">
-              <input className="input min-w-0 flex-1" aria-label={`Label of date ${i + 1}`} placeholder="e.g. Anniversary" value={d.label} onChange={(e) => setDates(dates.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))} />
-              <input className="input w-44" type="date" aria-label={`Date ${i + 1}`} value={d.date} onChange={(e) => setDates(dates.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))} />
-              <button type="button" className="btn-ghost" onClick={() => setDates(dates.filter((_, j) => j !== i))} aria-label={`Remove date ${d.label || i + 1}`}>Remove</button>
+              <input
+                className="input min-w-0 flex-1"
+                aria-label={`Label of date ${i + 1}`}
+                placeholder="e.g. Anniversary"
+                value={d.label}
+                onChange={(e) => setDates(dates.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))}
+              />
+              <input
+                className="input w-44"
+                type="date"
+                aria-label={`Date ${i + 1}`}
+                value={d.date}
+                onChange={(e) => setDates(dates.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))}
+              />
+              <button
+                type="button"
+                className="btn-ghost"
+                onClick={() => setDates(dates.filter((_, j) => j !== i))}
+                aria-label={`Remove date ${d.label || i + 1}`}
+              >
+                Remove
+              </button>
             </li>
           ))}
         </ul>
-        <button type="button" className="btn-secondary mt-2 py-1" onClick={() => setDates([...dates, { label: '', date: '' }])}>Add a date</button>
+        <button type="button" className="btn-secondary mt-2 py-1" onClick={() => setDates([...dates, { label: '', date: '' }])}>
+          Add a date
+        </button>
       </fieldset>
-      <Field label="Notes" error={errors.notes}>{(p) => <textarea {...p} className="input" rows={6} value={notes} onChange={(e) => setNotes(e.target.value)} />}</Field>
+      <Field label="Notes" error={errors.notes}>
+        {(p) => <textarea {...p} className="input" rows={6} value={notes} onChange={(e) => setNotes(e.target.value)} />}
+      </Field>
       <TagPicker value={tagIds} onChange={setTagIds} />
       {update.error && !Object.keys(errors).length && <ErrorNotice error={update.error} title="Changes not saved" />}
       <button type="submit" className="btn-primary" disabled={update.isPending}>
-        <Busy isBusy={update.isPending} busyText="Saving…">Save changes</Busy>
+        <Busy isBusy={update.isPending} busyText="Saving…">
+          Save changes
+        </Busy>
       </button>
     </form>
   );

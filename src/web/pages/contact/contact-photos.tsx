@@ -29,7 +29,8 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
     setProblem(null);
     upload.reset();
     if (!f) return setFile(null);
-    if (f.type && !TYPES.includes(f.type)) return setProblem(`“${f.name}” is not a photo MindfulCRM can use. Choose a JPEG, PNG, WebP, GIF or HEIC image.`);
+    if (f.type && !TYPES.includes(f.type))
+      return setProblem(`“${f.name}” is not a photo MindfulCRM can use. Choose a JPEG, PNG, WebP, GIF or HEIC image.`);
     if (f.size > MAX_BYTES) return setProblem(`“${f.name}” is ${(f.size / 1048576).toFixed(1)} MB. Choose an image under 10 MB.`);
     setFile(f);
   };
@@ -51,7 +52,9 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
         </p>
       )}
       <section aria-labelledby="upload-title" className="card space-y-3 p-4">
-        <h2 id="upload-title" className="font-semibold">Upload a photo</h2>
+        <h2 id="upload-title" className="font-semibold">
+          Upload a photo
+        </h2>
         <input
           ref={input}
           type="file"
@@ -60,14 +63,20 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
           className="block text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-ink"
           onChange={(e) => choose(e.target.files?.[0])}
         />
-        {problem && <p role="alert" className="text-sm font-medium text-danger">{problem}</p>}
+        {problem && (
+          <p role="alert" className="text-sm font-medium text-danger">
+            {problem}
+          </p>
+        )}
         {preview && (
           <div className="flex flex-wrap items-center gap-4">
             <img src={preview} alt="Preview of the chosen photo" className="size-32 rounded-xl object-cover" />
             <div className="space-y-2 text-sm">
               <p className="text-muted">It will be cropped to a square around the most interesting part.</p>
               <button type="button" className="btn-primary" disabled={upload.isPending} onClick={send}>
-                <Busy isBusy={upload.isPending} busyText="Uploading…">Upload photo</Busy>
+                <Busy isBusy={upload.isPending} busyText="Uploading…">
+                  Upload photo
+                </Busy>
               </button>
             </div>
           </div>
@@ -85,11 +94,22 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
               {p.isActive ? (
                 <span className="chip border-brand bg-brand-soft text-ink">Current picture</span>
               ) : (
-                <button type="button" className="btn-secondary py-1 text-xs" disabled={activate.isPending} onClick={() => activate.mutate(p.id, { onSuccess: () => toast.success('Picture changed.'), onError: (e) => toast.error(e) })}>
+                <button
+                  type="button"
+                  className="btn-secondary py-1 text-xs"
+                  disabled={activate.isPending}
+                  onClick={() =>
+                    activate.mutate(p.id, { onSuccess: () => toast.success('Picture changed.'), onError: (e) => toast.error(e) })
+                  }
+                >
                   Use this photo
                 </button>
               )}
-              <button type="button" className="btn-ghost ml-auto py-1 text-xs" onClick={() => remove.mutate(p.id, { onSuccess: () => toast.success('Photo removed.'), onError: (e) => toast.error(e) })}>
+              <button
+                type="button"
+                className="btn-ghost ml-auto py-1 text-xs"
+                onClick={() => remove.mutate(p.id, { onSuccess: () => toast.success('Photo removed.'), onError: (e) => toast.error(e) })}
+              >
                 Remove
               </button>
             </div>

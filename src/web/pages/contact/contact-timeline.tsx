@@ -85,14 +85,36 @@ function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId:
           const patch = { ...changesOf(i, editFrom, v), ...(moveTo && { contactId: moveTo.id }) };
           if (!Object.keys(patch).length) return close();
           const done = moveTo ? `Entry moved to ${moveTo.name}’s timeline.` : 'Entry updated.';
-          update.mutate({ id: i.id, ...patch }, { onSuccess: () => { toast.success(done); close(); } });
+          update.mutate(
+            { id: i.id, ...patch },
+            {
+              onSuccess: () => {
+                toast.success(done);
+                close();
+              },
+            },
+          );
         }}
       >
-        <ContactPicker label="Move to another contact (optional)" exclude={[contactId]} inputRef={moveInput} onPick={(c) => setMoveTo({ id: c.id, name: c.name })} />
+        <ContactPicker
+          label="Move to another contact (optional)"
+          exclude={[contactId]}
+          inputRef={moveInput}
+          onPick={(c) => setMoveTo({ id: c.id, name: c.name })}
+        />
         {moveTo && (
           <p className="flex flex-wrap items-center gap-2 text-sm" role="status">
             Saving moves this entry to {moveTo.name}’s timeline.
-            <button type="button" className="btn-ghost px-2 py-1 text-xs" onClick={() => { setMoveTo(null); moveInput.current?.focus(); }}>Keep it here</button>
+            <button
+              type="button"
+              className="btn-ghost px-2 py-1 text-xs"
+              onClick={() => {
+                setMoveTo(null);
+                moveInput.current?.focus();
+              }}
+            >
+              Keep it here
+            </button>
           </p>
         )}
       </EntryForm>
@@ -102,11 +124,19 @@ function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId:
     <>
       <div className="flex flex-wrap items-baseline gap-2">
         <span className="text-xs font-semibold uppercase tracking-wide text-brand-ink">{INTERACTION_LABELS[i.type]}</span>
-        <time dateTime={i.occurredAt} className="text-xs text-muted">{formatDateTime(i.occurredAt)}</time>
+        <time dateTime={i.occurredAt} className="text-xs text-muted">
+          {formatDateTime(i.occurredAt)}
+        </time>
         {i.sentiment !== null && <span className="text-xs text-muted">sentiment {i.sentiment} of 5</span>}
         {i.source !== 'manual' && <span className="text-xs text-muted">from {i.source}</span>}
         <span className="ml-auto flex gap-1">
-          <button ref={editButton} type="button" className="btn-ghost px-2 py-1 text-xs" aria-label={`Edit ${describeEntry(i)}`} onClick={() => setEditFrom(valuesOf(i))}>
+          <button
+            ref={editButton}
+            type="button"
+            className="btn-ghost px-2 py-1 text-xs"
+            aria-label={`Edit ${describeEntry(i)}`}
+            onClick={() => setEditFrom(valuesOf(i))}
+          >
             Edit
           </button>
           <button
@@ -134,7 +164,9 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
       <AddEntry contactId={contactId} />
       {timeline.isPending && <Spinner label="Loading the timeline" />}
       <ErrorNotice error={timeline.error} title="The timeline could not be loaded" onRetry={() => void timeline.refetch()} />
-      {timeline.data && entries.length === 0 && <p className="text-sm text-muted">Nothing on the timeline yet. Notes, calls and sessions you add appear here.</p>}
+      {timeline.data && entries.length === 0 && (
+        <p className="text-sm text-muted">Nothing on the timeline yet. Notes, calls and sessions you add appear here.</p>
+      )}
       <ol aria-label="Timeline" className="relative space-y-3 border-l-2 border-line pl-5">
         {entries.map((i) => (
           <li key={i.id} className="card relative p-3">
@@ -146,8 +178,15 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
         ))}
       </ol>
       {timeline.hasNextPage && (
-        <button type="button" className="btn-secondary" disabled={timeline.isFetchingNextPage} onClick={() => void timeline.fetchNextPage()}>
-          <Busy isBusy={timeline.isFetchingNextPage} busyText="Loading…">Show older entries</Busy>
+        <button
+          type="button"
+          className="btn-secondary"
+          disabled={timeline.isFetchingNextPage}
+          onClick={() => void timeline.fetchNextPage()}
+        >
+          <Busy isBusy={timeline.isFetchingNextPage} busyText="Loading…">
+            Show older entries
+          </Busy>
         </button>
       )}
     </div>

@@ -41,12 +41,20 @@ export default function ContactPage() {
   }
   if (contact.error instanceof ApiError && contact.error.status === 404) {
     return (
-      <EmptyState title="This contact does not exist" action={<Link href="/contacts" className="btn-primary">Back to contacts</Link>}>
+      <EmptyState
+        title="This contact does not exist"
+        action={
+          <Link href="/contacts" className="btn-primary">
+            Back to contacts
+          </Link>
+        }
+      >
         It may have been deleted, or the link is wrong.
       </EmptyState>
     );
   }
-  if (!contact.data) return <ErrorNotice error={contact.error} title="The contact could not be loaded" onRetry={() => void contact.refetch()} />;
+  if (!contact.data)
+    return <ErrorNotice error={contact.error} title="The contact could not be loaded" onRetry={() => void contact.refetch()} />;
   const c = contact.data;
   const counts: Partial<Record<TabId, number>> = { timeline: c.counts.interactions, goals: c.counts.goals, tasks: c.counts.openTasks };
 
@@ -85,7 +93,12 @@ export default function ContactPage() {
             onClick={() => selectTab(t.id)}
             onKeyDown={(e) => {
               const i = TABS.findIndex((x) => x.id === tab);
-              const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i - 1 + TABS.length) % TABS.length] : undefined;
+              const next =
+                e.key === 'ArrowRight'
+                  ? TABS[(i + 1) % TABS.length]
+                  : e.key === 'ArrowLeft'
+                    ? TABS[(i - 1 + TABS.length) % TABS.length]
+                    : undefined;
               if (next) {
                 selectTab(next.id);
                 document.getElementById(`tab-${next.id}`)?.focus();

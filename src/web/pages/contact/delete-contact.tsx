@@ -18,7 +18,8 @@ export function DeleteContact({ contactId, open, onClose }: { contactId: string;
       {preview.data && (
         <div className="space-y-2 text-sm">
           <p>
-            <strong className="break-words">{preview.data.contact.name}</strong> will be deleted for good{goes.length ? ', together with:' : '.'}
+            <strong className="break-words">{preview.data.contact.name}</strong> will be deleted for good
+            {goes.length ? ', together with:' : '.'}
           </p>
           {goes.length > 0 && (
             <ul className="list-disc pl-5">
@@ -27,12 +28,16 @@ export function DeleteContact({ contactId, open, onClose }: { contactId: string;
               ))}
             </ul>
           )}
-          {unlinks.length > 0 && <p className="text-muted">Kept but unlinked: {unlinks.map(([k, n]) => describeCount(k, n)).join(', ')}.</p>}
+          {unlinks.length > 0 && (
+            <p className="text-muted">Kept but unlinked: {unlinks.map(([k, n]) => describeCount(k, n)).join(', ')}.</p>
+          )}
         </div>
       )}
       <ErrorNotice error={remove.error} title="The contact was not deleted" />
       <div className="mt-4 flex justify-end gap-2">
-        <button type="button" className="btn-secondary" onClick={onClose}>Cancel</button>
+        <button type="button" className="btn-secondary" onClick={onClose}>
+          Cancel
+        </button>
         <button
           type="button"
           className="btn-danger"
@@ -46,7 +51,9 @@ export function DeleteContact({ contactId, open, onClose }: { contactId: string;
             })
           }
         >
-          <Busy isBusy={remove.isPending} busyText="Deleting…">Delete for good</Busy>
+          <Busy isBusy={remove.isPending} busyText="Deleting…">
+            Delete for good
+          </Busy>
         </button>
       </div>
     </Modal>

@@ -5,10 +5,22 @@ import { Icon, type IconName } from '../../components/icons';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { formatDateTime, toLocalInput } from '../../lib/format';
 
-export const TYPE_ICON: Record<InteractionType, IconName> = { note: 'note', call: 'phone', meeting: 'calendar', email: 'mail', class_attendance: 'users' };
+export const TYPE_ICON: Record<InteractionType, IconName> = {
+  note: 'note',
+  call: 'phone',
+  meeting: 'calendar',
+  email: 'mail',
+  class_attendance: 'users',
+};
 
 export type EntryValues = { type: InteractionType; subject: string; content: string; when: string; sentiment: string };
-export const blankEntry = (type: InteractionType = 'note'): EntryValues => ({ type, subject: '', content: '', when: toLocalInput(new Date()), sentiment: '' });
+export const blankEntry = (type: InteractionType = 'note'): EntryValues => ({
+  type,
+  subject: '',
+  content: '',
+  when: toLocalInput(new Date()),
+  sentiment: '',
+});
 export const valuesOf = (i: Interaction): EntryValues => ({
   type: i.type,
   subject: i.subject,
@@ -67,10 +79,15 @@ export function EntryForm({
         }
       }}
     >
-      <Heading id={titleId} className="font-semibold">{title}</Heading>
+      <Heading id={titleId} className="font-semibold">
+        {title}
+      </Heading>
       <div role="radiogroup" aria-label="Kind of entry" className="flex flex-wrap gap-1">
         {INTERACTION_TYPES.map((t) => (
-          <label key={t} className="btn-secondary cursor-pointer py-1 has-[:checked]:border-brand has-[:checked]:bg-brand-soft has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-strong">
+          <label
+            key={t}
+            className="btn-secondary cursor-pointer py-1 has-[:checked]:border-brand has-[:checked]:bg-brand-soft has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-strong"
+          >
             <input type="radio" name={`${titleId}-type`} className="sr-only" checked={values.type === t} onChange={() => set('type', t)} />
             <Icon name={TYPE_ICON[t]} size={16} />
             {INTERACTION_LABELS[t]}
@@ -79,26 +96,58 @@ export function EntryForm({
       </div>
       <div className="grid gap-3 sm:grid-cols-[1fr_auto_auto]">
         <Field label="Subject" error={errors.subject}>
-          {(p) => <input {...p} className="input" value={values.subject} onChange={(e) => set('subject', e.target.value)} placeholder="e.g. Follow-up on sleep routine" autoFocus={!!onCancel} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              value={values.subject}
+              onChange={(e) => set('subject', e.target.value)}
+              placeholder="e.g. Follow-up on sleep routine"
+              autoFocus={!!onCancel}
+            />
+          )}
         </Field>
-        <Field label="When" error={errors.occurredAt}>{(p) => <input {...p} className="input" type="datetime-local" required value={values.when} onChange={(e) => set('when', e.target.value)} />}</Field>
+        <Field label="When" error={errors.occurredAt}>
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="datetime-local"
+              required
+              value={values.when}
+              onChange={(e) => set('when', e.target.value)}
+            />
+          )}
+        </Field>
         <Field label="Sentiment" error={errors.sentiment}>
           {(p) => (
             <select {...p} className="input" value={values.sentiment} onChange={(e) => set('sentiment', e.target.value)}>
               <option value="">Not set</option>
-              {[1, 2, 3, 4, 5].map((n) => <option key={n} value={n}>{n} of 5</option>)}
+              {[1, 2, 3, 4, 5].map((n) => (
+                <option key={n} value={n}>
+                  {n} of 5
+                </option>
+              ))}
             </select>
           )}
         </Field>
       </div>
-      <Field label="Details" error={errors.content}>{(p) => <textarea {...p} className="input" rows={3} value={values.content} onChange={(e) => set('content', e.target.value)} />}</Field>
+      <Field label="Details" error={errors.content}>
+        {(p) => <textarea {...p} className="input" rows={3} value={values.content} onChange={(e) => set('content', e.target.value)} />}
+      </Field>
       {children}
       {!!mutation.error && !Object.keys(errors).length && <ErrorNotice error={mutation.error} title={errorTitle} />}
       <div className="flex flex-wrap gap-2">
         <button type="submit" className="btn-primary" disabled={mutation.isPending || (!values.subject.trim() && !values.content.trim())}>
-          <Busy isBusy={mutation.isPending} busyText={busyText}>{submitText(values.type)}</Busy>
+          <Busy isBusy={mutation.isPending} busyText={busyText}>
+            {submitText(values.type)}
+          </Busy>
         </button>
-        {onCancel && <button type="button" className="btn-secondary" onClick={onCancel}>Cancel</button>}
+        {onCancel && (
+          <button type="button" className="btn-secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
       </div>
     </form>
   );

@@ -37,7 +37,11 @@ function DeleteSummary({ ids }: { ids: string[] }) {
           ))}
         </ul>
       )}
-      {ids.length > PREVIEW_LIMIT && <p className="text-muted">Counts above cover the first {PREVIEW_LIMIT} selected contacts; their timelines, goals and photos go too.</p>}
+      {ids.length > PREVIEW_LIMIT && (
+        <p className="text-muted">
+          Counts above cover the first {PREVIEW_LIMIT} selected contacts; their timelines, goals and photos go too.
+        </p>
+      )}
     </div>
   );
 }
@@ -69,16 +73,32 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) 
   };
 
   return (
-    <div role="region" aria-label="Bulk actions" className="mb-3 flex flex-wrap items-center gap-2 rounded-xl border border-brand bg-brand-soft/50 px-3 py-2">
+    <div
+      role="region"
+      aria-label="Bulk actions"
+      className="mb-3 flex flex-wrap items-center gap-2 rounded-xl border border-brand bg-brand-soft/50 px-3 py-2"
+    >
       <p className="mr-auto text-sm font-medium">{plural(ids.length, 'contact')} selected</p>
-      <button type="button" className="btn-secondary py-1.5" onClick={() => setMode('tag')}>Tag</button>
-      <button type="button" className="btn-secondary py-1.5" onClick={() => setMode('untag')}>Untag</button>
-      <button type="button" className="btn-secondary py-1.5" onClick={() => setMode('set_stage')}>Set stage</button>
-      <button type="button" className="btn-danger py-1.5" onClick={() => setMode('delete')}>Delete</button>
-      <button type="button" className="btn-ghost py-1.5" onClick={onDone}>Clear selection</button>
+      <button type="button" className="btn-secondary py-1.5" onClick={() => setMode('tag')}>
+        Tag
+      </button>
+      <button type="button" className="btn-secondary py-1.5" onClick={() => setMode('untag')}>
+        Untag
+      </button>
+      <button type="button" className="btn-secondary py-1.5" onClick={() => setMode('set_stage')}>
+        Set stage
+      </button>
+      <button type="button" className="btn-danger py-1.5" onClick={() => setMode('delete')}>
+        Delete
+      </button>
+      <button type="button" className="btn-ghost py-1.5" onClick={onDone}>
+        Clear selection
+      </button>
       <Modal open={mode !== null} onClose={close} title={mode ? titles[mode] : ''}>
         <div className="space-y-4">
-          {(mode === 'tag' || mode === 'untag') && <TagPicker value={tagIds} onChange={setTagIds} label={mode === 'tag' ? 'Tags to add' : 'Tags to remove'} />}
+          {(mode === 'tag' || mode === 'untag') && (
+            <TagPicker value={tagIds} onChange={setTagIds} label={mode === 'tag' ? 'Tags to add' : 'Tags to remove'} />
+          )}
           {mode === 'set_stage' && (
             <label className="block text-sm">
               <span className="label">New stage</span>
@@ -94,18 +114,41 @@ export function BulkBar({ ids, onDone }: { ids: string[]; onDone: () => void }) 
           {mode === 'delete' && <DeleteSummary ids={ids} />}
           <ErrorNotice error={bulk.error} title="Nothing was changed" />
           <div className="flex justify-end gap-2">
-            <button type="button" className="btn-secondary" onClick={close}>Cancel</button>
+            <button type="button" className="btn-secondary" onClick={close}>
+              Cancel
+            </button>
             {mode === 'tag' || mode === 'untag' ? (
-              <button type="button" className="btn-primary" disabled={!tagIds.length || bulk.isPending} onClick={() => run({ action: mode, ids, tagIds }, mode === 'tag' ? 'Tagged' : 'Untagged')}>
-                <Busy isBusy={bulk.isPending} busyText="Applying…">{mode === 'tag' ? 'Add tags' : 'Remove tags'}</Busy>
+              <button
+                type="button"
+                className="btn-primary"
+                disabled={!tagIds.length || bulk.isPending}
+                onClick={() => run({ action: mode, ids, tagIds }, mode === 'tag' ? 'Tagged' : 'Untagged')}
+              >
+                <Busy isBusy={bulk.isPending} busyText="Applying…">
+                  {mode === 'tag' ? 'Add tags' : 'Remove tags'}
+                </Busy>
               </button>
             ) : mode === 'set_stage' ? (
-              <button type="button" className="btn-primary" disabled={bulk.isPending} onClick={() => run({ action: 'set_stage', ids, stage }, 'Updated')}>
-                <Busy isBusy={bulk.isPending} busyText="Applying…">Change stage</Busy>
+              <button
+                type="button"
+                className="btn-primary"
+                disabled={bulk.isPending}
+                onClick={() => run({ action: 'set_stage', ids, stage }, 'Updated')}
+              >
+                <Busy isBusy={bulk.isPending} busyText="Applying…">
+                  Change stage
+                </Busy>
               </button>
             ) : (
-              <button type="button" className="btn-danger" disabled={bulk.isPending} onClick={() => run({ action: 'delete', ids }, 'Deleted')}>
-                <Busy isBusy={bulk.isPending} busyText="Deleting…">Delete for good</Busy>
+              <button
+                type="button"
+                className="btn-danger"
+                disabled={bulk.isPending}
+                onClick={() => run({ action: 'delete', ids }, 'Deleted')}
+              >
+                <Busy isBusy={bulk.isPending} busyText="Deleting…">
+                  Delete for good
+                </Busy>
               </button>
             )}
           </div>

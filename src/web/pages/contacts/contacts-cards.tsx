@@ -35,7 +35,12 @@ export function ContactsCards({
     return () => observer.disconnect();
   }, []);
   const rowCount = Math.ceil(contacts.length / perRow);
-  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 3 });
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 3,
+  });
   const items = virtualizer.getVirtualItems();
   const lastRow = items.length ? items[items.length - 1]!.index : 0;
   useEffect(() => {
@@ -46,9 +51,21 @@ export function ContactsCards({
     <div ref={scrollRef} className="min-h-0 flex-1 overflow-auto" data-testid="contacts-scroller">
       <ul aria-label="Contacts" className="relative" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
-          <li key={item.key} className="absolute inset-x-0 grid gap-3 p-1" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT, gridTemplateColumns: `repeat(${perRow}, minmax(0, 1fr))` }}>
+          <li
+            key={item.key}
+            className="absolute inset-x-0 grid gap-3 p-1"
+            style={{
+              transform: `translateY(${item.start}px)`,
+              height: ROW_HEIGHT,
+              gridTemplateColumns: `repeat(${perRow}, minmax(0, 1fr))`,
+            }}
+          >
             {contacts.slice(item.index * perRow, item.index * perRow + perRow).map((c) => (
-              <article key={c.id} className={`card flex flex-col gap-2 p-4 ${rowSelection[c.id] ? 'border-brand ring-1 ring-brand' : ''}`} aria-label={c.name}>
+              <article
+                key={c.id}
+                className={`card flex flex-col gap-2 p-4 ${rowSelection[c.id] ? 'border-brand ring-1 ring-brand' : ''}`}
+                aria-label={c.name}
+              >
                 <div className="flex items-start gap-3">
                   <Avatar name={c.name} photoUrl={c.photoUrl} size={40} />
                   <div className="min-w-0 flex-1">
@@ -57,7 +74,13 @@ export function ContactsCards({
                     </Link>
                     <p className="truncate text-sm text-muted">{c.emails[0] ?? c.phones[0] ?? 'No email or phone'}</p>
                   </div>
-                  <input type="checkbox" className="mt-1 size-4 accent-teal-700" aria-label={`Select ${c.name}`} checked={!!rowSelection[c.id]} onChange={() => onToggle(c.id)} />
+                  <input
+                    type="checkbox"
+                    className="mt-1 size-4 accent-teal-700"
+                    aria-label={`Select ${c.name}`}
+                    checked={!!rowSelection[c.id]}
+                    onChange={() => onToggle(c.id)}
+                  />
                 </div>
                 <div className="flex items-center justify-between gap-2">
                   <StageBadge stage={c.lifecycleStage} />
@@ -73,7 +96,11 @@ export function ContactsCards({
           </li>
         ))}
       </ul>
-      {isFetchingNextPage && <p className="py-3 text-center text-sm text-muted" role="status">Loading more contacts…</p>}
+      {isFetchingNextPage && (
+        <p className="py-3 text-center text-sm text-muted" role="status">
+          Loading more contacts…
+        </p>
+      )}
     </div>
   );
 }

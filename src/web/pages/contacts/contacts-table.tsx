@@ -21,8 +21,24 @@ const helper = createColumnHelper<typeof features, Contact>();
 const ROW_HEIGHT = 52;
 
 // Widths in px; the name column also takes whatever space is left.
-const WIDTHS: Record<string, number> = { select: 44, name: 260, stage: 170, status: 100, tags: 220, email: 220, phone: 150, lastContact: 140, sentiment: 110, created: 130 };
-const SORT_OF: Record<string, ContactSort | undefined> = { name: 'name', lastContact: 'lastContact', sentiment: 'sentiment', created: 'created' };
+const WIDTHS: Record<string, number> = {
+  select: 44,
+  name: 260,
+  stage: 170,
+  status: 100,
+  tags: 220,
+  email: 220,
+  phone: 150,
+  lastContact: 140,
+  sentiment: 110,
+  created: 130,
+};
+const SORT_OF: Record<string, ContactSort | undefined> = {
+  name: 'name',
+  lastContact: 'lastContact',
+  sentiment: 'sentiment',
+  created: 'created',
+};
 
 const columns = helper.columns([
   helper.display({
@@ -68,15 +84,25 @@ const columns = helper.columns([
     header: 'Tags',
     cell: ({ getValue }) => (
       <span className="flex min-w-0 gap-1 overflow-hidden">
-        {getValue().slice(0, 3).map((t) => (
-          <TagChip key={t.id} tag={t} />
-        ))}
+        {getValue()
+          .slice(0, 3)
+          .map((t) => (
+            <TagChip key={t.id} tag={t} />
+          ))}
         {getValue().length > 3 && <span className="text-xs text-muted">+{getValue().length - 3}</span>}
       </span>
     ),
   }),
-  helper.accessor((c) => c.emails[0] ?? '', { id: 'email', header: 'Email', cell: ({ getValue }) => <span className="truncate">{getValue()}</span> }),
-  helper.accessor((c) => c.phones[0] ?? '', { id: 'phone', header: 'Phone', cell: ({ getValue }) => <span className="truncate">{getValue()}</span> }),
+  helper.accessor((c) => c.emails[0] ?? '', {
+    id: 'email',
+    header: 'Email',
+    cell: ({ getValue }) => <span className="truncate">{getValue()}</span>,
+  }),
+  helper.accessor((c) => c.phones[0] ?? '', {
+    id: 'phone',
+    header: 'Phone',
+    cell: ({ getValue }) => <span className="truncate">{getValue()}</span>,
+  }),
   helper.accessor('lastContactAt', { id: 'lastContact', header: 'Last contact', cell: ({ getValue }) => formatRelative(getValue()) }),
   helper.accessor('sentiment', { id: 'sentiment', header: 'Sentiment', cell: ({ getValue }) => (getValue() ? `${getValue()} / 5` : '—') }),
   helper.accessor('createdAt', { id: 'created', header: 'Added', cell: ({ getValue }) => formatDate(getValue()) }),
@@ -151,7 +177,11 @@ export function ContactsTable({
                     aria-sort={isSorted ? (filters.order === 'asc' ? 'ascending' : 'descending') : undefined}
                   >
                     {sortKey ? (
-                      <button type="button" className="inline-flex items-center gap-1 rounded uppercase hover:text-ink" onClick={() => onSort(sortKey)}>
+                      <button
+                        type="button"
+                        className="inline-flex items-center gap-1 rounded uppercase hover:text-ink"
+                        onClick={() => onSort(sortKey)}
+                      >
                         <table.FlexRender header={header} />
                         {isSorted && <Icon name={filters.order === 'asc' ? 'arrowUp' : 'arrowDown'} size={12} />}
                       </button>
@@ -186,7 +216,11 @@ export function ContactsTable({
           })}
         </tbody>
       </table>
-      {isFetchingNextPage && <p className="py-3 text-center text-sm text-muted" role="status">Loading more contacts…</p>}
+      {isFetchingNextPage && (
+        <p className="py-3 text-center text-sm text-muted" role="status">
+          Loading more contacts…
+        </p>
+      )}
     </div>
   );
 }

@@ -9,7 +9,12 @@ import { useDebounced } from '../../lib/use-debounced';
 import { humanize } from '../../lib/format';
 import { COLUMN_LABELS, countActiveFilters, DEFAULT_FILTERS, type ColumnId, type ContactsView } from './contacts-state';
 
-const SORT_LABELS: Record<ContactSort, string> = { name: 'Name', lastContact: 'Last contact', created: 'Date added', sentiment: 'Sentiment' };
+const SORT_LABELS: Record<ContactSort, string> = {
+  name: 'Name',
+  lastContact: 'Last contact',
+  created: 'Date added',
+  sentiment: 'Sentiment',
+};
 
 function SearchBox({ value, onChange }: { value: string; onChange: (q: string) => void }) {
   const [text, setText] = useState(value);
@@ -38,7 +43,11 @@ function TriState({ label, value, onChange }: { label: string; value: boolean | 
   return (
     <label className="flex items-center justify-between gap-2 text-sm">
       {label}
-      <select className="input w-28 py-1" value={value === undefined ? '' : String(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}>
+      <select
+        className="input w-28 py-1"
+        value={value === undefined ? '' : String(value)}
+        onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value === 'true')}
+      >
         <option value="">Any</option>
         <option value="true">Given</option>
         <option value="false">Not given</option>
@@ -61,7 +70,12 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
         <div className="grid grid-cols-2 gap-1">
           {LIFECYCLE_STAGES.map((s) => (
             <label key={s} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" className="accent-teal-700" checked={!!filters.stage?.includes(s)} onChange={() => set({ stage: toggleIn<LifecycleStage>(filters.stage, s) })} />
+              <input
+                type="checkbox"
+                className="accent-teal-700"
+                checked={!!filters.stage?.includes(s)}
+                onChange={() => set({ stage: toggleIn<LifecycleStage>(filters.stage, s) })}
+              />
               {STAGE_LABELS[s]}
             </label>
           ))}
@@ -71,8 +85,16 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
         <legend className="label">Tags</legend>
         <div className="flex max-h-32 flex-wrap gap-1 overflow-y-auto">
           {(tags.data ?? []).map((t) => (
-            <label key={t.id} className="chip cursor-pointer border-line bg-raised text-ink has-[:checked]:border-brand has-[:checked]:bg-brand-soft">
-              <input type="checkbox" className="accent-teal-700" checked={!!filters.tags?.includes(t.id)} onChange={() => set({ tags: toggleIn(filters.tags, t.id) })} />
+            <label
+              key={t.id}
+              className="chip cursor-pointer border-line bg-raised text-ink has-[:checked]:border-brand has-[:checked]:bg-brand-soft"
+            >
+              <input
+                type="checkbox"
+                className="accent-teal-700"
+                checked={!!filters.tags?.includes(t.id)}
+                onChange={() => set({ tags: toggleIn(filters.tags, t.id) })}
+              />
               {t.name}
             </label>
           ))}
@@ -81,7 +103,11 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
         {(filters.tags?.length ?? 0) > 1 && (
           <label className="mt-2 flex items-center gap-2 text-sm">
             Match
-            <select className="input w-auto py-1" value={filters.tagMode ?? 'any'} onChange={(e) => set({ tagMode: e.target.value as 'any' | 'all' })}>
+            <select
+              className="input w-auto py-1"
+              value={filters.tagMode ?? 'any'}
+              onChange={(e) => set({ tagMode: e.target.value as 'any' | 'all' })}
+            >
               <option value="any">any of these tags</option>
               <option value="all">all of these tags</option>
             </select>
@@ -90,7 +116,11 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
       </fieldset>
       <label className="flex items-center justify-between gap-2 text-sm">
         Status
-        <select className="input w-32 py-1" value={filters.status ?? ''} onChange={(e) => set({ status: (e.target.value || undefined) as ContactStatus | undefined })}>
+        <select
+          className="input w-32 py-1"
+          value={filters.status ?? ''}
+          onChange={(e) => set({ status: (e.target.value || undefined) as ContactStatus | undefined })}
+        >
           <option value="">Any</option>
           {CONTACT_STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -114,7 +144,11 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
           days
         </span>
       </label>
-      <button type="button" className="btn-ghost w-full" onClick={() => setFilters({ ...DEFAULT_FILTERS, q: filters.q, sort: filters.sort, order: filters.order })}>
+      <button
+        type="button"
+        className="btn-ghost w-full"
+        onClick={() => setFilters({ ...DEFAULT_FILTERS, q: filters.q, sort: filters.sort, order: filters.order })}
+      >
         Clear filters
       </button>
     </div>
@@ -154,7 +188,12 @@ export function ContactsToolbar({
       </Popover>
       <label className="flex items-center gap-1 text-sm">
         <span className="sr-only sm:not-sr-only">Sort</span>
-        <select className="input w-auto py-2" aria-label="Sort by" value={filters.sort} onChange={(e) => setFilters({ ...filters, sort: e.target.value as ContactSort })}>
+        <select
+          className="input w-auto py-2"
+          aria-label="Sort by"
+          value={filters.sort}
+          onChange={(e) => setFilters({ ...filters, sort: e.target.value as ContactSort })}
+        >
           {Object.entries(SORT_LABELS).map(([k, label]) => (
             <option key={k} value={k}>
               {label}
@@ -172,19 +211,39 @@ export function ContactsToolbar({
       </button>
       <div role="group" aria-label="View" className="flex rounded-lg border border-line">
         {(['table', 'cards'] as const).map((v) => (
-          <button key={v} type="button" aria-pressed={view === v} className={`btn px-2.5 ${view === v ? 'bg-brand-soft text-ink' : 'text-muted'}`} onClick={() => setView(v)} aria-label={v === 'table' ? 'Table view' : 'Card view'}>
+          <button
+            key={v}
+            type="button"
+            aria-pressed={view === v}
+            className={`btn px-2.5 ${view === v ? 'bg-brand-soft text-ink' : 'text-muted'}`}
+            onClick={() => setView(v)}
+            aria-label={v === 'table' ? 'Table view' : 'Card view'}
+          >
             <Icon name={v === 'table' ? 'list' : 'grid'} />
           </button>
         ))}
       </div>
       {view === 'table' && (
-        <Popover label="Columns" button={<><Icon name="columns" /> <span className="hidden sm:inline">Columns</span></>} align="right">
+        <Popover
+          label="Columns"
+          button={
+            <>
+              <Icon name="columns" /> <span className="hidden sm:inline">Columns</span>
+            </>
+          }
+          align="right"
+        >
           {() => (
             <fieldset className="space-y-1">
               <legend className="label">Show columns</legend>
               {(Object.keys(COLUMN_LABELS) as ColumnId[]).map((id) => (
                 <label key={id} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" className="accent-teal-700" checked={columnVisibility[id] !== false} onChange={(e) => setColumnVisibility({ ...columnVisibility, [id]: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    className="accent-teal-700"
+                    checked={columnVisibility[id] !== false}
+                    onChange={(e) => setColumnVisibility({ ...columnVisibility, [id]: e.target.checked })}
+                  />
                   {COLUMN_LABELS[id]}
                 </label>
               ))}

@@ -37,7 +37,8 @@ export default function ContactsPage() {
     setFilters(next);
     setRowSelection({});
   };
-  const onSort = (sort: ContactSort) => changeFilters({ ...filters, sort, order: filters.sort === sort && filters.order === 'asc' ? 'desc' : 'asc' });
+  const onSort = (sort: ContactSort) =>
+    changeFilters({ ...filters, sort, order: filters.sort === sort && filters.order === 'asc' ? 'desc' : 'asc' });
   const isFiltered = !!filters.q || countActiveFilters(filters) > 0;
   const loaded = `${contacts.length.toLocaleString()}${hasNextPage ? '+' : ''} ${contacts.length === 1 ? 'contact' : 'contacts'}${isFiltered ? ' match' : ''}`;
 
@@ -77,11 +78,29 @@ export default function ContactsPage() {
         </div>
       ) : contacts.length === 0 && !pages.error ? (
         isFiltered ? (
-          <EmptyState title="No contacts match" action={<button type="button" className="btn-secondary" onClick={() => changeFilters({ ...DEFAULT_FILTERS, sort: filters.sort, order: filters.order })}>Clear search and filters</button>}>
+          <EmptyState
+            title="No contacts match"
+            action={
+              <button
+                type="button"
+                className="btn-secondary"
+                onClick={() => changeFilters({ ...DEFAULT_FILTERS, sort: filters.sort, order: filters.order })}
+              >
+                Clear search and filters
+              </button>
+            }
+          >
             Try fewer words, another spelling, or clear the filters.
           </EmptyState>
         ) : (
-          <EmptyState title="No contacts yet" action={<button type="button" className="btn-primary" onClick={() => setAdding(true)}>Add your first contact</button>}>
+          <EmptyState
+            title="No contacts yet"
+            action={
+              <button type="button" className="btn-primary" onClick={() => setAdding(true)}>
+                Add your first contact
+              </button>
+            }
+          >
             Add the people you work with: clients, prospects and collaborators.
           </EmptyState>
         )

@@ -19,13 +19,27 @@ export function SavedViews({
     e.preventDefault();
     const trimmed = name.trim();
     if (!trimmed) return;
-    const view: SavedView = { id: crypto.randomUUID(), name: trimmed, filters: current.filters, columns: current.columns, view: current.view };
+    const view: SavedView = {
+      id: crypto.randomUUID(),
+      name: trimmed,
+      filters: current.filters,
+      columns: current.columns,
+      view: current.view,
+    };
     setViews((list) => [...list.filter((v) => v.name !== trimmed), view]);
     setName('');
     close();
   };
   return (
-    <Popover label="Saved views" align="right" button={<><Icon name="list" /> <span className="hidden sm:inline">Views</span></>}>
+    <Popover
+      label="Saved views"
+      align="right"
+      button={
+        <>
+          <Icon name="list" /> <span className="hidden sm:inline">Views</span>
+        </>
+      }
+    >
       {(close) => (
         <div className="space-y-3">
           {views.length === 0 ? (
@@ -44,7 +58,12 @@ export function SavedViews({
                   >
                     {v.name}
                   </button>
-                  <button type="button" className="btn-ghost p-1.5" aria-label={`Delete view ${v.name}`} onClick={() => setViews((list) => list.filter((x) => x.id !== v.id))}>
+                  <button
+                    type="button"
+                    className="btn-ghost p-1.5"
+                    aria-label={`Delete view ${v.name}`}
+                    onClick={() => setViews((list) => list.filter((x) => x.id !== v.id))}
+                  >
                     <Icon name="trash" size={16} />
                   </button>
                 </li>
@@ -52,7 +71,13 @@ export function SavedViews({
             </ul>
           )}
           <form onSubmit={(e) => save(e, close)} className="flex gap-2 border-t border-line pt-3">
-            <input className="input" placeholder="Name this view" aria-label="View name" value={name} onChange={(e) => setName(e.target.value)} />
+            <input
+              className="input"
+              placeholder="Name this view"
+              aria-label="View name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
             <button type="submit" className="btn-primary" disabled={!name.trim()}>
               Save
             </button>

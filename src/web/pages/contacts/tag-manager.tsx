@@ -15,7 +15,17 @@ function TagRow({ tag, others }: { tag: Tag; others: Tag[] }) {
   const [mergeInto, setMergeInto] = useState('');
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
   const rename = () => {
-    if (name.trim() && name.trim() !== tag.name) update.mutate({ id: tag.id, name: name.trim() }, { onSuccess: () => toast.success(`Renamed to “${name.trim()}”.`), onError: (e) => { setName(tag.name); toast.error(e); } });
+    if (name.trim() && name.trim() !== tag.name)
+      update.mutate(
+        { id: tag.id, name: name.trim() },
+        {
+          onSuccess: () => toast.success(`Renamed to “${name.trim()}”.`),
+          onError: (e) => {
+            setName(tag.name);
+            toast.error(e);
+          },
+        },
+      );
   };
   return (
     <li className="space-y-2 py-3">
@@ -43,20 +53,36 @@ function TagRow({ tag, others }: { tag: Tag; others: Tag[] }) {
       {isConfirmingDelete && (
         <div className="flex flex-wrap items-center gap-2 rounded-lg bg-danger-soft p-2 text-sm" role="alert">
           Delete “{tag.name}”? It is removed from {plural(tag.contactCount, 'contact')}; the contacts stay.
-          <button type="button" className="btn-danger py-1" disabled={remove.isPending} onClick={() => remove.mutate(tag.id, { onSuccess: () => toast.success(`Deleted tag “${tag.name}”.`), onError: (e) => toast.error(e) })}>
+          <button
+            type="button"
+            className="btn-danger py-1"
+            disabled={remove.isPending}
+            onClick={() =>
+              remove.mutate(tag.id, { onSuccess: () => toast.success(`Deleted tag “${tag.name}”.`), onError: (e) => toast.error(e) })
+            }
+          >
             {remove.isPending ? 'Deleting…' : 'Delete tag'}
           </button>
-          <button type="button" className="btn-secondary py-1" onClick={() => setConfirmingDelete(false)}>Keep it</button>
+          <button type="button" className="btn-secondary py-1" onClick={() => setConfirmingDelete(false)}>
+            Keep it
+          </button>
         </div>
       )}
       {others.length > 0 && (
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <label className="flex items-center gap-2">
             Merge into
-            <select className="input w-auto py-1" value={mergeInto} onChange={(e) => setMergeInto(e.target.value)} aria-label={`Merge ${tag.name} into`}>
+            <select
+              className="input w-auto py-1"
+              value={mergeInto}
+              onChange={(e) => setMergeInto(e.target.value)}
+              aria-label={`Merge ${tag.name} into`}
+            >
               <option value="">Choose a tag…</option>
               {others.map((o) => (
-                <option key={o.id} value={o.id}>{o.name}</option>
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
               ))}
             </select>
           </label>
@@ -65,7 +91,12 @@ function TagRow({ tag, others }: { tag: Tag; others: Tag[] }) {
             className="btn-secondary py-1"
             aria-label={`Merge ${tag.name} into the chosen tag`}
             disabled={!mergeInto || merge.isPending}
-            onClick={() => merge.mutate({ id: tag.id, intoTagId: mergeInto }, { onSuccess: (t) => toast.success(`Merged “${tag.name}” into “${t.name}”.`), onError: (e) => toast.error(e) })}
+            onClick={() =>
+              merge.mutate(
+                { id: tag.id, intoTagId: mergeInto },
+                { onSuccess: (t) => toast.success(`Merged “${tag.name}” into “${t.name}”.`), onError: (e) => toast.error(e) },
+              )
+            }
           >
             {merge.isPending ? 'Merging…' : 'Merge'}
           </button>
@@ -81,9 +112,13 @@ export function TagManager({ open, onClose }: { open: boolean; onClose: () => vo
     <Modal open={open} onClose={onClose} title="Manage tags" wide>
       {tags.isPending && <Spinner label="Loading tags" />}
       <ErrorNotice error={tags.error} title="Tags could not be loaded" onRetry={() => void tags.refetch()} />
-      {tags.data?.length === 0 && <p className="text-sm text-muted">No tags yet. Add tags to contacts from the contact page, quick add or bulk actions.</p>}
+      {tags.data?.length === 0 && (
+        <p className="text-sm text-muted">No tags yet. Add tags to contacts from the contact page, quick add or bulk actions.</p>
+      )}
       <ul className="max-h-[60vh] divide-y divide-line overflow-y-auto pr-1">
-        {tags.data?.map((t) => <TagRow key={t.id} tag={t} others={tags.data.filter((o) => o.id !== t.id)} />)}
+        {tags.data?.map((t) => (
+          <TagRow key={t.id} tag={t} others={tags.data.filter((o) => o.id !== t.id)} />
+        ))}
       </ul>
     </Modal>
   );

@@ -14,7 +14,12 @@ export function WeeklyBars({ weeks }: { weeks: { weekStart: string; count: numbe
   const fmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
   return (
     <figure>
-      <svg viewBox={`0 0 ${W} ${H + 24}`} className="h-auto w-full" role="img" aria-label={`Interactions per week for the last ${weeks.length} weeks`}>
+      <svg
+        viewBox={`0 0 ${W} ${H + 24}`}
+        className="h-auto w-full"
+        role="img"
+        aria-label={`Interactions per week for the last ${weeks.length} weeks`}
+      >
         <line x1="0" x2={W} y1={H} y2={H} className="stroke-line" strokeWidth="1" />
         {weeks.map((w, i) => {
           const h = Math.round((w.count / max) * (H - 16));
@@ -38,8 +43,20 @@ export function WeeklyBars({ weeks }: { weeks: { weekStart: string; count: numbe
       </svg>
       <table className="sr-only">
         <caption>Interactions per week</caption>
-        <thead><tr><th>Week starting</th><th>Interactions</th></tr></thead>
-        <tbody>{weeks.map((w) => <tr key={w.weekStart}><td>{w.weekStart}</td><td>{w.count}</td></tr>)}</tbody>
+        <thead>
+          <tr>
+            <th>Week starting</th>
+            <th>Interactions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {weeks.map((w) => (
+            <tr key={w.weekStart}>
+              <td>{w.weekStart}</td>
+              <td>{w.count}</td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     </figure>
   );

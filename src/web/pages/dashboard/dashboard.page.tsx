@@ -29,7 +29,9 @@ function Panel({ title, children, action }: { title: string; children: React.Rea
   return (
     <section aria-labelledby={id} className="card p-4">
       <div className="mb-3 flex items-center justify-between gap-2">
-        <h2 id={id} className="font-semibold">{title}</h2>
+        <h2 id={id} className="font-semibold">
+          {title}
+        </h2>
         {action}
       </div>
       {children}
@@ -50,15 +52,26 @@ export default function DashboardPage() {
 
   return (
     <div className="mx-auto max-w-6xl space-y-4">
-      <PageHeader title="Dashboard" subtitle={firstName ? `Welcome back, ${firstName}. Here is your practice at a glance.` : 'Your practice at a glance.'} />
+      <PageHeader
+        title="Dashboard"
+        subtitle={firstName ? `Welcome back, ${firstName}. Here is your practice at a glance.` : 'Your practice at a glance.'}
+      />
       <ErrorNotice error={stats.error} title="The statistics could not be loaded" onRetry={() => void stats.refetch()} />
-      {stats.isPending && <div className="flex justify-center py-10 text-muted"><Spinner label="Loading statistics" size={24} /></div>}
+      {stats.isPending && (
+        <div className="flex justify-center py-10 text-muted">
+          <Spinner label="Loading statistics" size={24} />
+        </div>
+      )}
       {s && (
         <>
           <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
             <Stat label="Contacts" value={s.totalContacts.toLocaleString()} testId="stat-contacts" />
             <Stat label="Sessions this week" value={String(s.sessionsThisWeek)} testId="stat-sessions">
-              <Change now={s.sessionsThisWeek} before={s.sessionsLastWeek} unit={s.sessionsThisWeek - s.sessionsLastWeek === 1 ? 'session' : 'sessions'} />
+              <Change
+                now={s.sessionsThisWeek}
+                before={s.sessionsLastWeek}
+                unit={s.sessionsThisWeek - s.sessionsLastWeek === 1 ? 'session' : 'sessions'}
+              />
             </Stat>
             <Stat label="Interactions this week" value={String(thisWeek)} testId="stat-interactions">
               <Change now={thisWeek} before={lastWeek} unit="" />
@@ -66,7 +79,11 @@ export default function DashboardPage() {
             <Stat label="Goals achieved this month" value={String(s.goalsAchievedThisMonth)} testId="stat-goals" />
             <Stat label="Follow-ups due" value={String(s.followUpsDue)} testId="stat-followups" />
             <Stat label="Overdue tasks" value={String(s.overdueTasks)} testId="stat-overdue" />
-            <Stat label="Email response rate" value={s.responseRate.value === null ? '—' : `${Math.round(s.responseRate.value * 100)}%`} testId="stat-response">
+            <Stat
+              label="Email response rate"
+              value={s.responseRate.value === null ? '—' : `${Math.round(s.responseRate.value * 100)}%`}
+              testId="stat-response"
+            >
               {s.responseRate.reason && <p className="text-xs text-muted">{s.responseRate.reason}</p>}
             </Stat>
           </div>
@@ -81,17 +98,30 @@ export default function DashboardPage() {
         </>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
-        <Panel title="Reconnect with" action={<Link href="/contacts" className="text-sm text-brand-ink underline">All contacts</Link>}>
+        <Panel
+          title="Reconnect with"
+          action={
+            <Link href="/contacts" className="text-sm text-brand-ink underline">
+              All contacts
+            </Link>
+          }
+        >
           {reconnect.isPending && <Spinner label="Loading" />}
           <ErrorNotice error={reconnect.error} title="The reconnect list could not be loaded" />
-          {reconnect.data?.items.length === 0 && <p className="text-sm text-muted">Everyone is within their keep-in-touch cadence. Nicely done.</p>}
+          {reconnect.data?.items.length === 0 && (
+            <p className="text-sm text-muted">Everyone is within their keep-in-touch cadence. Nicely done.</p>
+          )}
           <ul className="space-y-2" aria-label="Clients to reconnect with">
             {reconnect.data?.items.map((r) => (
               <li key={r.contact.id} className="flex items-center gap-3">
                 <Avatar name={r.contact.name} photoUrl={r.contact.photoUrl} size={32} />
                 <div className="min-w-0 flex-1">
-                  <Link href={`/contacts/${r.contact.id}?tab=timeline`} className="block truncate text-sm font-medium hover:underline">{r.contact.name}</Link>
-                  <p className="text-xs text-muted">{plural(r.overdueDays, 'day')} overdue · every {r.cadenceDays} days</p>
+                  <Link href={`/contacts/${r.contact.id}?tab=timeline`} className="block truncate text-sm font-medium hover:underline">
+                    {r.contact.name}
+                  </Link>
+                  <p className="text-xs text-muted">
+                    {plural(r.overdueDays, 'day')} overdue · every {r.cadenceDays} days
+                  </p>
                 </div>
                 <StageBadge stage={r.contact.lifecycleStage} />
               </li>
@@ -104,19 +134,35 @@ export default function DashboardPage() {
             {s?.upcomingDates.map((d) => (
               <li key={`${d.contactId}-${d.label}-${d.date}`} className="flex items-center justify-between gap-2 text-sm">
                 <span className="min-w-0">
-                  <Link href={`/contacts/${d.contactId}`} className="font-medium hover:underline">{d.name}</Link> <span className="text-muted">· {d.label}</span>
+                  <Link href={`/contacts/${d.contactId}`} className="font-medium hover:underline">
+                    {d.name}
+                  </Link>{' '}
+                  <span className="text-muted">· {d.label}</span>
                 </span>
-                <span className="shrink-0 text-muted">{d.daysAway === 0 ? 'Today' : d.daysAway === 1 ? 'Tomorrow' : formatDate(d.date)}</span>
+                <span className="shrink-0 text-muted">
+                  {d.daysAway === 0 ? 'Today' : d.daysAway === 1 ? 'Tomorrow' : formatDate(d.date)}
+                </span>
               </li>
             ))}
           </ul>
         </Panel>
-        <Panel title="Overdue tasks" action={<Link href="/tasks" className="text-sm text-brand-ink underline">All tasks</Link>}>
+        <Panel
+          title="Overdue tasks"
+          action={
+            <Link href="/tasks" className="text-sm text-brand-ink underline">
+              All tasks
+            </Link>
+          }
+        >
           {overdue.isPending && <Spinner label="Loading" />}
           <ErrorNotice error={overdue.error} title="Tasks could not be loaded" />
           {overdue.data?.items.length === 0 && <p className="text-sm text-muted">Nothing overdue.</p>}
           <ul className="space-y-2" aria-label="Overdue tasks">
-            {overdue.data?.items.map((t) => <li key={t.id}><TaskRow task={t} /></li>)}
+            {overdue.data?.items.map((t) => (
+              <li key={t.id}>
+                <TaskRow task={t} />
+              </li>
+            ))}
           </ul>
         </Panel>
       </div>

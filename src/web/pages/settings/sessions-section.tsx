@@ -5,8 +5,26 @@ import { formatRelative } from '../../lib/format';
 
 function describeAgent(ua: string | null): string {
   if (!ua) return 'Unknown device';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Chrome\//.test(ua)
+      ? 'Chrome'
+      : /Firefox\//.test(ua)
+        ? 'Firefox'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Mac OS X/.test(ua)
+        ? 'macOS'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : '';
   return os ? `${browser} on ${os}` : browser;
 }
 
@@ -28,7 +46,8 @@ export function SessionsSection() {
             <li key={s.id} className="flex flex-wrap items-center gap-3 py-3">
               <div className="min-w-0 flex-1">
                 <p className="font-medium">
-                  {describeAgent(s.userAgent)} {s.isCurrent && <span className="chip ml-1 border-brand bg-brand-soft text-ink">This device</span>}
+                  {describeAgent(s.userAgent)}{' '}
+                  {s.isCurrent && <span className="chip ml-1 border-brand bg-brand-soft text-ink">This device</span>}
                 </p>
                 <p className="text-sm text-muted">
                   {s.ip ?? 'Unknown address'} · signed in {formatRelative(s.createdAt)} · last active {formatRelative(s.lastSeenAt)}
@@ -39,7 +58,9 @@ export function SessionsSection() {
                   type="button"
                   className="btn-secondary"
                   disabled={revoke.isPending && revoke.variables === s.id}
-                  onClick={() => revoke.mutate(s.id, { onSuccess: () => toast.success('That device was signed out.'), onError: (e) => toast.error(e) })}
+                  onClick={() =>
+                    revoke.mutate(s.id, { onSuccess: () => toast.success('That device was signed out.'), onError: (e) => toast.error(e) })
+                  }
                 >
                   {revoke.isPending && revoke.variables === s.id ? 'Signing out…' : 'Sign out'}
                 </button>

@@ -41,7 +41,16 @@ function ProfileSection({ user }: { user: User }) {
           {(p) => <input {...p} className="input" value={timezone} onChange={(e) => setTimezone(e.target.value)} list="tz-list" />}
         </Field>
         <datalist id="tz-list">
-          {[Intl.DateTimeFormat().resolvedOptions().timeZone, 'UTC', 'Europe/London', 'Europe/Paris', 'America/New_York', 'America/Los_Angeles', 'Asia/Tokyo', 'Australia/Sydney'].map((tz) => (
+          {[
+            Intl.DateTimeFormat().resolvedOptions().timeZone,
+            'UTC',
+            'Europe/London',
+            'Europe/Paris',
+            'America/New_York',
+            'America/Los_Angeles',
+            'Asia/Tokyo',
+            'Australia/Sydney',
+          ].map((tz) => (
             <option key={tz} value={tz} />
           ))}
         </datalist>
@@ -85,14 +94,7 @@ function AppearanceSection({ user }: { user: User }) {
         <div className="flex flex-wrap gap-2">
           {themes.map((t) => (
             <label key={t} className="btn-secondary cursor-pointer has-[:checked]:border-brand has-[:checked]:bg-brand-soft">
-              <input
-                type="radio"
-                name="theme"
-                value={t}
-                className="accent-teal-700"
-                checked={selected === t}
-                onChange={() => choose(t)}
-              />
+              <input type="radio" name="theme" value={t} className="accent-teal-700" checked={selected === t} onChange={() => choose(t)} />
               {THEME_LABEL[t]}
             </label>
           ))}
@@ -126,7 +128,16 @@ function CadenceSection({ user }: { user: User }) {
             <Field key={s} label={STAGE_LABELS[s]} error={errors[`settings.keepInTouchDays.${s}`]}>
               {(p) => (
                 <div className="flex items-center gap-2">
-                  <input {...p} className="input" type="number" min={1} max={3650} inputMode="numeric" value={days[s]} onChange={(e) => setDays({ ...days, [s]: e.target.value })} />
+                  <input
+                    {...p}
+                    className="input"
+                    type="number"
+                    min={1}
+                    max={3650}
+                    inputMode="numeric"
+                    value={days[s]}
+                    onChange={(e) => setDays({ ...days, [s]: e.target.value })}
+                  />
                   <span className="text-sm text-muted">days</span>
                 </div>
               )}
@@ -167,10 +178,31 @@ function PasswordSection() {
     <Section title="Password">
       <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2">
         <Field label="Current password" error={errors.currentPassword}>
-          {(p) => <input {...p} className="input" type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={currentPassword}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="New password" error={errors.newPassword} hint="At least 10 characters.">
-          {(p) => <input {...p} className="input" type="password" autoComplete="new-password" required minLength={10} value={newPassword} onChange={(e) => setNew(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={10}
+              value={newPassword}
+              onChange={(e) => setNew(e.target.value)}
+            />
+          )}
         </Field>
         {change.error && !Object.keys(errors).length && <ErrorNotice error={change.error} title="Password not changed" />}
         <div className="sm:col-span-2">
@@ -189,9 +221,17 @@ function SignOutEverywhere() {
   const signOutAll = useSignOut(true);
   const [, navigate] = useLocation();
   return (
-    <Section title="Sign out everywhere" description="Ends every session on every device, including this one. Use it if you lost a device or shared a computer.">
+    <Section
+      title="Sign out everywhere"
+      description="Ends every session on every device, including this one. Use it if you lost a device or shared a computer."
+    >
       <ErrorNotice error={signOutAll.error} title="Sessions were not ended" />
-      <button type="button" className="btn-danger" disabled={signOutAll.isPending} onClick={() => signOutAll.mutate(undefined, { onSuccess: () => navigate('/sign-in') })}>
+      <button
+        type="button"
+        className="btn-danger"
+        disabled={signOutAll.isPending}
+        onClick={() => signOutAll.mutate(undefined, { onSuccess: () => navigate('/sign-in') })}
+      >
         <Busy isBusy={signOutAll.isPending} busyText="Signing out…">
           Sign out everywhere
         </Busy>

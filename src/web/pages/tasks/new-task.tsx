@@ -32,29 +32,49 @@ export function NewTaskDialog({ open, onClose, projectId }: { open: boolean; onC
   return (
     <Modal open={open} onClose={onClose} title="New task">
       <form onSubmit={submit} className="space-y-4">
-        <Field label="Title" error={errors.title}>{(p) => <input {...p} className="input" value={title} onChange={(e) => setTitle(e.target.value)} required />}</Field>
+        <Field label="Title" error={errors.title}>
+          {(p) => <input {...p} className="input" value={title} onChange={(e) => setTitle(e.target.value)} required />}
+        </Field>
         <div className="grid gap-4 sm:grid-cols-3">
           <Field label="Project">
             {(p) => (
               <select {...p} className="input" value={project} onChange={(e) => setProject(e.target.value)}>
                 <option value="">No project</option>
-                {projects.data?.filter((pr) => !pr.isArchived).map((pr) => <option key={pr.id} value={pr.id}>{pr.name}</option>)}
+                {projects.data
+                  ?.filter((pr) => !pr.isArchived)
+                  .map((pr) => (
+                    <option key={pr.id} value={pr.id}>
+                      {pr.name}
+                    </option>
+                  ))}
               </select>
             )}
           </Field>
           <Field label="Priority">
             {(p) => (
               <select {...p} className="input" value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority)}>
-                {TASK_PRIORITIES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
+                {TASK_PRIORITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {humanize(s)}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
-          <Field label="Due date" error={errors.dueAt}>{(p) => <input {...p} className="input" type="date" value={due} onChange={(e) => setDue(e.target.value)} />}</Field>
+          <Field label="Due date" error={errors.dueAt}>
+            {(p) => <input {...p} className="input" type="date" value={due} onChange={(e) => setDue(e.target.value)} />}
+          </Field>
         </div>
         {create.error && !Object.keys(errors).length && <ErrorNotice error={create.error} title="The task was not added" />}
         <div className="flex justify-end gap-2">
-          <button type="button" className="btn-secondary" onClick={onClose}>Cancel</button>
-          <button type="submit" className="btn-primary" disabled={!title.trim() || create.isPending}><Busy isBusy={create.isPending} busyText="Adding…">Add task</Busy></button>
+          <button type="button" className="btn-secondary" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn-primary" disabled={!title.trim() || create.isPending}>
+            <Busy isBusy={create.isPending} busyText="Adding…">
+              Add task
+            </Busy>
+          </button>
         </div>
       </form>
     </Modal>

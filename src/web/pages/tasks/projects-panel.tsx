@@ -19,7 +19,16 @@ function ProjectMenu({ project }: { project: Project }) {
           className="space-y-3"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate({ id: project.id, name }, { onSuccess: () => { toast.success('Project renamed.'); close(); }, onError: (err) => toast.error(err) });
+            save.mutate(
+              { id: project.id, name },
+              {
+                onSuccess: () => {
+                  toast.success('Project renamed.');
+                  close();
+                },
+                onError: (err) => toast.error(err),
+              },
+            );
           }}
         >
           <label className="block text-sm">
@@ -28,14 +37,32 @@ function ProjectMenu({ project }: { project: Project }) {
           </label>
           <label className="flex items-center gap-2 text-sm">
             Colour
-            <input type="color" className="h-8 w-10 rounded border border-line" value={project.color} onChange={(e) => save.mutate({ id: project.id, color: e.target.value }, { onError: (err) => toast.error(err) })} />
+            <input
+              type="color"
+              className="h-8 w-10 rounded border border-line"
+              value={project.color}
+              onChange={(e) => save.mutate({ id: project.id, color: e.target.value }, { onError: (err) => toast.error(err) })}
+            />
           </label>
           <div className="flex gap-2">
-            <button type="submit" className="btn-primary py-1">Save</button>
+            <button type="submit" className="btn-primary py-1">
+              Save
+            </button>
             <button
               type="button"
               className="btn-secondary py-1"
-              onClick={() => save.mutate({ id: project.id, isArchived: !project.isArchived }, { onSuccess: () => { toast.success(project.isArchived ? 'Project restored.' : 'Project archived.'); close(); }, onError: (err) => toast.error(err) })}
+              onClick={() =>
+                save.mutate(
+                  { id: project.id, isArchived: !project.isArchived },
+                  {
+                    onSuccess: () => {
+                      toast.success(project.isArchived ? 'Project restored.' : 'Project archived.');
+                      close();
+                    },
+                    onError: (err) => toast.error(err),
+                  },
+                )
+              }
             >
               {project.isArchived ? 'Restore' : 'Archive'}
             </button>
@@ -57,7 +84,13 @@ export function ProjectsPanel({ selected, onSelect }: { selected: string | undef
     e.preventDefault();
     save.mutate(
       { name: name.trim(), color: COLORS[(projects.data?.length ?? 0) % COLORS.length] },
-      { onSuccess: (p) => { setName(''); onSelect(p.id); toast.success(`Project “${p.name}” created.`); } },
+      {
+        onSuccess: (p) => {
+          setName('');
+          onSelect(p.id);
+          toast.success(`Project “${p.name}” created.`);
+        },
+      },
     );
   };
   const item = (id: string | undefined, label: string, count?: number, color?: string) => (
@@ -74,7 +107,9 @@ export function ProjectsPanel({ selected, onSelect }: { selected: string | undef
   );
   return (
     <aside aria-labelledby="projects-title" className="card space-y-2 p-3">
-      <h2 id="projects-title" className="px-2 text-sm font-semibold">Projects</h2>
+      <h2 id="projects-title" className="px-2 text-sm font-semibold">
+        Projects
+      </h2>
       {projects.isPending && <Spinner label="Loading projects" />}
       <ErrorNotice error={projects.error} title="Projects could not be loaded" />
       <ul className="space-y-0.5">
@@ -87,7 +122,13 @@ export function ProjectsPanel({ selected, onSelect }: { selected: string | undef
         ))}
       </ul>
       <form onSubmit={add} className="flex gap-1 pt-1">
-        <input className="input py-1" placeholder="New project" aria-label="New project name" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          className="input py-1"
+          placeholder="New project"
+          aria-label="New project name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button type="submit" className="btn-secondary px-2 py-1" aria-label="Create project" disabled={!name.trim() || save.isPending}>
           <Icon name="plus" size={16} />
         </button>
@@ -95,7 +136,8 @@ export function ProjectsPanel({ selected, onSelect }: { selected: string | undef
       <ErrorNotice error={save.error} title="The project was not saved" />
       {(projects.data ?? []).some((p) => p.isArchived) && (
         <label className="flex items-center gap-2 px-2 text-xs text-muted">
-          <input type="checkbox" className="accent-teal-700" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived
+          <input type="checkbox" className="accent-teal-700" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />{' '}
+          Show archived
         </label>
       )}
     </aside>

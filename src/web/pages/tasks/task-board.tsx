@@ -22,7 +22,10 @@ export function TaskBoard({ tasks, onOpen }: { tasks: Task[]; onOpen: (id: strin
       if (statusChange) move.mutate({ id, status: statusChange, beforeId: null }, { onError: (e) => toast.error(e) });
       return;
     }
-    move.mutate({ id, status: statusChange, ...(anchor.place === 'before' ? { beforeId: anchor.id } : { afterId: anchor.id }) }, { onError: (e) => toast.error(e) });
+    move.mutate(
+      { id, status: statusChange, ...(anchor.place === 'before' ? { beforeId: anchor.id } : { afterId: anchor.id }) },
+      { onError: (e) => toast.error(e) },
+    );
   };
   return (
     <div className="grid auto-cols-[minmax(15rem,1fr)] grid-flow-col gap-3 overflow-x-auto pb-2">

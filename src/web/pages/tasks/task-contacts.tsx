@@ -27,19 +27,26 @@ export function TaskContacts({ task }: { task: TaskDetail }) {
 
   return (
     <section aria-labelledby={titleId} className="space-y-2" aria-busy={update.isPending}>
-      <h3 id={titleId} className="font-semibold">Contacts</h3>
+      <h3 id={titleId} className="font-semibold">
+        Contacts
+      </h3>
       {contacts.length > 0 ? (
         <ul aria-label="Contacts on this task" className="flex flex-wrap gap-2">
           {contacts.map((c) => (
             <li key={c.id} className="chip border-line bg-raised text-ink">
               <Avatar name={c.name} photoUrl={c.photoUrl} size={20} />
-              <Link href={`/contacts/${c.id}`} className="text-brand-ink underline">{c.name}</Link>
+              <Link href={`/contacts/${c.id}`} className="text-brand-ink underline">
+                {c.name}
+              </Link>
               <button
                 type="button"
                 className="-mr-1 rounded-full p-0.5 hover:bg-line"
                 aria-label={`Remove ${c.name} from this task`}
                 onClick={() => {
-                  save(ids.filter((x) => x !== c.id), `${c.name} removed from the task.`);
+                  save(
+                    ids.filter((x) => x !== c.id),
+                    `${c.name} removed from the task.`,
+                  );
                   // The button goes away with the contact; keep keyboard users in the section.
                   pickerRef.current?.focus();
                 }}
@@ -52,7 +59,12 @@ export function TaskContacts({ task }: { task: TaskDetail }) {
       ) : (
         <p className="text-sm text-muted">No contacts on this task yet.</p>
       )}
-      <ContactPicker label="Add a contact" exclude={ids} inputRef={pickerRef} onPick={(c) => save([...ids, c.id], `${c.name} added to the task.`)} />
+      <ContactPicker
+        label="Add a contact"
+        exclude={ids}
+        inputRef={pickerRef}
+        onPick={(c) => save([...ids, c.id], `${c.name} added to the task.`)}
+      />
     </section>
   );
 }

@@ -7,13 +7,16 @@ import { Busy, ErrorNotice, Field, Modal, Spinner } from '../../components/ui';
 import { formatDateTime, humanize } from '../../lib/format';
 import { TaskContacts } from './task-contacts';
 
-const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v) : String(v));
+const show = (v: unknown) =>
+  v === null || v === undefined || v === '' ? '—' : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v) : String(v);
 
 function Activity({ taskId }: { taskId: string }) {
   const activity = useTaskActivity(taskId);
   return (
     <section aria-labelledby="activity-title">
-      <h3 id="activity-title" className="mb-2 font-semibold">Activity</h3>
+      <h3 id="activity-title" className="mb-2 font-semibold">
+        Activity
+      </h3>
       {activity.isPending && <Spinner label="Loading activity" />}
       <ErrorNotice error={activity.error} title="Activity could not be loaded" />
       <ol className="space-y-2 text-sm" aria-label="Activity log">
@@ -21,7 +24,9 @@ function Activity({ taskId }: { taskId: string }) {
           <li key={a.id} className="rounded-lg bg-raised px-3 py-2">
             <p>
               <span className="font-medium">{a.actor === 'assistant' ? 'Assistant' : 'You'}</span> {humanize(a.action).toLowerCase()}
-              <time className="ml-2 text-xs text-muted" dateTime={a.createdAt}>{formatDateTime(a.createdAt)}</time>
+              <time className="ml-2 text-xs text-muted" dateTime={a.createdAt}>
+                {formatDateTime(a.createdAt)}
+              </time>
             </p>
             {Object.entries(a.changes).map(([field, c]) => (
               <p key={field} className="break-words text-xs text-muted">
@@ -41,18 +46,35 @@ function Subtasks({ task }: { task: TaskDetail }) {
   const [title, setTitle] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ title: title.trim(), parentTaskId: task.id, projectId: task.projectId }, { onSuccess: () => setTitle(''), onError: (err) => toast.error(err) });
+    create.mutate(
+      { title: title.trim(), parentTaskId: task.id, projectId: task.projectId },
+      { onSuccess: () => setTitle(''), onError: (err) => toast.error(err) },
+    );
   };
   return (
     <section aria-labelledby="subtasks-title" className="space-y-2">
-      <h3 id="subtasks-title" className="font-semibold">Subtasks</h3>
+      <h3 id="subtasks-title" className="font-semibold">
+        Subtasks
+      </h3>
       <ul className="divide-y divide-line rounded-lg border border-line" aria-label="Subtasks">
-        {task.subtasks?.map((s) => <li key={s.id} className="px-3 py-2"><TaskRow task={s} showProject={false} /></li>)}
+        {task.subtasks?.map((s) => (
+          <li key={s.id} className="px-3 py-2">
+            <TaskRow task={s} showProject={false} />
+          </li>
+        ))}
         {!task.subtasks?.length && <li className="px-3 py-2 text-sm text-muted">No subtasks.</li>}
       </ul>
       <form onSubmit={submit} className="flex gap-2">
-        <input className="input" aria-label="New subtask" placeholder="Add a subtask" value={title} onChange={(e) => setTitle(e.target.value)} />
-        <button type="submit" className="btn-secondary" disabled={!title.trim() || create.isPending}>{create.isPending ? 'Adding…' : 'Add'}</button>
+        <input
+          className="input"
+          aria-label="New subtask"
+          placeholder="Add a subtask"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+        />
+        <button type="submit" className="btn-secondary" disabled={!title.trim() || create.isPending}>
+          {create.isPending ? 'Adding…' : 'Add'}
+        </button>
       </form>
     </section>
   );
@@ -66,40 +88,97 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description ?? '');
   const [due, setDue] = useState(task.dueAt ? task.dueAt.slice(0, 10) : '');
-  const save = (input: Parameters<typeof update.mutate>[0], done?: string) => update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
+  const save = (input: Parameters<typeof update.mutate>[0], done?: string) =>
+    update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
   return (
     <div className="space-y-5">
-      <form className="space-y-3" onSubmit={(e) => { e.preventDefault(); save({ id: task.id, title, description, dueAt: due ? new Date(`${due}T17:00:00`).toISOString() : null }, 'Task saved.'); }}>
-        <Field label="Title">{(p) => <input {...p} className="input" value={title} onChange={(e) => setTitle(e.target.value)} required />}</Field>
+      <form
+        className="space-y-3"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save({ id: task.id, title, description, dueAt: due ? new Date(`${due}T17:00:00`).toISOString() : null }, 'Task saved.');
+        }}
+      >
+        <Field label="Title">
+          {(p) => <input {...p} className="input" value={title} onChange={(e) => setTitle(e.target.value)} required />}
+        </Field>
         <div className="grid gap-3 sm:grid-cols-2">
           <Field label="Status">
             {(p) => (
-              <select {...p} className="input" value={task.status} onChange={(e) => save({ id: task.id, status: e.target.value as TaskStatus })}>
-                {TASK_STATUSES.map((s) => <option key={s} value={s}>{TASK_STATUS_LABELS[s]}</option>)}
+              <select
+                {...p}
+                className="input"
+                value={task.status}
+                onChange={(e) => save({ id: task.id, status: e.target.value as TaskStatus })}
+              >
+                {TASK_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {TASK_STATUS_LABELS[s]}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
           <Field label="Priority">
             {(p) => (
-              <select {...p} className="input" value={task.priority} onChange={(e) => save({ id: task.id, priority: e.target.value as TaskPriority })}>
-                {TASK_PRIORITIES.map((s) => <option key={s} value={s}>{humanize(s)}</option>)}
+              <select
+                {...p}
+                className="input"
+                value={task.priority}
+                onChange={(e) => save({ id: task.id, priority: e.target.value as TaskPriority })}
+              >
+                {TASK_PRIORITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {humanize(s)}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
           <Field label="Project">
             {(p) => (
-              <select {...p} className="input" value={task.projectId ?? ''} onChange={(e) => save({ id: task.id, projectId: e.target.value || null })}>
+              <select
+                {...p}
+                className="input"
+                value={task.projectId ?? ''}
+                onChange={(e) => save({ id: task.id, projectId: e.target.value || null })}
+              >
                 <option value="">No project</option>
-                {projects.data?.map((pr) => <option key={pr.id} value={pr.id}>{pr.name}</option>)}
+                {projects.data?.map((pr) => (
+                  <option key={pr.id} value={pr.id}>
+                    {pr.name}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
-          <Field label="Due date">{(p) => <input {...p} className="input" type="date" value={due} onChange={(e) => setDue(e.target.value)} />}</Field>
+          <Field label="Due date">
+            {(p) => <input {...p} className="input" type="date" value={due} onChange={(e) => setDue(e.target.value)} />}
+          </Field>
         </div>
-        <Field label="Description">{(p) => <textarea {...p} className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
+        <Field label="Description">
+          {(p) => <textarea {...p} className="input" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
         <div className="flex flex-wrap gap-2">
-          <button type="submit" className="btn-primary" disabled={update.isPending}><Busy isBusy={update.isPending} busyText="Saving…">Save task</Busy></button>
-          <button type="button" className="btn-ghost ml-auto text-danger" disabled={remove.isPending} onClick={() => remove.mutate(task.id, { onSuccess: () => { toast.success('Task deleted.'); onClose(); }, onError: (e) => toast.error(e) })}>
+          <button type="submit" className="btn-primary" disabled={update.isPending}>
+            <Busy isBusy={update.isPending} busyText="Saving…">
+              Save task
+            </Busy>
+          </button>
+          <button
+            type="button"
+            className="btn-ghost ml-auto text-danger"
+            disabled={remove.isPending}
+            onClick={() =>
+              remove.mutate(task.id, {
+                onSuccess: () => {
+                  toast.success('Task deleted.');
+                  onClose();
+                },
+                onError: (e) => toast.error(e),
+              })
+            }
+          >
             {remove.isPending ? 'Deleting…' : 'Delete task'}
           </button>
         </div>

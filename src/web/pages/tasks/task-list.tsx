@@ -61,10 +61,22 @@ export function TaskList({ tasks, onOpen, canReorder }: { tasks: Task[]; onOpen:
           </div>
           {canReorder && (
             <span className="flex shrink-0">
-              <button type="button" className="btn-ghost p-1" aria-label={`Move ${t.title} up`} disabled={i === 0} onClick={() => moveTo(t.id, { id: tasks[i - 1]!.id, place: 'before' })}>
+              <button
+                type="button"
+                className="btn-ghost p-1"
+                aria-label={`Move ${t.title} up`}
+                disabled={i === 0}
+                onClick={() => moveTo(t.id, { id: tasks[i - 1]!.id, place: 'before' })}
+              >
                 <Icon name="arrowUp" size={14} />
               </button>
-              <button type="button" className="btn-ghost p-1" aria-label={`Move ${t.title} down`} disabled={i === tasks.length - 1} onClick={() => moveTo(t.id, { id: tasks[i + 1]!.id, place: 'after' })}>
+              <button
+                type="button"
+                className="btn-ghost p-1"
+                aria-label={`Move ${t.title} down`}
+                disabled={i === tasks.length - 1}
+                onClick={() => moveTo(t.id, { id: tasks[i + 1]!.id, place: 'after' })}
+              >
                 <Icon name="arrowDown" size={14} />
               </button>
             </span>

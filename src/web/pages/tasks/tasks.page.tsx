@@ -19,7 +19,8 @@ function dueRange(due: Due): Pick<TaskFilters, 'dueFrom' | 'dueTo'> {
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const endOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 23, 59, 59);
   if (due === 'overdue') return { dueTo: minute.toISOString() };
-  if (due === 'today') return { dueFrom: new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString(), dueTo: endOfDay.toISOString() };
+  if (due === 'today')
+    return { dueFrom: new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString(), dueTo: endOfDay.toISOString() };
   if (due === 'week') return { dueTo: new Date(endOfDay.getTime() + 6 * 86_400_000).toISOString() };
   return {};
 }
@@ -37,7 +38,14 @@ export default function TasksPage() {
 
   // The board shows every status as columns; the list filters by status.
   const statusFilter = view === 'board' ? undefined : status === 'open' ? OPEN : status === 'all' ? undefined : [status];
-  const filters: TaskFilters = { topLevel: true, projectId, priority: priority ? [priority] : undefined, status: due === 'overdue' ? OPEN : statusFilter, ...dueRange(due), sort: due === 'any' ? 'position' : 'due' };
+  const filters: TaskFilters = {
+    topLevel: true,
+    projectId,
+    priority: priority ? [priority] : undefined,
+    status: due === 'overdue' ? OPEN : statusFilter,
+    ...dueRange(due),
+    sort: due === 'any' ? 'position' : 'due',
+  };
   const tasks = useTasks(filters);
   const items = tasks.data?.items ?? [];
 
@@ -46,7 +54,13 @@ export default function TasksPage() {
       <PageHeader title="Tasks" subtitle="Everything you want to remember to do, by project.">
         <div role="group" aria-label="View" className="flex rounded-lg border border-line">
           {(['list', 'board'] as const).map((v) => (
-            <button key={v} type="button" aria-pressed={view === v} className={`btn px-3 ${view === v ? 'bg-brand-soft text-ink' : 'text-muted'}`} onClick={() => setView(v)}>
+            <button
+              key={v}
+              type="button"
+              aria-pressed={view === v}
+              className={`btn px-3 ${view === v ? 'bg-brand-soft text-ink' : 'text-muted'}`}
+              onClick={() => setView(v)}
+            >
               <Icon name={v === 'list' ? 'list' : 'columns'} /> {v === 'list' ? 'List' : 'Board'}
             </button>
           ))}
@@ -60,15 +74,33 @@ export default function TasksPage() {
         <div className="min-w-0 space-y-3">
           <div className="flex flex-wrap gap-2" role="group" aria-label="Task filters">
             {view === 'list' && (
-              <select className="input w-auto" aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+              <select
+                className="input w-auto"
+                aria-label="Status"
+                value={status}
+                onChange={(e) => setStatus(e.target.value as typeof status)}
+              >
                 <option value="open">Open</option>
                 <option value="all">All statuses</option>
-                {TASK_STATUSES.map((s) => <option key={s} value={s}>{TASK_STATUS_LABELS[s]}</option>)}
+                {TASK_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {TASK_STATUS_LABELS[s]}
+                  </option>
+                ))}
               </select>
             )}
-            <select className="input w-auto" aria-label="Priority" value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority | '')}>
+            <select
+              className="input w-auto"
+              aria-label="Priority"
+              value={priority}
+              onChange={(e) => setPriority(e.target.value as TaskPriority | '')}
+            >
               <option value="">Any priority</option>
-              {TASK_PRIORITIES.map((p) => <option key={p} value={p}>{humanize(p)}</option>)}
+              {TASK_PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {humanize(p)}
+                </option>
+              ))}
             </select>
             <select className="input w-auto" aria-label="Due" value={due} onChange={(e) => setDue(e.target.value as Due)}>
               <option value="any">Any due date</option>
@@ -79,9 +111,18 @@ export default function TasksPage() {
           </div>
           <ErrorNotice error={tasks.error} title="Tasks could not be loaded" onRetry={() => void tasks.refetch()} />
           {tasks.isPending ? (
-            <div className="flex justify-center py-10 text-muted"><Spinner label="Loading tasks" size={24} /></div>
+            <div className="flex justify-center py-10 text-muted">
+              <Spinner label="Loading tasks" size={24} />
+            </div>
           ) : items.length === 0 && !tasks.error ? (
-            <EmptyState title="No tasks here" action={<button type="button" className="btn-primary" onClick={() => navigate('/tasks?new=1')}>Add a task</button>}>
+            <EmptyState
+              title="No tasks here"
+              action={
+                <button type="button" className="btn-primary" onClick={() => navigate('/tasks?new=1')}>
+                  Add a task
+                </button>
+              }
+            >
               Nothing matches these filters. Add a task, or choose another project or filter.
             </EmptyState>
           ) : view === 'list' ? (
@@ -89,10 +130,17 @@ export default function TasksPage() {
           ) : (
             <TaskBoard tasks={items} onOpen={setOpenTask} />
           )}
-          {tasks.data?.nextCursor && <p className="text-sm text-muted">Showing the first {items.length} tasks; narrow the filters to see the rest.</p>}
+          {tasks.data?.nextCursor && (
+            <p className="text-sm text-muted">Showing the first {items.length} tasks; narrow the filters to see the rest.</p>
+          )}
         </div>
       </div>
-      <NewTaskDialog key={projectId ?? 'none'} open={isCreating} onClose={() => navigate('/tasks', { replace: true })} projectId={projectId} />
+      <NewTaskDialog
+        key={projectId ?? 'none'}
+        open={isCreating}
+        onClose={() => navigate('/tasks', { replace: true })}
+        projectId={projectId}
+      />
       <TaskDetailDialog taskId={openTask} onClose={() => setOpenTask(null)} />
     </div>
   );
