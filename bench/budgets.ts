@@ -3,7 +3,7 @@ import type { Scenario } from './scenarios.js';
 
 const RSS_BUDGET_MB = 250;
 
-/** Marks a row against its scenario's budget (DESIGN.md §6, issue 5); reports, never throws. */
+/** Marks a row against its scenario's budget (the performance rules of ARCHITECTURE.md, issue 5); reports, never throws. */
 export function judge(row: Omit<Row, 'verdict'> & { verdict?: string }, scenario: Scenario): Row {
   const misses: string[] = [];
   const b = scenario.budget;

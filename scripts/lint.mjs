@@ -1,4 +1,4 @@
-// Project rules the type checker cannot see (DESIGN.md §4 and §9).
+// Project rules the type checker cannot see (ARCHITECTURE.md, "Where things are" and the module checklist).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 

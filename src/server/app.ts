@@ -4,36 +4,21 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Redis } from 'ioredis';
-import type { Config, Secrets } from './config.js';
-import type { Database } from './platform/db.js';
-import type { KeyValueStore } from './platform/kv.js';
-import type { JobRunner } from './platform/jobs.js';
-import { registerJobs } from './jobs.js';
 import { AppError } from './platform/errors.js';
 import { LIMITS } from './platform/limits.js';
-import { createMetrics, type Metrics } from './platform/metrics.js';
+import type { Metrics } from './platform/metrics.js';
 import { requestContext } from './platform/request-context.js';
 import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
-import { createServices, type Services } from './services.js';
+import type { Services } from './services.js';
+import { createContainer, type Container, type ContainerDeps } from './container.js';
 import { registerModules } from './modules/index.js';
 import { registerOps } from './modules/ops/ops.routes.js';
 import { registerWeb } from './modules/web/web.routes.js';
 
-export type AppDeps = {
-  config: Config;
-  secrets: Secrets;
-  database: Database;
-  kv: KeyValueStore;
-  redis?: Redis;
-  /** Absent in tests that do not exercise jobs. */
-  jobs?: JobRunner;
-  log: FastifyBaseLogger;
-  clock?: () => Date;
-};
+export type AppDeps = ContainerDeps & { log: FastifyBaseLogger };
 
 export type App = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>;
 export type RouteInfo = { method: string; url: string; isPublic: boolean };
@@ -42,6 +27,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     metrics: Metrics;
+    startJobs: Container['startJobs'];
     routeTable: RouteInfo[];
   }
 }
@@ -64,11 +50,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // JSON only: a text/plain body to a JSON route answers 415 instead of a confusing 400.
   app.removeContentTypeParser('text/plain');
 
-  const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()) });
-  const metrics = createMetrics({ database: deps.database, cache: services.cache, jobs: deps.jobs, images: services.images });
-  if (deps.jobs) registerJobs(deps.jobs, services);
+  const { services, metrics, startJobs } = createContainer(deps);
   app.decorate('services', services);
   app.decorate('metrics', metrics);
+  app.decorate('startJobs', startJobs);
   app.decorate('routeTable', [] as RouteInfo[]);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

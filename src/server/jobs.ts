@@ -1,8 +1,10 @@
 import type { JobRunner } from './platform/jobs.js';
-import type { Services } from './services.js';
+import type { JobDeps } from './app-jobs.js';
 import { sessionCleanupJob } from './modules/auth/jobs/session-cleanup.job.js';
 
-/** Every job the product runs, registered once; a module with jobs adds a line here. */
-export function registerJobs(jobs: JobRunner, services: Services) {
-  jobs.register(sessionCleanupJob(services.sessions));
+/** Every job the product runs; a module with jobs adds its definitions to this list. */
+export const JOBS = [sessionCleanupJob];
+
+export function registerJobs(runner: JobRunner<JobDeps>) {
+  for (const job of JOBS) runner.register(job);
 }

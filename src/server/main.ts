@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { buildApp } from './app.js';
 import { openRuntime } from './runtime.js';
 
-/** Serves the API, the web app and (later) the job workers from one process until a signal. */
+/** Serves the API, the web app and (unless RUN_WORKERS=false) the job workers from one process until a signal. */
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
   const { log } = runtime;
@@ -25,7 +25,7 @@ export async function serve(config: Config): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   try {
-    await runtime.jobs.start({ isWorker: config.runWorkers, observer: app.metrics.jobObserver });
+    await app.startJobs(config.runWorkers);
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await runtime.close();

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from './platform/db.js';
 import { connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
 import { resolveSecrets } from './platform/secrets.js';
 import { createJobRunner, type JobRunner } from './platform/jobs.js';
+import type { JobDeps } from './app-jobs.js';
 import type { Redis } from 'ioredis';
 
 export function createLogger(config: Config, destination?: DestinationStream): Logger {
@@ -36,7 +37,7 @@ export type Runtime = {
   database: Database;
   kv: KeyValueStore;
   redis?: Redis;
-  jobs: JobRunner;
+  jobs: JobRunner<JobDeps>;
   close(): Promise<void>;
 };
 
@@ -57,7 +58,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
   }
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const kv = redis ? createRedisStore(redis) : createMemoryStore();
-  const jobs = createJobRunner({ database, databaseUrl: config.databaseUrl, log });
+  const jobs = createJobRunner<JobDeps>({ database, databaseUrl: config.databaseUrl, log });
   return {
     config,
     secrets,

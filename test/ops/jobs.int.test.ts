@@ -1,31 +1,44 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
-import { createJobRunner, type JobRunner } from '../../src/server/platform/jobs.js';
+import { z } from 'zod';
+import { createJobRunner, defineJob, JobPayloadError, queueName, type JobRunner } from '../../src/server/platform/jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
 import { sessionCleanupJob } from '../../src/server/modules/auth/jobs/session-cleanup.job.js';
 import { sessions } from '../../src/server/db/schema/index.js';
+import type { JobDeps } from '../../src/server/app-jobs.js';
 
 let t: TestApp;
-let jobs: JobRunner;
+let jobs: JobRunner<JobDeps>;
 const ran: string[] = [];
 let failuresLeft = 1;
+let loads = 0;
+
+// A job defined the way product jobs are, with its handler "loaded" on first use.
+const echoJob = defineJob({
+  name: `test.echo-${process.pid}`,
+  version: 2,
+  payload: z.strictObject({ value: z.string().min(1) }),
+  retry: { limit: 3, delaySeconds: 1 },
+  load: async () => {
+    loads += 1;
+    return {
+      handle: async ({ value }: { value: string }) => {
+        // Fails once, so the retry path runs too.
+        if (value === 'flaky' && failuresLeft-- > 0) throw new Error('temporary');
+        ran.push(value);
+      },
+    };
+  },
+});
 
 beforeAll(async () => {
   t = await createTestApp();
-  jobs = createJobRunner({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
-  jobs.register<{ value: string }>({
-    name: `test.echo-${process.pid}`,
-    retryLimit: 3,
-    async handler({ value }) {
-      // Fails once, so the retry path runs too.
-      if (value === 'flaky' && failuresLeft-- > 0) throw new Error('temporary');
-      ran.push(value);
-    },
-  });
-  jobs.register(sessionCleanupJob(t.app.services.sessions));
-  await jobs.start({ isWorker: true });
+  jobs = createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
+  jobs.register(echoJob);
+  jobs.register(sessionCleanupJob);
+  await jobs.start({ isWorker: true, deps: { services: t.app.services } });
 });
 afterAll(async () => {
   await jobs.stop();
@@ -41,13 +54,21 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms = 30_000) {
   throw new Error('timed out waiting for the job');
 }
 
-it('runs queued jobs and retries a failing one', async () => {
-  await jobs.send(`test.echo-${process.pid}`, { value: 'hello' });
-  await jobs.send(`test.echo-${process.pid}`, { value: 'flaky' });
+it('runs queued jobs on a versioned queue, loads the handler lazily and retries a failing one', async () => {
+  expect(loads).toBe(0);
+  await jobs.send(echoJob, { value: 'hello' });
+  await jobs.send(echoJob, { value: 'flaky' });
   await waitFor(() => ran.includes('hello') && ran.includes('flaky'), 60_000);
   expect(ran.filter((v) => v === 'flaky')).toHaveLength(1);
+  expect(loads).toBeGreaterThan(0);
   const depths = await jobs.queueDepths();
-  expect(depths).toHaveProperty(`test.echo-${process.pid}`);
+  expect(Object.keys(depths)).toContain(`test.echo-${process.pid}.v2`);
+  expect(queueName(sessionCleanupJob)).toBe('auth.session-cleanup.v1');
+});
+
+it('refuses a payload that does not match the job schema before queueing it', async () => {
+  await expect(jobs.send(echoJob, { value: '' })).rejects.toBeInstanceOf(JobPayloadError);
+  await expect(jobs.send(echoJob, { value: 'x', extra: 1 } as never)).rejects.toThrow(/invalid payload/);
 });
 
 it('deletes expired sessions in the cleanup job', async () => {
@@ -55,7 +76,7 @@ it('deletes expired sessions in the cleanup job', async () => {
   const a = await signUp(t.app, 'cleanup');
   const db = t.database.db;
   await db.execute(sql`update ${sessions} set expires_at = now() - interval '1 day' where user_id = ${a.userId}`);
-  await jobs.send('auth.session-cleanup', {});
+  await jobs.send(sessionCleanupJob, {});
   await waitFor(async () => {
     const rows = await db.select().from(sessions).where(sql`user_id = ${a.userId}`);
     return rows.length === 0;

@@ -4,14 +4,14 @@ import { hmac, safeEqual } from './crypto.js';
 /** Position after the last row of a page: the sort key as SQL text, and the row id as tie-break. */
 export type CursorPosition = { key: string | null; id: string };
 
+/** A row whose JSON PostgreSQL already built, with its sort key as text for the next cursor. */
+export type KeyedJsonRow = { j: string; k: string | null; id: string };
+
 /**
  * Keyset cursors are opaque to clients and signed, so a forged or edited cursor is refused
  * rather than turned into an arbitrary SQL comparison. The scope ties a cursor to the sort it
  * was made for.
  */
-/** A row whose JSON PostgreSQL already built, with its sort key as text for the next cursor. */
-export type KeyedJsonRow = { j: string; k: string | null; id: string };
-
 export function createCursorCodec(secret: string) {
   const codec = {
     encode(scope: string, position: CursorPosition): string {

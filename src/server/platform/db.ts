@@ -136,7 +136,7 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   };
 }
 
-/** True when every migration in the repository has been applied. */
+/** True while some migration in the repository has not been applied yet (readiness answers 503 then). */
 export async function hasPendingMigrations(db: Db): Promise<boolean> {
   const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {
     entries: unknown[];

@@ -1,81 +1,114 @@
 import { PgBoss, fromPglite } from 'pg-boss';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import type { Database } from './db.js';
 
-export type JobSpec<T extends object = Record<string, never>> = {
+/** What a handler receives beside its payload; the composition root decides what `deps` holds. */
+export type JobContext<Deps> = { deps: Deps; jobId: string; log: Logger };
+export type JobHandler<Payload, Deps> = (payload: Payload, ctx: JobContext<Deps>) => Promise<void>;
+
+/**
+ * A job, defined once (see ARCHITECTURE.md, "Jobs"). The queue is `<name>.v<version>`: a payload
+ * change that old jobs would not parse gets a new version, and the old queue drains with its own
+ * handler version untouched. Handlers live in their own file and are imported on the first run, so
+ * a process that never runs a job never loads its code.
+ */
+export type JobDefinition<Schema extends z.ZodType, Deps> = {
   name: string;
-  /** Idempotent: a job may run again after a crash or a retry. */
-  handler(data: T): Promise<void>;
-  /** Cron schedule (UTC) for recurring jobs. */
+  version: number;
+  payload: Schema;
+  /** Attempts after the first, and the first delay; later delays grow exponentially. */
+  retry?: { limit: number; delaySeconds: number };
+  /**
+   * Jobs with the same key never run at the same time, and at most one more waits (pg-boss's
+   * `stately` policy): e.g. one sync per user and service, however often "sync now" is pressed.
+   */
+  singletonKey?: (payload: z.output<Schema>) => string;
+  /** Cron schedule (UTC); the payload sent is `{}`, so the schema must accept it. */
   cron?: string;
-  retryLimit?: number;
   expireInSeconds?: number;
-  /** 'singleton' lets only one job of the queue run or wait at a time (per singletonKey). */
-  policy?: 'standard' | 'singleton' | 'stately';
+  load: () => Promise<{ handle: JobHandler<z.output<Schema>, Deps> }>;
 };
 
+export const defineJob = <Schema extends z.ZodType, Deps>(job: JobDefinition<Schema, Deps>) => job;
+
+export const queueName = (job: { name: string; version: number }) => `${job.name}.v${job.version}`;
+
+export class JobPayloadError extends Error {
+  override name = 'JobPayloadError';
+}
+
 type JobObserver = { onJobDone(queue: string, outcome: 'completed' | 'failed', seconds: number): void };
+type AnyJob<Deps> = JobDefinition<z.ZodType, Deps>;
 
 /**
  * Durable jobs on pg-boss, on PGlite (its fromPglite adapter) or PostgreSQL: retried with
- * exponential backoff, scheduled with cron, visible in the database. Specs are registered once at
- * start; `start({ isWorker })` decides whether this process also runs them.
+ * exponential backoff, scheduled with cron, visible in the database. Definitions are registered
+ * once at start; `start({ isWorker })` decides whether this process also runs them.
  */
-export function createJobRunner(deps: { database: Database; databaseUrl?: string; log: Logger }) {
-  const { database, log } = deps;
-  const specs = new Map<string, JobSpec<any>>();
+export function createJobRunner<Deps = unknown>(options: { database: Database; databaseUrl?: string; log: Logger }) {
+  const { database, log } = options;
+  const jobs = new Map<string, AnyJob<Deps>>();
   let boss: PgBoss | undefined;
 
   const createBoss = () =>
     database.kind === 'pglite'
       ? new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', schema: 'pgboss' })
-      : new PgBoss({ connectionString: deps.databaseUrl, max: 3, schema: 'pgboss' });
+      : new PgBoss({ connectionString: options.databaseUrl, max: 3, schema: 'pgboss' });
+
+  async function runOne(job: AnyJob<Deps>, deps: Deps, id: string, data: unknown, observer?: JobObserver) {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const { handle } = await job.load();
+      await handle(job.payload.parse(data), { deps, jobId: id, log: log.child({ job: job.name, jobId: id }) });
+      observer?.onJobDone(job.name, 'completed', seconds());
+    } catch (err) {
+      observer?.onJobDone(job.name, 'failed', seconds());
+      log.warn({ err, queue: job.name, jobId: id }, 'job failed; it will be retried');
+      throw err;
+    }
+  }
 
   return {
-    register<T extends object>(spec: JobSpec<T>) {
-      specs.set(spec.name, spec);
+    register<Schema extends z.ZodType>(job: JobDefinition<Schema, Deps>) {
+      jobs.set(queueName(job), job as unknown as AnyJob<Deps>);
     },
 
-    async start({ isWorker, observer }: { isWorker: boolean; observer?: JobObserver }) {
+    async start({ isWorker, deps, observer }: { isWorker: boolean; deps: Deps; observer?: JobObserver }) {
       boss = createBoss();
       boss.on('error', (err) => log.error({ err }, 'job runner error'));
       await boss.start();
-      for (const spec of specs.values()) {
-        await boss.createQueue(spec.name, {
-          policy: spec.policy ?? 'standard',
-          retryLimit: spec.retryLimit ?? 5,
-          retryDelay: 5,
+      for (const [queue, job] of jobs) {
+        await boss.createQueue(queue, {
+          policy: job.singletonKey ? 'stately' : 'standard',
+          retryLimit: job.retry?.limit ?? 5,
+          retryDelay: job.retry?.delaySeconds ?? 5,
           retryBackoff: true,
-          expireInSeconds: spec.expireInSeconds ?? 900,
+          expireInSeconds: job.expireInSeconds ?? 900,
         });
-        if (spec.cron) await boss.schedule(spec.name, spec.cron);
+        if (job.cron) await boss.schedule(queue, job.cron, {});
         if (!isWorker) continue;
-        await boss.work<object>(spec.name, async (jobs) => {
-          for (const job of jobs) {
-            const started = performance.now();
-            try {
-              await spec.handler(job.data);
-              observer?.onJobDone(spec.name, 'completed', (performance.now() - started) / 1000);
-            } catch (err) {
-              observer?.onJobDone(spec.name, 'failed', (performance.now() - started) / 1000);
-              log.warn({ err, queue: spec.name, jobId: job.id }, 'job failed; it will be retried');
-              throw err;
-            }
-          }
+        await boss.work<object>(queue, async (batch) => {
+          for (const item of batch) await runOne(job, deps, item.id, item.data, observer);
         });
       }
     },
 
-    async send<T extends object>(name: string, data: T, options: { singletonKey?: string } = {}): Promise<string | null> {
+    /** Validates the payload before anything is queued; answers the job id, or null when one with the same key already waits. */
+    async send<Schema extends z.ZodType>(job: JobDefinition<Schema, Deps>, payload: z.input<Schema>): Promise<string | null> {
       if (!boss) throw new Error('the job runner has not started');
-      if (!specs.has(name)) throw new Error(`unknown job ${name}`);
-      return boss.send(name, data, options);
+      if (!jobs.has(queueName(job))) throw new Error(`job ${queueName(job)} is not registered`);
+      const parsed = job.payload.safeParse(payload);
+      if (!parsed.success) throw new JobPayloadError(`invalid payload for ${job.name}: ${parsed.error.message}`);
+      const singletonKey = job.singletonKey?.(parsed.data);
+      return boss.send(queueName(job), parsed.data as object, singletonKey ? { singletonKey } : {});
     },
 
     /** Jobs waiting per queue, for /metrics. */
     async queueDepths(): Promise<Record<string, number>> {
       if (!boss) return {};
-      const queues = await boss.getQueues([...specs.keys()]);
+      const queues = await boss.getQueues([...jobs.keys()]);
       return Object.fromEntries(queues.map((q) => [q.name, q.queuedCount]));
     },
 
@@ -89,4 +122,4 @@ export function createJobRunner(deps: { database: Database; databaseUrl?: string
     },
   };
 }
-export type JobRunner = ReturnType<typeof createJobRunner>;
+export type JobRunner<Deps = unknown> = ReturnType<typeof createJobRunner<Deps>>;

@@ -1,14 +1,12 @@
-import type { JobSpec } from '../../../platform/jobs.js';
-import type { SessionStore } from '../session-store.js';
-
-export const SESSION_CLEANUP_JOB = 'auth.session-cleanup';
+import { z } from 'zod';
+import { defineAppJob } from '../../../app-jobs.js';
 
 /** Expired sessions are refused at lookup anyway; this keeps the table from growing forever. */
-export function sessionCleanupJob(sessions: SessionStore): JobSpec {
-  return {
-    name: SESSION_CLEANUP_JOB,
-    cron: '17 * * * *',
-    policy: 'singleton',
-    handler: () => sessions.deleteExpired(),
-  };
-}
+export const sessionCleanupJob = defineAppJob({
+  name: 'auth.session-cleanup',
+  version: 1,
+  payload: z.strictObject({}),
+  cron: '17 * * * *',
+  singletonKey: () => 'all',
+  load: () => import('./session-cleanup.handler.js'),
+});
