@@ -34,16 +34,6 @@ const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   /** Run job workers inside `serve` (the embedded default). Set false when separate `worker` processes run them. */
   RUN_WORKERS: bool.default(true),
-  LLM_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
-  LLM_API_KEY: z.string().optional(),
-  LLM_MODEL_FAST: z.string().default('openai/gpt-4o-mini'),
-  LLM_MODEL_SMART: z.string().default('anthropic/claude-sonnet-4'),
-  LLM_MONTHLY_BUDGET_USD: z.coerce.number().min(0).default(5),
-  GOOGLE_CLIENT_ID: z.string().optional(),
-  GOOGLE_CLIENT_SECRET: z.string().optional(),
-  GOOGLE_REDIRECT_URL: optionalUrl,
-  GOOGLE_API_BASE_URL: z.url().default('https://www.googleapis.com'),
-  GOOGLE_OAUTH_BASE_URL: z.url().default('https://oauth2.googleapis.com'),
 });
 
 export type Config = Readonly<{
@@ -66,14 +56,6 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number;
   webDistDir: string | undefined;
   runWorkers: boolean;
-  llm: Readonly<{ baseUrl: string; apiKey: string | undefined; fastModel: string; smartModel: string; monthlyBudgetUsd: number }>;
-  google: Readonly<{
-    clientId: string | undefined;
-    clientSecret: string | undefined;
-    redirectUrl: string | undefined;
-    apiBaseUrl: string;
-    oauthBaseUrl: string;
-  }>;
 }>;
 
 export class ConfigError extends Error {}
@@ -114,20 +96,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     webDistDir: e.WEB_DIST_DIR,
     runWorkers: e.RUN_WORKERS,
-    llm: Object.freeze({
-      baseUrl: e.LLM_BASE_URL,
-      apiKey: e.LLM_API_KEY,
-      fastModel: e.LLM_MODEL_FAST,
-      smartModel: e.LLM_MODEL_SMART,
-      monthlyBudgetUsd: e.LLM_MONTHLY_BUDGET_USD,
-    }),
-    google: Object.freeze({
-      clientId: e.GOOGLE_CLIENT_ID,
-      clientSecret: e.GOOGLE_CLIENT_SECRET,
-      redirectUrl: e.GOOGLE_REDIRECT_URL,
-      apiBaseUrl: e.GOOGLE_API_BASE_URL,
-      oauthBaseUrl: e.GOOGLE_OAUTH_BASE_URL,
-    }),
   });
 }
 
