@@ -65,7 +65,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()) });
-  const metrics = createMetrics({ database: deps.database, cache: services.cache, jobs: deps.jobs, images: services.images });
+  const metrics = createMetrics({
+    database: deps.database,
+    cache: services.cache,
+    jobs: deps.jobs,
+    images: services.images,
+    outbound: services.outbound,
+  });
+  app.addHook('onClose', () => services.outbound.close());
   if (deps.jobs) registerJobs(deps.jobs, services);
   app.decorate('services', services);
   app.decorate('metrics', metrics);

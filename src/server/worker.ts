@@ -8,7 +8,13 @@ import { registerJobs } from './jobs.js';
 export async function runWorker(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
   const services = createServices({ ...runtime, clock: () => new Date() });
-  const metrics = createMetrics({ database: runtime.database, cache: services.cache, jobs: runtime.jobs, images: services.images });
+  const metrics = createMetrics({
+    database: runtime.database,
+    cache: services.cache,
+    jobs: runtime.jobs,
+    images: services.images,
+    outbound: services.outbound,
+  });
   registerJobs(runtime.jobs, services);
   await runtime.jobs.start({ isWorker: true, observer: metrics.jobObserver });
   runtime.log.info('worker started');
