@@ -51,6 +51,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const { services, metrics, startJobs } = createContainer(deps);
+  app.addHook('onClose', () => services.outbound.close());
   app.decorate('services', services);
   app.decorate('metrics', metrics);
   app.decorate('startJobs', startJobs);

@@ -26,7 +26,13 @@ export type ContainerDeps = {
  */
 export function createContainer(deps: ContainerDeps) {
   const services = createServices({ ...deps, clock: deps.clock ?? (() => new Date()) });
-  const metrics = createMetrics({ database: deps.database, cache: services.cache, jobs: deps.jobs, images: services.images });
+  const metrics = createMetrics({
+    database: deps.database,
+    cache: services.cache,
+    jobs: deps.jobs,
+    images: services.images,
+    outbound: services.outbound,
+  });
   if (deps.jobs) registerJobs(deps.jobs);
   const jobDeps: JobDeps = { services };
   return {

@@ -29,6 +29,7 @@ import { createReconnectService } from './modules/reconnect/reconnect.service.js
 import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
+import { createOutboundClient } from './platform/outbound/outbound-client.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -69,6 +70,8 @@ export function createServices(deps: ServiceDeps) {
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
+    // Every call to another server: modules take `outbound.provider(name, …)` (platform/outbound).
+    outbound: createOutboundClient(),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -5,10 +5,12 @@ import { createContainer } from './container.js';
 /** A process that only runs jobs (scale-out: any number beside stateless `serve` processes). */
 export async function runWorker(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
-  await createContainer(runtime).startJobs(true);
+  const container = createContainer(runtime);
+  await container.startJobs(true);
   runtime.log.info('worker started');
   const stop = async () => {
     await runtime.close();
+    await container.services.outbound.close();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

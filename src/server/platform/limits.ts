@@ -34,4 +34,22 @@ export const LIMITS = Object.freeze({
     size: 400,
     uploadsPerUser: Object.freeze({ max: 2_000, windowMs: 60 * 60_000 }),
   }),
+  /** Every call to another server (platform/outbound); a provider may tighten or relax them. */
+  outbound: Object.freeze({
+    connectTimeoutMs: 5_000,
+    /** One attempt, from sending the request to the last byte of the answer. */
+    callTimeoutMs: 30_000,
+    /** Attempts per call (first try included), and the most a call may sleep between them in all. */
+    maxAttempts: 3,
+    retryBaseDelayMs: 250,
+    retryMaxDelayMs: 10_000,
+    maxTotalRetryWaitMs: 30_000,
+    responseBytes: 10 * 1024 * 1024,
+    maxRedirects: 3,
+    /** Consecutive failed attempts that open a provider's breaker, and how long it stays open. */
+    breakerFailures: 5,
+    breakerCooldownMs: 30_000,
+    /** Breakers kept for user-supplied URLs (one per origin), least recently used dropped first. */
+    breakerOrigins: 1_000,
+  }),
 });

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import type { Database } from './db.js';
 import type { JobRunner } from './jobs.js';
 
@@ -8,9 +8,12 @@ export function createMetrics(deps: {
   cache: { stats(): { hits: number; misses: number; bytes: number } };
   jobs?: JobRunner;
   images?: { stats(): { active: number; waiting: number } };
+  /** The outbound client's calls, errors and latency per provider (platform/outbound). */
+  outbound?: { metrics: readonly Metric[] };
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  for (const metric of deps.outbound?.metrics ?? []) registry.registerMetric(metric);
 
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
