@@ -67,16 +67,17 @@ describe('outbound size cap', () => {
 
   it('stops reading a chunked answer as soon as it passes the cap', async () => {
     fake.failNext(1, faults.oversized(5_000_000, { chunked: true }));
-    const err = await failure(api.request({ url: `${fake.url}/big` }));
+    // A generous timeout: on a loaded machine the short one of this file could fire first.
+    const err = await failure(api.request({ url: `${fake.url}/big`, timeoutMs: 20_000 }));
     expect(err.kind).toBe('too_large');
   });
 
   it('accepts an answer of exactly the cap, and a call may lower the cap', async () => {
     fake.failNext(1, faults.oversized(100_000, { chunked: true }));
-    const res = await api.request({ url: `${fake.url}/big` });
+    const res = await api.request({ url: `${fake.url}/big`, timeoutMs: 20_000 });
     expect(res.body.length).toBe(100_000);
     fake.failNext(1, faults.oversized(1_001));
-    const err = await failure(api.request({ url: `${fake.url}/big`, maxBytes: 1_000 }));
+    const err = await failure(api.request({ url: `${fake.url}/big`, maxBytes: 1_000, timeoutMs: 20_000 }));
     expect(err.kind).toBe('too_large');
   });
 });
