@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { Agent } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { LIMITS } from '../limits.js';
 import { createOutboundMetrics } from './outbound-metrics.js';
 import { createProviderClient, type OutboundLimits, type OutboundProvider } from './provider-client.js';
@@ -41,14 +41,19 @@ export function createOutboundClient(deps: OutboundClientDeps = {}) {
   const names = new Set<string>();
   const resolve = deps.resolve ?? systemResolve;
 
-  function agent(limits: OutboundLimits, lookup?: net.LookupFunction): Agent {
-    const made = new Agent({
-      connect: { timeout: limits.connectTimeoutMs, ...(lookup ? { lookup } : {}) },
-      headersTimeout: limits.callTimeoutMs,
-      bodyTimeout: limits.callTimeoutMs,
-    });
-    agents.push(made);
-    return made;
+  /** A connection pool made at its first call: undici is loaded only by a process that calls out. */
+  function agent(limits: OutboundLimits, lookup?: net.LookupFunction): () => Promise<Dispatcher> {
+    let made: Promise<Agent> | undefined;
+    return () =>
+      (made ??= import('undici').then(({ Agent }) => {
+        const pool = new Agent({
+          connect: { timeout: limits.connectTimeoutMs, ...(lookup ? { lookup } : {}) },
+          headersTimeout: limits.callTimeoutMs,
+          bodyTimeout: limits.callTimeoutMs,
+        });
+        agents.push(pool);
+        return pool;
+      }));
   }
 
   return {

@@ -1,5 +1,3 @@
-import { errors as undiciErrors } from 'undici';
-
 /**
  * Every way an outbound call can fail, reduced to a closed set a provider can switch on.
  * A caller's own cancellation is not in the set: the call rejects with the signal's reason.
@@ -61,12 +59,14 @@ export const wasNeverSent = (err: OutboundError) => unsent.has(err);
 export function toOutboundError(provider: string, err: unknown): OutboundError {
   if (err instanceof OutboundError) return err;
   if (err instanceof BlockedAddressError) return new OutboundError('blocked_address', provider, err.message);
-  const code = (err as { code?: unknown } | null)?.code;
-  const isConnectTimeout = err instanceof undiciErrors.ConnectTimeoutError;
+  const found = (err as { code?: unknown } | null)?.code;
+  const code = typeof found === 'string' ? found : undefined;
+  // undici's error codes (its classes are not imported, so undici loads only when a call is made).
+  const isConnectTimeout = code === 'UND_ERR_CONNECT_TIMEOUT';
   const mapped =
-    isConnectTimeout || err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError
+    isConnectTimeout || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT'
       ? new OutboundError('timeout', provider, isConnectTimeout ? 'connect timed out' : 'call timed out')
-      : new OutboundError('network', provider, `network error${typeof code === 'string' ? ` (${code})` : ''}`);
-  if (isConnectTimeout || (typeof code === 'string' && CONNECT_FAILURES.has(code))) unsent.add(mapped);
+      : new OutboundError('network', provider, `network error${code ? ` (${code})` : ''}`);
+  if (isConnectTimeout || (code && CONNECT_FAILURES.has(code))) unsent.add(mapped);
   return mapped;
 }

@@ -38,8 +38,8 @@ type ProviderDeps = {
   name: string;
   trustedOrigins: ReadonlySet<string>;
   limits: OutboundLimits;
-  trustedAgent: Dispatcher;
-  guardedAgent: Dispatcher;
+  trustedAgent: () => Promise<Dispatcher>;
+  guardedAgent: () => Promise<Dispatcher>;
   metrics: OutboundMetrics;
   resolve: Resolve;
   now: () => number;
@@ -81,7 +81,7 @@ export function createProviderClient(deps: ProviderDeps) {
     try {
       const ex = await exchange({
         provider: name,
-        dispatcher: trusted ? deps.trustedAgent : deps.guardedAgent,
+        dispatcher: await (trusted ? deps.trustedAgent : deps.guardedAgent)(),
         url: hop.url,
         method: hop.method,
         headers: hop.headers,
