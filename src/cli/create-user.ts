@@ -1,6 +1,6 @@
 import type { Config } from '../server/config.js';
 import { openRuntime } from '../server/runtime.js';
-import { signupBody } from '../server/modules/auth/auth.schemas.js';
+import { signupBody } from '../shared/api/auth.js';
 import { createUsersRepo } from '../server/modules/auth/users.repo.js';
 import { hashPassword } from '../server/platform/crypto.js';
 

@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ZodType } from 'zod';
 import { AppError } from './platform/errors.js';
 import { LIMITS } from './platform/limits.js';
 import type { Metrics } from './platform/metrics.js';
@@ -12,6 +13,11 @@ import { handleFrameworkError, registerErrorHandling, sendError } from './platfo
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import { registerResponseContract } from './platform/http/response-contract.js';
+import { registerRouteDocs, securitySchemes } from './platform/http/route-docs.js';
+import { attachExamples } from './platform/http/openapi-examples.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './platform/http/cookies.js';
+import { openapiResponse } from '../shared/api/openapi.js';
 import type { Services } from './services.js';
 import { createContainer, type Container, type ContainerDeps } from './container.js';
 import { registerModules } from './modules/index.js';
@@ -21,7 +27,13 @@ import { registerWeb } from './modules/web/web.routes.js';
 export type AppDeps = ContainerDeps & { log: FastifyBaseLogger };
 
 export type App = FastifyInstance<any, any, any, FastifyBaseLogger, ZodTypeProvider>;
-export type RouteInfo = { method: string; url: string; isPublic: boolean };
+export type RouteInfo = {
+  method: string;
+  url: string;
+  isPublic: boolean;
+  /** The route's zod schemas (params, querystring, body, response by status), for tests and docs. */
+  schema: { params?: ZodType; querystring?: ZodType; body?: ZodType; response?: Record<string, ZodType>; hide?: boolean };
+};
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,13 +68,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('metrics', metrics);
   app.decorate('startJobs', startJobs);
   app.decorate('routeTable', [] as RouteInfo[]);
+  // First, so every later onRoute hook (the route table, swagger) sees the documented error statuses.
+  registerRouteDocs(app);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
-      app.routeTable.push({ method, url: route.url, isPublic: route.config?.isPublic === true });
+      app.routeTable.push({
+        method,
+        url: route.url,
+        isPublic: route.config?.isPublic === true,
+        schema: (route.schema ?? {}) as RouteInfo['schema'],
+      });
     }
   });
+
+  registerResponseContract(app, config.validateResponses);
 
   app.addHook('onRequest', (request, reply, done) => {
     request.ctx = { requestId: request.id, statements: 0, authStatements: 0 };
@@ -98,8 +119,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
   }
   await app.register(swagger, {
-    openapi: { info: { title: 'MindfulCRM API', version: '1' } },
-    transform: jsonSchemaTransform,
+    openapi: {
+      info: { title: 'MindfulCRM API', version: '1' },
+      components: { securitySchemes: securitySchemes(SESSION_COOKIE, CSRF_HEADER) },
+    },
+    transform: (input) => {
+      const out = jsonSchemaTransform(input);
+      return { ...out, schema: attachExamples(out.schema as Record<string, unknown>) as typeof out.schema };
+    },
   });
 
   registerErrorHandling(app);
@@ -107,7 +134,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
   registerOps(app, { config, database: deps.database, kv: deps.kv, metrics });
   await registerModules(app, config);
-  app.get('/api/openapi.json', { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/api/openapi.json',
+    { config: { isPublic: true }, schema: { hide: true, response: { 200: openapiResponse } } },
+    async () => app.swagger() as never,
+  );
   registerWeb(app, config);
   return app;
 }

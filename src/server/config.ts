@@ -29,6 +29,8 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   /** Adds x-db-statements to responses; for tests and the benchmark, never for users. */
   EXPOSE_STATEMENT_COUNT: bool.default(false),
+  /** Validates every JSON answer against its route's response schema; tests only, refused in production. */
+  VALIDATE_RESPONSES: bool.default(false),
   /** Event-loop delay (ms) past which requests are shed with 503. 0 disables shedding. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   WEB_DIST_DIR: z.string().optional(),
@@ -53,6 +55,7 @@ export type Config = Readonly<{
   logLevel: string;
   trustProxy: boolean;
   exposeStatementCount: boolean;
+  validateResponses: boolean;
   maxEventLoopDelayMs: number;
   webDistDir: string | undefined;
   runWorkers: boolean;
@@ -70,6 +73,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
+  if (isProduction && e.VALIDATE_RESPONSES) {
+    throw new ConfigError(
+      'Invalid configuration:\n  VALIDATE_RESPONSES: not allowed when NODE_ENV=production (it checks every answer against its schema, for tests only)',
+    );
+  }
   if (isProduction) {
     const missing = (['SESSION_SECRET', 'ENCRYPTION_KEY'] as const).filter((k) => !e[k]);
     if (missing.length) {
@@ -93,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     exposeStatementCount: e.EXPOSE_STATEMENT_COUNT,
+    validateResponses: e.VALIDATE_RESPONSES,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     webDistDir: e.WEB_DIST_DIR,
     runWorkers: e.RUN_WORKERS,

@@ -20,9 +20,13 @@ export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as const;
 
 export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;
+export type InteractionType = (typeof INTERACTION_TYPES)[number];
 export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as const;
 export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
+export type GoalStatus = (typeof GOAL_STATUSES)[number];
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'waiting_approval', 'completed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 export const TASK_OWNERS = ['user', 'assistant'] as const;

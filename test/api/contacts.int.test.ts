@@ -306,10 +306,10 @@ describe('timestamps', () => {
     expect(cleared.body.lastContactAt).toBeNull();
     const bad = await a.patch(`/api/contacts/${c.id}`, { lastContactAt: '31/12/2024' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/body\.lastContactAt: must be a date and time such as 2024-05-01T10:00:00Z/);
+    expect(bad.body.error.message).toMatch(/body\.lastContactAt: must be an ISO 8601 date-time such as 2026-03-01T09:00:00Z/);
     // Year 0 does not exist in PostgreSQL; the API refuses it instead of failing on the insert.
     const yearZero = await a.patch(`/api/contacts/${c.id}`, { lastContactAt: '0000-01-01T00:00:00Z' });
     expect(yearZero.status).toBe(400);
-    expect(yearZero.body.error.message).toMatch(/between 1900 and 2999/);
+    expect(yearZero.body.error.message).toMatch(/between 1900-01-01 and 2999-12-31/);
   });
 });

@@ -23,6 +23,8 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     EXPOSE_STATEMENT_COUNT: 'true',
+    // Every answer is checked against its schema (refused in production, so not for production-mode apps).
+    VALIDATE_RESPONSES: env.NODE_ENV === 'production' ? 'false' : 'true',
     MAX_EVENT_LOOP_DELAY_MS: '0',
     DATABASE_URL: process.env.DATABASE_URL ?? '',
     REDIS_URL: process.env.REDIS_URL ?? '',
@@ -42,9 +44,12 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     database: db,
     config,
     async close() {
+      const { violations } = app.responseContract;
       await app.close();
       if (redis) await redis.quit();
       if (ownsDatabase) await db.close();
+      // Each violation already failed its request with a 500; this names them once more at the end.
+      if (violations.length) throw new Error(`Answers broke their response schemas:\n${JSON.stringify(violations, null, 2)}`);
     },
   };
 }

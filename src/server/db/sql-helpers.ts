@@ -12,3 +12,6 @@ export const inList = (values: readonly unknown[]) =>
 
 /** A timestamp parameter with an explicit type, for raw SQL where PostgreSQL cannot infer one. */
 export const timestampParam = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+/** The API URL of a photo by its id column (null stays null); photos are served by id under /api/photos. */
+export const photoUrlSql = (photoId: SQLWrapper | SQL) => sql`case when ${photoId} is null then null else '/api/photos/' || ${photoId} end`;

@@ -1,20 +1,6 @@
-export const ERROR_STATUS = {
-  validation_failed: 400,
-  bad_request: 400,
-  unauthenticated: 401,
-  csrf_failed: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  unprocessable: 422,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
+import { ERROR_STATUS, type ErrorCode } from '../../shared/api/errors.js';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export { ERROR_STATUS, type ErrorCode };
 
 /** The one error type routes and services throw; its code decides the HTTP status. */
 export class AppError extends Error {

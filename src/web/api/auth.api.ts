@@ -1,7 +1,8 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api-client';
 import { sessionHint } from './query-client';
-import type { Me, Page, Session, User } from './types';
+import type { Me, Session, User } from '../../shared/api/auth';
+import type { Page } from '../../shared/api/page-query';
 
 export const meQuery = queryOptions({
   queryKey: ['me'],

@@ -8,7 +8,9 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { Contact, ContactDetail, ContactInput, ContactStatus, DeletePreview, LifecycleStage, Page } from './types';
+import type { ContactStatus, LifecycleStage } from '../../shared/domain';
+import type { Contact, ContactDetail, ContactBody as ContactInput, DeletePreview } from '../../shared/api/contacts';
+import type { Page } from '../../shared/api/page-query';
 
 export type ContactSort = 'name' | 'lastContact' | 'created' | 'sentiment';
 export type ContactFilters = {

@@ -1,6 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { DashboardStats, Page, ReconnectItem } from './types';
+import type { DashboardStats } from '../../shared/api/dashboard';
+import type { Page } from '../../shared/api/page-query';
+import type { ReconnectItem } from '../../shared/api/reconnect';
 
 export const dashboardQuery = queryOptions({
   queryKey: ['dashboard', 'stats'],

@@ -1,6 +1,10 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { Goal, Interaction, InteractionType, Page, Photo } from './types';
+import type { InteractionType } from '../../shared/domain';
+import type { Goal } from '../../shared/api/goals';
+import type { Interaction } from '../../shared/api/interactions';
+import type { Page } from '../../shared/api/page-query';
+import type { Photo } from '../../shared/api/photos';
 
 /** After a practice write, everything that summarises it is stale. */
 function useAfterWrite(contactId: string) {

@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { Page, Tag } from './types';
+import type { Page } from '../../shared/api/page-query';
+import type { Tag } from '../../shared/api/tags';
 
 export const tagsQuery = queryOptions({
   queryKey: ['tags'],

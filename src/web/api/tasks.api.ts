@@ -1,6 +1,9 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { Page, Project, Task, TaskActivity, TaskDetail, TaskPriority, TaskStatus } from './types';
+import type { TaskPriority, TaskStatus } from '../../shared/domain';
+import type { Page } from '../../shared/api/page-query';
+import type { Project } from '../../shared/api/projects';
+import type { Task, TaskActivity, TaskDetail } from '../../shared/api/tasks';
 
 export const projectsQuery = queryOptions({
   queryKey: ['projects'],

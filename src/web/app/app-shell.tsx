@@ -2,7 +2,7 @@ import { Suspense, useCallback, useMemo, useState, type ReactNode } from 'react'
 import { Link, useLocation } from 'wouter';
 import { useIsFetching, useIsMutating, useQueryClient } from '@tanstack/react-query';
 import { useSignOut, useUpdateProfile } from '../api/auth.api';
-import type { User } from '../api/types';
+import type { User } from '../../shared/api/auth';
 import { Avatar } from '../components/contact-bits';
 import { Icon } from '../components/icons';
 import { QuickAddContact } from '../components/quick-add-contact';

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Theme } from '../api/types';
+import type { Theme } from '../../shared/api/auth';
 
 const KEY = 'mcrm.theme';
 

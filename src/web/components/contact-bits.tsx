@@ -1,4 +1,6 @@
-import { STAGE_LABELS, type LifecycleStage, type TagRef } from '../api/types';
+import type { LifecycleStage } from '../../shared/domain';
+import type { TagRef } from '../../shared/api/contacts';
+import { STAGE_LABELS } from '../lib/labels';
 import { initials } from '../lib/format';
 
 export function Avatar({ name, photoUrl, size = 32 }: { name: string; photoUrl?: string | null; size?: number }) {

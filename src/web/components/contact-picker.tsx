@@ -1,6 +1,6 @@
 import { useId, useState, type Ref } from 'react';
 import { useContactSearch } from '../api/contacts.api';
-import type { Contact } from '../api/types';
+import type { Contact } from '../../shared/api/contacts';
 import { useDebounced } from '../lib/use-debounced';
 import { Avatar } from './contact-bits';
 import { Spinner } from './ui';

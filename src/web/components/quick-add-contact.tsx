@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../api/api-client';
 import { useCreateContact } from '../api/contacts.api';
-import { LIFECYCLE_STAGES, STAGE_LABELS, type LifecycleStage } from '../api/types';
+import { LIFECYCLE_STAGES, type LifecycleStage } from '../../shared/domain';
+import { STAGE_LABELS } from '../lib/labels';
 import { useToast } from '../app/toasts';
 import { TagPicker } from './tag-picker';
 import { Busy, ErrorNotice, Field, Modal } from './ui';

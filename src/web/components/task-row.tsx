@@ -1,5 +1,6 @@
 import { useUpdateTask } from '../api/tasks.api';
-import { TASK_STATUS_LABELS, type Task } from '../api/types';
+import type { Task } from '../../shared/api/tasks';
+import { TASK_STATUS_LABELS } from '../lib/labels';
 import { useToast } from '../app/toasts';
 import { formatDate } from '../lib/format';
 

@@ -36,6 +36,8 @@ function serverEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    // Every JSON answer the browser gets is checked against its route's schema (see teardown).
+    VALIDATE_RESPONSES: 'true',
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
@@ -80,8 +82,13 @@ export default async function setup(project: TestProject) {
   const bigUser = seedBigPractice(env);
 
   let output = '';
+  let contractViolations = 0;
   const server = spawn(process.execPath, ['bin/mindfulcrm.mjs', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  server.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  server.stdout!.on('data', (d: Buffer) => {
+    const text = d.toString();
+    contractViolations += text.split('response did not match its schema').length - 1;
+    output = (output + text).slice(-20_000);
+  });
   server.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForReady(baseUrl, server, () => output);
@@ -99,5 +106,6 @@ export default async function setup(project: TestProject) {
       if (server.exitCode === null) server.kill('SIGKILL');
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (contractViolations) throw new Error(`${contractViolations} answers broke their response schemas:\n${output}`);
   };
 }

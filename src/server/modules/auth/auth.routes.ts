@@ -3,25 +3,30 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { clearSessionCookie, CSRF_COOKIE, SESSION_COOKIE, setSessionCookie } from '../../platform/http/cookies.js';
-import { changePasswordBody, loginBody, meResponse, sessionResponse, signupBody, updateProfileBody, userResponse } from './auth.schemas.js';
+import {
+  changePasswordBody,
+  csrfResponse,
+  loginBody,
+  meResponse,
+  sessionIdParams,
+  sessionPageResponse,
+  signupBody,
+  updateProfileBody,
+  userResponse,
+} from '../../../shared/api/auth.js';
 import { presentUser } from './auth.service.js';
 
 const TAGS = ['auth'];
 const meta = (req: FastifyRequest) => ({ userAgent: req.headers['user-agent'], ip: req.ip });
-const sessionIdParams = z.strictObject({ id: z.string().regex(/^[0-9a-f]{64}$/, 'must be a session id') });
 
 export function registerAuthRoutes(app: App, config: import('../../config.js').Config) {
   const { auth } = app.services;
   const csrfOf = (req: FastifyRequest) => req.cookies[CSRF_COOKIE] ?? '';
   const publicRoute = { isPublic: true } as const;
 
-  app.get(
-    '/api/auth/csrf',
-    { config: publicRoute, schema: { tags: TAGS, response: { 200: z.object({ csrfToken: z.string() }) } } },
-    async (req) => ({
-      csrfToken: csrfOf(req),
-    }),
-  );
+  app.get('/api/auth/csrf', { config: publicRoute, schema: { tags: TAGS, response: { 200: csrfResponse } } }, async (req) => ({
+    csrfToken: csrfOf(req),
+  }));
 
   app.post(
     '/api/auth/signup',
@@ -70,14 +75,10 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     return reply.status(204).send(null);
   });
 
-  app.get(
-    '/api/auth/sessions',
-    { schema: { tags: TAGS, response: { 200: z.object({ items: z.array(sessionResponse), nextCursor: z.null() }) } } },
-    async (req) => {
-      const actor = requireActor(req);
-      return { items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null };
-    },
-  );
+  app.get('/api/auth/sessions', { schema: { tags: TAGS, response: { 200: sessionPageResponse } } }, async (req) => {
+    const actor = requireActor(req);
+    return { items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null };
+  });
 
   app.delete(
     '/api/auth/sessions/:id',

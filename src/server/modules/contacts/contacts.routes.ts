@@ -12,7 +12,7 @@ import {
   idParams,
   listContactsQuery,
   updateContactBody,
-} from './contacts.schemas.js';
+} from '../../../shared/api/contacts.js';
 
 const TAGS = ['contacts'];
 

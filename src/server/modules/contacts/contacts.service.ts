@@ -4,7 +4,7 @@ import type { PracticeCache } from '../../platform/practice-cache.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
-import type { BulkInput, ContactInput, ListContactsQuery } from './contacts.schemas.js';
+import type { BulkInput, ContactInput, ListContactsQuery } from '../../../shared/api/contacts.js';
 import { buildSearchText, searchTerms } from './search-text.js';
 
 type Deps = {

@@ -1,6 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { contacts as c, contactTags, tags } from '../../db/schema/index.js';
-import { isoSql } from '../../db/sql-helpers.js';
+import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+
+const t = alias(tags, 't');
+const ct = alias(contactTags, 'ct');
 
 /**
  * A contact in a list, built by PostgreSQL so that a page is never parsed and re-serialised. Long
@@ -22,11 +26,11 @@ export const contactSummaryJson = sql`json_build_object(
   'lastContactAt', ${isoSql(c.lastContactAt)},
   'hasAiConsent', ${c.hasAiConsent},
   'hasPhotoConsent', ${c.hasPhotoConsent},
-  'photoUrl', case when ${c.photoId} is null then null else '/api/photos/' || ${c.photoId} end,
+  'photoUrl', ${photoUrlSql(c.photoId)},
   'tags', coalesce((
-    select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color) order by lower(t.name), t.id)
-    from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
-    where ct.contact_id = ${c.id}
+    select json_agg(json_build_object('id', ${t.id}, 'name', ${t.name}, 'color', ${t.color}) order by lower(${t.name}), ${t.id})
+    from ${contactTags} ct join ${tags} t on ${t.id} = ${ct.tagId}
+    where ${ct.contactId} = ${c.id}
   ), '[]'::json),
   'createdAt', ${isoSql(c.createdAt)},
   'updatedAt', ${isoSql(c.updatedAt)}

@@ -1,7 +1,7 @@
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
-import { dashboardStatsResponse } from './dashboard.schemas.js';
+import { dashboardStatsResponse } from '../../../shared/api/dashboard.js';
 
 export function registerDashboardRoutes(app: App) {
   const { dashboard } = app.services;

@@ -1,5 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { contacts } from '../../db/schema/index.js';
+
+const c = alias(contacts, 'c');
 
 /** Weeks in the interactions-per-week series (the current week is the last). */
 export const WEEKS = 12;
@@ -28,7 +31,7 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
         'date', to_char(u.next, 'YYYY-MM-DD'), 'daysAway', u.next - t.today
       ) order by u.next, lower(u.name), u.id, u.label), '[]'::json)
     from (
-      select c.id, c.name, x.label, n.next
+      select ${c.id}, ${c.name}, x.label, n.next
       from ${contacts} c
       -- Month-days (month × 100 + day) in the window; 29 February stands in for 28 February of
       -- common years. contacts.month_days holds the same codes, under a GIN index.
@@ -37,12 +40,12 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
         from generate_series(0, ${days}::int) g
       ) md
       cross join lateral (
-        select 'Birthday'::text as label, extract(year from c.birthday)::int as y,
-               extract(month from c.birthday)::int as m, extract(day from c.birthday)::int as d
-        where c.birthday is not null
+        select 'Birthday'::text as label, extract(year from ${c.birthday})::int as y,
+               extract(month from ${c.birthday})::int as m, extract(day from ${c.birthday})::int as d
+        where ${c.birthday} is not null
         union all
         select left(e->>'label', 100), substr(e->>'date', 1, 4)::int, substr(e->>'date', 6, 2)::int, substr(e->>'date', 9, 2)::int
-        from jsonb_array_elements(case when jsonb_typeof(c.important_dates) = 'array' then c.important_dates else '[]'::jsonb end) e
+        from jsonb_array_elements(case when jsonb_typeof(${c.importantDates}) = 'array' then ${c.importantDates} else '[]'::jsonb end) e
         where jsonb_typeof(e) = 'object' and e->>'label' is not null and (e->>'date') ~ '^\\d{4}-\\d{2}-\\d{2}$'
       ) x
       cross join lateral (
@@ -50,10 +53,10 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
           case when ${anniversary(base)} >= t.today then ${anniversary(base)} else ${anniversary(sql`${base} + 1`)} end
         end as next
       ) n
-      where c.user_id = ${userId} and c.status <> 'archived' and n.next <= t.today + ${days}::int
+      where ${c.userId} = ${userId} and ${c.status} <> 'archived' and n.next <= t.today + ${days}::int
         -- An indexed month-day prefilter, so the date arithmetic above runs for a few contacts, not all.
-        and c.month_days && md.days
-      order by n.next, lower(c.name), c.id, x.label
+        and ${c.monthDays} && md.days
+      order by n.next, lower(${c.name}), ${c.id}, x.label
       limit ${max}
     ) u
   )`;

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../platform/db.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, goals } from '../../db/schema/index.js';
@@ -17,24 +18,27 @@ export type GoalWrite = {
   deadline: string | null;
 };
 
+const g = alias(goals, 'g');
+const c = alias(contacts, 'c');
+
 /** The API shape of a goal aliased `g` with its contact aliased `c`. */
 const goalJson = sql`json_build_object(
-  'id', g.id,
-  'contactId', g.contact_id,
-  'title', g.title,
-  'description', g.description,
-  'targetValue', g.target_value,
-  'currentValue', g.current_value,
-  'unit', g.unit,
-  'status', g.status,
-  'deadline', to_char(g.deadline, 'YYYY-MM-DD'),
-  'completedAt', case when g.completed_at is null then null else ${isoSql(sql`g.completed_at`)} end,
-  'progress', case when g.target_value > 0 then least(1, greatest(0, g.current_value / g.target_value))::float8 end,
-  'createdAt', ${isoSql(sql`g.created_at`)},
-  'updatedAt', ${isoSql(sql`g.updated_at`)},
-  'contact', json_build_object('id', c.id, 'name', c.name)
+  'id', ${g.id},
+  'contactId', ${g.contactId},
+  'title', ${g.title},
+  'description', ${g.description},
+  'targetValue', ${g.targetValue},
+  'currentValue', ${g.currentValue},
+  'unit', ${g.unit},
+  'status', ${g.status},
+  'deadline', to_char(${g.deadline}, 'YYYY-MM-DD'),
+  'completedAt', case when ${g.completedAt} is null then null else ${isoSql(g.completedAt)} end,
+  'progress', case when ${g.targetValue} > 0 then least(1, greatest(0, ${g.currentValue} / ${g.targetValue}))::float8 end,
+  'createdAt', ${isoSql(g.createdAt)},
+  'updatedAt', ${isoSql(g.updatedAt)},
+  'contact', json_build_object('id', ${c.id}, 'name', ${c.name})
 )`;
-const createdKey = isoSql(sql`g.created_at`);
+const createdKey = isoSql(g.createdAt);
 
 const COLUMN: Record<keyof GoalWrite, string> = {
   title: 'title',

@@ -10,7 +10,7 @@ import {
   goalResponse,
   listGoalsQuery,
   updateGoalBody,
-} from './goals.schemas.js';
+} from '../../../shared/api/goals.js';
 
 const TAGS = ['goals'];
 

@@ -2,7 +2,7 @@ import { notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { GoalsRepo } from './goals.repo.js';
-import type { CreateGoalInput, ListGoalsQuery, UpdateGoalInput } from './goals.schemas.js';
+import type { CreateGoalInput, ListGoalsQuery, UpdateGoalInput } from '../../../shared/api/goals.js';
 
 type Deps = { repo: GoalsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
 

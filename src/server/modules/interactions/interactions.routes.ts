@@ -10,7 +10,7 @@ import {
   interactionResponse,
   listInteractionsQuery,
   updateInteractionBody,
-} from './interactions.schemas.js';
+} from '../../../shared/api/interactions.js';
 
 const TAGS = ['interactions'];
 

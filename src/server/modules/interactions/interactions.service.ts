@@ -10,7 +10,7 @@ import {
   type ImportedInteraction,
   type ListInteractionsQuery,
   type UpdateInteractionInput,
-} from './interactions.schemas.js';
+} from '../../../shared/api/interactions.js';
 
 type Deps = { repo: InteractionsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
 

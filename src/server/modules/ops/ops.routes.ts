@@ -6,6 +6,7 @@ import type { KeyValueStore } from '../../platform/kv.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { AppError } from '../../platform/errors.js';
 import { safeEqual } from '../../platform/crypto.js';
+import { liveResponse, readyResponse } from '../../../shared/api/ops.js';
 
 type Deps = { config: Config; database: Database; kv: KeyValueStore; metrics: Metrics };
 
@@ -22,21 +23,25 @@ async function check(fn: () => Promise<unknown>): Promise<'ok' | string> {
 export function registerOps(app: App, { config, database, kv, metrics }: Deps) {
   const publicRoute = { isPublic: true } as const;
 
-  app.get('/health/live', { config: publicRoute, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/health/live', { config: publicRoute, schema: { hide: true, response: { 200: liveResponse } } }, async () => ({ status: 'ok' }));
 
-  app.get('/health/ready', { config: publicRoute, schema: { hide: true } }, async (_req, reply) => {
-    const checks: Record<string, string> = {
-      database: await check(() => database.ping()),
-      migrations: await check(async () => {
-        if (await hasPendingMigrations(database.db)) throw new Error('pending migrations');
-      }),
-    };
-    if (kv.kind === 'redis') checks.redis = await check(() => kv.ping());
-    const isReady = Object.values(checks).every((v) => v === 'ok');
-    return reply.status(isReady ? 200 : 503).send({ status: isReady ? 'ready' : 'not_ready', checks });
-  });
+  app.get(
+    '/health/ready',
+    { config: publicRoute, schema: { hide: true, response: { 200: readyResponse, 503: readyResponse } } },
+    async (_req, reply) => {
+      const checks: Record<string, string> = {
+        database: await check(() => database.ping()),
+        migrations: await check(async () => {
+          if (await hasPendingMigrations(database.db)) throw new Error('pending migrations');
+        }),
+      };
+      if (kv.kind === 'redis') checks.redis = await check(() => kv.ping());
+      const isReady = Object.values(checks).every((v) => v === 'ok');
+      return reply.status(isReady ? 200 : 503).send({ status: isReady ? 'ready' : 'not_ready', checks });
+    },
+  );
 
-  app.get('/metrics', { config: publicRoute, schema: { hide: true } }, async (req, reply) => {
+  app.get('/metrics', { config: { ...publicRoute, errorStatuses: [401] }, schema: { hide: true } }, async (req, reply) => {
     // Without a token, metrics are served only to the local machine (a scraper beside the process).
     const token = config.metricsToken;
     const auth = req.headers.authorization ?? '';

@@ -46,7 +46,7 @@ export function createPhotosRepo(db: Db) {
         userId,
         contactId,
         sql`
-        select ${photoJson(sql`(p.id = c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
+        select ${photoJson(sql`(p.id is not distinct from c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
         from ${contactPhotos} p
         where p.user_id = ${userId} and p.contact_id = c.id ${afterSql}
         order by p.created_at desc, p.id desc

@@ -8,7 +8,15 @@ import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
-import { activateParams, contactParams, listPhotosQuery, photoPageResponse, photoParams, photoResponse } from './photos.schemas.js';
+import {
+  activateParams,
+  contactParams,
+  listPhotosQuery,
+  photoBytesResponse,
+  photoPageResponse,
+  photoParams,
+  photoResponse,
+} from '../../../shared/api/photos.js';
 
 const TAGS = ['photos'];
 // Boundaries and part headers around the file; a body bigger than the cap plus this cannot fit.
@@ -96,7 +104,10 @@ export async function registerPhotosRoutes(app: App) {
     tags: TAGS,
     description: 'The image/webp bytes; 304 on a matching If-None-Match.',
     params: photoParams,
-    produces: ['image/webp'],
+    response: {
+      200: { description: 'The photo', content: { 'image/webp': { schema: photoBytesResponse } } },
+      304: z.null().describe('Not modified: If-None-Match named these bytes'),
+    },
   };
   app.get('/api/photos/:id', { schema: bytesSchema }, async (req, reply) => {
     const photo = await photos.getBytes(requireActor(req), req.params.id, req.headers['if-none-match']);
@@ -104,7 +115,7 @@ export async function registerPhotosRoutes(app: App) {
       .header('etag', photo.etag)
       .header('cache-control', 'private, max-age=31536000, immutable')
       .header('x-content-type-options', 'nosniff');
-    if (!photo.data) return reply.status(304).send();
-    return reply.type(photo.mime).send(photo.data);
+    if (!photo.data) return reply.status(304).send(null);
+    return reply.type(photo.mime).send(photo.data as never);
   });
 }

@@ -5,7 +5,7 @@ import type { CursorCodec } from '../../platform/cursor.js';
 import type { ImageProcessor } from '../../platform/image-processor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { PhotosRepo } from './photos.repo.js';
-import type { ListPhotosQuery } from './photos.schemas.js';
+import type { ListPhotosQuery } from '../../../shared/api/photos.js';
 
 type Deps = {
   repo: PhotosRepo;

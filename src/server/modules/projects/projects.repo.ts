@@ -1,10 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../platform/db.js';
 import { projects as p, tasks } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 
 export type ProjectWrite = { name?: string; color?: string; isArchived?: boolean };
+
+const x = alias(tasks, 'x');
 
 /** The API shape of a project with its task counts (subtasks included), built by PostgreSQL. */
 const projectJson = sql`json_build_object(
@@ -15,9 +18,9 @@ const projectJson = sql`json_build_object(
   'taskCounts', (
     select json_build_object(
       'total', count(*),
-      'open', count(*) filter (where x.status in ('pending', 'in_progress', 'waiting_approval')),
-      'completed', count(*) filter (where x.status = 'completed'))
-    from ${tasks} x where x.project_id = ${p.id}
+      'open', count(*) filter (where ${x.status} in ('pending', 'in_progress', 'waiting_approval')),
+      'completed', count(*) filter (where ${x.status} = 'completed'))
+    from ${tasks} x where ${x.projectId} = ${p.id}
   ),
   'createdAt', ${isoSql(p.createdAt)},
   'updatedAt', ${isoSql(p.updatedAt)}

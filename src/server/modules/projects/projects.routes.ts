@@ -10,7 +10,7 @@ import {
   projectPageResponse,
   projectResponse,
   updateProjectBody,
-} from './projects.schemas.js';
+} from '../../../shared/api/projects.js';
 
 const TAGS = ['projects'];
 

@@ -1,8 +1,13 @@
 import { sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { contacts } from '../../db/schema/index.js';
 import { queryRows, type Db } from '../../platform/db.js';
-import { isoSql } from '../../db/sql-helpers.js';
+import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { dueContactsSql, type CadenceDefaults } from './reconnect.sql.js';
+
+/** The due-contacts subquery keeps the contact columns under their own names. */
+const r = alias(contacts, 'r');
 
 export type PageRow = { j: string; k: string; id: string };
 
@@ -17,11 +22,11 @@ export function createReconnectRepo(db: Db) {
         sql`
         select json_build_object(
             'contact', json_build_object(
-              'id', r.id,
-              'name', r.name,
-              'photoUrl', case when r.photo_id is null then null else '/api/photos/' || r.photo_id end,
-              'lifecycleStage', r.lifecycle_stage,
-              'lastContactAt', ${isoSql(sql`r.last_contact_at`)}),
+              'id', ${r.id},
+              'name', ${r.name},
+              'photoUrl', ${photoUrlSql(r.photoId)},
+              'lifecycleStage', ${r.lifecycleStage},
+              'lastContactAt', ${isoSql(r.lastContactAt)}),
             'cadenceDays', r.cadence,
             'daysSinceContact', floor(extract(epoch from (${at} - r.since)) / 86400)::int,
             'overdueDays', floor(extract(epoch from (${at} - r.due)) / 86400)::int

@@ -1,7 +1,7 @@
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
-import { listReconnectQuery, reconnectPageResponse } from './reconnect.schemas.js';
+import { listReconnectQuery, reconnectPageResponse } from '../../../shared/api/reconnect.js';
 
 export function registerReconnectRoutes(app: App) {
   const { reconnect } = app.services;

@@ -2,7 +2,7 @@ import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
 import type { ReconnectRepo } from './reconnect.repo.js';
-import type { ListReconnectQuery } from './reconnect.schemas.js';
+import type { ListReconnectQuery } from '../../../shared/api/reconnect.js';
 
 type Deps = { repo: ReconnectRepo; cursors: CursorCodec; clock: () => Date };
 

@@ -1,5 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { contacts, users } from '../../db/schema/index.js';
+
+const c = alias(contacts, 'c');
 
 export type CadenceDefaults = Record<string, number>;
 
@@ -17,7 +20,7 @@ export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefau
   const at = sql`${now.toISOString()}::timestamptz`;
   const stageSetting = sql`u.settings->'keepInTouchDays'->(s.stage::text)`;
   return sql`(
-    select c.id, c.name, c.photo_id, c.lifecycle_stage, c.last_contact_at,
+    select ${c.id}, ${c.name}, ${c.photoId}, ${c.lifecycleStage}, ${c.lastContactAt},
            coalesce(c.keep_in_touch_days, k.days) as cadence,
            coalesce(c.last_contact_at, c.created_at) as since,
            coalesce(c.last_contact_at, c.created_at) + coalesce(c.keep_in_touch_days, k.days) * interval '1 day' as due

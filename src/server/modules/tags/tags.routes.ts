@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
-import { createTagBody, listTagsQuery, mergeTagBody, tagIdParams, tagPageResponse, tagResponse, updateTagBody } from './tags.schemas.js';
+import {
+  createTagBody,
+  listTagsQuery,
+  mergeTagBody,
+  tagIdParams,
+  tagPageResponse,
+  tagResponse,
+  updateTagBody,
+} from '../../../shared/api/tags.js';
 
 const TAGS = ['tags'];
 

@@ -1,5 +1,5 @@
 import type { ActivityChanges, TaskRow, TaskWrite } from './task-writes.repo.js';
-import type { TaskInput } from './tasks.schemas.js';
+import type { TaskInput } from '../../../shared/api/tasks.js';
 
 const PLAIN_FIELDS = [
   'title',

@@ -1,7 +1,7 @@
 import { AppError, notFound } from '../../platform/errors.js';
 import type { Db } from '../../platform/db.js';
 import { POSITION_STEP, type Sibling, type TaskWritesRepo } from './task-writes.repo.js';
-import type { MoveInput } from './tasks.schemas.js';
+import type { MoveInput } from '../../../shared/api/tasks.js';
 
 /**
  * Below this gap the midpoint of two neighbours loses meaning in a double (and the next move

@@ -1,9 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../platform/db.js';
 import { taskActivities, taskContacts, tasks, users } from '../../db/schema/index.js';
 import { inList, isoSql } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { OPEN_STATUSES_SQL, taskJson, taskSortKey, type TaskSort } from './tasks.sql.js';
+
+const a = alias(taskActivities, 'a');
 
 export type TaskFilter = {
   statuses?: string[];
@@ -77,8 +80,8 @@ export function createTasksRepo(db: Db) {
         select p.j, p.k, p.id
         from ${tasks} t
         left join lateral (
-          select json_build_object('id', a.id, 'action', a.action, 'actor', a.actor, 'changes', a.changes,
-                                   'createdAt', ${isoSql(sql`a.created_at`)})::text as j,
+          select json_build_object('id', ${a.id}, 'action', ${a.action}, 'actor', ${a.actor}, 'changes', ${a.changes},
+                                   'createdAt', ${isoSql(a.createdAt)})::text as j,
                  a.created_at::text as k, a.id
           from ${taskActivities} a
           where a.user_id = ${userId} and a.task_id = t.id${afterSql}

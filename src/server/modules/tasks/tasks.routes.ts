@@ -14,7 +14,7 @@ import {
   taskIdParams,
   taskPageResponse,
   updateTaskBody,
-} from './tasks.schemas.js';
+} from '../../../shared/api/tasks.js';
 
 const TAGS = ['tasks'];
 

@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/http/types.js';
 import type { TasksRepo } from './tasks.repo.js';
 import type { Db } from '../../platform/db.js';
 import type { Refs, TaskWritesRepo } from './task-writes.repo.js';
-import type { ListTasksQuery, MoveInput, TaskInput } from './tasks.schemas.js';
+import type { ListTasksQuery, MoveInput, TaskInput } from '../../../shared/api/tasks.js';
 import { creationChanges, diffTask } from './task-changes.js';
 import { createTaskMover } from './task-move.service.js';
 

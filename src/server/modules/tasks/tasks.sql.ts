@@ -1,6 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { contacts, projects, taskContacts, tasks } from '../../db/schema/index.js';
-import { isoSql } from '../../db/sql-helpers.js';
+import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+import type { TaskSort } from '../../../shared/api/tasks.js';
+
+export type { TaskSort };
 
 export const OPEN_STATUSES_SQL = sql`('pending', 'in_progress', 'waiting_approval')`;
 
@@ -8,42 +12,40 @@ export const OPEN_STATUSES_SQL = sql`('pending', 'in_progress', 'waiting_approva
  * The API shape of a task, built by PostgreSQL so that a page is never parsed and re-serialised.
  * `alias` names the tasks row in the surrounding query (the detail nests subtasks under another alias).
  */
-export function taskJson(alias: 't' | 's'): SQL {
-  const col = (name: string) => sql.raw(`${alias}.${name}`);
+const p = alias(projects, 'p');
+const sub = alias(tasks, 'c');
+const k = alias(contacts, 'k');
+const tc = alias(taskContacts, 'tc');
+
+export function taskJson(name: 't' | 's'): SQL {
+  const t = alias(tasks, name);
   return sql`json_build_object(
-    'id', ${col('id')},
-    'title', ${col('title')},
-    'description', ${col('description')},
-    'status', ${col('status')},
-    'priority', ${col('priority')},
-    'owner', ${col('owner')},
-    'dueAt', ${isoSql(col('due_at'))},
-    'estimatedMinutes', ${col('estimated_minutes')},
-    'actualMinutes', ${col('actual_minutes')},
-    'position', ${col('position')},
-    'projectId', ${col('project_id')},
-    'project', (select json_build_object('id', p.id, 'name', p.name, 'color', p.color)
-                from ${projects} p where p.id = ${col('project_id')}),
-    'parentTaskId', ${col('parent_task_id')},
-    'subtaskCounts', (select json_build_object('total', count(*), 'completed', count(*) filter (where c.status = 'completed'))
-                      from ${tasks} c where c.parent_task_id = ${col('id')}),
+    'id', ${t.id},
+    'title', ${t.title},
+    'description', ${t.description},
+    'status', ${t.status},
+    'priority', ${t.priority},
+    'owner', ${t.owner},
+    'dueAt', ${isoSql(t.dueAt)},
+    'estimatedMinutes', ${t.estimatedMinutes},
+    'actualMinutes', ${t.actualMinutes},
+    'position', ${t.position},
+    'projectId', ${t.projectId},
+    'project', (select json_build_object('id', ${p.id}, 'name', ${p.name}, 'color', ${p.color})
+                from ${projects} p where ${p.id} = ${t.projectId}),
+    'parentTaskId', ${t.parentTaskId},
+    'subtaskCounts', (select json_build_object('total', count(*), 'completed', count(*) filter (where ${sub.status} = 'completed'))
+                      from ${tasks} c where ${sub.parentTaskId} = ${t.id}),
     'contacts', coalesce((
-      select json_agg(json_build_object(
-          'id', k.id,
-          'name', k.name,
-          'photoUrl', case when k.photo_id is null then null else '/api/photos/' || k.photo_id end
-        ) order by lower(k.name), k.id)
-      from ${taskContacts} tc join ${contacts} k on k.id = tc.contact_id
-      where tc.task_id = ${col('id')}
+      select json_agg(json_build_object('id', ${k.id}, 'name', ${k.name}, 'photoUrl', ${photoUrlSql(k.photoId)}) order by lower(${k.name}), ${k.id})
+      from ${taskContacts} tc join ${contacts} k on ${k.id} = ${tc.contactId}
+      where ${tc.taskId} = ${t.id}
     ), '[]'::json),
-    'completedAt', ${isoSql(col('completed_at'))},
-    'createdAt', ${isoSql(col('created_at'))},
-    'updatedAt', ${isoSql(col('updated_at'))}
+    'completedAt', ${isoSql(t.completedAt)},
+    'createdAt', ${isoSql(t.createdAt)},
+    'updatedAt', ${isoSql(t.updatedAt)}
   )`;
 }
-
-export const TASK_SORTS = ['position', 'due', 'created', 'priority'] as const;
-export type TaskSort = (typeof TASK_SORTS)[number];
 
 /**
  * Keyset sort keys. Tasks without a due date sort last in both directions, so the key

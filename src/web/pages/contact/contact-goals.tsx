@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
 import { useDeleteGoal, useGoals, useSaveGoal } from '../../api/practice.api';
-import { GOAL_STATUSES, type Goal } from '../../api/types';
+import { GOAL_STATUSES } from '../../../shared/domain';
+import type { Goal } from '../../../shared/api/goals';
 import { useToast } from '../../app/toasts';
 import { Icon } from '../../components/icons';
 import { Busy, ErrorNotice, Field, ProgressBar, Spinner } from '../../components/ui';

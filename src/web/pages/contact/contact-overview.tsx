@@ -2,15 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
 import { useMe } from '../../api/auth.api';
 import { useUpdateContact } from '../../api/contacts.api';
-import {
-  CONTACT_STATUSES,
-  LIFECYCLE_STAGES,
-  STAGE_LABELS,
-  type ContactDetail,
-  type ContactInput,
-  type ContactStatus,
-  type LifecycleStage,
-} from '../../api/types';
+import { CONTACT_STATUSES, LIFECYCLE_STAGES, type ContactStatus, type LifecycleStage } from '../../../shared/domain';
+import type { ContactDetail, ContactBody as ContactInput } from '../../../shared/api/contacts';
+import { STAGE_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
 import { TagPicker } from '../../components/tag-picker';
 import { Busy, ErrorNotice, Field } from '../../components/ui';

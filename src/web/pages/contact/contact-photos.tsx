@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useActivatePhoto, useDeletePhoto, usePhotos, useUploadPhoto } from '../../api/practice.api';
-import type { ContactDetail } from '../../api/types';
+import type { ContactDetail } from '../../../shared/api/contacts';
 import { useToast } from '../../app/toasts';
 import { Busy, ErrorNotice, Spinner } from '../../components/ui';
 

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useAddInteraction, useDeleteInteraction, useTimeline, useUpdateInteraction, type InteractionInput } from '../../api/practice.api';
-import { INTERACTION_LABELS, type Interaction } from '../../api/types';
+import type { Interaction } from '../../../shared/api/interactions';
+import { INTERACTION_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
 import { ContactPicker } from '../../components/contact-picker';
 import { Icon } from '../../components/icons';

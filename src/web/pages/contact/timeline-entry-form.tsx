@@ -1,6 +1,8 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { fieldErrors } from '../../api/api-client';
-import { INTERACTION_LABELS, INTERACTION_TYPES, type Interaction, type InteractionType } from '../../api/types';
+import type { InteractionType } from '../../../shared/domain';
+import type { Interaction } from '../../../shared/api/interactions';
+import { INTERACTION_LABELS, INTERACTION_PICKER_TYPES as INTERACTION_TYPES } from '../../lib/labels';
 import { Icon, type IconName } from '../../components/icons';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { formatDateTime, toLocalInput } from '../../lib/format';

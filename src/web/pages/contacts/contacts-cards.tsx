@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RowSelectionState } from '@tanstack/react-table';
-import type { Contact } from '../../api/types';
+import type { Contact } from '../../../shared/api/contacts';
 import { Avatar, StageBadge, TagChip } from '../../components/contact-bits';
 import { formatRelative } from '../../lib/format';
 

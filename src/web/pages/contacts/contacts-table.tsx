@@ -11,7 +11,7 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContactFilters, ContactSort } from '../../api/contacts.api';
-import type { Contact } from '../../api/types';
+import type { Contact } from '../../../shared/api/contacts';
 import { Avatar, StageBadge, TagChip } from '../../components/contact-bits';
 import { Icon } from '../../components/icons';
 import { formatDate, formatRelative, humanize } from '../../lib/format';

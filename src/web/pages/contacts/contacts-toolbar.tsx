@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ColumnVisibilityState } from '@tanstack/react-table';
 import type { ContactFilters, ContactSort } from '../../api/contacts.api';
-import { CONTACT_STATUSES, LIFECYCLE_STAGES, STAGE_LABELS, type ContactStatus, type LifecycleStage } from '../../api/types';
+import { CONTACT_STATUSES, LIFECYCLE_STAGES, type ContactStatus, type LifecycleStage } from '../../../shared/domain';
+import { STAGE_LABELS } from '../../lib/labels';
 import { useTags } from '../../api/tags.api';
 import { Icon } from '../../components/icons';
 import { Popover } from '../../components/popover';

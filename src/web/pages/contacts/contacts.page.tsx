@@ -2,7 +2,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import type { ColumnVisibilityState, RowSelectionState } from '@tanstack/react-table';
 import { useContactPages, type ContactFilters, type ContactSort } from '../../api/contacts.api';
-import type { Contact } from '../../api/types';
+import type { Contact } from '../../../shared/api/contacts';
 import { Icon } from '../../components/icons';
 import { QuickAddContact } from '../../components/quick-add-contact';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useDeleteTag, useMergeTag, useTags, useUpdateTag } from '../../api/tags.api';
-import type { Tag } from '../../api/types';
+import type { Tag } from '../../../shared/api/tags';
 import { useToast } from '../../app/toasts';
 import { Icon } from '../../components/icons';
 import { ErrorNotice, Modal, Spinner } from '../../components/ui';

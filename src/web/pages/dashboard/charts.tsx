@@ -1,4 +1,5 @@
-import { STAGE_LABELS, type LifecycleStage } from '../../api/types';
+import type { LifecycleStage } from '../../../shared/domain';
+import { STAGE_LABELS } from '../../lib/labels';
 import { STAGE_COLORS } from '../../components/contact-bits';
 
 /**

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
 import { useCreateTask, useProjects } from '../../api/tasks.api';
-import { TASK_PRIORITIES, type TaskPriority } from '../../api/types';
+import { TASK_PRIORITIES, type TaskPriority } from '../../../shared/domain';
 import { useToast } from '../../app/toasts';
 import { Busy, ErrorNotice, Field, Modal } from '../../components/ui';
 import { humanize } from '../../lib/format';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useProjects, useSaveProject } from '../../api/tasks.api';
-import type { Project } from '../../api/types';
+import type { Project } from '../../../shared/api/projects';
 import { useToast } from '../../app/toasts';
 import { Icon } from '../../components/icons';
 import { Popover } from '../../components/popover';

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { useMoveTask } from '../../api/tasks.api';
-import { TASK_STATUS_LABELS, type Task, type TaskStatus } from '../../api/types';
+import type { TaskStatus } from '../../../shared/domain';
+import type { Task } from '../../../shared/api/tasks';
+import { TASK_STATUS_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
 import { TaskRow } from '../../components/task-row';
 import { dropPlace } from './task-list';

@@ -1,7 +1,7 @@
 import { useId, useRef } from 'react';
 import { Link } from 'wouter';
 import { useUpdateTask } from '../../api/tasks.api';
-import type { TaskDetail } from '../../api/types';
+import type { TaskDetail } from '../../../shared/api/tasks';
 import { useToast } from '../../app/toasts';
 import { Avatar } from '../../components/contact-bits';
 import { ContactPicker } from '../../components/contact-picker';

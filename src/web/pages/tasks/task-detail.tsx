@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useCreateTask, useDeleteTask, useProjects, useTask, useTaskActivity, useUpdateTask } from '../../api/tasks.api';
-import { TASK_PRIORITIES, TASK_STATUSES, TASK_STATUS_LABELS, type TaskDetail, type TaskPriority, type TaskStatus } from '../../api/types';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../../shared/domain';
+import type { TaskDetail } from '../../../shared/api/tasks';
+import { TASK_STATUS_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
 import { TaskRow } from '../../components/task-row';
 import { Busy, ErrorNotice, Field, Modal, Spinner } from '../../components/ui';

@@ -1,6 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { useMoveTask } from '../../api/tasks.api';
-import type { Task } from '../../api/types';
+import type { Task } from '../../../shared/api/tasks';
 import { useToast } from '../../app/toasts';
 import { Icon } from '../../components/icons';
 import { TaskRow } from '../../components/task-row';

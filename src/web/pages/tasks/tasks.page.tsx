@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { useTasks, type TaskFilters } from '../../api/tasks.api';
-import { TASK_PRIORITIES, TASK_STATUSES, TASK_STATUS_LABELS, type TaskPriority, type TaskStatus } from '../../api/types';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../../shared/domain';
+import { TASK_STATUS_LABELS } from '../../lib/labels';
 import { Icon } from '../../components/icons';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui';
 import { humanize } from '../../lib/format';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { LIMITS } from '../../platform/limits.js';
-import { LIFECYCLE_STAGES } from '../../db/schema/index.js';
+import { dateTimeOut } from './dates.js';
+import { LIMITS } from '../../server/platform/limits.js';
+import { LIFECYCLE_STAGES } from '../domain.js';
 
 export const emailSchema = z
   .email({ message: 'must be a valid email address' })
@@ -30,30 +31,46 @@ export const updateProfileBody = z.strictObject({
     .string()
     .max(64)
     .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone such as Europe/Paris')
+    .meta({ examples: ['Europe/Paris'] })
     .optional(),
   settings: settingsSchema.optional(),
 });
 
-export const userResponse = z.object({
+export const userResponse = z.strictObject({
   id: z.uuid(),
   email: z.string(),
   displayName: z.string(),
   timezone: z.string(),
-  settings: z.object({
-    keepInTouchDays: z.record(z.string(), z.number()),
+  settings: z.strictObject({
+    keepInTouchDays: z.partialRecord(z.enum(LIFECYCLE_STAGES), z.number()),
     theme: z.enum(['light', 'dark', 'system']),
   }),
   hasPassword: z.boolean(),
   hasGoogle: z.boolean(),
-  createdAt: z.iso.datetime(),
+  createdAt: dateTimeOut,
 });
-export const meResponse = z.object({ user: userResponse, csrfToken: z.string() });
+export const meResponse = z.strictObject({ user: userResponse, csrfToken: z.string() });
 
-export const sessionResponse = z.object({
+export const sessionResponse = z.strictObject({
   id: z.string(),
   userAgent: z.string().nullable(),
   ip: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  lastSeenAt: z.iso.datetime(),
+  createdAt: dateTimeOut,
+  lastSeenAt: dateTimeOut,
   isCurrent: z.boolean(),
 });
+export const sessionPageResponse = z.strictObject({ items: z.array(sessionResponse), nextCursor: z.null() });
+export const csrfResponse = z.strictObject({ csrfToken: z.string() });
+/** A session's id as GET /api/auth/sessions lists it (64 hex digits, in any letter case). */
+export const sessionIdParams = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be a session id')
+    .transform((id) => id.toLowerCase()),
+});
+
+export type User = z.infer<typeof userResponse>;
+export type Theme = User['settings']['theme'];
+export type Me = z.infer<typeof meResponse>;
+export type Session = z.infer<typeof sessionResponse>;
+export type ProfileInput = z.input<typeof updateProfileBody>;

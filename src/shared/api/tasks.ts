@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { pageQueryFields } from '../../platform/http/page-query.js';
-import { LIMITS } from '../../platform/limits.js';
-import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../../db/schema/index.js';
-import { TASK_SORTS } from './tasks.sql.js';
+import { uuidId } from './ids.js';
+import { dateTimeOut, isoDateTime } from './dates.js';
+import { pageQueryFields } from './page-query.js';
+import { LIMITS } from '../../server/platform/limits.js';
+import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../domain.js';
+
+export const TASK_SORTS = ['position', 'due', 'created', 'priority'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
 
 const T = LIMITS.text;
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2026-03-01T09:00:00Z' });
 const minutes = z.number().int('must be a whole number of minutes').min(0).max(LIMITS.task.minutes).nullable();
 const csvList = z
   .string()
@@ -30,10 +33,10 @@ const taskFields = {
   dueAt: isoDateTime.nullable(),
   estimatedMinutes: minutes,
   actualMinutes: minutes,
-  projectId: z.uuid({ message: 'must be a project id (UUID)' }).nullable(),
-  parentTaskId: z.uuid({ message: 'must be a task id (UUID)' }).nullable(),
+  projectId: uuidId('must be a project id (UUID)').nullable(),
+  parentTaskId: uuidId('must be a task id (UUID)').nullable(),
   contactIds: z
-    .array(z.uuid({ message: 'must be contact ids (UUIDs)' }))
+    .array(uuidId('must be contact ids (UUIDs)'))
     .max(LIMITS.task.contacts, `at most ${LIMITS.task.contacts} contacts per task`)
     .transform((ids) => [...new Set(ids)]),
 };
@@ -42,7 +45,7 @@ export const createTaskBody = taskObject.partial().required({ title: true });
 export const updateTaskBody = taskObject.partial();
 export type TaskInput = z.output<typeof updateTaskBody>;
 
-const anchor = z.uuid({ message: 'must be a task id (UUID) or null' }).nullable().optional();
+const anchor = uuidId('must be a task id (UUID) or null').nullable().optional();
 export const moveTaskBody = z
   .strictObject({ beforeId: anchor, afterId: anchor })
   .refine((b) => b.beforeId !== undefined || b.afterId !== undefined, {
@@ -58,11 +61,11 @@ export const listTasksQuery = z
     ...pageFields,
     status: csvList.pipe(z.array(z.enum(TASK_STATUSES))).optional(),
     priority: csvList.pipe(z.array(z.enum(TASK_PRIORITIES))).optional(),
-    projectId: z.uuid({ message: 'must be a project id (UUID)' }).optional(),
-    contactId: z.uuid({ message: 'must be a contact id (UUID)' }).optional(),
+    projectId: uuidId('must be a project id (UUID)').optional(),
+    contactId: uuidId('must be a contact id (UUID)').optional(),
     dueFrom: isoDateTime.optional(),
     dueTo: isoDateTime.optional(),
-    parentTaskId: z.uuid({ message: 'must be a task id (UUID)' }).optional(),
+    parentTaskId: uuidId('must be a task id (UUID)').optional(),
     topLevel: boolParam.optional(),
     sort: z.enum(TASK_SORTS).default('position'),
     order: z.enum(['asc', 'desc']).optional(),
@@ -77,50 +80,56 @@ export const listTasksQuery = z
   });
 export type ListTasksQuery = z.output<typeof listTasksQuery>;
 
-export const analyticsQuery = z.strictObject({ projectId: z.uuid({ message: 'must be a project id (UUID)' }).optional() });
+export const analyticsQuery = z.strictObject({ projectId: uuidId('must be a project id (UUID)').optional() });
 export const activityQuery = z.strictObject(pageFields);
-export const taskIdParams = z.strictObject({ id: z.uuid({ message: 'must be a task id (UUID)' }) });
+export const taskIdParams = z.strictObject({ id: uuidId('must be a task id (UUID)') });
 
-export const taskResponse = z.object({
+export const taskResponse = z.strictObject({
   id: z.uuid(),
   title: z.string(),
   description: z.string(),
   status: z.enum(TASK_STATUSES),
   priority: z.enum(TASK_PRIORITIES),
   owner: z.enum(TASK_OWNERS),
-  dueAt: z.string().nullable(),
+  dueAt: dateTimeOut.nullable(),
   estimatedMinutes: z.number().nullable(),
   actualMinutes: z.number().nullable(),
   position: z.number(),
   projectId: z.uuid().nullable(),
-  project: z.object({ id: z.uuid(), name: z.string(), color: z.string() }).nullable(),
+  project: z.strictObject({ id: z.uuid(), name: z.string(), color: z.string() }).nullable(),
   parentTaskId: z.uuid().nullable(),
-  subtaskCounts: z.object({ total: z.number(), completed: z.number() }),
-  contacts: z.array(z.object({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() })),
-  completedAt: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  subtaskCounts: z.strictObject({ total: z.number(), completed: z.number() }),
+  contacts: z.array(z.strictObject({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() })),
+  completedAt: dateTimeOut.nullable(),
+  createdAt: dateTimeOut,
+  updatedAt: dateTimeOut,
 });
 export const taskDetailResponse = taskResponse.extend({ subtasks: z.array(taskResponse) });
-export const taskPageResponse = z.object({ items: z.array(taskResponse), nextCursor: z.string().nullable() });
+export const taskPageResponse = z.strictObject({ items: z.array(taskResponse), nextCursor: z.string().nullable() });
 const countsByStatus = Object.fromEntries(TASK_STATUSES.map((s) => [s, z.number()])) as Record<(typeof TASK_STATUSES)[number], z.ZodNumber>;
-export const analyticsResponse = z.object({
-  byStatus: z.object(countsByStatus),
+export const analyticsResponse = z.strictObject({
+  byStatus: z.strictObject(countsByStatus),
   total: z.number(),
   overdue: z.number(),
   dueToday: z.number(),
   completionRate: z.number().nullable(),
   meanMinutesToComplete: z.number().nullable(),
 });
-export const activityPageResponse = z.object({
+export const activityPageResponse = z.strictObject({
   items: z.array(
-    z.object({
+    z.strictObject({
       id: z.uuid(),
       action: z.string(),
       actor: z.enum(TASK_OWNERS),
-      changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
-      createdAt: z.string(),
+      changes: z.record(z.string(), z.strictObject({ from: z.unknown(), to: z.unknown() })),
+      createdAt: dateTimeOut,
     }),
   ),
   nextCursor: z.string().nullable(),
 });
+
+export type Task = z.infer<typeof taskResponse>;
+export type TaskDetail = z.infer<typeof taskDetailResponse>;
+export type TaskActivity = z.infer<typeof activityPageResponse>['items'][number];
+export type TaskAnalytics = z.infer<typeof analyticsResponse>;
+export type TaskBody = z.input<typeof createTaskBody>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from '../limits.js';
+import { LIMITS } from '../../server/platform/limits.js';
 
 /** The query fields every keyset-paginated list takes: spread into a list's query schema. */
 export const pageQueryFields = {
@@ -11,3 +11,6 @@ export const pageQueryFields = {
     .default(LIMITS.page.defaultSize),
   cursor: z.string().max(1000).optional(),
 };
+
+/** The answer of every keyset-paginated list. */
+export type Page<T> = { items: T[]; nextCursor: string | null };

@@ -1,23 +1,21 @@
 import { z } from 'zod';
-import { pageQueryFields } from '../../platform/http/page-query.js';
-import { LIMITS } from '../../platform/limits.js';
-import { INTERACTION_SOURCES, INTERACTION_TYPES } from '../../db/schema/index.js';
+import { uuidId } from './ids.js';
+import { dateTimeOut, isoDateTime } from './dates.js';
+import { pageQueryFields } from './page-query.js';
+import { LIMITS } from '../../server/platform/limits.js';
+import { INTERACTION_SOURCES, INTERACTION_TYPES } from '../domain.js';
 
 const T = LIMITS.text;
-const contactId = z.uuid({ message: 'must be a contact id (UUID)' });
+const contactId = uuidId('must be a contact id (UUID)');
 const sentiment = z
   .number()
   .int('must be a whole number from 1 to 5')
   .min(1, 'must be from 1 to 5')
   .max(5, 'must be from 1 to 5')
   .nullable();
-// PostgreSQL has no year 0 and the product no use for dates far away; bounding the year keeps a
-// typo a 400 rather than a database error.
 const isSaneYear = (d: Date) => d.getUTCFullYear() >= 1900 && d.getUTCFullYear() <= 2999;
 const YEAR_MESSAGE = 'must be between the years 1900 and 2999';
-const occurredAt = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time such as 2025-03-01T10:00:00Z' })
-  .refine((s) => isSaneYear(new Date(s)), YEAR_MESSAGE);
+const occurredAt = isoDateTime;
 
 export const interactionFields = {
   contactId,
@@ -50,24 +48,24 @@ const pageFields = {
 export const listInteractionsQuery = z.strictObject(pageFields);
 export type ListInteractionsQuery = z.output<typeof listInteractionsQuery>;
 
-export const interactionIdParams = z.strictObject({ id: z.uuid({ message: 'must be an interaction id (UUID)' }) });
+export const interactionIdParams = z.strictObject({ id: uuidId('must be an interaction id (UUID)') });
 export const contactIdParams = z.strictObject({ id: contactId });
 
-export const interactionResponse = z.object({
+export const interactionResponse = z.strictObject({
   id: z.uuid(),
   contactId: z.uuid(),
   type: z.enum(INTERACTION_TYPES),
   subject: z.string(),
   content: z.string(),
-  occurredAt: z.string(),
+  occurredAt: dateTimeOut,
   source: z.enum(INTERACTION_SOURCES),
   sourceId: z.string().nullable(),
   sentiment: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  contact: z.object({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() }),
+  createdAt: dateTimeOut,
+  updatedAt: dateTimeOut,
+  contact: z.strictObject({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() }),
 });
-export const interactionPageResponse = z.object({ items: z.array(interactionResponse), nextCursor: z.string().nullable() });
+export const interactionPageResponse = z.strictObject({ items: z.array(interactionResponse), nextCursor: z.string().nullable() });
 
 /** What a sync or an import hands to upsertMany: (source, sourceId) identifies the item. */
 export const importedInteraction = z.strictObject({
@@ -85,3 +83,7 @@ export const importedInteraction = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).default({}),
 });
 export type ImportedInteraction = z.input<typeof importedInteraction>;
+
+export type Interaction = z.infer<typeof interactionResponse>;
+export type InteractionBody = z.input<typeof createInteractionBody>;
+export type InteractionPatch = z.input<typeof updateInteractionBody>;

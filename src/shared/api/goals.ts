@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { pageQueryFields } from '../../platform/http/page-query.js';
-import { LIMITS } from '../../platform/limits.js';
-import { GOAL_STATUSES } from '../../db/schema/index.js';
+import { uuidId } from './ids.js';
+import { dateOut, dateTimeOut, isoDate } from './dates.js';
+import { pageQueryFields } from './page-query.js';
+import { LIMITS } from '../../server/platform/limits.js';
+import { GOAL_STATUSES } from '../domain.js';
 
 const T = LIMITS.text;
 const MAX_VALUE = 1_000_000_000_000;
@@ -15,15 +17,11 @@ const goalFields = {
   currentValue: amount,
   unit: z.string().trim().max(50, 'must be at most 50 characters'),
   status,
-  // PostgreSQL has no year 0; a deadline outside these years is a typo.
-  deadline: z.iso
-    .date({ message: 'must be a date as YYYY-MM-DD' })
-    .refine((s) => Number(s.slice(0, 4)) >= 1900 && Number(s.slice(0, 4)) <= 2999, 'must be between the years 1900 and 2999')
-    .nullable(),
+  deadline: isoDate.nullable(),
 };
 
 export const createGoalBody = z.strictObject({
-  contactId: z.uuid({ message: 'must be a contact id (UUID)' }),
+  contactId: uuidId('must be a contact id (UUID)'),
   title: goalFields.title,
   description: goalFields.description.default(''),
   targetValue: goalFields.targetValue.default(null),
@@ -43,10 +41,10 @@ export const listGoalsQuery = z.strictObject({
 });
 export type ListGoalsQuery = z.output<typeof listGoalsQuery>;
 
-export const goalIdParams = z.strictObject({ id: z.uuid({ message: 'must be a goal id (UUID)' }) });
-export const contactIdParams = z.strictObject({ id: z.uuid({ message: 'must be a contact id (UUID)' }) });
+export const goalIdParams = z.strictObject({ id: uuidId('must be a goal id (UUID)') });
+export const contactIdParams = z.strictObject({ id: uuidId('must be a contact id (UUID)') });
 
-export const goalResponse = z.object({
+export const goalResponse = z.strictObject({
   id: z.uuid(),
   contactId: z.uuid(),
   title: z.string(),
@@ -55,11 +53,15 @@ export const goalResponse = z.object({
   currentValue: z.number(),
   unit: z.string(),
   status,
-  deadline: z.string().nullable(),
-  completedAt: z.string().nullable(),
+  deadline: dateOut.nullable(),
+  completedAt: dateTimeOut.nullable(),
   progress: z.number().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  contact: z.object({ id: z.uuid(), name: z.string() }),
+  createdAt: dateTimeOut,
+  updatedAt: dateTimeOut,
+  contact: z.strictObject({ id: z.uuid(), name: z.string() }),
 });
-export const goalPageResponse = z.object({ items: z.array(goalResponse), nextCursor: z.string().nullable() });
+export const goalPageResponse = z.strictObject({ items: z.array(goalResponse), nextCursor: z.string().nullable() });
+
+export type Goal = z.infer<typeof goalResponse>;
+export type GoalBody = z.input<typeof createGoalBody>;
+export type GoalPatch = z.input<typeof updateGoalBody>;

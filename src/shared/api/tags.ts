@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { LIMITS } from '../../platform/limits.js';
-import { uuidId } from '../../platform/ids.js';
+import { dateTimeOut } from './dates.js';
+import { LIMITS } from '../../server/platform/limits.js';
+import { uuidId } from './ids.js';
 
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0d9488');
 const name = z.string().trim().min(1, 'is required').max(60);
@@ -14,5 +15,13 @@ export const listTagsQuery = z.strictObject({
   cursor: z.string().max(1000).optional(),
 });
 
-export const tagResponse = z.object({ id: z.uuid(), name: z.string(), color: z.string(), contactCount: z.number(), createdAt: z.string() });
-export const tagPageResponse = z.object({ items: z.array(tagResponse), nextCursor: z.string().nullable() });
+export const tagResponse = z.strictObject({
+  id: z.uuid(),
+  name: z.string(),
+  color: z.string(),
+  contactCount: z.number(),
+  createdAt: dateTimeOut,
+});
+export const tagPageResponse = z.strictObject({ items: z.array(tagResponse), nextCursor: z.string().nullable() });
+
+export type Tag = z.infer<typeof tagResponse>;

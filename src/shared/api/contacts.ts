@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import { pageQueryFields } from '../../platform/http/page-query.js';
-import { LIMITS } from '../../platform/limits.js';
-import { uniqueIds, uuidId } from '../../platform/ids.js';
-import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../db/schema/index.js';
+import { pageQueryFields } from './page-query.js';
+import { LIMITS } from '../../server/platform/limits.js';
+import { uniqueIds, uuidId } from './ids.js';
+import { dateOut, dateTimeOut, isoDate, isoDateTime } from './dates.js';
+import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../domain.js';
 
 const L = LIMITS.contact;
 const T = LIMITS.text;
-// PostgreSQL has no year 0; a bounded year also catches typos such as 0199.
-const isoDate = z.iso
-  .date({ message: 'must be a date as YYYY-MM-DD' })
-  .refine((d) => d >= '1900-01-01' && d <= '2999-12-31', 'must be between 1900 and 2999');
-const isoDateTime = z.iso
-  .datetime({ offset: true, message: 'must be a date and time such as 2024-05-01T10:00:00Z' })
-  .refine((d) => d >= '1900' && d < '3000', 'must be between 1900 and 2999');
 const boundedRecord = <V extends z.ZodType>(value: V, max: number, what: string) =>
   z.record(z.string().min(1).max(100), value).refine((r) => Object.keys(r).length <= max, `at most ${max} ${what}`);
 
@@ -85,8 +79,8 @@ export const bulkBody = z.discriminatedUnion('action', [
 ]);
 export type BulkInput = z.output<typeof bulkBody>;
 
-const tagRef = z.object({ id: z.uuid(), name: z.string(), color: z.string() });
-export const contactResponse = z.object({
+const tagRef = z.strictObject({ id: z.uuid(), name: z.string(), color: z.string() });
+export const contactResponse = z.strictObject({
   id: z.uuid(),
   name: z.string(),
   emails: z.array(z.string()),
@@ -99,26 +93,34 @@ export const contactResponse = z.object({
   customFields: z.record(z.string(), z.unknown()),
   socialHandles: z.record(z.string(), z.string()),
   referralCount: z.number(),
-  birthday: z.string().nullable(),
-  importantDates: z.array(z.object({ label: z.string(), date: z.string() })),
+  birthday: dateOut.nullable(),
+  importantDates: z.array(z.strictObject({ label: z.string(), date: z.string() })),
   keepInTouchDays: z.number().nullable(),
-  lastContactAt: z.string().nullable(),
+  lastContactAt: dateTimeOut.nullable(),
   hasAiConsent: z.boolean(),
   hasPhotoConsent: z.boolean(),
   photoUrl: z.string().nullable(),
   tags: z.array(tagRef),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: dateTimeOut,
+  updatedAt: dateTimeOut,
 });
 export const contactDetailResponse = contactResponse.extend({
-  counts: z.object({ interactions: z.number(), goals: z.number(), openTasks: z.number() }),
+  counts: z.strictObject({ interactions: z.number(), goals: z.number(), openTasks: z.number() }),
 });
 /** List items leave out the long free-text fields; GET /api/contacts/:id has them. */
 export const contactSummaryResponse = contactResponse.omit({ notes: true, customFields: true, socialHandles: true, importantDates: true });
-export const contactPageResponse = z.object({ items: z.array(contactSummaryResponse), nextCursor: z.string().nullable() });
-export const deletePreviewResponse = z.object({
-  contact: z.object({ id: z.uuid(), name: z.string() }),
+export const contactPageResponse = z.strictObject({ items: z.array(contactSummaryResponse), nextCursor: z.string().nullable() });
+export const deletePreviewResponse = z.strictObject({
+  contact: z.strictObject({ id: z.uuid(), name: z.string() }),
   willDelete: z.record(z.string(), z.number()),
   willUnlink: z.record(z.string(), z.number()),
 });
-export const bulkResponse = z.object({ action: z.enum(BULK_ACTIONS), affected: z.array(z.uuid()), notFound: z.array(z.uuid()) });
+export const bulkResponse = z.strictObject({ action: z.enum(BULK_ACTIONS), affected: z.array(z.uuid()), notFound: z.array(z.uuid()) });
+
+/** A contact as lists answer it; ContactDetail adds the long fields and counts. */
+export type Contact = z.infer<typeof contactSummaryResponse>;
+export type ContactDetail = z.infer<typeof contactDetailResponse>;
+export type TagRef = z.infer<typeof tagRef>;
+export type ContactBody = z.input<typeof updateContactBody>;
+export type DeletePreview = z.infer<typeof deletePreviewResponse>;
+export type BulkResult = z.infer<typeof bulkResponse>;

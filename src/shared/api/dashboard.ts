@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { dateOut, dateTimeOut } from './dates.js';
+import { LIFECYCLE_STAGES } from '../domain.js';
+
+const count = z.number().int();
+
+export const dashboardStatsResponse = z.strictObject({
+  clientsByStage: z.record(z.enum(LIFECYCLE_STAGES), count),
+  totalContacts: count,
+  sessionsThisWeek: count,
+  sessionsLastWeek: count,
+  goalsAchievedThisMonth: count,
+  responseRate: z.strictObject({ value: z.number().min(0).max(1).nullable(), reason: z.string().nullable() }),
+  interactionsPerWeek: z.array(z.strictObject({ weekStart: dateOut, count })),
+  followUpsDue: count,
+  overdueTasks: count,
+  upcomingDates: z.array(z.strictObject({ contactId: z.uuid(), name: z.string(), label: z.string(), date: dateOut, daysAway: count })),
+  generatedAt: dateTimeOut,
+});
+
+export type DashboardStats = z.infer<typeof dashboardStatsResponse>;
