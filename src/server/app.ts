@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Config, Secrets } from './config.js';
@@ -17,7 +16,9 @@ import { requestContext } from './platform/request-context.js';
 import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
-import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import { registerSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
+import { registerLoadShedding } from './platform/http/load-shedding.js';
+import { isSecureCookie } from './platform/http/cookies.js';
 import { createServices, type Services } from './services.js';
 import { registerModules } from './modules/index.js';
 import { registerOps } from './modules/ops/ops.routes.js';
@@ -46,17 +47,32 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A hop count trusts that many proxies whatever their address (Fastify itself now ignores a plain
+ * number): right only when the port is reachable through the proxies alone. Addresses are stricter.
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 /** The composition root: every service is created here once and injected. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
+  const headers = securityHeaders(isSecureCookie(config));
   const app = Fastify({
     loggerInstance: deps.log,
     genReqId: () => crypto.randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: LIMITS.jsonBodyBytes,
-    trustProxy: config.trustProxy,
+    // A hop count or the proxies' addresses, never "any client" (see config.ts).
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
-    frameworkErrors: handleFrameworkError,
+    // These answers skip every hook, so they get the security headers here.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(headers);
+      return handleFrameworkError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -99,18 +115,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(cookie);
-  registerSecurityHeaders(app);
-  if (config.maxEventLoopDelayMs > 0) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: config.maxEventLoopDelayMs,
-      sampleInterval: LIMITS.eventLoopSampleMs,
-      retryAfter: 5,
-      pressureHandler: (request, reply, type, value) => {
-        reply.header('retry-after', '5');
-        void sendError(reply, request, new AppError('unavailable', `The server is overloaded (${type}: ${value}). Retry shortly.`));
-      },
-    });
-  }
+  registerSecurityHeaders(app, headers);
+  registerLoadShedding(app, {
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    maxRssBytes: config.maxRssBytes,
+    graceMs: config.loadShedGraceMs,
+    sampleMs: LIMITS.eventLoopSampleMs,
+    onShed: (request, reply, reason) => {
+      request.log.warn({ reason }, 'request shed');
+      void sendError(reply, request, new AppError('unavailable', 'The server is overloaded. Retry shortly.', undefined, 5));
+    },
+  });
   await app.register(swagger, {
     openapi: { info: { title: 'MindfulCRM API', version: '1' } },
     transform: jsonSchemaTransform,
@@ -119,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandling(app);
   registerInputGuards(app);
   registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
-  registerOps(app, { config, database: deps.database, kv: deps.kv, metrics });
+  registerOps(app, { config, database: deps.database, kv: deps.kv, metrics, log: deps.log });
   await registerModules(app, config);
   app.get('/api/openapi.json', { config: { isPublic: true }, schema: { hide: true } }, async () => app.swagger());
   registerWeb(app, config);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import sharp from 'sharp';
@@ -62,7 +63,7 @@ describe('caching of private answers', () => {
 });
 
 describe('security headers on every kind of answer', () => {
-  const kinds: Array<[string, Parameters<TestApp['app']['inject']>[0]]> = [
+  const kinds: Array<[string, InjectOptions]> = [
     ['page', { method: 'GET', url: '/' }],
     ['unknown page', { method: 'GET', url: '/no-such-page' }],
     ['API without session', { method: 'GET', url: '/api/tags' }],
@@ -243,7 +244,7 @@ describe('client data never reaches the logs', () => {
       expect((await user.post('/api/contacts', { name: canary, stage: canary })).status).toBe(400);
       expect((await user.post('/api/contacts', { name: canary, [canary]: canary })).status).toBe(400);
       expect((await user.post('/api/auth/login', { email: `${canary}@example.test`, password: canary })).status).toBe(401);
-      expect((await user.get(`/api/nothing?${canary}=${canary}`)).status).toBe(404);
+      expect((await user.get(`/api/nothing?q=${canary}&cursor=${canary}`)).status).toBe(404);
       const failed = await user.post('/api/test/db-error', { value: canary });
       expect(failed.status).toBe(500);
       expect(failed.text).not.toContain(canary);
@@ -251,7 +252,7 @@ describe('client data never reaches the logs', () => {
       const all = text();
       expect(all).toMatch(/"code":"22P02"/);
       expect(all).toContain('request completed');
-      expect(all.split(canary).length - 1).toBe(0);
+      expect(all.split('\n').filter((line) => line.includes(canary))).toEqual([]);
     } finally {
       await logged.close();
     }
