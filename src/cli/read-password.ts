@@ -51,7 +51,9 @@ export async function readPassword(options: { password?: string; passwordFile?: 
     try {
       return (fs.readFileSync(options.passwordFile, 'utf8').split(/\r?\n/)[0] ?? '').trimEnd();
     } catch (err) {
-      throw new PasswordInputError(`Cannot read --password-file ${options.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`);
+      throw new PasswordInputError(
+        `Cannot read --password-file ${options.passwordFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}.`,
+      );
     }
   }
   if (options.passwordEnv !== undefined) {

@@ -23,7 +23,9 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('creates an account from a password on standard input, and refuses bad or duplicate input with a clear message', async () => {
+it('creates an account from a password on standard input, and refuses bad or duplicate input with a clear message', {
+  timeout: 300_000,
+}, async () => {
   const email = uniqueEmail('cli');
   const created = cli(['create-user', '--email', email, '--name', 'Åsa Öberg'], { input: 'a long enough password\n' });
   expect(created.stderr).toBe('');
@@ -52,7 +54,7 @@ it('creates an account from a password on standard input, and refuses bad or dup
   }
 });
 
-it('reads the password from a file or an environment variable, and refuses --password', () => {
+it('reads the password from a file or an environment variable, and refuses --password', { timeout: 300_000 }, () => {
   const file = path.join(dataDir, 'password.txt');
   fs.writeFileSync(file, 'a password from a file\n', { mode: 0o600 });
   const fromFile = cli(['create-user', '--email', uniqueEmail('cli-file'), '--password-file', file]);

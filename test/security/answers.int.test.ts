@@ -40,7 +40,14 @@ describe('caching of private answers', () => {
   it('marks every authenticated API answer no-store, and photos private, no-cache with an ETag', async () => {
     const user = await signUp(t.app, 'no-store');
     const contact = (await user.post('/api/contacts', { name: 'Cache Test' })).body.id as string;
-    for (const url of ['/api/auth/me', '/api/contacts', `/api/contacts/${contact}`, '/api/dashboard/stats', '/api/auth/sessions', '/api/tags']) {
+    for (const url of [
+      '/api/auth/me',
+      '/api/contacts',
+      `/api/contacts/${contact}`,
+      '/api/dashboard/stats',
+      '/api/auth/sessions',
+      '/api/tags',
+    ]) {
       const res = await user.get(url);
       expect(res.status, url).toBe(200);
       expect(res.headers['cache-control'], url).toBe('no-store');
@@ -48,7 +55,9 @@ describe('caching of private answers', () => {
     expect((await user.get('/api/contacts/00000000-0000-4000-8000-000000000000')).headers['cache-control']).toBe('no-store');
     expect((await user.post('/api/contacts', { name: 'Second' })).headers['cache-control']).toBe('no-store');
 
-    const image = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#88aacc' } }).png().toBuffer();
+    const image = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#88aacc' } })
+      .png()
+      .toBuffer();
     const uploaded = await postFile(user, `/api/contacts/${contact}/photos`, image, { contentType: 'image/png', filename: 'a.png' });
     expect(uploaded.status, uploaded.text).toBe(201);
     const photo = await user.get(`/api/photos/${uploaded.body.id}`);
@@ -71,7 +80,15 @@ describe('security headers on every kind of answer', () => {
     ['health', { method: 'GET', url: '/health/live' }],
     ['malformed URL', { method: 'GET', url: '/api/contacts/%E0%A4%A' }],
     ['over-long parameter', { method: 'GET', url: `/api/contacts/${'a'.repeat(300)}` }],
-    ['body too large', { method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: `{"x":"${'a'.repeat(300_000)}"}` }],
+    [
+      'body too large',
+      {
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"x":"${'a'.repeat(300_000)}"}`,
+      },
+    ],
     ['bad JSON', { method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{' }],
   ];
 

@@ -120,10 +120,7 @@ describe('data-folder lock', () => {
     const a = cli(['serve'], { DATA_DIR: dir }, /MindfulCRM is running/);
     const b = cli(['serve'], { DATA_DIR: dir }, /MindfulCRM is running/);
     try {
-      const first = await Promise.race([
-        a.ready.then((ok) => (ok ? a : b)),
-        b.ready.then((ok) => (ok ? b : a)),
-      ]);
+      const first = await Promise.race([a.ready.then((ok) => (ok ? a : b)), b.ready.then((ok) => (ok ? b : a))]);
       const other = first === a ? b : a;
       const refused = await other.exited;
       expect(refused.code, refused.stderr).toBe(2);

@@ -33,7 +33,10 @@ export function resolveSecrets(config: Config, log: { warn(obj: object, msg: str
     encryptionKey: config.encryptionKey ?? stored.encryptionKey ?? crypto.randomBytes(32).toString('hex'),
   };
   // Only what is missing is written; what was stored stays as it was.
-  const merged = { sessionSecret: stored.sessionSecret ?? secrets.sessionSecret, encryptionKey: stored.encryptionKey ?? secrets.encryptionKey };
+  const merged = {
+    sessionSecret: stored.sessionSecret ?? secrets.sessionSecret,
+    encryptionKey: stored.encryptionKey ?? secrets.encryptionKey,
+  };
   if (merged.sessionSecret !== stored.sessionSecret || merged.encryptionKey !== stored.encryptionKey) {
     fs.writeFileSync(file, JSON.stringify(merged), { mode: 0o600 });
     fs.chmodSync(file, 0o600);

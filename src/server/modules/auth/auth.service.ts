@@ -67,7 +67,10 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
   return {
     async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta, deviceCookie?: string) {
       if (meta.ip) {
-        await limiter.consume({ key: `signup:ip:${meta.ip}`, limit: { max: LIMITS.signup.perIp, windowMs: LIMITS.signup.windowMs } }, 'sign-ups from this network');
+        await limiter.consume(
+          { key: `signup:ip:${meta.ip}`, limit: { max: LIMITS.signup.perIp, windowMs: LIMITS.signup.windowMs } },
+          'sign-ups from this network',
+        );
       }
       const user = await users.insert({
         email: input.email,

@@ -174,7 +174,9 @@ export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionS
       if (!ids.length) return [];
       const raws = await redis.mget(...ids.map(key));
       const now = deps.clock();
-      const live = raws.flatMap((raw) => (raw ? [revive(JSON.parse(raw) as StoredSession)] : [])).filter((s) => isLive(s, now, deps.idleDays));
+      const live = raws
+        .flatMap((raw) => (raw ? [revive(JSON.parse(raw) as StoredSession)] : []))
+        .filter((s) => isLive(s, now, deps.idleDays));
       const stale = ids.filter((_, i) => !raws[i]);
       if (stale.length) await redis.srem(userKey(userId), ...stale);
       return live.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime());

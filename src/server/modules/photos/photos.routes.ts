@@ -100,10 +100,7 @@ export async function registerPhotosRoutes(app: App) {
   };
   app.get('/api/photos/:id', { schema: bytesSchema }, async (req, reply) => {
     const photo = await photos.getBytes(requireActor(req), req.params.id, req.headers['if-none-match']);
-    reply
-      .header('etag', photo.etag)
-      .header('cache-control', 'private, no-cache')
-      .header('x-content-type-options', 'nosniff');
+    reply.header('etag', photo.etag).header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff');
     if (!photo.data) return reply.status(304).send();
     return reply.type(photo.mime).send(photo.data);
   });
