@@ -16,9 +16,8 @@ import { requestContext } from './platform/request-context.js';
 import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
-import { registerSecurityHeaders, securityHeaders } from './platform/http/security-headers.js';
+import { createHeaderSets, registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerLoadShedding } from './platform/http/load-shedding.js';
-import { isSecureCookie } from './platform/http/cookies.js';
 import { createServices, type Services } from './services.js';
 import { registerModules } from './modules/index.js';
 import { registerOps } from './modules/ops/ops.routes.js';
@@ -59,7 +58,7 @@ function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((a
 /** The composition root: every service is created here once and injected. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
-  const headers = securityHeaders(isSecureCookie(config));
+  const headersFor = createHeaderSets(config.publicUrl);
   const app = Fastify({
     loggerInstance: deps.log,
     genReqId: () => crypto.randomUUID(),
@@ -70,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     routerOptions: { maxParamLength: 200 },
     // These answers skip every hook, so they get the security headers here.
     frameworkErrors: (error, request, reply) => {
-      reply.headers(headers);
+      reply.headers(headersFor(request));
       return handleFrameworkError(error, request, reply);
     },
   }).withTypeProvider<ZodTypeProvider>();
@@ -115,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(cookie);
-  registerSecurityHeaders(app, headers);
+  registerSecurityHeaders(app, headersFor);
   registerLoadShedding(app, {
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
     maxRssBytes: config.maxRssBytes,

@@ -14,7 +14,7 @@ const cli = (args: string[], options: { input?: string; env?: Record<string, str
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '', LOG_LEVEL: 'warn', ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 300_000,
   });
 
 let t: TestApp | undefined;
@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 it('creates an account from a password on standard input, and refuses bad or duplicate input with a clear message', {
-  timeout: 300_000,
+  timeout: 600_000,
 }, async () => {
   const email = uniqueEmail('cli');
   const created = cli(['create-user', '--email', email, '--name', 'Åsa Öberg'], { input: 'a long enough password\n' });
@@ -54,7 +54,7 @@ it('creates an account from a password on standard input, and refuses bad or dup
   }
 });
 
-it('reads the password from a file or an environment variable, and refuses --password', { timeout: 300_000 }, () => {
+it('reads the password from a file or an environment variable, and refuses --password', { timeout: 600_000 }, () => {
   const file = path.join(dataDir, 'password.txt');
   fs.writeFileSync(file, 'a password from a file\n', { mode: 0o600 });
   const fromFile = cli(['create-user', '--email', uniqueEmail('cli-file'), '--password-file', file]);

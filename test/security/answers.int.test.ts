@@ -114,6 +114,17 @@ describe('security headers on every kind of answer', () => {
     } finally {
       await https.close();
     }
+    // Production on plain http (a LAN address, no PUBLIC_URL) must not ask for https.
+    const lan = await createTestApp(
+      { NODE_ENV: 'production', SESSION_SECRET: 'a-production-session-secret-of-40-chars!', ENCRYPTION_KEY: 'cd'.repeat(32) },
+      t.database,
+    );
+    try {
+      const res = await lan.app.inject({ method: 'GET', url: '/', headers: { host: '192.168.1.20:3000' } });
+      expect(String(res.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
+    } finally {
+      await lan.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 
 /**
@@ -36,10 +36,19 @@ export function securityHeaders(isHttps: boolean): Record<string, string> {
   return headers;
 }
 
+export type HeaderSets = { plain: Record<string, string>; https: Record<string, string> };
+
+/** Over https when PUBLIC_URL says so, or when this request came in over https (directly or through a trusted proxy). */
+export function createHeaderSets(publicUrl: string | undefined) {
+  const sets: HeaderSets = { plain: securityHeaders(false), https: securityHeaders(true) };
+  const isPublicHttps = publicUrl?.startsWith('https:') ?? false;
+  return (request: FastifyRequest) => (isPublicHttps || request.protocol === 'https' ? sets.https : sets.plain);
+}
+
 /** Every answer gets the headers; API answers are private and never stored by a browser or proxy. */
-export function registerSecurityHeaders(app: FastifyInstance, headers: Record<string, string>) {
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+export function registerSecurityHeaders(app: FastifyInstance, headersFor: (request: FastifyRequest) => Record<string, string>) {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headersFor(request));
     done();
   });
   app.addHook('onSend', (request, reply, _payload, done) => {
