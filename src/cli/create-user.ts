@@ -4,12 +4,24 @@ import { signupBody } from '../shared/api/auth.js';
 import { createUsersRepo } from '../server/modules/auth/users.repo.js';
 import { hashPassword } from '../server/platform/crypto.js';
 
+import { PasswordInputError, readPassword } from './read-password.js';
+
 export class CliInputError extends Error {}
 
-export async function createUser(config: Config, args: { email?: string; password?: string; name?: string }) {
-  const parsed = signupBody.safeParse({ email: args.email ?? '', password: args.password ?? '', displayName: args.name ?? '' });
+type Args = { email?: string; password?: string; 'password-file'?: string; 'password-env'?: string; name?: string };
+const FLAG: Record<string, string> = { displayName: '--name', email: '--email', password: 'password' };
+
+export async function createUser(config: Config, args: Args) {
+  let password: string;
+  try {
+    password = await readPassword({ password: args.password, passwordFile: args['password-file'], passwordEnv: args['password-env'] });
+  } catch (err) {
+    if (err instanceof PasswordInputError) throw new CliInputError(err.message);
+    throw err;
+  }
+  const parsed = signupBody.safeParse({ email: args.email ?? '', password, displayName: args.name ?? '' });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `--${i.path.join('.') === 'displayName' ? 'name' : i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => `${FLAG[i.path.join('.')] ?? i.path.join('.')}: ${i.message}`);
     throw new CliInputError(`Cannot create the user:\n  ${problems.join('\n  ')}`);
   }
   const runtime = await openRuntime(config);

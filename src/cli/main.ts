@@ -11,7 +11,8 @@ Commands:
   serve                               start the API, the web app and the workers
   worker                              run only the job workers (scale-out, with DATABASE_URL)
   migrate                             apply database migrations and exit
-  create-user --email E --password P  create an account
+  create-user --email E [--name N]    create an account; the password is asked for, or read from
+       [--password-file F | --password-env V]   standard input, a file or an environment variable
   seed --users N --contacts M         add N demo practices with M contacts each
        [--interactions K] [--email-prefix P] [--seed S]
 
@@ -36,7 +37,14 @@ async function run(argv: string[]): Promise<void> {
     case 'create-user': {
       const { values } = parseArgs({
         args: rest,
-        options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          'password-file': { type: 'string' },
+          'password-env': { type: 'string' },
+          // Accepted only to be refused with a message (see read-password.ts).
+          password: { type: 'string' },
+        },
       });
       return createUser(config, values);
     }

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
-import underPressure from '@fastify/under-pressure';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
+import type { Config } from './config.js';
 import { AppError } from './platform/errors.js';
 import { LIMITS } from './platform/limits.js';
 import type { Metrics } from './platform/metrics.js';
@@ -12,11 +12,12 @@ import { requestContext } from './platform/request-context.js';
 import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
-import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import { createHeaderSets, registerSecurityHeaders } from './platform/http/security-headers.js';
+import { registerLoadShedding } from './platform/http/load-shedding.js';
 import { registerResponseContract } from './platform/http/response-contract.js';
 import { registerRouteDocs, securitySchemes } from './platform/http/route-docs.js';
 import { attachExamples } from './platform/http/openapi-examples.js';
-import { CSRF_HEADER, SESSION_COOKIE } from './platform/http/cookies.js';
+import { cookieNames, CSRF_HEADER } from './platform/http/cookies.js';
 import { openapiResponse } from '../shared/api/openapi.js';
 import type { Services } from './services.js';
 import { createContainer, type Container, type ContainerDeps } from './container.js';
@@ -44,17 +45,32 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A hop count trusts that many proxies whatever their address (Fastify itself now ignores a plain
+ * number): right only when the port is reachable through the proxies alone. Addresses are stricter.
+ */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust === false ? false : [...trust];
+}
+
 /** The composition root: every service is created here once and injected. */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
+  const headersFor = createHeaderSets(config.publicUrl);
   const app = Fastify({
     loggerInstance: deps.log,
     genReqId: () => crypto.randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: LIMITS.jsonBodyBytes,
-    trustProxy: config.trustProxy,
+    // A hop count or the proxies' addresses, never "any client" (see config.ts).
+    trustProxy: trustProxyOption(config.trustProxy),
     routerOptions: { maxParamLength: 200 },
-    frameworkErrors: handleFrameworkError,
+    // These answers skip every hook, so they get the security headers here.
+    frameworkErrors: (error, request, reply) => {
+      reply.headers(headersFor(request));
+      return handleFrameworkError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -106,22 +122,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(cookie);
-  registerSecurityHeaders(app);
-  if (config.maxEventLoopDelayMs > 0) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: config.maxEventLoopDelayMs,
-      sampleInterval: LIMITS.eventLoopSampleMs,
-      retryAfter: 5,
-      pressureHandler: (request, reply, type, value) => {
-        reply.header('retry-after', '5');
-        void sendError(reply, request, new AppError('unavailable', `The server is overloaded (${type}: ${value}). Retry shortly.`));
-      },
-    });
-  }
+  registerSecurityHeaders(app, headersFor);
+  registerLoadShedding(app, {
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    maxRssBytes: config.maxRssBytes,
+    graceMs: config.loadShedGraceMs,
+    sampleMs: LIMITS.eventLoopSampleMs,
+    onShed: (request, reply, reason) => {
+      request.log.warn({ reason }, 'request shed');
+      void sendError(reply, request, new AppError('unavailable', 'The server is overloaded. Retry shortly.', undefined, 5));
+    },
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'MindfulCRM API', version: '1' },
-      components: { securitySchemes: securitySchemes(SESSION_COOKIE, CSRF_HEADER) },
+      components: { securitySchemes: securitySchemes(cookieNames(config).session, CSRF_HEADER) },
     },
     transform: (input) => {
       const out = jsonSchemaTransform(input);
@@ -132,7 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandling(app);
   registerInputGuards(app);
   registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
-  registerOps(app, { config, database: deps.database, kv: deps.kv, metrics });
+  registerOps(app, { config, database: deps.database, kv: deps.kv, metrics, log: deps.log });
   await registerModules(app, config);
   app.get(
     '/api/openapi.json',

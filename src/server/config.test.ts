@@ -46,7 +46,7 @@ describe('loadConfig', () => {
       port: 8080,
       databaseUrl: 'postgresql://u:p@db.internal:5432/crm',
       redisUrl: 'rediss://cache.internal:6380',
-      trustProxy: true,
+      trustProxy: 1,
       sessionTtlDays: 7,
       host: '127.0.0.1',
     });

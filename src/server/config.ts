@@ -1,6 +1,32 @@
 import { z } from 'zod';
 
 const optionalUrl = z.url().optional();
+
+export type TrustProxy = false | number | readonly string[];
+
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?$/;
+const IPV6 = /^[0-9a-fA-F:.]+(\/\d{1,3})?$/;
+
+/**
+ * "true" would trust any client's X-Forwarded-For, so any client could choose its own address (and
+ * escape every per-address limit). Only a hop count or the proxies' own addresses are accepted.
+ */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  const v = value.trim();
+  if (v === 'false' || v === '0' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length && entries.every((e) => IPV4.test(e) || (e.includes(':') && IPV6.test(e)))) return Object.freeze(entries);
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      'must be the number of proxies in front of the server (hops, e.g. 1 behind one load balancer) or their addresses/CIDR ranges (e.g. 10.0.0.0/8); "true" would trust any client\'s X-Forwarded-For',
+  });
+  return z.NEVER;
+}
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
@@ -24,15 +50,26 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
     .optional(),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A session unused this long ends, whatever its absolute lifetime left. */
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => parseTrustProxy(v, ctx)),
   /** Adds x-db-statements to responses; for tests and the benchmark, never for users. */
   EXPOSE_STATEMENT_COUNT: bool.default(false),
   /** Validates every JSON answer against its route's response schema; tests only, refused in production. */
   VALIDATE_RESPONSES: bool.default(false),
   /** Event-loop delay (ms) past which requests are shed with 503. 0 disables shedding. */
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Resident memory (MB) past which API requests are shed with 503. 0 disables the guard. */
+  MAX_RSS_MB: z.coerce.number().int().min(0).default(1024),
+  /** No shedding this long after start: start-up work (migrations, first compilations) is not load. */
+  LOAD_SHED_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  /** A loopback-only port serving /metrics without a token (unset: no such listener). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WEB_DIST_DIR: z.string().optional(),
   /** Run job workers inside `serve` (the embedded default). Set false when separate `worker` processes run them. */
   RUN_WORKERS: bool.default(true),
@@ -51,12 +88,17 @@ export type Config = Readonly<{
   sessionSecret: string | undefined;
   encryptionKey: string | undefined;
   sessionTtlDays: number;
+  sessionIdleDays: number;
   metricsToken: string | undefined;
   logLevel: string;
-  trustProxy: boolean;
+  /** false, a number of proxy hops, or the proxies' addresses and CIDR ranges. */
+  trustProxy: TrustProxy;
   exposeStatementCount: boolean;
   validateResponses: boolean;
   maxEventLoopDelayMs: number;
+  maxRssBytes: number;
+  loadShedGraceMs: number;
+  metricsPort: number | undefined;
   webDistDir: string | undefined;
   runWorkers: boolean;
 }>;
@@ -97,12 +139,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: e.SESSION_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,
     sessionTtlDays: e.SESSION_TTL_DAYS,
+    sessionIdleDays: e.SESSION_IDLE_DAYS,
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     exposeStatementCount: e.EXPOSE_STATEMENT_COUNT,
     validateResponses: e.VALIDATE_RESPONSES,
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
+    maxRssBytes: e.MAX_RSS_MB * 1024 * 1024,
+    loadShedGraceMs: e.LOAD_SHED_GRACE_MS,
+    metricsPort: e.METRICS_PORT,
     webDistDir: e.WEB_DIST_DIR,
     runWorkers: e.RUN_WORKERS,
   });

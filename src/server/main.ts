@@ -1,12 +1,14 @@
 import type { Config } from './config.js';
 import { buildApp } from './app.js';
 import { openRuntime } from './runtime.js';
+import { startMetricsListener, type MetricsListener } from './platform/metrics-listener.js';
 
 /** Serves the API, the web app and (unless RUN_WORKERS=false) the job workers from one process until a signal. */
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config);
   const { log } = runtime;
   const app = await buildApp(runtime);
+  let metricsListener: MetricsListener | undefined;
   let isClosing = false;
   const shutdown = async (signal: string) => {
     if (isClosing) return;
@@ -15,6 +17,7 @@ export async function serve(config: Config): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
+      await metricsListener?.close();
       await app.close();
       await runtime.close();
     } catch (err) {
@@ -27,7 +30,12 @@ export async function serve(config: Config): Promise<void> {
   try {
     await app.startJobs(config.runWorkers);
     await app.listen({ host: config.host, port: config.port });
+    if (config.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener({ metrics: app.metrics, port: config.metricsPort, log });
+      log.info({ port: metricsListener.port }, 'metrics on the loopback listener');
+    }
   } catch (err) {
+    await app.close();
     await runtime.close();
     throw err;
   }

@@ -7,6 +7,7 @@ import { createRateLimiter } from './platform/rate-limiter.js';
 import { createDbSessionStore, createRedisSessionStore } from './modules/auth/session-store.js';
 import { createUsersRepo } from './modules/auth/users.repo.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createDeviceTokens } from './modules/auth/device-tokens.js';
 import { createContactsRepo } from './modules/contacts/contacts.repo.js';
 import { createContactsService } from './modules/contacts/contacts.service.js';
 import { createTagsRepo } from './modules/tags/tags.repo.js';
@@ -45,21 +46,33 @@ export function createServices(deps: ServiceDeps) {
   const { config, database, kv, redis, clock } = deps;
   const db = database.db;
   const cursors = createCursorCodec(deps.secrets.sessionSecret);
-  const storeDeps = { clock, ttlDays: config.sessionTtlDays };
+  const storeDeps = { clock, ttlDays: config.sessionTtlDays, idleDays: config.sessionIdleDays };
+  const limiter = createRateLimiter(kv, clock);
   const sessions = redis ? createRedisSessionStore(redis, storeDeps) : createDbSessionStore(db, storeDeps);
   // Writes that change a user's practice data drop that user's cached reads (dashboard, contact pages).
   const cache = createPracticeCache(kv, redis ? createRedisBytes(redis) : undefined);
   const onChange = (userId: string) => cache.invalidate(userId);
   // One processor per process: its limiter bounds image work across all requests.
-  const images = createImageProcessor({ ...LIMITS.photo, maxBytes: LIMITS.photo.uploadBytes });
+  const images = createImageProcessor({
+    ...LIMITS.photo,
+    maxBytes: LIMITS.photo.uploadBytes,
+    maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
+  });
 
   return {
     sessions,
     cursors,
     cache,
     onChange,
-    limiter: createRateLimiter(kv),
-    auth: createAuthService({ users: createUsersRepo(db), sessions, kv, clock, onChange }),
+    limiter,
+    auth: createAuthService({
+      users: createUsersRepo(db),
+      sessions,
+      limiter,
+      devices: createDeviceTokens(deps.secrets.sessionSecret),
+      clock,
+      onChange,
+    }),
     contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange }),
     tags: createTagsService({ repo: createTagsRepo(db), cursors, clock, onChange }),
     projects: createProjectsService({ repo: createProjectsRepo(db), cursors, clock, onChange }),

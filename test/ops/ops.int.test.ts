@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/server/config.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ METRICS_TOKEN: 'a-metrics-token-long-enough' });
 });
 afterAll(() => t.close());
 
@@ -19,6 +19,7 @@ describe('health', () => {
     const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
     const body = ready.json();
+    expect(body).toEqual({ status: 'ready', checks: expect.any(Object) });
     expect(body.checks.database).toBe('ok');
     expect(body.checks.migrations).toBe('ok');
     if (process.env.REDIS_URL) expect(body.checks.redis).toBe('ok');
@@ -32,7 +33,7 @@ describe('security headers', () => {
       expect(res.headers['content-security-policy'], url).toContain("default-src 'self'");
       expect(res.headers['content-security-policy'], url).toContain("img-src 'self' data: blob:");
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
-      expect(res.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
       expect(res.headers['strict-transport-security'], url).toContain('max-age=');
     }
   });
@@ -43,7 +44,7 @@ describe('metrics', () => {
     const a = await signUp(t.app, 'metrics');
     await a.get('/api/contacts');
     await a.get('/api/contacts');
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer a-metrics-token-long-enough' } });
     expect(res.statusCode).toBe(200);
     const text = res.body;
     expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/contacts"[^}]*status="200"/);
@@ -71,30 +72,6 @@ describe('metrics', () => {
       expect(allowed.statusCode).toBe(200);
     } finally {
       await secured.close();
-    }
-  });
-});
-
-describe('load shedding', () => {
-  it('answers 503 with Retry-After while the event loop lags', async () => {
-    const shedding = await createTestApp({ MAX_EVENT_LOOP_DELAY_MS: '1' }, t.database);
-    try {
-      let shed: Awaited<ReturnType<typeof shedding.app.inject>> | undefined;
-      const deadline = Date.now() + 5_000;
-      while (!shed && Date.now() < deadline) {
-        const blockUntil = Date.now() + 100;
-        while (Date.now() < blockUntil) {
-          // Busy-wait: a synchronous stall is exactly what the event-loop monitor measures.
-        }
-        await new Promise((r) => setTimeout(r, 5));
-        const res = await shedding.app.inject({ method: 'GET', url: '/health/live' });
-        if (res.statusCode === 503) shed = res;
-      }
-      expect(shed, 'no request was shed').toBeDefined();
-      expect(shed!.headers['retry-after']).toBe('5');
-      expect(shed!.json().error.code).toBe('unavailable');
-    } finally {
-      await shedding.close();
     }
   });
 });

@@ -16,7 +16,12 @@ const TEST_SECRETS = { sessionSecret: 'test-session-secret-that-is-long-enough',
  * A real app on a real database: in-memory PGlite by default, the PostgreSQL in DATABASE_URL when
  * set (tests then create their own users and never wipe shared tables).
  */
-export type TestAppOptions = { log?: Logger; clock?: () => Date };
+export type TestAppOptions = {
+  log?: Logger;
+  clock?: () => Date;
+  /** Extra routes a test needs (registered before the app is ready). */
+  routes?: (app: App) => void;
+};
 
 export async function createTestApp(env: Record<string, string> = {}, database?: Database, options: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
@@ -38,6 +43,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const kv = redis ? createRedisStore(redis) : createMemoryStore();
   const app = await buildApp({ config, secrets: TEST_SECRETS, database: db, kv, redis, log, clock: options.clock });
+  options.routes?.(app);
   await app.ready();
   return {
     app,

@@ -13,7 +13,6 @@ import pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -96,20 +95,10 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
 }
 
 async function openPglite(options: DatabaseOptions, logger: Logger, count: () => number): Promise<Database> {
-  let lock: DataDirLock | undefined;
-  let dataDir: string | undefined;
-  if (options.dataDir) {
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    lock = acquireDataDirLock(options.dataDir);
-    dataDir = path.join(options.dataDir, 'pgdata');
-  }
-  let client: PGlite;
-  try {
-    client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
-  } catch (err) {
-    lock?.release();
-    throw err;
-  }
+  // The caller owns the folder and holds its lock (runtime.ts).
+  const dataDir = options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined;
+  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     db,
@@ -124,13 +113,9 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     close: async () => {
-      try {
-        if (!client.closed) {
-          await client.exec('CHECKPOINT');
-          await client.close();
-        }
-      } finally {
-        lock?.release();
+      if (!client.closed) {
+        await client.exec('CHECKPOINT');
+        await client.close();
       }
     },
   };

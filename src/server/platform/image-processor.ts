@@ -147,6 +147,8 @@ export function createImageProcessor(options: ImageProcessorOptions) {
   // libvips' operation cache keeps decoded images for reuse; uploads never repeat, so it only
   // holds memory between unrelated requests.
   sharp.cache(false);
+  // libvips threads per image: more would multiply the memory of one decode for little gain here.
+  sharp.concurrency(1);
   const accepted = decodableFormats();
   const limiter = createJobLimiter(options.concurrency, options.queue);
 

@@ -12,10 +12,12 @@ export type KeyValueStore = {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
-  /** Adds one to a counter that expires windowMs after its first hit; returns the new count and ms left. */
-  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
-  /** Reads a counter without adding to it. */
-  peek(key: string): Promise<{ count: number; resetMs: number }>;
+  /**
+   * Adds one to a counter whose window runs windowMs from its first hit, atomically (concurrent
+   * hits each get their own count); returns the new count and the ms left. `nowMs` is the caller's
+   * clock, so an injected clock moves windows on both stores.
+   */
+  hit(key: string, windowMs: number, nowMs: number): Promise<{ count: number; resetMs: number }>;
   ping(): Promise<void>;
   close(): Promise<void>;
 };
@@ -43,13 +45,7 @@ export function createMemoryStore(): KeyValueStore {
         counters.delete(key);
       }
     },
-    async peek(key) {
-      const now = Date.now();
-      const counter = counters.get(key);
-      return counter && counter.resetAt > now ? { count: counter.count, resetMs: counter.resetAt - now } : { count: 0, resetMs: 0 };
-    },
-    async hit(key, windowMs) {
-      const now = Date.now();
+    async hit(key, windowMs, now) {
       let counter = counters.get(key);
       if (!counter || counter.resetAt <= now) {
         if (counters.size > LIMITS.cache.entries) {
@@ -76,7 +72,23 @@ export function connectRedis(url: string, log: Logger): Redis {
   return redis;
 }
 
+// One round trip and atomic: the window starts at the first hit, by the caller's clock.
+const HIT_SCRIPT = `
+local reset = tonumber(redis.call('HGET', KEYS[1], 'r'))
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+if not reset or reset <= now then
+  redis.call('HSET', KEYS[1], 'c', 1, 'r', now + window)
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {1, window}
+end
+return {redis.call('HINCRBY', KEYS[1], 'c', 1), reset - now}
+`;
+
+type HitCommand = { mcrmHit(key: string, now: number, windowMs: number): Promise<[number, number]> };
+
 export function createRedisStore(redis: Redis): KeyValueStore {
+  if (!('mcrmHit' in redis)) redis.defineCommand('mcrmHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   return {
     kind: 'redis',
     async get(key) {
@@ -88,19 +100,9 @@ export function createRedisStore(redis: Redis): KeyValueStore {
     async del(...keys) {
       if (keys.length) await redis.del(...keys);
     },
-    async hit(key, windowMs) {
-      const [[, count], [, ttl]] = (await redis
-        .multi()
-        .incr(key)
-        .pexpire(key, windowMs, 'NX')
-        .pttl(key)
-        .exec()
-        .then((r) => [r![0], r![2]])) as [[unknown, number], [unknown, number]];
-      return { count, resetMs: Math.max(0, ttl) };
-    },
-    async peek(key) {
-      const [[, count], [, ttl]] = (await redis.multi().get(key).pttl(key).exec()) as [[unknown, string | null], [unknown, number]];
-      return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
+    async hit(key, windowMs, now) {
+      const [count, resetMs] = await (redis as unknown as HitCommand).mcrmHit(key, now, windowMs);
+      return { count: Number(count), resetMs: Math.max(0, Number(resetMs)) };
     },
     async ping() {
       await redis.ping();

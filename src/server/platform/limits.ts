@@ -7,7 +7,14 @@ export const LIMITS = Object.freeze({
   contact: Object.freeze({ emails: 20, phones: 20, customFields: 100, socialHandles: 20, importantDates: 50, tags: 100 }),
   task: Object.freeze({ contacts: 50, minutes: 1_000_000 }),
   password: Object.freeze({ min: 10, max: 200 }),
-  login: Object.freeze({ perAccount: 10, perIp: 50, windowMs: 15 * 60_000 }),
+  /**
+   * Sign-in (and password change) attempts per window: per account and address pair always, per
+   * address always, and per account only for clients without the account's device cookie, so a
+   * stranger's guesses slow strangers, never the owner's own browsers.
+   */
+  login: Object.freeze({ perAccount: 10, perAccountAndIp: 5, perIp: 50, windowMs: 15 * 60_000 }),
+  /** Browsers that signed in to an account are known to it for this long; a cookie names this many accounts at most. */
+  device: Object.freeze({ maxAgeDays: 365, accounts: 5 }),
   signup: Object.freeze({ perIp: 20, windowMs: 60 * 60_000 }),
   sessionTouchMs: 5 * 60_000,
   /** Without Redis: sessions this process keeps after reading them, and for how long at most. */
@@ -27,7 +34,13 @@ export const LIMITS = Object.freeze({
   dashboard: Object.freeze({ upcomingDays: 30, upcomingMax: 100 }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
-    maxPixels: 40_000_000,
+    /**
+     * Decoded size (width × height × 4 channels, the worst case) an upload may reach: sharp reads
+     * the dimensions from the header and refuses before decoding. 48 MB allows 12 megapixels.
+     */
+    maxDecodedBytes: 48 * 1024 * 1024,
+    /** What image work may add to the process's resident memory (checked by the decompression-bomb test). */
+    rssBudgetBytes: 150 * 1024 * 1024,
     concurrency: 2,
     queue: 32,
     uploadTimeoutMs: 120_000,

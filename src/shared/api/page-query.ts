@@ -9,7 +9,7 @@ export const pageQueryFields = {
     .min(1, 'must be at least 1')
     .max(LIMITS.page.maxSize, `must be at most ${LIMITS.page.maxSize}`)
     .default(LIMITS.page.defaultSize),
-  cursor: z.string().max(1000).optional(),
+  cursor: z.string().max(2000).optional(),
 };
 
 /** The answer of every keyset-paginated list. */

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
-import { clearSessionCookie, CSRF_COOKIE, SESSION_COOKIE, setSessionCookie } from '../../platform/http/cookies.js';
+import {
+  clearSessionCookie,
+  CSRF_COOKIE,
+  readDeviceCookie,
+  readSessionCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from '../../platform/http/cookies.js';
 import {
   changePasswordBody,
   csrfResponse,
@@ -32,8 +39,9 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     '/api/auth/signup',
     { config: publicRoute, schema: { tags: TAGS, body: signupBody, response: { 201: meResponse } } },
     async (req, reply) => {
-      const { user, token } = await auth.signup(req.body, meta(req));
+      const { user, token, deviceCookie } = await auth.signup(req.body, meta(req), readDeviceCookie(req, config));
       setSessionCookie(reply, config, token);
+      setDeviceCookie(reply, config, deviceCookie);
       return reply.status(201).send({ user: presentUser(user), csrfToken: csrfOf(req) });
     },
   );
@@ -42,8 +50,14 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     '/api/auth/login',
     { config: publicRoute, schema: { tags: TAGS, body: loginBody, response: { 200: meResponse } } },
     async (req, reply) => {
-      const { user, token } = await auth.login(req.body, meta(req), req.cookies[SESSION_COOKIE]);
+      const { user, token, deviceCookie } = await auth.login(
+        req.body,
+        meta(req),
+        readSessionCookie(req, config),
+        readDeviceCookie(req, config),
+      );
       setSessionCookie(reply, config, token);
+      setDeviceCookie(reply, config, deviceCookie);
       return { user: presentUser(user), csrfToken: csrfOf(req) };
     },
   );
@@ -70,8 +84,8 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
   );
 
   app.post('/api/auth/password', { schema: { tags: TAGS, body: changePasswordBody, response: { 204: z.null() } } }, async (req, reply) => {
-    const actor = requireActor(req);
-    await auth.changePassword(actor.userId, actor.sessionIdHash, req.body);
+    const { token } = await auth.changePassword(requireActor(req).userId, req.body, meta(req));
+    setSessionCookie(reply, config, token);
     return reply.status(204).send(null);
   });
 

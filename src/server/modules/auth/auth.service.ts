@@ -1,7 +1,8 @@
 import { AppError } from '../../platform/errors.js';
 import { hashPassword, verifyPassword } from '../../platform/crypto.js';
-import type { KeyValueStore } from '../../platform/kv.js';
 import { LIMITS } from '../../platform/limits.js';
+import type { LimitCheck, RateLimiter } from '../../platform/rate-limiter.js';
+import type { DeviceTokens } from './device-tokens.js';
 import type { LifecycleStage, UserSettings } from '../../db/schema/index.js';
 import type { SessionMeta, SessionRecord, SessionStore } from './session-store.js';
 import type { UserRow, UsersRepo } from './users.repo.js';
@@ -40,21 +41,36 @@ let dummyHash: Promise<string> | undefined;
 type Deps = {
   users: UsersRepo;
   sessions: SessionStore;
-  kv: KeyValueStore;
+  limiter: RateLimiter;
+  devices: DeviceTokens;
   clock: () => Date;
   /** Time zone and cadences shape the dashboard's figures. */
   onChange: (userId: string) => Promise<void>;
 };
 
-export function createAuthService({ users, sessions, kv, clock, onChange }: Deps) {
-  const tooMany = (resetMs: number, what = 'sign-in attempts') =>
-    new AppError('rate_limited', `Too many ${what}. Wait a few minutes and try again.`, undefined, Math.ceil(resetMs / 1000));
+export function createAuthService({ users, sessions, limiter, devices, clock, onChange }: Deps) {
+  const { login: L } = LIMITS;
+  const window = (max: number) => ({ max, windowMs: L.windowMs });
+  /** Keys of the attempts a password check counts under (sign-in by email, password change by user id). */
+  const attemptKeys = (what: 'login' | 'password', account: string, ip: string | undefined) => ({
+    pair: `${what}:pair:${account}:${ip ?? '-'}`,
+    account: `${what}:account:${account}`,
+    ip: ip ? `${what}:ip:${ip}` : undefined,
+  });
+  const checksFor = (keys: ReturnType<typeof attemptKeys>, isKnownDevice: boolean) => {
+    const checks: LimitCheck[] = [{ key: keys.pair, limit: window(L.perAccountAndIp) }];
+    if (keys.ip) checks.push({ key: keys.ip, limit: window(L.perIp) });
+    if (!isKnownDevice) checks.push({ key: keys.account, limit: window(L.perAccount) });
+    return checks;
+  };
 
   return {
-    async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta) {
+    async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta, deviceCookie?: string) {
       if (meta.ip) {
-        const { count, resetMs } = await kv.hit(`signup:ip:${meta.ip}`, LIMITS.signup.windowMs);
-        if (count > LIMITS.signup.perIp) throw tooMany(resetMs, 'sign-ups from this network');
+        await limiter.consume(
+          { key: `signup:ip:${meta.ip}`, limit: { max: LIMITS.signup.perIp, windowMs: LIMITS.signup.windowMs } },
+          'sign-ups from this network',
+        );
       }
       const user = await users.insert({
         email: input.email,
@@ -63,42 +79,45 @@ export function createAuthService({ users, sessions, kv, clock, onChange }: Deps
       });
       if (!user) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');
       const { token } = await sessions.create(user.id, meta);
-      return { user, token };
+      return { user, token, deviceCookie: devices.remember(user.email, deviceCookie) };
     },
 
-    async login(input: { email: string; password: string }, meta: SessionMeta, previousToken?: string) {
-      if (meta.ip) {
-        const perIp = await kv.hit(`login:ip:${meta.ip}`, LIMITS.login.windowMs);
-        if (perIp.count > LIMITS.login.perIp) throw tooMany(perIp.resetMs);
-      }
-      const failKey = `login:fail:${input.email}`;
-      const failures = await kv.peek(failKey);
-      if (failures.count >= LIMITS.login.perAccount) throw tooMany(failures.resetMs);
+    async login(input: { email: string; password: string }, meta: SessionMeta, previousToken?: string, deviceCookie?: string) {
+      const keys = attemptKeys('login', input.email, meta.ip);
+      // Reserved before the password is checked: concurrent guesses each take one of the attempts.
+      await limiter.consume(checksFor(keys, devices.isKnown(input.email, deviceCookie)), 'sign-in attempts');
       const user = await users.findByEmail(input.email);
       dummyHash ??= hashPassword('not-a-real-password');
       const isValid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
-      if (!user || !user.passwordHash || !isValid) {
-        await kv.hit(failKey, LIMITS.login.windowMs);
-        throw new AppError('unauthenticated', 'Email or password is incorrect.');
-      }
-      await kv.del(failKey);
+      if (!user || !user.passwordHash || !isValid) throw new AppError('unauthenticated', 'Email or password is incorrect.');
+      await limiter.reset(keys.pair);
       // A new id at every sign-in: a session id planted before login is worthless after it.
       if (previousToken) {
         const previous = await sessions.get(previousToken);
         if (previous) await sessions.destroy(previous.idHash);
       }
       const { token } = await sessions.create(user.id, meta);
-      return { user, token };
+      return { user, token, deviceCookie: devices.remember(input.email, deviceCookie) };
     },
 
-    async changePassword(userId: string, currentIdHash: string, input: { currentPassword: string; newPassword: string }) {
+    /** Re-authenticates with the current password, limited like sign-in; the caller gets a new session id. */
+    async changePassword(
+      userId: string,
+      input: { currentPassword: string; newPassword: string },
+      meta: SessionMeta,
+    ): Promise<{ token: string }> {
+      const keys = attemptKeys('password', userId, meta.ip);
+      await limiter.consume(checksFor(keys, false), 'password attempts');
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
       if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
         throw new AppError('unprocessable', 'The current password is incorrect.', { field: 'currentPassword' });
       }
+      await limiter.reset(keys.pair);
       await users.updatePassword(userId, await hashPassword(input.newPassword), clock());
-      await sessions.destroyAllForUser(userId, currentIdHash);
+      const { token, record } = await sessions.create(userId, meta);
+      await sessions.destroyAllForUser(userId, record.idHash);
+      return { token };
     },
 
     logout: (idHash: string) => sessions.destroy(idHash),

@@ -24,13 +24,19 @@ export type SessionStore = {
   destroy(idHash: string, userId?: string): Promise<boolean>;
   destroyAllForUser(userId: string, exceptIdHash?: string): Promise<void>;
   list(userId: string): Promise<SessionRecord[]>;
-  /** Removes expired sessions (Redis expires keys by itself). */
+  /** Removes expired and idle sessions (Redis expires keys by itself). */
   deleteExpired(): Promise<void>;
 };
 
 export const hashSessionToken = (token: string) => sha256(token);
 
-type StoreDeps = { clock: () => Date; ttlDays: number };
+type StoreDeps = { clock: () => Date; ttlDays: number; idleDays: number };
+
+const DAY_MS = 86_400_000;
+/** Ends at its absolute expiry, or once unused for the idle timeout, whichever comes first; checked at every request. */
+const isLive = (record: SessionRecord, now: Date, idleDays: number) =>
+  record.expiresAt > now && now.getTime() - record.lastSeenAt.getTime() <= idleDays * DAY_MS;
+const idleSince = (now: Date, idleDays: number) => new Date(now.getTime() - idleDays * DAY_MS);
 
 function newRecord(userId: string, meta: SessionMeta, { clock, ttlDays }: StoreDeps) {
   const token = randomToken(32);
@@ -70,7 +76,7 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
         record = await repo.findLive(idHash, now);
         if (record) recent.set(idHash, record);
       }
-      if (!record || record.expiresAt <= now) {
+      if (!record || !isLive(record, now, deps.idleDays)) {
         recent.delete(idHash);
         return undefined;
       }
@@ -93,8 +99,14 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
       await repo.deleteForUser(userId, except);
       for (const [idHash, record] of [...recent.entries()]) if (record.userId === userId && idHash !== except) recent.delete(idHash);
     },
-    list: (userId) => repo.listForUser(userId, deps.clock()),
-    deleteExpired: () => repo.deleteExpired(deps.clock()),
+    list: (userId) => {
+      const now = deps.clock();
+      return repo.listForUser(userId, now, idleSince(now, deps.idleDays));
+    },
+    deleteExpired: () => {
+      const now = deps.clock();
+      return repo.deleteExpired(now, idleSince(now, deps.idleDays));
+    },
   };
 }
 
@@ -114,7 +126,8 @@ export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionS
   const key = (idHash: string) => `sess:${idHash}`;
   const userKey = (userId: string) => `user-sess:${userId}`;
   const save = async (record: SessionRecord) => {
-    const ttl = record.expiresAt.getTime() - deps.clock().getTime();
+    // Redis drops the key at the absolute end or after the idle timeout, whichever comes first.
+    const ttl = Math.min(record.expiresAt.getTime() - deps.clock().getTime(), deps.idleDays * DAY_MS);
     await redis
       .multi()
       .set(key(record.idHash), JSON.stringify(record), 'PX', Math.max(ttl, 1))
@@ -135,7 +148,7 @@ export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionS
     async get(token) {
       const now = deps.clock();
       const record = await load(hashSessionToken(token));
-      if (!record || record.expiresAt <= now) return undefined;
+      if (!record || !isLive(record, now, deps.idleDays)) return undefined;
       if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
         await save({ ...record, lastSeenAt: now });
       }
@@ -160,7 +173,10 @@ export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionS
       const ids = await redis.smembers(userKey(userId));
       if (!ids.length) return [];
       const raws = await redis.mget(...ids.map(key));
-      const live = raws.flatMap((raw) => (raw ? [revive(JSON.parse(raw) as StoredSession)] : []));
+      const now = deps.clock();
+      const live = raws
+        .flatMap((raw) => (raw ? [revive(JSON.parse(raw) as StoredSession)] : []))
+        .filter((s) => isLive(s, now, deps.idleDays));
       const stale = ids.filter((_, i) => !raws[i]);
       if (stale.length) await redis.srem(userKey(userId), ...stale);
       return live.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime());

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, ne } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { sessions } from '../../db/schema/index.js';
 import type { SessionRecord } from './session-store.js';
@@ -28,15 +28,15 @@ export function createSessionsRepo(db: Db) {
       const where = exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId);
       await db.delete(sessions).where(where);
     },
-    async listForUser(userId: string, now: Date): Promise<SessionRecord[]> {
+    async listForUser(userId: string, now: Date, idleSince: Date): Promise<SessionRecord[]> {
       return db
         .select()
         .from(sessions)
-        .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+        .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, idleSince)))
         .orderBy(sessions.lastSeenAt);
     },
-    async deleteExpired(now: Date): Promise<void> {
-      await db.delete(sessions).where(lt(sessions.expiresAt, now));
+    async deleteExpired(now: Date, idleSince: Date): Promise<void> {
+      await db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, idleSince)));
     },
   };
 }

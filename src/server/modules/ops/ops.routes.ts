@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
 import type { Database } from '../../platform/db.js';
@@ -8,20 +9,21 @@ import { AppError } from '../../platform/errors.js';
 import { safeEqual } from '../../platform/crypto.js';
 import { liveResponse, readyResponse } from '../../../shared/api/ops.js';
 
-type Deps = { config: Config; database: Database; kv: KeyValueStore; metrics: Metrics };
-
-async function check(fn: () => Promise<unknown>): Promise<'ok' | string> {
-  try {
-    await fn();
-    return 'ok';
-  } catch (err) {
-    return `failing: ${(err as Error).message}`;
-  }
-}
+type Deps = { config: Config; database: Database; kv: KeyValueStore; metrics: Metrics; log: FastifyBaseLogger };
 
 /** Liveness, readiness and Prometheus metrics: the operator's view of the process. */
-export function registerOps(app: App, { config, database, kv, metrics }: Deps) {
+export function registerOps(app: App, { config, database, kv, metrics, log }: Deps) {
   const publicRoute = { isPublic: true } as const;
+  // The answer is public, so it says only ok or failing; what failed goes to the log.
+  const check = async (name: string, fn: () => Promise<unknown>): Promise<'ok' | 'failing'> => {
+    try {
+      await fn();
+      return 'ok';
+    } catch (err) {
+      log.warn({ check: name, err }, 'readiness check failing');
+      return 'failing';
+    }
+  };
 
   app.get('/health/live', { config: publicRoute, schema: { hide: true, response: { 200: liveResponse } } }, async () => ({ status: 'ok' }));
 
@@ -30,25 +32,27 @@ export function registerOps(app: App, { config, database, kv, metrics }: Deps) {
     { config: publicRoute, schema: { hide: true, response: { 200: readyResponse, 503: readyResponse } } },
     async (_req, reply) => {
       const checks: Record<string, string> = {
-        database: await check(() => database.ping()),
-        migrations: await check(async () => {
+        database: await check('database', () => database.ping()),
+        migrations: await check('migrations', async () => {
           if (await hasPendingMigrations(database.db)) throw new Error('pending migrations');
         }),
       };
-      if (kv.kind === 'redis') checks.redis = await check(() => kv.ping());
+      if (kv.kind === 'redis') checks.redis = await check('redis', () => kv.ping());
       const isReady = Object.values(checks).every((v) => v === 'ok');
       return reply.status(isReady ? 200 : 503).send({ status: isReady ? 'ready' : 'not_ready', checks });
     },
   );
 
   app.get('/metrics', { config: { ...publicRoute, errorStatuses: [401] }, schema: { hide: true } }, async (req, reply) => {
-    // Without a token, metrics are served only to the local machine (a scraper beside the process).
+    // Only with the token here: a proxy on the same machine makes every request look local.
+    // Token-less scraping is for the loopback listener on METRICS_PORT.
     const token = config.metricsToken;
-    const auth = req.headers.authorization ?? '';
-    const isLocal =
-      req.socket.remoteAddress === '127.0.0.1' || req.socket.remoteAddress === '::1' || req.socket.remoteAddress === '::ffff:127.0.0.1';
-    const isAllowed = token ? safeEqual(auth, `Bearer ${token}`) : isLocal || config.env === 'test';
-    if (!isAllowed) throw new AppError('unauthenticated', 'Metrics need Authorization: Bearer <METRICS_TOKEN>.');
+    if (!token || !safeEqual(req.headers.authorization ?? '', `Bearer ${token}`)) {
+      throw new AppError(
+        'unauthenticated',
+        'Metrics need Authorization: Bearer <METRICS_TOKEN>, or scrape the loopback listener on METRICS_PORT.',
+      );
+    }
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }

@@ -73,7 +73,7 @@ export async function registerPhotosRoutes(app: App) {
       },
       async (req, reply) => {
         const actor = requireActor(req);
-        await app.services.limiter.consume(`photo-upload:${actor.userId}`, LIMITS.photo.uploadsPerUser, 'photo uploads');
+        await app.services.limiter.consume({ key: `photo-upload:${actor.userId}`, limit: LIMITS.photo.uploadsPerUser }, 'photo uploads');
         if (Number(req.headers['content-length']) > LIMITS.photo.uploadBytes + MULTIPART_OVERHEAD) throw tooLarge();
         await photos.requireContact(actor, req.params.id);
         const file = await openFilePart(req);
@@ -99,7 +99,7 @@ export async function registerPhotosRoutes(app: App) {
     return reply.status(204).send(null);
   });
 
-  // The URL names immutable bytes (a new upload gets a new id), so browsers may keep them a year.
+  // Revalidated on every use (a 304 costs no bytes): after sign-out the browser cannot show a kept copy.
   const bytesSchema = {
     tags: TAGS,
     description: 'The image/webp bytes; 304 on a matching If-None-Match.',
@@ -111,10 +111,7 @@ export async function registerPhotosRoutes(app: App) {
   };
   app.get('/api/photos/:id', { schema: bytesSchema }, async (req, reply) => {
     const photo = await photos.getBytes(requireActor(req), req.params.id, req.headers['if-none-match']);
-    reply
-      .header('etag', photo.etag)
-      .header('cache-control', 'private, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff');
+    reply.header('etag', photo.etag).header('cache-control', 'private, no-cache').header('x-content-type-options', 'nosniff');
     if (!photo.data) return reply.status(304).send(null);
     return reply.type(photo.mime).send(photo.data as never);
   });

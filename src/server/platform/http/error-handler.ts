@@ -67,7 +67,7 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? new AppError('bad_request', 'A part of the URL path is too long. Check the id in the URL.')
       : new AppError('bad_request', 'The URL is not valid (broken %-encoding). Check the URL.');
-  request.log.info({ code: error.code }, appError.message);
+  request.log.info({ code: error.code }, 'malformed request URL');
   reply.header('x-request-id', request.id);
   return sendError(reply, request, appError);
 }
@@ -79,7 +79,8 @@ export function registerErrorHandling(app: FastifyInstance) {
       const what = isResponseSerializationError(error) ? 'response did not match its schema' : 'unhandled error';
       request.log.error({ err: error }, what);
     } else {
-      request.log.info({ code: appError.code, status: appError.status }, appError.message);
+      // Not the message: some quote what the client sent (an unknown key's name, a route's path).
+      request.log.info({ code: appError.code, status: appError.status }, 'request refused');
     }
     return sendError(reply, request, appError);
   });

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import { hmac, randomToken, safeEqual } from '../crypto.js';
 import type { SessionStore } from '../../modules/auth/session-store.js';
-import { CSRF_COOKIE, CSRF_HEADER, isSecureCookie, SESSION_COOKIE } from './cookies.js';
+import { CSRF_COOKIE, CSRF_HEADER, isSecureCookie, readSessionCookie } from './cookies.js';
 import './types.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -30,17 +30,24 @@ export function createCsrfTokens(secret: string) {
 }
 export type CsrfTokens = ReturnType<typeof createCsrfTokens>;
 
-/** Behind a proxy that rewrites Host, PUBLIC_URL names the origin browsers actually use. */
-function isCrossSite(request: FastifyRequest, publicHost: string | undefined): boolean {
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Same site means the same scheme, host and port. PUBLIC_URL, when set, is the one origin browsers
+ * use (behind a proxy that rewrites Host or ends TLS); otherwise the request's own scheme and Host.
+ */
+function isCrossSite(request: FastifyRequest, publicOrigin: string | undefined): boolean {
   if (request.headers['sec-fetch-site'] === 'cross-site') return true;
   const origin = request.headers.origin;
-  if (!origin || origin === 'null') return origin === 'null';
-  try {
-    const host = new URL(origin).host;
-    return host !== request.headers.host && host !== publicHost;
-  } catch {
-    return true;
-  }
+  if (!origin) return false;
+  const expected = publicOrigin ?? originOf(`${request.protocol}://${request.headers.host ?? ''}`);
+  return originOf(origin) !== expected || expected === undefined;
 }
 
 /**
@@ -49,7 +56,7 @@ function isCrossSite(request: FastifyRequest, publicHost: string | undefined): b
  */
 export function registerSecurity(app: FastifyInstance, deps: { config: Config; sessions: SessionStore; csrf: CsrfTokens }) {
   const { config, sessions, csrf } = deps;
-  const publicHost = config.publicUrl ? new URL(config.publicUrl).host : undefined;
+  const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined;
 
   app.addHook('onRequest', async (request, reply) => {
     const routeConfig = request.routeOptions.config;
@@ -63,7 +70,7 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
     }
 
     if (isMatched && !SAFE_METHODS.has(request.method) && !routeConfig.skipCsrf) {
-      if (isCrossSite(request, publicHost)) throw new AppError('csrf_failed', 'Cross-site requests are not allowed.');
+      if (isCrossSite(request, publicOrigin)) throw new AppError('csrf_failed', 'Cross-site requests are not allowed.');
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !safeEqual(header, csrfCookie)) {
         throw new AppError(
@@ -75,7 +82,7 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
 
     // Only API routes act for a user: health, metrics and static files never read the session.
     const isApi = isMatched && request.url.startsWith('/api/');
-    const token = isApi ? request.cookies[SESSION_COOKIE] : undefined;
+    const token = isApi ? readSessionCookie(request, config) : undefined;
     if (token) {
       const session = await sessions.get(token);
       if (session) {
