@@ -52,13 +52,14 @@ function spawnServer(dir: string): { child: ChildProcess; exited: Promise<Exit>;
 
 async function startServer(dir: string): Promise<Server> {
   const { child, exited, output } = spawnServer(dir);
-  const deadline = Date.now() + 90_000;
+  // Generous: a first start migrates a fresh database, and CI machines are shared.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     const match = /MindfulCRM is running at (http:\/\/\S+)/.exec(output());
     if (match) return { child, url: match[1]!, exited };
     const early = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 100))]);
     if (early) throw new Error(`the server exited before listening (code ${early.code}):\n${early.stderr}`);
-    if (Date.now() > deadline) throw new Error(`the server did not start in 90 s:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`the server did not start in 180 s:\n${output()}`);
   }
 }
 

@@ -58,7 +58,7 @@ function cli(args: string[], env: Record<string, string>, waitFor?: RegExp) {
 }
 
 describe('file modes', () => {
-  it('tightens an existing data folder to 0700 (saying so) and keeps secrets.json 0600', async () => {
+  it('tightens an existing data folder to 0700 (saying so) and keeps secrets.json 0600', { timeout: 300_000 }, async () => {
     const dir = tempDir();
     fs.chmodSync(dir, 0o755);
     const { log, text } = memoryLog(dir);
@@ -72,7 +72,7 @@ describe('file modes', () => {
     }
   });
 
-  it('creates a new data folder as 0700', async () => {
+  it('creates a new data folder as 0700', { timeout: 300_000 }, async () => {
     const dir = path.join(tempDir(), 'nested', 'data');
     const runtime = await openRuntime(embedded(dir), memoryLog(dir).log);
     try {
@@ -85,7 +85,9 @@ describe('file modes', () => {
 });
 
 describe('stored secrets', () => {
-  it('refuses to start when ENCRYPTION_KEY differs from the stored key, and leaves the stored one alone', async () => {
+  it('refuses to start when ENCRYPTION_KEY differs from the stored key, and leaves the stored one alone', {
+    timeout: 300_000,
+  }, async () => {
     const dir = tempDir();
     const first = await openRuntime(embedded(dir, { ENCRYPTION_KEY: 'ab'.repeat(32) }), memoryLog(dir).log);
     await first.close();
@@ -101,7 +103,7 @@ describe('stored secrets', () => {
 });
 
 describe('data-folder lock', () => {
-  it('refuses a second process while the first holds the folder, before it touches the secrets', { timeout: 120_000 }, async () => {
+  it('refuses a second process while the first holds the folder, before it touches the secrets', { timeout: 300_000 }, async () => {
     const dir = tempDir();
     const runtime = await openRuntime(embedded(dir), memoryLog(dir).log);
     try {
@@ -115,7 +117,7 @@ describe('data-folder lock', () => {
     }
   });
 
-  it('lets exactly one of two processes started together serve', { timeout: 120_000 }, async () => {
+  it('lets exactly one of two processes started together serve', { timeout: 300_000 }, async () => {
     const dir = tempDir();
     const a = cli(['serve'], { DATA_DIR: dir }, /MindfulCRM is running/);
     const b = cli(['serve'], { DATA_DIR: dir }, /MindfulCRM is running/);
@@ -133,7 +135,7 @@ describe('data-folder lock', () => {
     }
   });
 
-  it('starts despite an old lock file naming a live, unrelated process', async () => {
+  it('starts despite an old lock file naming a live, unrelated process', { timeout: 300_000 }, async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'mindfulcrm.lock'), String(process.ppid || 1));
     const runtime = await openRuntime(embedded(dir), memoryLog(dir).log);

@@ -34,6 +34,8 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     DATABASE_URL: process.env.DATABASE_URL ?? '',
     REDIS_URL: process.env.REDIS_URL ?? '',
     DATABASE_POOL_SIZE: '4',
+    // Tests that move an injected clock across days test their own feature; the idle timeout has its own tests.
+    SESSION_IDLE_DAYS: '30',
     ...env,
   });
   const log = options.log ?? pino({ level: 'silent' });
