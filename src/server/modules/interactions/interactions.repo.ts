@@ -5,6 +5,7 @@ import { contacts, interactions } from '../../db/schema/index.js';
 import { inList, timestampParam } from '../../db/sql-helpers.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 import { interactionJson, occurredKey } from './interactions.sql.js';
+import { CONTACT_INTERACTION_TYPES } from '../../../shared/domain.js';
 
 export type PageRow = KeyedJsonRow;
 export type PageRequest = { type?: string; limit: number; after?: CursorPosition };
@@ -151,12 +152,17 @@ export function createInteractionsRepo(db: Db) {
       return row?.contact_id;
     },
 
-    /** Sets each contact's last contact to its latest interaction (null when it has none). */
+    /**
+     * Sets each contact's last contact to its latest interaction that was contact with them
+     * (sessions, calls, emails, classes; never a private note); null when there is none.
+     */
     async recomputeLastContact(userId: string, contactIds: string[], tx: Db): Promise<void> {
       if (!contactIds.length) return;
       await tx.execute(sql`
         update ${contacts} c
-        set last_contact_at = (select max(i.occurred_at) from ${interactions} i where i.contact_id = c.id)
+        set last_contact_at = (
+          select max(i.occurred_at) from ${interactions} i
+          where i.contact_id = c.id and i.type in ${inList([...CONTACT_INTERACTION_TYPES])})
         where c.user_id = ${userId} and c.id in ${inList([...new Set(contactIds)])}`);
     },
 
