@@ -55,7 +55,12 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
   contact: {
     needs: ['tag'],
     async create(owner, ids) {
-      const res = await owner.post('/api/contacts', { name: 'B Contact', emails: ['b-contact@example.test'], tagIds: [ids.tag] });
+      const res = await owner.post('/api/contacts', {
+        name: 'B Contact',
+        emails: ['b-contact@example.test'],
+        tagIds: [ids.tag],
+        hasPhotoConsent: true,
+      });
       return res.body.id;
     },
     read: (id) => `/api/contacts/${id}`,

@@ -117,10 +117,11 @@ export const usePhotos = (contactId: string) =>
 export function useUploadPhoto(contactId: string) {
   const onSettled = useAfterWrite(contactId);
   return useMutation({
-    mutationFn: (file: File) => {
+    /** `activate`: make the upload the contact's picture (otherwise it only joins the history). */
+    mutationFn: ({ file, activate }: { file: File; activate: boolean }) => {
       const form = new FormData();
       form.append('file', file);
-      return api.upload<Photo>(`/api/contacts/${contactId}/photos`, form);
+      return api.upload<Photo>(`/api/contacts/${contactId}/photos?activate=${activate}`, form);
     },
     onSettled,
   });

@@ -1,7 +1,7 @@
 import { useUpdateTask } from '../api/tasks.api';
 import { TASK_STATUS_LABELS, type Task } from '../api/types';
 import { useToast } from '../app/toasts';
-import { formatDate } from '../lib/format';
+import { formatDue, useTimeZone } from '../lib/due-date';
 
 const PRIORITY_TONE: Record<string, string> = {
   urgent: 'text-danger',
@@ -28,6 +28,7 @@ export function TaskRow({
 }) {
   const update = useUpdateTask();
   const toast = useToast();
+  const timeZone = useTimeZone();
   const isDone = task.status === 'completed';
   return (
     <div className="flex min-w-0 items-center gap-3">
@@ -55,7 +56,7 @@ export function TaskRow({
           <span className={PRIORITY_TONE[task.priority]}>{task.priority} priority</span>
           {task.dueAt && (
             <span className={isOverdue(task) ? 'font-semibold text-danger' : ''}>
-              {isOverdue(task) ? 'Overdue since' : 'Due'} {formatDate(task.dueAt)}
+              {isOverdue(task) ? 'Overdue since' : 'Due'} {formatDue(task.dueAt, timeZone)}
             </span>
           )}
           {showProject && task.project && (

@@ -10,16 +10,22 @@ export type NewPhoto = { sha256: string; width: number; height: number; data: Bu
 
 export function createPhotosRepo(db: Db) {
   return {
-    async contactExists(userId: string, contactId: string): Promise<boolean> {
-      const rows = await queryRows(db, sql`select 1 from ${contacts} where user_id = ${userId} and id = ${contactId}`);
-      return rows.length > 0;
+    /** The contact's photo consent flag; undefined when the contact is not the user's. */
+    async photoConsentOf(userId: string, contactId: string): Promise<boolean | undefined> {
+      const [row] = await queryRows<{ ok: boolean }>(
+        db,
+        sql`select has_photo_consent as ok from ${contacts} where user_id = ${userId} and id = ${contactId}`,
+      );
+      return row?.ok;
     },
 
     /**
-     * One statement: stores the photo and makes it the contact's active one. Nothing is stored
-     * when the contact is not the user's (deleted meanwhile): the answer is then undefined.
+     * One statement: stores the photo and makes it the contact's active one when `activate` says
+     * so ('always', or 'if_none' while the contact has no picture). Nothing is stored when the
+     * contact is not the user's (deleted meanwhile): the answer is then undefined.
      */
-    async insertActive(userId: string, contactId: string, photo: NewPhoto): Promise<string | undefined> {
+    async insert(userId: string, contactId: string, photo: NewPhoto, activate: 'always' | 'never' | 'if_none'): Promise<string | undefined> {
+      const when = activate === 'always' ? sql`true` : activate === 'if_none' ? sql`photo_id is null` : sql`false`;
       const [row] = await queryRows<{ j: string }>(
         db,
         sql`
@@ -31,9 +37,10 @@ export function createPhotosRepo(db: Db) {
           returning id, contact_id, width, height, byte_size, created_at
         ), activated as (
           update ${contacts} set photo_id = (select id from p), updated_at = ${photo.createdAt}
-          where user_id = ${userId} and id = ${contactId} and exists (select 1 from p)
+          where user_id = ${userId} and id = ${contactId} and exists (select 1 from p) and ${when}
+          returning id
         )
-        select ${photoJson(sql`true`)}::text as j from p`,
+        select ${photoJson(sql`exists (select 1 from activated)`)}::text as j from p`,
       );
       return row?.j;
     },

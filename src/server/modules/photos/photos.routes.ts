@@ -8,7 +8,15 @@ import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
-import { activateParams, contactParams, listPhotosQuery, photoPageResponse, photoParams, photoResponse } from './photos.schemas.js';
+import {
+  activateParams,
+  contactParams,
+  listPhotosQuery,
+  photoPageResponse,
+  photoParams,
+  photoResponse,
+  uploadPhotoQuery,
+} from './photos.schemas.js';
 
 const TAGS = ['photos'];
 // Boundaries and part headers around the file; a body bigger than the cap plus this cannot fit.
@@ -57,9 +65,10 @@ export async function registerPhotosRoutes(app: App) {
       {
         schema: {
           tags: TAGS,
-          description: `multipart/form-data with the image in the field "${FIELD}" (JPEG, PNG, WebP, GIF; AVIF and HEIC when the server can decode them; at most ${LIMITS.photo.uploadBytes / 1024 / 1024} MB). It becomes the contact's active photo.`,
+          description: `multipart/form-data with the image in the field "${FIELD}" (JPEG, PNG, WebP, GIF; AVIF and HEIC when the server can decode them; at most ${LIMITS.photo.uploadBytes / 1024 / 1024} MB). It becomes the contact's picture with activate=true, or when the contact has none. Refused with 409 without the contact's photo consent.`,
           consumes: ['multipart/form-data'],
           params: contactParams,
+          querystring: uploadPhotoQuery,
           response: { 201: photoResponse },
         },
       },
@@ -67,9 +76,9 @@ export async function registerPhotosRoutes(app: App) {
         const actor = requireActor(req);
         await app.services.limiter.consume(`photo-upload:${actor.userId}`, LIMITS.photo.uploadsPerUser, 'photo uploads');
         if (Number(req.headers['content-length']) > LIMITS.photo.uploadBytes + MULTIPART_OVERHEAD) throw tooLarge();
-        await photos.requireContact(actor, req.params.id);
+        await photos.requireUploadAllowed(actor, req.params.id);
         const file = await openFilePart(req);
-        return sendJsonText(reply, await photos.upload(actor, req.params.id, file), 201);
+        return sendJsonText(reply, await photos.upload(actor, req.params.id, file, req.query), 201);
       },
     );
   });

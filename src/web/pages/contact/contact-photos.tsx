@@ -17,6 +17,8 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // A new upload replaces the current picture only when asked; with no picture yet it becomes one.
+  const [makeCurrent, setMakeCurrent] = useState(!contact.photoUrl);
 
   useEffect(() => {
     if (!file) return setPreview(null);
@@ -36,33 +38,49 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
   };
   const send = () =>
     file &&
-    upload.mutate(file, {
-      onSuccess: (photo) => {
-        toast.success(photo.isActive ? 'Photo uploaded and set as the contact’s picture.' : 'Photo uploaded.');
-        setFile(null);
-        if (input.current) input.current.value = '';
+    upload.mutate(
+      { file, activate: makeCurrent },
+      {
+        onSuccess: (photo) => {
+          toast.success(photo.isActive ? 'Photo uploaded and set as the contact’s picture.' : 'Photo uploaded.');
+          setFile(null);
+          if (input.current) input.current.value = '';
+        },
       },
-    });
+    );
 
   return (
     <div className="space-y-4">
-      {!contact.hasPhotoConsent && (
-        <p className="rounded-lg border border-line bg-raised p-3 text-sm">
-          This contact has not given photo consent. Turn it on in the overview once they agree.
-        </p>
-      )}
       <section aria-labelledby="upload-title" className="card space-y-3 p-4">
         <h2 id="upload-title" className="font-semibold">
           Upload a photo
         </h2>
-        <input
-          ref={input}
-          type="file"
-          accept={TYPES.join(',')}
-          aria-label="Choose a photo"
-          className="block text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-ink"
-          onChange={(e) => choose(e.target.files?.[0])}
-        />
+        {!contact.hasPhotoConsent ? (
+          <p role="note" className="rounded-lg border border-line bg-raised p-3 text-sm" data-testid="photo-consent-needed">
+            Photos can be uploaded once this contact has given photo consent. Tick “Photos of this person may be stored” in the overview
+            when they agree.
+          </p>
+        ) : (
+          <>
+            <input
+              ref={input}
+              type="file"
+              accept={TYPES.join(',')}
+              aria-label="Choose a photo"
+              className="block text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-ink"
+              onChange={(e) => choose(e.target.files?.[0])}
+            />
+            <label className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="size-4 accent-teal-700"
+                checked={makeCurrent}
+                onChange={(e) => setMakeCurrent(e.target.checked)}
+              />
+              Make it the profile picture
+            </label>
+          </>
+        )}
         {problem && (
           <p role="alert" className="text-sm font-medium text-danger">
             {problem}

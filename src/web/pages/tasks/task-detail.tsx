@@ -4,6 +4,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, TASK_STATUS_LABELS, type TaskDetail, ty
 import { useToast } from '../../app/toasts';
 import { TaskRow } from '../../components/task-row';
 import { Busy, ErrorNotice, Field, Modal, Spinner } from '../../components/ui';
+import { dayIn, dueAtFor, useTimeZone } from '../../lib/due-date';
 import { formatDateTime, humanize } from '../../lib/format';
 import { TaskContacts } from './task-contacts';
 
@@ -87,7 +88,9 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
   const toast = useToast();
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description ?? '');
-  const [due, setDue] = useState(task.dueAt ? task.dueAt.slice(0, 10) : '');
+  const timeZone = useTimeZone();
+  const savedDue = task.dueAt ? dayIn(task.dueAt, timeZone) : '';
+  const [due, setDue] = useState(savedDue);
   const save = (input: Parameters<typeof update.mutate>[0], done?: string) =>
     update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
   return (
@@ -96,7 +99,9 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          save({ id: task.id, title, description, dueAt: due ? new Date(`${due}T17:00:00`).toISOString() : null }, 'Task saved.');
+          // The due date is sent only when the day changed, so saving never moves it.
+          const dueAt = due === savedDue ? {} : { dueAt: due ? dueAtFor(due, timeZone) : null };
+          save({ id: task.id, title, description, ...dueAt }, 'Task saved.');
         }}
       >
         <Field label="Title">
