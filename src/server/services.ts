@@ -28,6 +28,8 @@ import { createReconnectRepo } from './modules/reconnect/reconnect.repo.js';
 import { createReconnectService } from './modules/reconnect/reconnect.service.js';
 import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
+import { createTrashRepo } from './modules/trash/trash.repo.js';
+import { createTrashService } from './modules/trash/trash.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 
 export type ServiceDeps = {
@@ -69,6 +71,7 @@ export function createServices(deps: ServiceDeps) {
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
+    trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

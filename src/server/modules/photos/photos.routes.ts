@@ -95,6 +95,12 @@ export async function registerPhotosRoutes(app: App) {
     async (req, reply) => sendJsonText(reply, await photos.activate(requireActor(req), req.params.id, req.params.photoId)),
   );
 
+  app.post(
+    '/api/photos/:id/restore',
+    { schema: { tags: TAGS, params: photoParams, response: { 200: photoResponse } } },
+    async (req, reply) => sendJsonText(reply, await photos.restore(requireActor(req), req.params.id)),
+  );
+
   app.delete('/api/photos/:id', { schema: { tags: TAGS, params: photoParams, response: { 204: z.null() } } }, async (req, reply) => {
     await photos.remove(requireActor(req), req.params.id);
     return reply.status(204).send(null);

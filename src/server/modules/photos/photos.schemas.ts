@@ -12,7 +12,9 @@ export const uploadPhotoQuery = z.strictObject({
   activate: z
     .enum(['true', 'false'], { message: 'must be true or false' })
     .optional()
-    .describe("true: the upload becomes the contact's picture; false: it only joins the history; unset: it becomes the picture only when the contact has none"),
+    .describe(
+      "true: the upload becomes the contact's picture; false: it only joins the history; unset: it becomes the picture only when the contact has none",
+    ),
 });
 export type UploadPhotoQuery = z.output<typeof uploadPhotoQuery>;
 

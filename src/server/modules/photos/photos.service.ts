@@ -73,9 +73,17 @@ export function createPhotosService({ repo, images, cursors, clock, onChange }: 
       return json;
     },
 
+    /** Soft delete: gone from every read at once, restorable until the purge job removes it. */
     async remove(actor: Actor, photoId: string): Promise<void> {
-      if (!(await repo.delete(actor.userId, photoId))) throw notFound('Photo');
+      if (!(await repo.softDelete(actor.userId, photoId, clock()))) throw notFound('Photo');
       await onChange(actor.userId);
+    },
+
+    async restore(actor: Actor, photoId: string): Promise<string> {
+      const json = await repo.restore(actor.userId, photoId);
+      if (!json) throw notFound('Deleted photo');
+      await onChange(actor.userId);
+      return json;
     },
 
     /** data is null when the client's If-None-Match already names these bytes (answer 304). */

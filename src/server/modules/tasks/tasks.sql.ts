@@ -26,7 +26,7 @@ export function taskJson(alias: 't' | 's'): SQL {
                 from ${projects} p where p.id = ${col('project_id')}),
     'parentTaskId', ${col('parent_task_id')},
     'subtaskCounts', (select json_build_object('total', count(*), 'completed', count(*) filter (where c.status = 'completed'))
-                      from ${tasks} c where c.parent_task_id = ${col('id')}),
+                      from ${tasks} c where c.parent_task_id = ${col('id')} and c.deleted_at is null),
     'contacts', coalesce((
       select json_agg(json_build_object(
           'id', k.id,
