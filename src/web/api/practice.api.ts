@@ -21,6 +21,14 @@ function useAfterWrite(contactId: string) {
   };
 }
 
+export type RestoreKind = 'interactions' | 'goals' | 'tasks' | 'photos';
+
+/** Undo of a delete: the server restores the row; every list that could show it is refreshed. */
+export function useRestore() {
+  const qc = useQueryClient();
+  return (kind: RestoreKind, id: string) => api.post(`/api/${kind}/${id}/restore`).then(() => qc.invalidateQueries());
+}
+
 export function useTimeline(contactId: string) {
   return useInfiniteQuery({
     queryKey: ['interactions', 'contact', contactId],

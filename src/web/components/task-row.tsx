@@ -37,7 +37,22 @@ export function TaskRow({
         className="size-4 shrink-0 accent-teal-700"
         aria-label={isDone ? `Reopen ${task.title}` : `Complete ${task.title}`}
         checked={isDone}
-        onChange={() => update.mutate({ id: task.id, status: isDone ? 'pending' : 'completed' }, { onError: (e) => toast.error(e) })}
+        onChange={() =>
+          update.mutate(
+            { id: task.id, status: isDone ? 'pending' : 'completed' },
+            {
+              // Completing is undoable: the task goes back to the status it had.
+              onSuccess: () =>
+                !isDone &&
+                toast.undoable(
+                  `Completed “${task.title}”.`,
+                  () => update.mutateAsync({ id: task.id, status: task.status }),
+                  'Task reopened.',
+                ),
+              onError: (e) => toast.error(e),
+            },
+          )
+        }
       />
       <div className="min-w-0 flex-1">
         {onOpen ? (

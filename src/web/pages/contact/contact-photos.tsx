@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useActivatePhoto, useDeletePhoto, usePhotos, useUploadPhoto } from '../../api/practice.api';
+import { useActivatePhoto, useDeletePhoto, usePhotos, useRestore, useUploadPhoto } from '../../api/practice.api';
 import type { ContactDetail } from '../../api/types';
 import { useToast } from '../../app/toasts';
 import { Busy, ErrorNotice, Spinner } from '../../components/ui';
@@ -12,6 +12,7 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
   const upload = useUploadPhoto(contact.id);
   const activate = useActivatePhoto(contact.id);
   const remove = useDeletePhoto(contact.id);
+  const restore = useRestore();
   const toast = useToast();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -126,7 +127,13 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
               <button
                 type="button"
                 className="btn-ghost ml-auto py-1 text-xs"
-                onClick={() => remove.mutate(p.id, { onSuccess: () => toast.success('Photo removed.'), onError: (e) => toast.error(e) })}
+                onClick={() =>
+                  remove.mutate(p.id, {
+                    onSuccess: () =>
+                      toast.undoable(`Removed photo ${i + 1} of ${contact.name}.`, () => restore('photos', p.id), 'Photo restored.'),
+                    onError: (e) => toast.error(e),
+                  })
+                }
               >
                 Remove
               </button>

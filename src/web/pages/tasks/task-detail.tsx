@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useCreateTask, useDeleteTask, useProjects, useTask, useTaskActivity, useUpdateTask } from '../../api/tasks.api';
 import { TASK_PRIORITIES, TASK_STATUSES, TASK_STATUS_LABELS, type TaskDetail, type TaskPriority, type TaskStatus } from '../../api/types';
+import { useRestore } from '../../api/practice.api';
 import { useToast } from '../../app/toasts';
 import { TaskRow } from '../../components/task-row';
 import { Busy, ErrorNotice, Field, Modal, Spinner } from '../../components/ui';
 import { dayIn, dueAtFor, useTimeZone } from '../../lib/due-date';
+import { useDraft } from '../../lib/use-draft';
 import { formatDateTime, humanize } from '../../lib/format';
 import { TaskContacts } from './task-contacts';
 
@@ -84,10 +86,12 @@ function Subtasks({ task }: { task: TaskDetail }) {
 function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
   const update = useUpdateTask();
   const remove = useDeleteTask();
+  const restore = useRestore();
   const projects = useProjects();
   const toast = useToast();
   const [title, setTitle] = useState(task.title);
-  const [description, setDescription] = useState(task.description ?? '');
+  const descriptionDraft = useDraft(`task:${task.id}:description`, task.description ?? '');
+  const [description, setDescription] = [descriptionDraft.value, descriptionDraft.set];
   const timeZone = useTimeZone();
   const savedDue = task.dueAt ? dayIn(task.dueAt, timeZone) : '';
   const [due, setDue] = useState(savedDue);
@@ -101,7 +105,16 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
           e.preventDefault();
           // The due date is sent only when the day changed, so saving never moves it.
           const dueAt = due === savedDue ? {} : { dueAt: due ? dueAtFor(due, timeZone) : null };
-          save({ id: task.id, title, description, ...dueAt }, 'Task saved.');
+          update.mutate(
+            { id: task.id, title, description, ...dueAt },
+            {
+              onSuccess: () => {
+                descriptionDraft.clear(description);
+                toast.success('Task saved.');
+              },
+              onError: (err) => toast.error(err),
+            },
+          );
         }}
       >
         <Field label="Title">
@@ -177,7 +190,8 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
             onClick={() =>
               remove.mutate(task.id, {
                 onSuccess: () => {
-                  toast.success('Task deleted.');
+                  const subtasks = task.subtasks?.length ? ` and its ${task.subtasks.length} subtask(s)` : '';
+                  toast.undoable(`Deleted task “${task.title}”${subtasks}.`, () => restore('tasks', task.id), 'Task restored.');
                   onClose();
                 },
                 onError: (e) => toast.error(e),
