@@ -50,6 +50,9 @@ describe('undo of deletes', () => {
     expect((await dayCounts(a.userId))[0]!.n).toBe(1);
     expect((await a.get('/api/dashboard/stats')).body.sessionsThisWeek).toBe(before - 1);
     expect((await a.patch(`/api/interactions/${entry.id}`, { subject: 'edit a deleted one' })).status).toBe(404);
+    // A new time zone rebuilds the counts, still without the deleted entry.
+    expect((await a.patch('/api/auth/me', { timezone: 'Pacific/Auckland' })).status).toBe(200);
+    expect((await dayCounts(a.userId))[0]!.n).toBe(1);
     expect((await a.delete(`/api/interactions/${entry.id}`)).status).toBe(404);
 
     const restored = await a.post(`/api/interactions/${entry.id}/restore`);
