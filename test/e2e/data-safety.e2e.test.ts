@@ -45,8 +45,8 @@ describe('nothing typed is lost or silently changed', () => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('alert').filter({ hasText: 'Choose the date of “Anniversary”' }).waitFor();
     expect(await page.getByLabel('Label of date 1').inputValue()).toBe('Anniversary');
-    expect(await page.getByLabel('Date 1').getAttribute('aria-invalid')).toBe('true');
-    await page.getByLabel('Date 1').fill('2020-06-14');
+    expect(await page.getByLabel('Date 1', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Date 1', { exact: true }).fill('2020-06-14');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await toast(page, 'Contact saved.');
     const saved = await apiFromPage<{ importantDates: { label: string; date: string }[] }>(page, 'GET', `/api/contacts/${id}`);

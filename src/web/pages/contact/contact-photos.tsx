@@ -45,6 +45,8 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
         onSuccess: (photo) => {
           toast.success(photo.isActive ? 'Photo uploaded and set as the contact’s picture.' : 'Photo uploaded.');
           setFile(null);
+          // The contact has a picture now: the next upload replaces it only if asked again.
+          setMakeCurrent(false);
           if (input.current) input.current.value = '';
         },
       },
