@@ -69,6 +69,13 @@ export async function buildContext(url: string, users: { email: string }[], pass
     for (const method of Object.keys(ops)) routes.add(`${method.toUpperCase()} ${path}`);
   }
   const sample = first.items[Math.floor(first.items.length / 2)] ?? first.items[0];
+  // Photos are refused without the contact's photo consent; the upload scenario records it first.
+  const consent = await fetch(`${url}/api/contacts/${sample.id}`, {
+    method: 'PATCH',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ hasPhotoConsent: true }),
+  });
+  if (!consent.ok) throw new Error(`PATCH /api/contacts/:id: ${consent.status}`);
   return {
     headers,
     userHeaders: sessions.map(headersOf),

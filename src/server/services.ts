@@ -29,6 +29,8 @@ import { createReconnectRepo } from './modules/reconnect/reconnect.repo.js';
 import { createReconnectService } from './modules/reconnect/reconnect.service.js';
 import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
+import { createTrashRepo } from './modules/trash/trash.repo.js';
+import { createTrashService } from './modules/trash/trash.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
 
@@ -85,6 +87,7 @@ export function createServices(deps: ServiceDeps) {
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
     // Every call to another server: modules take `outbound.provider(name, …)` (platform/outbound).
     outbound: createOutboundClient(),
+    trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

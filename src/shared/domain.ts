@@ -21,6 +21,8 @@ export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as
 
 export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];
+/** The interaction types that are contact with the client (a private note is not): they set "last contact". */
+export const CONTACT_INTERACTION_TYPES = ['email', 'meeting', 'call', 'class_attendance'] as const;
 export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as const;
 export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
 export type GoalStatus = (typeof GOAL_STATUSES)[number];

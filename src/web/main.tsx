@@ -7,9 +7,11 @@ import { createQueryClient, sessionHint } from './api/query-client';
 import { App } from './app/app';
 import { preloadRoute } from './app/routes';
 import { ToastProvider } from './app/toasts';
+import { installLeaveWarnings } from './lib/use-draft';
 import './styles.css';
 
 const queryClient = createQueryClient();
+installLeaveWarnings();
 
 setSessionEndedHandler(() => {
   sessionHint.clear();

@@ -101,10 +101,10 @@ describe('the practice seeder', () => {
     expect(contacts.some((c) => c.notes.includes('"'))).toBe(true);
   });
 
-  it('sets last_contact_at to each contact’s latest interaction, within the last two years', async () => {
+  it('sets last_contact_at to each contact’s latest interaction that is contact (not a note), within the last two years', async () => {
     const [check] = await rows<{ wrong: number; never: number; early: number; types: string[]; sources: string[] }>(sql`
       select
-        count(*) filter (where c.last_contact_at is distinct from (select max(i.occurred_at) from interactions i where i.contact_id = c.id))::int as wrong,
+        count(*) filter (where c.last_contact_at is distinct from (select max(i.occurred_at) from interactions i where i.contact_id = c.id and i.type <> 'note'))::int as wrong,
         count(*) filter (where c.last_contact_at is null)::int as never,
         (select count(*)::int from interactions i join contacts x on x.id = i.contact_id
           where i.user_id in ${ids(first)} and (i.occurred_at < x.created_at or i.occurred_at < ${NOW}::timestamptz - interval '731 days')) as early,

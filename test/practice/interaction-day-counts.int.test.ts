@@ -22,7 +22,8 @@ async function countsOf(userId: string) {
   const truth = await queryRows<Count>(
     t.database.db,
     sql`select (i.occurred_at at time zone u.timezone)::date::text as day, i.type::text as type, count(*)::int as n
-        from interactions i join users u on u.id = i.user_id where i.user_id = ${userId} group by 1, 2 order by 1, 2`,
+        from interactions i join users u on u.id = i.user_id
+        where i.user_id = ${userId} and i.deleted_at is null group by 1, 2 order by 1, 2`,
   );
   return { kept, truth };
 }

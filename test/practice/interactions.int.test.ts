@@ -64,6 +64,30 @@ describe('writing interactions', () => {
     expect(await lastContactOf(a, id)).toBe('2030-04-11T07:30:00.000Z');
   });
 
+  it('counts sessions, calls, emails and classes as contact, never a private note', async () => {
+    const id = await contact(a, 'Nadia Private');
+    await interaction(a, { contactId: id, type: 'note', occurredAt: '2030-03-01T10:00:00Z' });
+    expect(await lastContactOf(a, id)).toBeNull();
+    for (const [type, occurredAt] of [
+      ['email', '2030-01-01T10:00:00.000Z'],
+      ['call', '2030-01-02T10:00:00.000Z'],
+      ['class_attendance', '2030-01-03T10:00:00.000Z'],
+      ['meeting', '2030-01-04T10:00:00.000Z'],
+    ] as const) {
+      await interaction(a, { contactId: id, type, occurredAt });
+      expect(await lastContactOf(a, id)).toBe(occurredAt);
+    }
+    // A later note leaves it; a session turned into a note gives it back to the latest real contact.
+    const note = await interaction(a, { contactId: id, type: 'note', occurredAt: '2030-04-01T10:00:00Z' });
+    expect(await lastContactOf(a, id)).toBe('2030-01-04T10:00:00.000Z');
+    const session = await interaction(a, { contactId: id, type: 'meeting', occurredAt: '2030-02-01T10:00:00Z' });
+    expect(await lastContactOf(a, id)).toBe('2030-02-01T10:00:00.000Z');
+    expect((await a.patch(`/api/interactions/${session.id}`, { type: 'note' })).status).toBe(200);
+    expect(await lastContactOf(a, id)).toBe('2030-01-04T10:00:00.000Z');
+    expect((await a.patch(`/api/interactions/${note.id}`, { type: 'call' })).status).toBe(200);
+    expect(await lastContactOf(a, id)).toBe('2030-04-01T10:00:00.000Z');
+  });
+
   it('recomputes the last contact when an interaction is edited, moved or deleted', async () => {
     const x = await contact(a, 'Xavier');
     const y = await contact(a, 'Yara');
@@ -102,7 +126,7 @@ describe('writing interactions', () => {
   it('keeps the latest time when many interactions for one contact are written at once', async () => {
     const id = await contact(a, 'Busy');
     const times = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2029, 0, 1 + i * 3, 8)).toISOString());
-    const results = await Promise.all(times.map((occurredAt) => a.post('/api/interactions', { contactId: id, type: 'note', occurredAt })));
+    const results = await Promise.all(times.map((occurredAt) => a.post('/api/interactions', { contactId: id, type: 'call', occurredAt })));
     expect(results.map((r) => r.status)).toEqual(times.map(() => 201));
     expect(await lastContactOf(a, id)).toBe(times[times.length - 1]);
     const victims = results.slice(-4).map((r) => r.body.id);
@@ -298,7 +322,7 @@ describe('upsertMany (syncs and imports)', () => {
     const id = await contact(a, 'Many');
     const items = Array.from({ length: 1_203 }, (_, i) => ({
       contactId: id,
-      type: 'note' as const,
+      type: 'email' as const,
       occurredAt: new Date(Date.UTC(2028, 0, 1) + i * 3_600_000),
       source: 'import' as const,
       sourceId: `row-${i}`,

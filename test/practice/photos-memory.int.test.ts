@@ -37,7 +37,10 @@ it('keeps process memory flat from 100 to 1,000 uploads', { timeout: 240_000 }, 
   const gc = collector();
   const a = await signUp(t.app, 'photos-memory');
   const contacts = await Promise.all(
-    Array.from({ length: PARALLEL }, async (_, i) => (await a.post('/api/contacts', { name: `Memory ${i}` })).body.id as string),
+    Array.from(
+      { length: PARALLEL },
+      async (_, i) => (await a.post('/api/contacts', { name: `Memory ${i}`, hasPhotoConsent: true })).body.id as string,
+    ),
   );
   // Twenty small, different sources: each one is a real decode, crop and encode.
   const sources = await Promise.all(

@@ -39,8 +39,8 @@ const solid = (width: number, height: number, background: string) => sharp({ cre
 const noise = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } });
 
-async function newContact(client: TestClient, name = 'Photo Contact'): Promise<string> {
-  const res = await client.post('/api/contacts', { name });
+async function newContact(client: TestClient, name = 'Photo Contact', hasPhotoConsent = true): Promise<string> {
+  const res = await client.post('/api/contacts', { name, hasPhotoConsent });
   expect(res.status, res.text).toBe(201);
   return res.body.id;
 }
@@ -95,7 +95,7 @@ describe('uploads', () => {
 
     for (const [label, bytes] of sources) {
       // The filename and declared type say nothing true: only the bytes decide.
-      const res = await postFile(a, `/api/contacts/${contactId}/photos`, bytes, {
+      const res = await postFile(a, `/api/contacts/${contactId}/photos?activate=true`, bytes, {
         filename: 'upload.bin',
         contentType: 'application/octet-stream',
       });
@@ -278,6 +278,53 @@ describe('serving', () => {
   });
 });
 
+describe('consent and the profile picture', () => {
+  it('refuses an upload without photo consent (409, nothing stored), and accepts it once consent is recorded', async () => {
+    const a = await signUp(t.app, 'photos-consent');
+    const contactId = await newContact(a, 'No consent', false);
+    const image = await noise(60, 60).jpeg().toBuffer();
+    const refused = await postFile(a, `/api/contacts/${contactId}/photos`, image);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'conflict', details: { reason: 'no_photo_consent' } });
+    expect(refused.body.error.message).toContain('photo consent');
+    expect(await storedPhotoCount(a.userId)).toBe(0);
+    expect((await a.get(`/api/contacts/${contactId}`)).body.photoUrl).toBeNull();
+
+    expect((await a.patch(`/api/contacts/${contactId}`, { hasPhotoConsent: true })).status).toBe(200);
+    const accepted = await postFile(a, `/api/contacts/${contactId}/photos`, image);
+    expect(accepted.status, accepted.text).toBe(201);
+    // Withdrawn consent refuses the next upload again.
+    expect((await a.patch(`/api/contacts/${contactId}`, { hasPhotoConsent: false })).status).toBe(200);
+    expect((await postFile(a, `/api/contacts/${contactId}/photos`, image)).status).toBe(409);
+    expect(await storedPhotoCount(a.userId)).toBe(1);
+  });
+
+  it('keeps the current picture unless the upload asks to replace it', async () => {
+    const a = await signUp(t.app, 'photos-activate');
+    const contactId = await newContact(a);
+    const upload = async (query: string, colour: string) => {
+      const res = await postFile(a, `/api/contacts/${contactId}/photos${query}`, await solid(50, 50, colour).png().toBuffer());
+      expect(res.status, res.text).toBe(201);
+      return res.body as { id: string; url: string; isActive: boolean };
+    };
+    const photoUrl = async () => (await a.get(`/api/contacts/${contactId}`)).body.photoUrl;
+    // The first photo becomes the picture (there was none); later ones join the history.
+    const first = await upload('', '#aa0000');
+    expect(first.isActive).toBe(true);
+    expect(await photoUrl()).toBe(first.url);
+    const second = await upload('', '#00aa00');
+    expect(second.isActive).toBe(false);
+    const third = await upload('?activate=false', '#0000aa');
+    expect(third.isActive).toBe(false);
+    expect(await photoUrl()).toBe(first.url);
+    const fourth = await upload('?activate=true', '#aaaa00');
+    expect(fourth.isActive).toBe(true);
+    expect(await photoUrl()).toBe(fourth.url);
+    const bad = await postFile(a, `/api/contacts/${contactId}/photos?activate=yes`, await solid(50, 50, '#000').png().toBuffer());
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('history', () => {
   it('lists newest first in pages, activates, and deletes; the contact follows its active photo', async () => {
     const a = await signUp(t.app, 'photos-history');
@@ -285,7 +332,7 @@ describe('history', () => {
     const otherContact = await newContact(a, 'Other');
     const ids: string[] = [];
     for (const colour of ['#aa3344', '#33aa44', '#3344aa']) {
-      const res = await postFile(a, `/api/contacts/${contactId}/photos`, await solid(90, 90, colour).png().toBuffer());
+      const res = await postFile(a, `/api/contacts/${contactId}/photos?activate=true`, await solid(90, 90, colour).png().toBuffer());
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }

@@ -29,7 +29,7 @@ async function contact(client: TestClient, name: string, extra: Record<string, u
 }
 async function touch(client: TestClient, contactId: string, daysAgo: number, extra: Record<string, unknown> = {}) {
   const occurredAt = new Date(clockNow().getTime() - daysAgo * DAY - 3_600_000).toISOString();
-  const res = await client.post('/api/interactions', { contactId, type: 'note', occurredAt, ...extra });
+  const res = await client.post('/api/interactions', { contactId, type: 'meeting', occurredAt, ...extra });
   expect(res.status, res.text).toBe(201);
   return res.body;
 }
@@ -104,6 +104,25 @@ describe('reconnect list', () => {
     ]);
     expect(result.inserted).toBe(1);
     expect(await reconnect(a)).toEqual([]);
+  });
+
+  it('keeps a client on the list after a private note; a call takes them off; the dashboard agrees', async () => {
+    offsetMs = 0;
+    const a = await signUp(t.app, 'reconnect-note');
+    const id = await contact(a, 'Quiet client', { lifecycleStage: 'new_client' });
+    await touch(a, id, 30);
+    const due = async () => (await a.get('/api/dashboard/stats')).body.followUpsDue;
+    expect((await reconnect(a)).map((i) => i.contact.name)).toEqual(['Quiet client']);
+    expect(await due()).toBe(1);
+
+    await touch(a, id, 0, { type: 'note', content: 'Thought about her plan' });
+    const still = await reconnect(a);
+    expect(still.map((i) => [i.contact.name, i.daysSinceContact])).toEqual([['Quiet client', 30]]);
+    expect(await due()).toBe(1);
+
+    await touch(a, id, 0, { type: 'call' });
+    expect(await reconnect(a)).toEqual([]);
+    expect(await due()).toBe(0);
   });
 
   it("walks pages in one statement each and shows only the caller's contacts", async () => {

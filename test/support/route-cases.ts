@@ -55,7 +55,12 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
   contact: {
     needs: ['tag'],
     async create(owner, ids) {
-      const res = await owner.post('/api/contacts', { name: 'B Contact', emails: ['b-contact@example.test'], tagIds: [ids.tag] });
+      const res = await owner.post('/api/contacts', {
+        name: 'B Contact',
+        emails: ['b-contact@example.test'],
+        tagIds: [ids.tag],
+        hasPhotoConsent: true,
+      });
       return res.body.id;
     },
     read: (id) => `/api/contacts/${id}`,
@@ -157,6 +162,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/contacts/:id/photos': { params: { id: 'contact' } },
   'POST /api/contacts/:id/photos/:photoId/activate': { params: { id: 'contact', photoId: 'photo' } },
   'DELETE /api/photos/:id': { params: { id: 'photo' } },
+  'POST /api/photos/:id/restore': { params: { id: 'photo' } },
   'GET /api/photos/:id': { params: { id: 'photo' } },
 
   'GET /api/projects': {},
@@ -175,6 +181,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/tasks/:id': { params: { id: 'task' } },
   'PATCH /api/tasks/:id': { params: { id: 'task' }, body: () => ({ title: 'Changed by A', status: 'completed' }) },
   'DELETE /api/tasks/:id': { params: { id: 'task' } },
+  'POST /api/tasks/:id/restore': { params: { id: 'task' } },
   'POST /api/tasks/:id/move': { params: { id: 'task' }, body: () => ({ beforeId: null }) },
   'GET /api/tasks/:id/activity': { params: { id: 'task' } },
 
@@ -184,12 +191,14 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/interactions': { body: (f) => ({ contactId: f.contact, type: 'note', subject: 'By A' }), foreignStatus: 404 },
   'PATCH /api/interactions/:id': { params: { id: 'interaction' }, body: () => ({ subject: 'Changed by A', sentiment: 1 }) },
   'DELETE /api/interactions/:id': { params: { id: 'interaction' } },
+  'POST /api/interactions/:id/restore': { params: { id: 'interaction' } },
 
   'GET /api/goals': {},
   'GET /api/contacts/:id/goals': { params: { id: 'contact' } },
   'POST /api/goals': { body: (f) => ({ contactId: f.contact, title: 'A goal' }), foreignStatus: 404 },
   'PATCH /api/goals/:id': { params: { id: 'goal' }, body: () => ({ status: 'completed', currentValue: 99 }) },
   'DELETE /api/goals/:id': { params: { id: 'goal' } },
+  'POST /api/goals/:id/restore': { params: { id: 'goal' } },
 
   'GET /api/reconnect': {},
   'GET /api/dashboard/stats': {},

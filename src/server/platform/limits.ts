@@ -28,6 +28,11 @@ export const LIMITS = Object.freeze({
     dashboardTtlMs: 60_000,
     listTtlMs: 60_000,
   }),
+  /**
+   * Deleted timeline entries, goals, tasks and photos can be restored (Undo) for this long, then the
+   * purge job (every 5 minutes) removes them: at most purgeRounds × purgeBatchRows per table a run.
+   */
+  trash: Object.freeze({ purgeAfterMinutes: 30, purgeBatchRows: 1_000, purgeRounds: 20 }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,
   /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */

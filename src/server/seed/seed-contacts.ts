@@ -146,7 +146,10 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
 
     const contactInteractions = generateInteractions(ctx, id, emails[0]!, name, createdAt, perContact[i]!, chunk.calendarEvents);
     let lastContactAt: number | null = null;
-    for (const it of contactInteractions) lastContactAt = Math.max(lastContactAt ?? 0, it.occurredAt.getTime());
+    for (const it of contactInteractions) {
+      // A private note is not contact with the client (the same rule as the interactions service).
+      if (it.type !== 'note') lastContactAt = Math.max(lastContactAt ?? 0, it.occurredAt.getTime());
+    }
     chunk.interactions.push(...contactInteractions);
 
     chunk.contacts.push({

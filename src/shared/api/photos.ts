@@ -10,6 +10,16 @@ export const contactParams = z.strictObject({ id: contactId });
 export const activateParams = z.strictObject({ id: contactId, photoId });
 export const photoParams = z.strictObject({ id: photoId });
 
+export const uploadPhotoQuery = z.strictObject({
+  activate: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .optional()
+    .describe(
+      "true: the upload becomes the contact's picture; false: it only joins the history; unset: it becomes the picture only when the contact has none",
+    ),
+});
+export type UploadPhotoQuery = z.output<typeof uploadPhotoQuery>;
+
 export const listPhotosQuery = z.strictObject({
   ...pageQueryFields,
 });

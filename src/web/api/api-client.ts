@@ -2,6 +2,8 @@
  * The one way the web app talks to the server: same-origin fetch with the session cookie, the
  * CSRF header on every state-changing request, and errors turned into messages a person can act on.
  */
+import { reportReachable } from './connection';
+
 export type ApiIssue = { path: string; message: string };
 
 export class ApiError extends Error {
@@ -106,8 +108,10 @@ export async function request<T>(method: string, path: string, options: Options 
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
+    reportReachable(false);
     throw new ApiError('Could not reach MindfulCRM. Check your internet connection, then try again.', 0, 'network');
   }
+  reportReachable(true);
   if (res.ok) {
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;

@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api-client';
+import { clearAllDrafts } from '../lib/use-draft';
 import { sessionHint } from './query-client';
 import type { Me, Session, User } from '../../shared/api/auth';
 import type { Page } from '../../shared/api/page-query';
@@ -37,6 +38,7 @@ export function useSignOut(everywhere = false) {
       sessionHint.clear();
       // The next person on this browser starts with an unfiltered contact list.
       localStorage.removeItem('mcrm.contacts.filters');
+      clearAllDrafts();
       qc.clear();
       qc.setQueryData(meQuery.queryKey, null);
     },

@@ -25,6 +25,14 @@ function useAfterWrite(contactId: string) {
   };
 }
 
+export type RestoreKind = 'interactions' | 'goals' | 'tasks' | 'photos';
+
+/** Undo of a delete: the server restores the row; every list that could show it is refreshed. */
+export function useRestore() {
+  const qc = useQueryClient();
+  return (kind: RestoreKind, id: string) => api.post(`/api/${kind}/${id}/restore`).then(() => qc.invalidateQueries());
+}
+
 export function useTimeline(contactId: string) {
   return useInfiniteQuery({
     queryKey: ['interactions', 'contact', contactId],
@@ -121,10 +129,11 @@ export const usePhotos = (contactId: string) =>
 export function useUploadPhoto(contactId: string) {
   const onSettled = useAfterWrite(contactId);
   return useMutation({
-    mutationFn: (file: File) => {
+    /** `activate`: make the upload the contact's picture (otherwise it only joins the history). */
+    mutationFn: ({ file, activate }: { file: File; activate: boolean }) => {
       const form = new FormData();
       form.append('file', file);
-      return api.upload<Photo>(`/api/contacts/${contactId}/photos`, form);
+      return api.upload<Photo>(`/api/contacts/${contactId}/photos?activate=${activate}`, form);
     },
     onSettled,
   });

@@ -1,16 +1,22 @@
 import { QueryClient } from '@tanstack/react-query';
 import { ApiError } from './api-client';
 
-/** Client errors (4xx) will not get better by retrying; network blips and 5xx get two more tries. */
+/**
+ * Client errors (4xx) will not get better by retrying; 5xx get two more tries; a network failure
+ * (no answer at all) is retried until the server answers, so the app recovers by itself.
+ */
 function shouldRetry(failureCount: number, error: unknown): boolean {
+  if (isNetworkError(error)) return true;
   if (error instanceof ApiError && error.status >= 400 && error.status < 500) return false;
   return failureCount < 2;
 }
+export const isNetworkError = (error: unknown) => error instanceof ApiError && error.status === 0;
+const retryDelay = (failureCount: number) => Math.min(1000 * 2 ** failureCount, 10_000);
 
 export function createQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 30_000, gcTime: 5 * 60_000, retry: shouldRetry, refetchOnWindowFocus: false },
+      queries: { staleTime: 30_000, gcTime: 5 * 60_000, retry: shouldRetry, retryDelay, refetchOnWindowFocus: false },
       mutations: { retry: false },
     },
   });

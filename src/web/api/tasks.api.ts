@@ -121,8 +121,14 @@ export function useUpdateTask() {
 }
 
 export function useDeleteTask() {
-  const invalidate = useInvalidate(...afterTaskWrite);
-  return useMutation({ mutationFn: (id: string) => api.delete(`/api/tasks/${id}`), onSettled: invalidate });
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/api/tasks/${id}`),
+    // The deleted task's own detail and activity are not refetched (they would answer 404).
+    onSettled: (_done, _err, id) => {
+      for (const queryKey of afterTaskWrite) void qc.invalidateQueries({ queryKey, predicate: (q) => !q.queryKey.includes(id) });
+    },
+  });
 }
 
 type MoveInput = { id: string; beforeId?: string | null; afterId?: string | null; status?: TaskStatus };

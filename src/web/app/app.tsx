@@ -1,6 +1,8 @@
 import { lazy, useEffect } from 'react';
 import { Redirect, Route, Switch, useLocation } from 'wouter';
 import { ApiError } from '../api/api-client';
+import { useIsOffline, useReconnect } from '../api/connection';
+import { isNetworkError } from '../api/query-client';
 import { useMe } from '../api/auth.api';
 import { EmptyState, ErrorNotice, Spinner } from '../components/ui';
 import { SignInPage, SignUpPage } from '../pages/auth/auth-pages';
@@ -34,13 +36,30 @@ function useDocumentTitle() {
   }, [location]);
 }
 
+/** Shown while the server cannot be reached: the app keeps what it has and retries by itself. */
+function OfflineBanner() {
+  useReconnect();
+  if (!useIsOffline()) return null;
+  return (
+    <div
+      role="status"
+      data-testid="offline-banner"
+      className="fixed inset-x-0 top-0 z-50 border-b-2 border-warn bg-raised px-4 py-2 text-center text-sm font-medium text-ink shadow"
+    >
+      Offline — retrying. Nothing you typed is lost; saving works again as soon as the connection is back.
+    </div>
+  );
+}
+
 export function App() {
   const me = useMe();
+  const isOffline = useIsOffline();
   const [location] = useLocation();
   useApplyTheme(me.data?.user.settings.theme ?? storedTheme());
   useDocumentTitle();
 
-  const isSignedOut = !me.data && (me.fetchStatus === 'idle' || (me.error instanceof ApiError && me.error.status === 401));
+  // Only a 401 means signed out; no answer at all (offline, server down) is waited out.
+  const isSignedOut = !me.data && !isOffline && (me.fetchStatus === 'idle' || (me.error instanceof ApiError && me.error.status === 401));
   if (isSignedOut) {
     return (
       <Switch>
@@ -53,9 +72,13 @@ export function App() {
     );
   }
   if (!me.data) {
+    const isWaiting = isOffline || me.fetchStatus === 'paused' || isNetworkError(me.failureReason) || isNetworkError(me.error);
     return (
       <main id="main" className="flex h-full items-center justify-center p-6">
-        {me.error ? (
+        <OfflineBanner />
+        {isWaiting ? (
+          <Spinner label="Offline — retrying until MindfulCRM can be reached" size={28} />
+        ) : me.error ? (
           <div className="w-full max-w-md">
             <ErrorNotice error={me.error} title="MindfulCRM could not load your account" onRetry={() => void me.refetch()} />
           </div>
@@ -67,6 +90,7 @@ export function App() {
   }
   return (
     <AppShell user={me.data.user}>
+      <OfflineBanner />
       <Switch>
         <Route path="/sign-in">
           <Redirect to="/" replace />

@@ -2,8 +2,16 @@ import { createContext, useCallback, useContext, useMemo, useRef, useState, type
 import { errorMessage } from '../api/api-client';
 import { Icon } from '../components/icons';
 
-type Toast = { id: number; kind: 'success' | 'error'; text: string };
-type Toaster = { success: (text: string) => void; error: (errOrText: unknown) => void };
+type Toast = { id: number; kind: 'success' | 'error'; text: string; undo?: () => Promise<unknown> };
+type Toaster = {
+  success: (text: string) => void;
+  error: (errOrText: unknown) => void;
+  /** A done destructive action, named in `text`, with an Undo button for UNDO_MS. */
+  undoable: (text: string, undo: () => Promise<unknown>, undone?: string) => void;
+};
+
+/** How long Undo stays on screen (the server keeps deleted rows restorable for much longer). */
+export const UNDO_MS = 10_000;
 
 const ToastContext = createContext<Toaster | null>(null);
 
@@ -18,20 +26,27 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const next = useRef(1);
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const push = useCallback(
-    (kind: Toast['kind'], text: string) => {
+    (kind: Toast['kind'], text: string, undo?: Toast['undo']) => {
       const id = next.current++;
-      setToasts((list) => [...list.slice(-3), { id, kind, text }]);
-      setTimeout(() => dismiss(id), kind === 'error' ? 9000 : 4000);
+      setToasts((list) => [...list.slice(-3), { id, kind, text, undo }]);
+      setTimeout(() => dismiss(id), undo ? UNDO_MS : kind === 'error' ? 9000 : 4000);
     },
     [dismiss],
   );
-  const api = useMemo<Toaster>(
-    () => ({
+  const api = useMemo<Toaster>(() => {
+    const toaster: Toaster = {
       success: (text) => push('success', text),
       error: (err) => push('error', typeof err === 'string' ? err : errorMessage(err)),
-    }),
-    [push],
-  );
+      undoable: (text, undo, undone = 'Undone.') =>
+        push('success', text, () =>
+          undo().then(
+            () => toaster.success(undone),
+            (err) => toaster.error(err),
+          ),
+        ),
+    };
+    return toaster;
+  }, [push]);
   return (
     <ToastContext.Provider value={api}>
       {children}
@@ -50,6 +65,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           >
             <Icon name={t.kind === 'error' ? 'alert' : 'check'} className={t.kind === 'error' ? 'text-danger' : 'text-brand-ink'} />
             <p className="min-w-0 flex-1 break-words">{t.text}</p>
+            {t.undo && (
+              <button
+                type="button"
+                className="rounded px-1 font-semibold text-brand-ink underline hover:text-ink"
+                onClick={() => {
+                  dismiss(t.id);
+                  void t.undo?.();
+                }}
+              >
+                Undo
+              </button>
+            )}
             <button
               type="button"
               className="rounded px-1 text-muted hover:text-ink"

@@ -15,6 +15,26 @@ export function TagPicker({ value, onChange, label = 'Tags' }: { value: string[]
   const list = (tags.data ?? []).filter((t) => t.name.toLowerCase().includes(filter.trim().toLowerCase()));
   const exact = (tags.data ?? []).some((t) => t.name.toLowerCase() === filter.trim().toLowerCase());
   const toggle = (tagId: string) => onChange(value.includes(tagId) ? value.filter((x) => x !== tagId) : [...value, tagId]);
+  const createTyped = () =>
+    create.mutate(
+      { name: filter.trim(), color: PALETTE[(tags.data?.length ?? 0) % PALETTE.length] },
+      {
+        onSuccess: (tag) => {
+          onChange([...value, tag.id]);
+          setFilter('');
+        },
+        onError: (err) => toast.error(err),
+      },
+    );
+  /** Enter adds the typed tag (the existing one of that name, or a new one); it never submits the form. */
+  const addTyped = () => {
+    const name = filter.trim().toLowerCase();
+    if (!name || create.isPending) return;
+    const match = tags.data?.find((t) => t.name.toLowerCase() === name);
+    if (!match) return createTyped();
+    if (!value.includes(match.id)) onChange([...value, match.id]);
+    setFilter('');
+  };
 
   return (
     <fieldset className="min-w-0">
@@ -26,6 +46,11 @@ export function TagPicker({ value, onChange, label = 'Tags' }: { value: string[]
         aria-label={`Filter ${label.toLowerCase()}`}
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          addTyped();
+        }}
       />
       {tags.isPending && <Spinner label="Loading tags" />}
       <div className="flex max-h-40 flex-wrap gap-2 overflow-y-auto">
@@ -42,23 +67,7 @@ export function TagPicker({ value, onChange, label = 'Tags' }: { value: string[]
         {tags.data && list.length === 0 && !filter && <p className="text-sm text-muted">No tags yet. Type a name above to create one.</p>}
       </div>
       {filter.trim() && !exact && (
-        <button
-          type="button"
-          className="btn-secondary mt-2 py-1"
-          disabled={create.isPending}
-          onClick={() =>
-            create.mutate(
-              { name: filter.trim(), color: PALETTE[(tags.data?.length ?? 0) % PALETTE.length] },
-              {
-                onSuccess: (tag) => {
-                  onChange([...value, tag.id]);
-                  setFilter('');
-                },
-                onError: (err) => toast.error(err),
-              },
-            )
-          }
-        >
+        <button type="button" className="btn-secondary mt-2 py-1" disabled={create.isPending} onClick={createTyped}>
           {create.isPending ? 'Creating…' : `Create tag “${filter.trim()}”`}
         </button>
       )}

@@ -2,7 +2,7 @@ import { useUpdateTask } from '../api/tasks.api';
 import type { Task } from '../../shared/api/tasks';
 import { TASK_STATUS_LABELS } from '../lib/labels';
 import { useToast } from '../app/toasts';
-import { formatDate } from '../lib/format';
+import { formatDue, useTimeZone } from '../lib/due-date';
 
 const PRIORITY_TONE: Record<string, string> = {
   urgent: 'text-danger',
@@ -29,6 +29,7 @@ export function TaskRow({
 }) {
   const update = useUpdateTask();
   const toast = useToast();
+  const timeZone = useTimeZone();
   const isDone = task.status === 'completed';
   return (
     <div className="flex min-w-0 items-center gap-3">
@@ -37,7 +38,22 @@ export function TaskRow({
         className="size-4 shrink-0 accent-teal-700"
         aria-label={isDone ? `Reopen ${task.title}` : `Complete ${task.title}`}
         checked={isDone}
-        onChange={() => update.mutate({ id: task.id, status: isDone ? 'pending' : 'completed' }, { onError: (e) => toast.error(e) })}
+        onChange={() =>
+          update.mutate(
+            { id: task.id, status: isDone ? 'pending' : 'completed' },
+            {
+              // Completing is undoable: the task goes back to the status it had.
+              onSuccess: () =>
+                !isDone &&
+                toast.undoable(
+                  `Completed “${task.title}”.`,
+                  () => update.mutateAsync({ id: task.id, status: task.status }),
+                  'Task reopened.',
+                ),
+              onError: (e) => toast.error(e),
+            },
+          )
+        }
       />
       <div className="min-w-0 flex-1">
         {onOpen ? (
@@ -56,7 +72,7 @@ export function TaskRow({
           <span className={PRIORITY_TONE[task.priority]}>{task.priority} priority</span>
           {task.dueAt && (
             <span className={isOverdue(task) ? 'font-semibold text-danger' : ''}>
-              {isOverdue(task) ? 'Overdue since' : 'Due'} {formatDate(task.dueAt)}
+              {isOverdue(task) ? 'Overdue since' : 'Due'} {formatDue(task.dueAt, timeZone)}
             </span>
           )}
           {showProject && task.project && (

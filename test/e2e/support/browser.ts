@@ -43,10 +43,17 @@ export type Session = {
 
 export async function openSession(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; allowConsole?: RegExp[] } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+    allowConsole?: RegExp[];
+    /** The browser's time zone (an IANA name); the machine's when unset. */
+    timezoneId?: string;
+  } = {},
 ): Promise<Session> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
+    timezoneId: options.timezoneId,
     viewport: options.viewport ?? { width: 1280, height: 860 },
     colorScheme: options.colorScheme ?? 'light',
     // Service workers are covered by their own check; here they would hide requests from the page.

@@ -57,7 +57,7 @@ function seedBigPractice(env: NodeJS.ProcessEnv): { email: string; password: str
 }
 
 async function waitForReady(url: string, server: ChildProcess, logs: () => string) {
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`The server exited with code ${server.exitCode}:\n${logs()}`);
     try {
@@ -68,7 +68,7 @@ async function waitForReady(url: string, server: ChildProcess, logs: () => strin
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`The server did not become ready in 90 s:\n${logs()}`);
+  throw new Error(`The server did not become ready in 180 s:\n${logs()}`);
 }
 
 export default async function setup(project: TestProject) {

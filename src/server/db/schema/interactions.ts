@@ -28,6 +28,8 @@ export const interactions = pgTable(
     sourceId: text('source_id'),
     sentiment: smallint('sentiment'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /** Soft delete: set when the user deletes the row (Undo clears it); purged for good later. */
+    deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -36,6 +38,7 @@ export const interactions = pgTable(
     // type is carried so the dashboard's weekly counts read the index alone.
     index('interactions_user_occurred_idx').on(t.userId, t.occurredAt, t.id, t.type),
     index('interactions_contact_occurred_idx').on(t.contactId, t.occurredAt, t.id),
+    index('interactions_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
   ],
 );
 
@@ -78,6 +81,8 @@ export const goals = pgTable(
     status: goalStatus('status').notNull().default('active'),
     deadline: date('deadline', { mode: 'string' }),
     completedAt: ts('completed_at'),
+    /** Soft delete: set when the user deletes the row (Undo clears it); purged for good later. */
+    deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -86,6 +91,7 @@ export const goals = pgTable(
     index('goals_user_created_idx').on(t.userId, t.createdAt, t.id),
     index('goals_user_status_idx').on(t.userId, t.status, t.createdAt, t.id),
     index('goals_user_completed_idx').on(t.userId, sql`${t.completedAt}`),
+    index('goals_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
   ],
 );
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type AnyPgColumn, customType, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id } from './columns.js';
+import { createdAt, id, ts } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
 
@@ -30,10 +30,13 @@ export const contactPhotos = pgTable(
     height: integer('height').notNull(),
     byteSize: integer('byte_size').notNull(),
     data: bytea('data').notNull(),
+    /** Soft delete: set when the user deletes the row (Undo clears it); purged for good later. */
+    deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
   },
   (t) => [
     index('contact_photos_contact_idx').on(t.contactId, t.createdAt),
     index('contact_photos_user_idx').on(t.userId, sql`${t.createdAt}`),
+    index('contact_photos_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
   ],
 );

@@ -59,6 +59,8 @@ export const tasks = pgTable(
     position: doublePrecision('position').notNull().default(0),
     completedAt: ts('completed_at'),
     aiSuggestionId: uuid('ai_suggestion_id'),
+    /** Soft delete: set when the user deletes the row (Undo clears it); purged for good later. */
+    deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -67,6 +69,7 @@ export const tasks = pgTable(
     index('tasks_user_due_idx').on(t.userId, t.dueAt),
     index('tasks_project_idx').on(t.projectId, t.position),
     index('tasks_parent_idx').on(t.parentTaskId),
+    index('tasks_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
   ],
 );
 

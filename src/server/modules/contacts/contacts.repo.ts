@@ -84,10 +84,11 @@ export function createContactsRepo(db: Db) {
         db,
         sql`
         select (${contactJson} || jsonb_build_object('counts', jsonb_build_object(
-          'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id}),
-          'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id}),
+          'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
+          'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id} and g.deleted_at is null),
           'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
-                        where tc.contact_id = ${c.id} and t.status in ('pending', 'in_progress', 'waiting_approval'))
+                        where tc.contact_id = ${c.id} and t.status in ('pending', 'in_progress', 'waiting_approval')
+                          and t.deleted_at is null)
         )))::text as j
         from ${c}
         where ${c.userId} = ${userId} and ${c.id} = ${id}`,
@@ -144,14 +145,16 @@ export function createContactsRepo(db: Db) {
 
     async deletePreview(userId: string, id: string) {
       const count = (table: SQL, column = sql`contact_id`) => sql`(select count(*)::int from ${table} x where x.${column} = ${c.id})`;
+      // Soft-deleted rows go too, but the person deleting never sees them: they are not counted.
+      const live = (table: SQL) => sql`(select count(*)::int from ${table} x where x.contact_id = ${c.id} and x.deleted_at is null)`;
       const [row] = await queryRows<{ name: string; del: Record<string, number>; unlink: Record<string, number> }>(
         db,
         sql`
         select ${c.name} as name,
           json_build_object(
-            'interactions', ${count(sql`${interactions}`)},
-            'goals', ${count(sql`${goals}`)},
-            'photos', ${count(sql`${contactPhotos}`)},
+            'interactions', ${live(sql`${interactions}`)},
+            'goals', ${live(sql`${goals}`)},
+            'photos', ${live(sql`${contactPhotos}`)},
             'consents', ${count(sql`${consents}`)},
             'documents', ${count(sql`${documents}`)},
             'aiInsights', ${count(sql`${aiInsights}`)},

@@ -57,7 +57,7 @@ export function createDashboardRepo(db: Db) {
           'sessionsLastWeek', coalesce((select sessions from weekly where ws = t.wk - interval '7 days'), 0),
           'goalsAchievedThisMonth', (
             select count(*)::int from ${goals} g
-            where g.user_id = ${userId} and g.status = 'completed'
+            where g.user_id = ${userId} and g.status = 'completed' and g.deleted_at is null
               and g.completed_at >= ${local('t.mo')} and g.completed_at < ${local("t.mo + interval '1 month'")}),
           'responseRate', (
             select json_build_object(
@@ -87,7 +87,7 @@ export function createDashboardRepo(db: Db) {
           'followUpsDue', (select count(*)::int from ${dueContactsSql(userId, now, defaults)} f),
           'overdueTasks', (
             select count(*)::int from ${tasks} k
-            where k.user_id = ${userId} and k.status not in ('completed', 'cancelled') and k.due_at < ${at}),
+            where k.user_id = ${userId} and k.status not in ('completed', 'cancelled') and k.due_at < ${at} and k.deleted_at is null),
           'upcomingDates', ${upcomingDatesSql(userId, upcomingDays, upcomingMax)},
           'generatedAt', ${isoSql(at)}
         )::text as j

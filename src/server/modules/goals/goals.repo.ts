@@ -66,7 +66,7 @@ export function createGoalsRepo(db: Db) {
         sql`
         select ${goalJson}::text as j, ${createdKey} as k, g.id
         from ${goals} g join ${contacts} c on c.id = g.contact_id
-        where g.user_id = ${userId}${pageFilter(page)}
+        where g.user_id = ${userId} and g.deleted_at is null${pageFilter(page)}
         order by g.created_at desc, g.id desc
         limit ${page.limit + 1}`,
       );
@@ -81,7 +81,7 @@ export function createGoalsRepo(db: Db) {
         sql`
         select ${goalJson}::text as j, ${createdKey} as k, g.created_at as at, g.id
         from ${goals} g
-        where g.contact_id = c.id and g.user_id = ${userId}${pageFilter(page)}
+        where g.contact_id = c.id and g.user_id = ${userId} and g.deleted_at is null${pageFilter(page)}
         order by g.created_at desc, g.id desc
         limit ${page.limit + 1}`,
       );
@@ -126,7 +126,7 @@ export function createGoalsRepo(db: Db) {
         sql`
         with g as (
           update ${goals} set ${sql.join(sets, sql`, `)}
-          where id = ${id} and user_id = ${userId}
+          where id = ${id} and user_id = ${userId} and deleted_at is null
           returning *
         )
         select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`,
@@ -134,9 +134,26 @@ export function createGoalsRepo(db: Db) {
       return row?.j;
     },
 
-    async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await queryRows(db, sql`delete from ${goals} where id = ${id} and user_id = ${userId} returning id`);
+    /** Soft delete: Undo restores it; the purge job removes it later. */
+    async softDelete(userId: string, id: string, at: Date): Promise<boolean> {
+      const rows = await queryRows(
+        db,
+        sql`update ${goals} set deleted_at = ${timestampParam(at)} where id = ${id} and user_id = ${userId} and deleted_at is null returning id`,
+      );
       return rows.length > 0;
+    },
+
+    /** Undoes a soft delete; answers the goal's JSON, undefined when there is nothing to restore. */
+    async restore(userId: string, id: string): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
+        with g as (
+          update ${goals} set deleted_at = null where id = ${id} and user_id = ${userId} and deleted_at is not null returning *
+        )
+        select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`,
+      );
+      return row?.j;
     },
   };
 }

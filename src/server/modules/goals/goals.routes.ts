@@ -38,6 +38,12 @@ export function registerGoalsRoutes(app: App) {
     async (req, reply) => sendJsonText(reply, await goals.update(requireActor(req), req.params.id, req.body)),
   );
 
+  app.post(
+    '/api/goals/:id/restore',
+    { schema: { tags: TAGS, params: goalIdParams, response: { 200: goalResponse } } },
+    async (req, reply) => sendJsonText(reply, await goals.restore(requireActor(req), req.params.id)),
+  );
+
   app.delete('/api/goals/:id', { schema: { tags: TAGS, params: goalIdParams, response: { 204: z.null() } } }, async (req, reply) => {
     await goals.remove(requireActor(req), req.params.id);
     return reply.status(204).send(null);

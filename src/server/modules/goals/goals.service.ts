@@ -43,9 +43,17 @@ export function createGoalsService({ repo, cursors, clock, onChange }: Deps) {
       return json;
     },
 
+    /** Soft delete: gone from every read at once, restorable until the purge job removes it. */
     async remove(actor: Actor, id: string): Promise<void> {
-      if (!(await repo.delete(actor.userId, id))) throw notFound('Goal');
+      if (!(await repo.softDelete(actor.userId, id, clock()))) throw notFound('Goal');
       await onChange(actor.userId);
+    },
+
+    async restore(actor: Actor, id: string): Promise<string> {
+      const json = await repo.restore(actor.userId, id);
+      if (!json) throw notFound('Deleted goal');
+      await onChange(actor.userId);
+      return json;
     },
   };
 }

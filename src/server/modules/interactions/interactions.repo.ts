@@ -5,6 +5,7 @@ import { contacts, interactions } from '../../db/schema/index.js';
 import { inList, timestampParam } from '../../db/sql-helpers.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 import { interactionJson, occurredKey } from './interactions.sql.js';
+import { CONTACT_INTERACTION_TYPES } from '../../../shared/domain.js';
 
 export type PageRow = KeyedJsonRow;
 export type PageRequest = { type?: string; limit: number; after?: CursorPosition };
@@ -47,7 +48,7 @@ export function createInteractionsRepo(db: Db) {
         sql`
         select ${interactionJson}::text as j, ${occurredKey} as k, i.id
         from ${interactions} i join ${contacts} c on c.id = i.contact_id
-        where i.user_id = ${userId}${pageFilter(page)}
+        where i.user_id = ${userId} and i.deleted_at is null${pageFilter(page)}
         order by i.occurred_at desc, i.id desc
         limit ${page.limit + 1}`,
       );
@@ -62,7 +63,7 @@ export function createInteractionsRepo(db: Db) {
         sql`
         select ${interactionJson}::text as j, ${occurredKey} as k, i.occurred_at as at, i.id
         from ${interactions} i
-        where i.contact_id = c.id and i.user_id = ${userId}${pageFilter(page)}
+        where i.contact_id = c.id and i.user_id = ${userId} and i.deleted_at is null${pageFilter(page)}
         order by i.occurred_at desc, i.id desc
         limit ${page.limit + 1}`,
       );
@@ -80,14 +81,18 @@ export function createInteractionsRepo(db: Db) {
       return rows.map((r) => r.id);
     },
 
-    /** Locks the contact of an interaction; undefined when the interaction is not the user's. */
-    async lockContactOf(userId: string, interactionId: string, tx: Db): Promise<string | undefined> {
+    /**
+     * Locks the contact of an interaction; undefined when the interaction is not the user's (or,
+     * with deleted = false, is soft-deleted; with deleted = true, is not).
+     */
+    async lockContactOf(userId: string, interactionId: string, tx: Db, deleted = false): Promise<string | undefined> {
       const [row] = await queryRows<{ id: string }>(
         tx,
         sql`
         select c.id from ${contacts} c
         where c.user_id = ${userId}
-          and c.id = (select i.contact_id from ${interactions} i where i.id = ${interactionId} and i.user_id = ${userId})
+          and c.id = (select i.contact_id from ${interactions} i
+                      where i.id = ${interactionId} and i.user_id = ${userId} and (i.deleted_at is not null) = ${deleted})
         for update`,
       );
       return row?.id;
@@ -125,7 +130,7 @@ export function createInteractionsRepo(db: Db) {
         sql`
         with i as (
           update ${interactions} set ${sql.join(sets, sql`, `)}
-          where id = ${id} and user_id = ${userId}
+          where id = ${id} and user_id = ${userId} and deleted_at is null
           returning *
         )
         select ${interactionJson}::text as j, i.contact_id from i join ${contacts} c on c.id = i.contact_id`,
@@ -137,26 +142,48 @@ export function createInteractionsRepo(db: Db) {
       const [row] = await queryRows<{ contact_id: string }>(
         tx,
         sql`
-        select contact_id from ${interactions} where id = ${id} and user_id = ${userId}`,
+        select contact_id from ${interactions} where id = ${id} and user_id = ${userId} and deleted_at is null`,
       );
       return row?.contact_id;
     },
 
-    async delete(userId: string, id: string, tx: Db): Promise<string | undefined> {
+    /** Soft delete (Undo restores it; the purge job removes it later); answers its contact. */
+    async softDelete(userId: string, id: string, at: Date, tx: Db): Promise<string | undefined> {
       const [row] = await queryRows<{ contact_id: string }>(
         tx,
         sql`
-        delete from ${interactions} where id = ${id} and user_id = ${userId} returning contact_id`,
+        update ${interactions} set deleted_at = ${timestampParam(at)}
+        where id = ${id} and user_id = ${userId} and deleted_at is null returning contact_id`,
       );
       return row?.contact_id;
     },
 
-    /** Sets each contact's last contact to its latest interaction (null when it has none). */
+    /** Undoes a soft delete; answers the item's JSON, undefined when there is nothing to restore. */
+    async restore(userId: string, id: string, tx: Db): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        tx,
+        sql`
+        with i as (
+          update ${interactions} set deleted_at = null
+          where id = ${id} and user_id = ${userId} and deleted_at is not null
+          returning *
+        )
+        select ${interactionJson}::text as j from i join ${contacts} c on c.id = i.contact_id`,
+      );
+      return row?.j;
+    },
+
+    /**
+     * Sets each contact's last contact to its latest interaction that was contact with them
+     * (sessions, calls, emails, classes; never a private note); null when there is none.
+     */
     async recomputeLastContact(userId: string, contactIds: string[], tx: Db): Promise<void> {
       if (!contactIds.length) return;
       await tx.execute(sql`
         update ${contacts} c
-        set last_contact_at = (select max(i.occurred_at) from ${interactions} i where i.contact_id = c.id)
+        set last_contact_at = (
+          select max(i.occurred_at) from ${interactions} i
+          where i.contact_id = c.id and i.deleted_at is null and i.type in ${inList([...CONTACT_INTERACTION_TYPES])})
         where c.user_id = ${userId} and c.id in ${inList([...new Set(contactIds)])}`);
     },
 
@@ -202,7 +229,8 @@ export function createInteractionsRepo(db: Db) {
             contact_id = excluded.contact_id, type = excluded.type, subject = excluded.subject,
             content = excluded.content, occurred_at = excluded.occurred_at, sentiment = excluded.sentiment,
             metadata = excluded.metadata, updated_at = excluded.updated_at
-          where (${interactions}.contact_id, ${interactions}.type, ${interactions}.subject, ${interactions}.content,
+          where ${interactions}.deleted_at is null
+            and (${interactions}.contact_id, ${interactions}.type, ${interactions}.subject, ${interactions}.content,
                  ${interactions}.occurred_at, ${interactions}.sentiment, ${interactions}.metadata)
              is distinct from (excluded.contact_id, excluded.type, excluded.subject, excluded.content,
                  excluded.occurred_at, excluded.sentiment, excluded.metadata)

@@ -42,6 +42,12 @@ export function registerInteractionsRoutes(app: App) {
     async (req, reply) => sendJsonText(reply, await interactions.update(requireActor(req), req.params.id, req.body)),
   );
 
+  app.post(
+    '/api/interactions/:id/restore',
+    { schema: { tags: TAGS, params: interactionIdParams, response: { 200: interactionResponse } } },
+    async (req, reply) => sendJsonText(reply, await interactions.restore(requireActor(req), req.params.id)),
+  );
+
   app.delete(
     '/api/interactions/:id',
     { schema: { tags: TAGS, params: interactionIdParams, response: { 204: z.null() } } },

@@ -83,16 +83,32 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
       return json;
     },
 
+    /** Soft delete: gone from every read at once, restorable until the purge job removes it. */
     async remove(actor: Actor, id: string): Promise<void> {
       const { userId } = actor;
       await repo.transaction(async (tx) => {
         const contactId = await repo.lockContactOf(userId, id, tx);
         if (!contactId) throw notFound('Interaction');
-        const deletedFrom = await repo.delete(userId, id, tx);
+        const deletedFrom = await repo.softDelete(userId, id, clock(), tx);
         if (!deletedFrom) throw notFound('Interaction');
         await repo.recomputeLastContact(userId, [contactId, deletedFrom], tx);
       });
       await onChange(userId);
+    },
+
+    /** Undo of a delete; 404 when the entry is not deleted (or was purged, or is not the user's). */
+    async restore(actor: Actor, id: string): Promise<string> {
+      const { userId } = actor;
+      const json = await repo.transaction(async (tx) => {
+        const contactId = await repo.lockContactOf(userId, id, tx, true);
+        if (!contactId) throw notFound('Deleted interaction');
+        const restored = await repo.restore(userId, id, tx);
+        if (!restored) throw notFound('Deleted interaction');
+        await repo.recomputeLastContact(userId, [contactId], tx);
+        return restored;
+      });
+      await onChange(userId);
+      return json;
     },
 
     /**

@@ -10,16 +10,27 @@ export type NewPhoto = { sha256: string; width: number; height: number; data: Bu
 
 export function createPhotosRepo(db: Db) {
   return {
-    async contactExists(userId: string, contactId: string): Promise<boolean> {
-      const rows = await queryRows(db, sql`select 1 from ${contacts} where user_id = ${userId} and id = ${contactId}`);
-      return rows.length > 0;
+    /** The contact's photo consent flag; undefined when the contact is not the user's. */
+    async photoConsentOf(userId: string, contactId: string): Promise<boolean | undefined> {
+      const [row] = await queryRows<{ ok: boolean }>(
+        db,
+        sql`select has_photo_consent as ok from ${contacts} where user_id = ${userId} and id = ${contactId}`,
+      );
+      return row?.ok;
     },
 
     /**
-     * One statement: stores the photo and makes it the contact's active one. Nothing is stored
-     * when the contact is not the user's (deleted meanwhile): the answer is then undefined.
+     * One statement: stores the photo and makes it the contact's active one when `activate` says
+     * so ('always', or 'if_none' while the contact has no picture). Nothing is stored when the
+     * contact is not the user's (deleted meanwhile): the answer is then undefined.
      */
-    async insertActive(userId: string, contactId: string, photo: NewPhoto): Promise<string | undefined> {
+    async insert(
+      userId: string,
+      contactId: string,
+      photo: NewPhoto,
+      activate: 'always' | 'never' | 'if_none',
+    ): Promise<string | undefined> {
+      const when = activate === 'always' ? sql`true` : activate === 'if_none' ? sql`photo_id is null` : sql`false`;
       const [row] = await queryRows<{ j: string }>(
         db,
         sql`
@@ -31,9 +42,10 @@ export function createPhotosRepo(db: Db) {
           returning id, contact_id, width, height, byte_size, created_at
         ), activated as (
           update ${contacts} set photo_id = (select id from p), updated_at = ${photo.createdAt}
-          where user_id = ${userId} and id = ${contactId} and exists (select 1 from p)
+          where user_id = ${userId} and id = ${contactId} and exists (select 1 from p) and ${when}
+          returning id
         )
-        select ${photoJson(sql`true`)}::text as j from p`,
+        select ${photoJson(sql`exists (select 1 from activated)`)}::text as j from p`,
       );
       return row?.j;
     },
@@ -48,7 +60,7 @@ export function createPhotosRepo(db: Db) {
         sql`
         select ${photoJson(sql`(p.id is not distinct from c.photo_id)`)}::text as j, p.created_at::text as k, p.created_at as at, p.id
         from ${contactPhotos} p
-        where p.user_id = ${userId} and p.contact_id = c.id ${afterSql}
+        where p.user_id = ${userId} and p.contact_id = c.id and p.deleted_at is null ${afterSql}
         order by p.created_at desc, p.id desc
         limit ${limit + 1}`,
       );
@@ -60,7 +72,8 @@ export function createPhotosRepo(db: Db) {
         db,
         sql`
         with target as (
-          select id from ${contactPhotos} where user_id = ${userId} and contact_id = ${contactId} and id = ${photoId}
+          select id from ${contactPhotos}
+          where user_id = ${userId} and contact_id = ${contactId} and id = ${photoId} and deleted_at is null
         ), activated as (
           update ${contacts} set photo_id = (select id from target), updated_at = ${at}
           where user_id = ${userId} and id = ${contactId} and exists (select 1 from target)
@@ -73,10 +86,43 @@ export function createPhotosRepo(db: Db) {
       return row?.j;
     },
 
-    /** contacts.photo_id of a contact using this photo becomes null through the foreign key. */
-    async delete(userId: string, photoId: string): Promise<boolean> {
-      const rows = await queryRows(db, sql`delete from ${contactPhotos} where user_id = ${userId} and id = ${photoId} returning id`);
+    /**
+     * One statement: soft delete (Undo restores it; the purge job removes it later); a contact
+     * whose picture it was is left without one.
+     */
+    async softDelete(userId: string, photoId: string, at: Date): Promise<boolean> {
+      const rows = await queryRows(
+        db,
+        sql`
+        with gone as (
+          update ${contactPhotos} set deleted_at = ${at.toISOString()}::timestamptz
+          where user_id = ${userId} and id = ${photoId} and deleted_at is null
+          returning id
+        ), unset as (
+          update ${contacts} set photo_id = null where user_id = ${userId} and photo_id in (select id from gone)
+        )
+        select id from gone`,
+      );
       return rows.length > 0;
+    },
+
+    /** One statement: undoes a soft delete; the photo is the contact's picture again if they have none. */
+    async restore(userId: string, photoId: string): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
+        with p as (
+          update ${contactPhotos} set deleted_at = null
+          where user_id = ${userId} and id = ${photoId} and deleted_at is not null
+          returning id, contact_id, width, height, byte_size, created_at
+        ), activated as (
+          update ${contacts} set photo_id = (select id from p)
+          where user_id = ${userId} and id = (select contact_id from p) and photo_id is null
+          returning id
+        )
+        select ${photoJson(sql`exists (select 1 from activated)`)}::text as j from p`,
+      );
+      return row?.j;
     },
 
     /** One statement; the bytes are left out when the client already holds them (`'any'` for If-None-Match: *). */
@@ -86,7 +132,7 @@ export function createPhotosRepo(db: Db) {
         db,
         sql`
         select sha256, mime_type as mime, case when ${isKnown} then null else data end as data
-        from ${contactPhotos} where user_id = ${userId} and id = ${photoId}`,
+        from ${contactPhotos} where user_id = ${userId} and id = ${photoId} and deleted_at is null`,
       );
       if (!row) return undefined;
       const data =

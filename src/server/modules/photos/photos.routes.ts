@@ -16,6 +16,7 @@ import {
   photoPageResponse,
   photoParams,
   photoResponse,
+  uploadPhotoQuery,
 } from '../../../shared/api/photos.js';
 
 const TAGS = ['photos'];
@@ -65,9 +66,10 @@ export async function registerPhotosRoutes(app: App) {
       {
         schema: {
           tags: TAGS,
-          description: `multipart/form-data with the image in the field "${FIELD}" (JPEG, PNG, WebP, GIF; AVIF and HEIC when the server can decode them; at most ${LIMITS.photo.uploadBytes / 1024 / 1024} MB). It becomes the contact's active photo.`,
+          description: `multipart/form-data with the image in the field "${FIELD}" (JPEG, PNG, WebP, GIF; AVIF and HEIC when the server can decode them; at most ${LIMITS.photo.uploadBytes / 1024 / 1024} MB). It becomes the contact's picture with activate=true, or when the contact has none. Refused with 409 without the contact's photo consent.`,
           consumes: ['multipart/form-data'],
           params: contactParams,
+          querystring: uploadPhotoQuery,
           response: { 201: photoResponse },
         },
       },
@@ -75,9 +77,9 @@ export async function registerPhotosRoutes(app: App) {
         const actor = requireActor(req);
         await app.services.limiter.consume({ key: `photo-upload:${actor.userId}`, limit: LIMITS.photo.uploadsPerUser }, 'photo uploads');
         if (Number(req.headers['content-length']) > LIMITS.photo.uploadBytes + MULTIPART_OVERHEAD) throw tooLarge();
-        await photos.requireContact(actor, req.params.id);
+        await photos.requireUploadAllowed(actor, req.params.id);
         const file = await openFilePart(req);
-        return sendJsonText(reply, await photos.upload(actor, req.params.id, file), 201);
+        return sendJsonText(reply, await photos.upload(actor, req.params.id, file, req.query), 201);
       },
     );
   });
@@ -92,6 +94,12 @@ export async function registerPhotosRoutes(app: App) {
     '/api/contacts/:id/photos/:photoId/activate',
     { schema: { tags: TAGS, params: activateParams, response: { 200: photoResponse } } },
     async (req, reply) => sendJsonText(reply, await photos.activate(requireActor(req), req.params.id, req.params.photoId)),
+  );
+
+  app.post(
+    '/api/photos/:id/restore',
+    { schema: { tags: TAGS, params: photoParams, response: { 200: photoResponse } } },
+    async (req, reply) => sendJsonText(reply, await photos.restore(requireActor(req), req.params.id)),
   );
 
   app.delete('/api/photos/:id', { schema: { tags: TAGS, params: photoParams, response: { 204: z.null() } } }, async (req, reply) => {

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { notFound } from '../../platform/errors.js';
+import { conflict, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { ImageProcessor } from '../../platform/image-processor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { PhotosRepo } from './photos.repo.js';
-import type { ListPhotosQuery } from '../../../shared/api/photos.js';
+import type { ListPhotosQuery, UploadPhotoQuery } from '../../../shared/api/photos.js';
 
 type Deps = {
   repo: PhotosRepo;
@@ -27,17 +27,33 @@ function parseIfNoneMatch(header: string | undefined): { hashes: string[]; isAny
 }
 
 export function createPhotosService({ repo, images, cursors, clock, onChange }: Deps) {
+  /**
+   * Whether the contact agreed to have their photo kept: today the contact's "photo consent" flag;
+   * the consent ledger replaces this one function. undefined when the contact is not the user's.
+   */
+  const hasPhotoConsent = (userId: string, contactId: string): Promise<boolean | undefined> => repo.photoConsentOf(userId, contactId);
+
   return {
-    /** Checked before the upload is read, so a stranger's contact costs no image work. */
-    async requireContact(actor: Actor, contactId: string): Promise<void> {
-      if (!(await repo.contactExists(actor.userId, contactId))) throw notFound('Contact');
+    /** Checked before the upload is read, so a stranger's contact or a refusal costs no image work. */
+    async requireUploadAllowed(actor: Actor, contactId: string): Promise<void> {
+      const consent = await hasPhotoConsent(actor.userId, contactId);
+      if (consent === undefined) throw notFound('Contact');
+      if (!consent) {
+        throw conflict('This contact has not given photo consent. Record their consent on the contact first, then upload the photo.', {
+          reason: 'no_photo_consent',
+        });
+      }
     },
 
-    /** Processes the stream into the contact's new active photo; answers the photo as JSON text. */
-    async upload(actor: Actor, contactId: string, file: Readable): Promise<string> {
+    /**
+     * Processes the stream into a new photo of the contact; answers it as JSON text. It becomes
+     * the contact's picture when asked (activate=true), or when they have none and nothing was said.
+     */
+    async upload(actor: Actor, contactId: string, file: Readable, query: UploadPhotoQuery = {}): Promise<string> {
       const image = await images.toSquareWebp(file);
       const sha256 = crypto.createHash('sha256').update(image.data).digest('hex');
-      const json = await repo.insertActive(actor.userId, contactId, { ...image, sha256, createdAt: clock() });
+      const activate = query.activate === 'true' ? 'always' : query.activate === 'false' ? 'never' : 'if_none';
+      const json = await repo.insert(actor.userId, contactId, { ...image, sha256, createdAt: clock() }, activate);
       if (!json) throw notFound('Contact');
       await onChange(actor.userId);
       return json;
@@ -57,9 +73,17 @@ export function createPhotosService({ repo, images, cursors, clock, onChange }: 
       return json;
     },
 
+    /** Soft delete: gone from every read at once, restorable until the purge job removes it. */
     async remove(actor: Actor, photoId: string): Promise<void> {
-      if (!(await repo.delete(actor.userId, photoId))) throw notFound('Photo');
+      if (!(await repo.softDelete(actor.userId, photoId, clock()))) throw notFound('Photo');
       await onChange(actor.userId);
+    },
+
+    async restore(actor: Actor, photoId: string): Promise<string> {
+      const json = await repo.restore(actor.userId, photoId);
+      if (!json) throw notFound('Deleted photo');
+      await onChange(actor.userId);
+      return json;
     },
 
     /** data is null when the client's If-None-Match already names these bytes (answer 304). */

@@ -20,7 +20,7 @@ const projectJson = sql`json_build_object(
       'total', count(*),
       'open', count(*) filter (where ${x.status} in ('pending', 'in_progress', 'waiting_approval')),
       'completed', count(*) filter (where ${x.status} = 'completed'))
-    from ${tasks} x where ${x.projectId} = ${p.id}
+    from ${tasks} x where ${x.projectId} = ${p.id} and ${x.deletedAt} is null
   ),
   'createdAt', ${isoSql(p.createdAt)},
   'updatedAt', ${isoSql(p.updatedAt)}
@@ -83,9 +83,9 @@ export function createProjectsRepo(db: Db) {
         db,
         sql`
         with recursive doomed as (
-          select t.id from ${tasks} t where t.user_id = ${userId} and t.project_id = ${id}
+          select t.id from ${tasks} t where t.user_id = ${userId} and t.project_id = ${id} and t.deleted_at is null
           union
-          select c.id from ${tasks} c join doomed d on c.parent_task_id = d.id where c.user_id = ${userId}
+          select c.id from ${tasks} c join doomed d on c.parent_task_id = d.id where c.user_id = ${userId} and c.deleted_at is null
         )
         select (select count(*)::int from doomed) as n from ${p} where ${p.userId} = ${userId} and ${p.id} = ${id}`,
       );

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import { contacts, projects, taskActivities, taskContacts, tasks } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
@@ -33,7 +33,7 @@ export function createTaskWritesRepo(db: Db) {
       const [row] = await tx
         .select()
         .from(tasks)
-        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id), isNull(tasks.deletedAt)))
         .for('update');
       return row;
     },
@@ -57,7 +57,7 @@ export function createTaskWritesRepo(db: Db) {
         select
           exists (select 1 from ${projects} where user_id = ${userId} and id = ${project}::uuid) as has_project,
           (select json_build_object('id', id, 'projectId', project_id) from ${tasks}
-            where user_id = ${userId} and id = ${parent}::uuid) as parent,
+            where user_id = ${userId} and id = ${parent}::uuid and deleted_at is null) as parent,
           ${cycle} as is_cycle,
           ${
             contactIds.length
@@ -128,11 +128,46 @@ export function createTaskWritesRepo(db: Db) {
                    (select max(created_at) + interval '1 millisecond' from ${taskActivities} where task_id = ${taskId}))`);
     },
 
-    async delete(userId: string, id: string, tx: Db) {
-      const [row] = await tx
-        .delete(tasks)
-        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
-        .returning({ id: tasks.id, title: tasks.title, parentTaskId: tasks.parentTaskId });
+    /**
+     * Soft delete of the task and its subtasks (all stamped with the same time, so a restore
+     * brings back exactly what this delete took); the purge job removes them later.
+     */
+    async softDelete(userId: string, id: string, at: Date, tx: Db) {
+      const [row] = await queryRows<{ id: string; title: string; parentTaskId: string | null }>(
+        tx,
+        sql`
+        with recursive doomed as (
+          select id from ${tasks} where user_id = ${userId} and id = ${id} and deleted_at is null
+          union
+          select c.id from ${tasks} c join doomed d on c.parent_task_id = d.id where c.user_id = ${userId} and c.deleted_at is null
+        ), gone as (
+          update ${tasks} x set deleted_at = ${at.toISOString()}::timestamptz
+          from doomed d where x.id = d.id
+          returning x.id, x.title, x.parent_task_id
+        )
+        select id, title, parent_task_id as "parentTaskId" from gone where id = ${id}`,
+      );
+      return row;
+    },
+
+    /** Undoes a soft delete: the task and the subtasks deleted with it. */
+    async restore(userId: string, id: string, tx: Db) {
+      const [row] = await queryRows<{ id: string; title: string; parentTaskId: string | null }>(
+        tx,
+        sql`
+        with recursive target as (
+          select id, deleted_at from ${tasks} where user_id = ${userId} and id = ${id} and deleted_at is not null
+        ), back as (
+          select t.id from target t
+          union
+          select c.id from ${tasks} c join back b on c.parent_task_id = b.id
+          where c.user_id = ${userId} and c.deleted_at = (select deleted_at from target)
+        ), restored as (
+          update ${tasks} x set deleted_at = null from back b where x.id = b.id
+          returning x.id, x.title, x.parent_task_id
+        )
+        select id, title, parent_task_id as "parentTaskId" from restored where id = ${id}`,
+      );
       return row;
     },
 

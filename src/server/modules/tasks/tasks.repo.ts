@@ -22,7 +22,7 @@ export type TaskPageRequest = { sort: TaskSort; order: 'asc' | 'desc'; limit: nu
 export type JsonRow = { j: string; k: string | null; id: string };
 
 function filterSql(userId: string, f: TaskFilter): SQL {
-  const where: SQL[] = [sql`t.user_id = ${userId}`];
+  const where: SQL[] = [sql`t.user_id = ${userId}`, sql`t.deleted_at is null`];
   if (f.statuses?.length) where.push(sql`t.status in ${inList(f.statuses)}`);
   if (f.priorities?.length) where.push(sql`t.priority in ${inList(f.priorities)}`);
   if (f.projectId) where.push(sql`t.project_id = ${f.projectId}`);
@@ -63,10 +63,10 @@ export function createTasksRepo(db: Db) {
         sql`
         select (${taskJson('t')}::jsonb || jsonb_build_object('subtasks', coalesce((
           select jsonb_agg(${taskJson('s')}::jsonb order by s.position, s.id)
-          from ${tasks} s where s.user_id = ${userId} and s.parent_task_id = t.id
+          from ${tasks} s where s.user_id = ${userId} and s.parent_task_id = t.id and s.deleted_at is null
         ), '[]'::jsonb)))::text as j
         from ${tasks} t
-        where t.user_id = ${userId} and t.id = ${id}`,
+        where t.user_id = ${userId} and t.id = ${id} and t.deleted_at is null`,
       );
       return row?.j;
     },
@@ -88,7 +88,7 @@ export function createTasksRepo(db: Db) {
           order by a.created_at desc, a.id desc
           limit ${limit + 1}
         ) p on true
-        where t.user_id = ${userId} and t.id = ${taskId}`,
+        where t.user_id = ${userId} and t.id = ${taskId} and t.deleted_at is null`,
       );
       if (!rows.length) return undefined;
       return rows.filter((r): r is JsonRow => r.j !== null);
@@ -123,7 +123,7 @@ export function createTasksRepo(db: Db) {
           'meanMinutesToComplete', (avg(extract(epoch from t.completed_at - t.created_at) / 60)
                                     filter (where t.status = 'completed' and t.completed_at is not null))::float8
         )::text as j
-        from day left join ${tasks} t on t.user_id = ${userId}${project}`,
+        from day left join ${tasks} t on t.user_id = ${userId} and t.deleted_at is null${project}`,
       );
       return row!.j;
     },

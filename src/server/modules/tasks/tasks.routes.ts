@@ -52,6 +52,12 @@ export function registerTasksRoutes(app: App) {
   });
 
   app.post(
+    '/api/tasks/:id/restore',
+    { schema: { tags: TAGS, params: taskIdParams, response: { 200: taskDetailResponse } } },
+    async (req, reply) => sendJsonText(reply, await tasks.restore(requireActor(req), req.params.id)),
+  );
+
+  app.post(
     '/api/tasks/:id/move',
     { schema: { tags: TAGS, params: taskIdParams, body: moveTaskBody, response: { 200: taskDetailResponse } } },
     async (req, reply) => sendJsonText(reply, await tasks.move(requireActor(req), req.params.id, req.body)),

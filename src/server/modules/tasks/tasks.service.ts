@@ -162,7 +162,7 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
       const { userId } = actor;
       const now = clock();
       await writes.transaction(async (tx) => {
-        const row = await writes.delete(userId, id, tx);
+        const row = await writes.softDelete(userId, id, now, tx);
         if (!row) throw notFound('Task');
         if (row.parentTaskId) {
           const subtask = { id: row.id, title: row.title };
@@ -175,6 +175,28 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
         }
       });
       await onChange(userId);
+    },
+
+    /** Undo of a delete: the task comes back with the subtasks deleted with it. */
+    async restore(actor: Actor, id: string, by: ChangeActor = 'user'): Promise<string> {
+      const { userId } = actor;
+      const now = clock();
+      await writes.transaction(async (tx) => {
+        const row = await writes.restore(userId, id, tx);
+        if (!row) throw notFound('Deleted task');
+        await writes.insertActivity(userId, id, { action: 'restored', actor: by, changes: {}, at: now }, tx);
+        if (row.parentTaskId) {
+          const subtask = { id: row.id, title: row.title };
+          await writes.insertActivity(
+            userId,
+            row.parentTaskId,
+            { action: 'subtask_restored', actor: by, changes: { subtask: { from: null, to: subtask } }, at: now },
+            tx,
+          );
+        }
+      });
+      await onChange(userId);
+      return get(actor, id);
     },
   };
 }

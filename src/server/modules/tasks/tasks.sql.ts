@@ -35,7 +35,7 @@ export function taskJson(name: 't' | 's'): SQL {
                 from ${projects} p where ${p.id} = ${t.projectId}),
     'parentTaskId', ${t.parentTaskId},
     'subtaskCounts', (select json_build_object('total', count(*), 'completed', count(*) filter (where ${sub.status} = 'completed'))
-                      from ${tasks} c where ${sub.parentTaskId} = ${t.id}),
+                      from ${tasks} c where ${sub.parentTaskId} = ${t.id} and ${sub.deletedAt} is null),
     'contacts', coalesce((
       select json_agg(json_build_object('id', ${k.id}, 'name', ${k.name}, 'photoUrl', ${photoUrlSql(k.photoId)}) order by lower(${k.name}), ${k.id})
       from ${taskContacts} tc join ${contacts} k on ${k.id} = ${tc.contactId}

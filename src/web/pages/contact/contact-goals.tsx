@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
-import { useDeleteGoal, useGoals, useSaveGoal } from '../../api/practice.api';
+import { useDeleteGoal, useGoals, useRestore, useSaveGoal } from '../../api/practice.api';
 import { GOAL_STATUSES } from '../../../shared/domain';
 import type { Goal } from '../../../shared/api/goals';
 import { useToast } from '../../app/toasts';
+import { useDraft } from '../../lib/use-draft';
 import { Icon } from '../../components/icons';
 import { Busy, ErrorNotice, Field, ProgressBar, Spinner } from '../../components/ui';
 import { formatDate, humanize } from '../../lib/format';
@@ -11,6 +12,7 @@ import { formatDate, humanize } from '../../lib/format';
 function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
   const save = useSaveGoal(contactId);
   const remove = useDeleteGoal(contactId);
+  const restore = useRestore();
   const toast = useToast();
   const [current, setCurrent] = useState(String(goal.currentValue));
   const pct = goal.progress === null ? null : Math.round(goal.progress * 100);
@@ -50,7 +52,12 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
           type="button"
           className="btn-ghost p-1.5"
           aria-label={`Delete goal ${goal.title}`}
-          onClick={() => remove.mutate(goal.id, { onSuccess: () => toast.success('Goal deleted.'), onError: (e) => toast.error(e) })}
+          onClick={() =>
+            remove.mutate(goal.id, {
+              onSuccess: () => toast.undoable(`Deleted goal “${goal.title}”.`, () => restore('goals', goal.id), 'Goal restored.'),
+              onError: (e) => toast.error(e),
+            })
+          }
         >
           <Icon name="trash" size={16} />
         </button>
@@ -83,13 +90,16 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
   );
 }
 
+const EMPTY_GOAL = { title: '', target: '', unit: '', deadline: '' };
+
 function AddGoal({ contactId }: { contactId: string }) {
   const save = useSaveGoal(contactId);
   const toast = useToast();
-  const [title, setTitle] = useState('');
-  const [target, setTarget] = useState('');
-  const [unit, setUnit] = useState('');
-  const [deadline, setDeadline] = useState('');
+  // The whole form is one draft (lib/use-draft), kept per contact until the goal is added.
+  const draft = useDraft(`goal:new:${contactId}`, EMPTY_GOAL);
+  const { title, target, unit, deadline } = draft.value;
+  const field = (key: keyof typeof EMPTY_GOAL) => (value: string) => draft.set((v) => ({ ...v, [key]: value }));
+  const [setTitle, setTarget, setUnit, setDeadline] = [field('title'), field('target'), field('unit'), field('deadline')];
   const errors = fieldErrors(save.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -98,10 +108,7 @@ function AddGoal({ contactId }: { contactId: string }) {
       {
         onSuccess: () => {
           toast.success('Goal added.');
-          setTitle('');
-          setTarget('');
-          setUnit('');
-          setDeadline('');
+          draft.clear();
         },
       },
     );

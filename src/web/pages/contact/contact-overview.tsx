@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { fieldErrors } from '../../api/api-client';
+import { errorMessage, fieldErrors } from '../../api/api-client';
 import { useMe } from '../../api/auth.api';
 import { useUpdateContact } from '../../api/contacts.api';
 import { CONTACT_STATUSES, LIFECYCLE_STAGES, type ContactStatus, type LifecycleStage } from '../../../shared/domain';
@@ -9,6 +9,7 @@ import { useToast } from '../../app/toasts';
 import { TagPicker } from '../../components/tag-picker';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { humanize } from '../../lib/format';
+import { useDraft } from '../../lib/use-draft';
 
 const lines = (s: string) =>
   s
@@ -25,9 +26,23 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
     update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
   const stageDefault = me.data?.user.settings.keepInTouchDays[contact.lifecycleStage];
   const [cadence, setCadence] = useState(contact.keepInTouchDays?.toString() ?? '');
+  const [cadenceError, setCadenceError] = useState<string | undefined>();
+  // An invalid value stays in the field, marked invalid with a message: it is never shown as if saved.
   const saveCadence = () => {
     const next = cadence.trim() ? Number(cadence) : null;
-    if (next !== contact.keepInTouchDays) save({ keepInTouchDays: next }, 'Keep-in-touch cadence saved.');
+    if (next !== null && !(Number.isInteger(next) && next >= 1 && next <= 3650)) {
+      setCadenceError('Enter a whole number of days from 1 to 3650, or leave it empty for the stage’s cadence.');
+      return;
+    }
+    setCadenceError(undefined);
+    if (next === contact.keepInTouchDays) return;
+    update.mutate(
+      { keepInTouchDays: next },
+      {
+        onSuccess: () => toast.success('Keep-in-touch cadence saved.'),
+        onError: (e) => setCadenceError(fieldErrors(e).keepInTouchDays ?? errorMessage(e)),
+      },
+    );
   };
   return (
     <section aria-labelledby="quick-title" className="card grid gap-4 p-4 sm:grid-cols-2">
@@ -63,6 +78,7 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
       </Field>
       <Field
         label="Keep in touch every"
+        error={cadenceError}
         hint={`Empty uses your ${STAGE_LABELS[contact.lifecycleStage]} cadence${stageDefault ? ` (${stageDefault} days)` : ''}.`}
       >
         {(p) => (
@@ -115,13 +131,23 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
   const [emails, setEmails] = useState(contact.emails.join('\n'));
   const [phones, setPhones] = useState(contact.phones.join('\n'));
   const [birthday, setBirthday] = useState(contact.birthday ?? '');
-  const [notes, setNotes] = useState(contact.notes);
+  const notesDraft = useDraft(`contact:${contact.id}:notes`, contact.notes);
+  const [notes, setNotes] = [notesDraft.value, notesDraft.set];
   const [sentiment, setSentiment] = useState(contact.sentiment?.toString() ?? '');
   const [tagIds, setTagIds] = useState(contact.tags.map((t) => t.id));
   const [dates, setDates] = useState(contact.importantDates);
+  const [dateErrors, setDateErrors] = useState<Record<number, string>>({});
   const errors = fieldErrors(update.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    // A half-filled date is never dropped: the form says what is missing and saves nothing.
+    const problems: Record<number, string> = {};
+    dates.forEach((d, i) => {
+      if (d.label.trim() && !d.date) problems[i] = `Choose the date of “${d.label.trim()}”, or remove it.`;
+      else if (d.date && !d.label.trim()) problems[i] = 'Give this date a label (for example “Anniversary”), or remove it.';
+    });
+    setDateErrors(problems);
+    if (Object.keys(problems).length) return;
     update.mutate(
       {
         name,
@@ -131,9 +157,14 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
         notes,
         sentiment: sentiment ? Number(sentiment) : null,
         tagIds,
-        importantDates: dates.filter((d) => d.label && d.date),
+        importantDates: dates.filter((d) => d.label.trim() && d.date),
       },
-      { onSuccess: () => toast.success('Contact saved.') },
+      {
+        onSuccess: () => {
+          notesDraft.clear(notes);
+          toast.success('Contact saved.');
+        },
+      },
     );
   };
   return (
@@ -183,17 +214,27 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
                 className="input w-44"
                 type="date"
                 aria-label={`Date ${i + 1}`}
+                aria-invalid={dateErrors[i] ? true : undefined}
+                aria-describedby={dateErrors[i] ? `date-error-${i}` : undefined}
                 value={d.date}
                 onChange={(e) => setDates(dates.map((x, j) => (j === i ? { ...x, date: e.target.value } : x)))}
               />
               <button
                 type="button"
                 className="btn-ghost"
-                onClick={() => setDates(dates.filter((_, j) => j !== i))}
+                onClick={() => {
+                  setDates(dates.filter((_, j) => j !== i));
+                  setDateErrors({});
+                }}
                 aria-label={`Remove date ${d.label || i + 1}`}
               >
                 Remove
               </button>
+              {dateErrors[i] && (
+                <p id={`date-error-${i}`} role="alert" className="w-full text-sm font-medium text-danger">
+                  {dateErrors[i]}
+                </p>
+              )}
             </li>
           ))}
         </ul>

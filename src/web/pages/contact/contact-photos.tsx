@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { useActivatePhoto, useDeletePhoto, usePhotos, useUploadPhoto } from '../../api/practice.api';
+import { useActivatePhoto, useDeletePhoto, usePhotos, useRestore, useUploadPhoto } from '../../api/practice.api';
 import type { ContactDetail } from '../../../shared/api/contacts';
 import { useToast } from '../../app/toasts';
 import { Busy, ErrorNotice, Spinner } from '../../components/ui';
@@ -12,11 +12,14 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
   const upload = useUploadPhoto(contact.id);
   const activate = useActivatePhoto(contact.id);
   const remove = useDeletePhoto(contact.id);
+  const restore = useRestore();
   const toast = useToast();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // A new upload replaces the current picture only when asked; with no picture yet it becomes one.
+  const [makeCurrent, setMakeCurrent] = useState(!contact.photoUrl);
 
   useEffect(() => {
     if (!file) return setPreview(null);
@@ -36,33 +39,51 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
   };
   const send = () =>
     file &&
-    upload.mutate(file, {
-      onSuccess: (photo) => {
-        toast.success(photo.isActive ? 'Photo uploaded and set as the contact’s picture.' : 'Photo uploaded.');
-        setFile(null);
-        if (input.current) input.current.value = '';
+    upload.mutate(
+      { file, activate: makeCurrent },
+      {
+        onSuccess: (photo) => {
+          toast.success(photo.isActive ? 'Photo uploaded and set as the contact’s picture.' : 'Photo uploaded.');
+          setFile(null);
+          // The contact has a picture now: the next upload replaces it only if asked again.
+          setMakeCurrent(false);
+          if (input.current) input.current.value = '';
+        },
       },
-    });
+    );
 
   return (
     <div className="space-y-4">
-      {!contact.hasPhotoConsent && (
-        <p className="rounded-lg border border-line bg-raised p-3 text-sm">
-          This contact has not given photo consent. Turn it on in the overview once they agree.
-        </p>
-      )}
       <section aria-labelledby="upload-title" className="card space-y-3 p-4">
         <h2 id="upload-title" className="font-semibold">
           Upload a photo
         </h2>
-        <input
-          ref={input}
-          type="file"
-          accept={TYPES.join(',')}
-          aria-label="Choose a photo"
-          className="block text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-ink"
-          onChange={(e) => choose(e.target.files?.[0])}
-        />
+        {!contact.hasPhotoConsent ? (
+          <p role="note" className="rounded-lg border border-line bg-raised p-3 text-sm" data-testid="photo-consent-needed">
+            Photos can be uploaded once this contact has given photo consent. Tick “Photos of this person may be stored” in the overview
+            when they agree.
+          </p>
+        ) : (
+          <>
+            <input
+              ref={input}
+              type="file"
+              accept={TYPES.join(',')}
+              aria-label="Choose a photo"
+              className="block text-sm file:mr-3 file:rounded-lg file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-ink"
+              onChange={(e) => choose(e.target.files?.[0])}
+            />
+            <label className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                className="size-4 accent-teal-700"
+                checked={makeCurrent}
+                onChange={(e) => setMakeCurrent(e.target.checked)}
+              />
+              Make it the profile picture
+            </label>
+          </>
+        )}
         {problem && (
           <p role="alert" className="text-sm font-medium text-danger">
             {problem}
@@ -108,7 +129,13 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
               <button
                 type="button"
                 className="btn-ghost ml-auto py-1 text-xs"
-                onClick={() => remove.mutate(p.id, { onSuccess: () => toast.success('Photo removed.'), onError: (e) => toast.error(e) })}
+                onClick={() =>
+                  remove.mutate(p.id, {
+                    onSuccess: () =>
+                      toast.undoable(`Removed photo ${i + 1} of ${contact.name}.`, () => restore('photos', p.id), 'Photo restored.'),
+                    onError: (e) => toast.error(e),
+                  })
+                }
               >
                 Remove
               </button>

@@ -1,5 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { useAddInteraction, useDeleteInteraction, useTimeline, useUpdateInteraction, type InteractionInput } from '../../api/practice.api';
+import {
+  useAddInteraction,
+  useDeleteInteraction,
+  useRestore,
+  useTimeline,
+  useUpdateInteraction,
+  type InteractionInput,
+} from '../../api/practice.api';
 import type { Interaction } from '../../../shared/api/interactions';
 import { INTERACTION_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
@@ -16,6 +23,7 @@ function AddEntry({ contactId }: { contactId: string }) {
     <div className="card p-4">
       <EntryForm
         title="Add to the timeline"
+        draftKey={`interaction:new:${contactId}`}
         initial={blankEntry()}
         mutation={add}
         errorTitle="The entry was not added"
@@ -52,6 +60,7 @@ function changesOf(entry: Interaction, initial: EntryValues, v: EntryValues): Pa
 function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId: string }) {
   const update = useUpdateInteraction(contactId);
   const remove = useDeleteInteraction(contactId);
+  const restore = useRestore();
   const toast = useToast();
   // The values the form opened with: what "changed" is measured against, even if the entry refetches meanwhile.
   const [editFrom, setEditFrom] = useState<EntryValues | null>(null);
@@ -76,20 +85,25 @@ function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId:
       <EntryForm
         title="Edit entry"
         formLabel={`Edit ${describeEntry(i)}`}
+        draftKey={`interaction:${i.id}`}
         initial={editFrom}
         mutation={update}
         errorTitle="The changes were not saved"
         submitText={() => 'Save changes'}
         busyText="Saving…"
         onCancel={close}
-        onSubmit={(v) => {
+        onSubmit={(v, reset) => {
           const patch = { ...changesOf(i, editFrom, v), ...(moveTo && { contactId: moveTo.id }) };
-          if (!Object.keys(patch).length) return close();
+          if (!Object.keys(patch).length) {
+            reset();
+            return close();
+          }
           const done = moveTo ? `Entry moved to ${moveTo.name}’s timeline.` : 'Entry updated.';
           update.mutate(
             { id: i.id, ...patch },
             {
               onSuccess: () => {
+                reset();
                 toast.success(done);
                 close();
               },
@@ -145,7 +159,12 @@ function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId:
             className="btn-ghost p-1"
             aria-label={`Delete ${describeEntry(i)}`}
             disabled={remove.isPending}
-            onClick={() => remove.mutate(i.id, { onSuccess: () => toast.success('Entry deleted.'), onError: (e) => toast.error(e) })}
+            onClick={() =>
+              remove.mutate(i.id, {
+                onSuccess: () => toast.undoable(`Deleted ${describeEntry(i)}.`, () => restore('interactions', i.id), 'Entry restored.'),
+                onError: (e) => toast.error(e),
+              })
+            }
           >
             <Icon name="trash" size={14} />
           </button>

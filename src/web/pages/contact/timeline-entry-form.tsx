@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, type FormEvent, type ReactNode } from 'react';
+import { useDraft } from '../../lib/use-draft';
 import { fieldErrors } from '../../api/api-client';
 import type { InteractionType } from '../../../shared/domain';
 import type { Interaction } from '../../../shared/api/interactions';
@@ -45,7 +46,10 @@ export function EntryForm({
   onSubmit,
   onCancel,
   children,
+  draftKey,
 }: {
+  /** Where unsaved text is kept (lib/use-draft): per contact for a new entry, per entry for an edit. */
+  draftKey: string;
   title: string;
   formLabel?: string;
   initial: EntryValues;
@@ -53,20 +57,22 @@ export function EntryForm({
   errorTitle: string;
   submitText: (type: InteractionType) => string;
   busyText: string;
+  /** `reset` empties the form and drops the draft: call it once the entry is saved. */
   onSubmit: (values: EntryValues, reset: () => void) => void;
   onCancel?: () => void;
   /** Extra fields, placed before the buttons. */
   children?: ReactNode;
 }) {
-  const [values, setValues] = useState(initial);
-  const set = <K extends keyof EntryValues>(key: K, value: EntryValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const draft = useDraft(draftKey, initial);
+  const values = draft.value;
+  const set = <K extends keyof EntryValues>(key: K, value: EntryValues[K]) => draft.set((v) => ({ ...v, [key]: value }));
   const titleId = useId();
   const errors = fieldErrors(mutation.error);
   // In place inside a timeline entry the form sits one level below the section heading.
   const Heading = onCancel ? 'h3' : 'h2';
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    onSubmit(values, () => setValues((v) => blankEntry(v.type)));
+    onSubmit(values, () => draft.clear(blankEntry(values.type)));
   };
   return (
     <form
@@ -77,6 +83,7 @@ export function EntryForm({
       onKeyDown={(e) => {
         if (e.key === 'Escape' && onCancel) {
           e.preventDefault();
+          draft.clear();
           onCancel();
         }
       }}
@@ -146,7 +153,14 @@ export function EntryForm({
           </Busy>
         </button>
         {onCancel && (
-          <button type="button" className="btn-secondary" onClick={onCancel}>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => {
+              draft.clear();
+              onCancel();
+            }}
+          >
             Cancel
           </button>
         )}

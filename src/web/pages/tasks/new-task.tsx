@@ -4,6 +4,7 @@ import { useCreateTask, useProjects } from '../../api/tasks.api';
 import { TASK_PRIORITIES, type TaskPriority } from '../../../shared/domain';
 import { useToast } from '../../app/toasts';
 import { Busy, ErrorNotice, Field, Modal } from '../../components/ui';
+import { dueAtFor, useTimeZone } from '../../lib/due-date';
 import { humanize } from '../../lib/format';
 
 export function NewTaskDialog({ open, onClose, projectId }: { open: boolean; onClose: () => void; projectId?: string }) {
@@ -14,11 +15,12 @@ export function NewTaskDialog({ open, onClose, projectId }: { open: boolean; onC
   const [project, setProject] = useState(projectId ?? '');
   const [priority, setPriority] = useState<TaskPriority>('medium');
   const [due, setDue] = useState('');
+  const timeZone = useTimeZone();
   const errors = fieldErrors(create.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(
-      { title: title.trim(), projectId: project || null, priority, dueAt: due ? new Date(`${due}T17:00:00`).toISOString() : null },
+      { title: title.trim(), projectId: project || null, priority, dueAt: due ? dueAtFor(due, timeZone) : null },
       {
         onSuccess: () => {
           toast.success('Task added.');

@@ -3,9 +3,12 @@ import { useCreateTask, useDeleteTask, useProjects, useTask, useTaskActivity, us
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../../shared/domain';
 import type { TaskDetail } from '../../../shared/api/tasks';
 import { TASK_STATUS_LABELS } from '../../lib/labels';
+import { useRestore } from '../../api/practice.api';
 import { useToast } from '../../app/toasts';
 import { TaskRow } from '../../components/task-row';
 import { Busy, ErrorNotice, Field, Modal, Spinner } from '../../components/ui';
+import { dayIn, dueAtFor, useTimeZone } from '../../lib/due-date';
+import { useDraft } from '../../lib/use-draft';
 import { formatDateTime, humanize } from '../../lib/format';
 import { TaskContacts } from './task-contacts';
 
@@ -85,11 +88,15 @@ function Subtasks({ task }: { task: TaskDetail }) {
 function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
   const update = useUpdateTask();
   const remove = useDeleteTask();
+  const restore = useRestore();
   const projects = useProjects();
   const toast = useToast();
   const [title, setTitle] = useState(task.title);
-  const [description, setDescription] = useState(task.description ?? '');
-  const [due, setDue] = useState(task.dueAt ? task.dueAt.slice(0, 10) : '');
+  const descriptionDraft = useDraft(`task:${task.id}:description`, task.description ?? '');
+  const [description, setDescription] = [descriptionDraft.value, descriptionDraft.set];
+  const timeZone = useTimeZone();
+  const savedDue = task.dueAt ? dayIn(task.dueAt, timeZone) : '';
+  const [due, setDue] = useState(savedDue);
   const save = (input: Parameters<typeof update.mutate>[0], done?: string) =>
     update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
   return (
@@ -98,7 +105,18 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          save({ id: task.id, title, description, dueAt: due ? new Date(`${due}T17:00:00`).toISOString() : null }, 'Task saved.');
+          // The due date is sent only when the day changed, so saving never moves it.
+          const dueAt = due === savedDue ? {} : { dueAt: due ? dueAtFor(due, timeZone) : null };
+          update.mutate(
+            { id: task.id, title, description, ...dueAt },
+            {
+              onSuccess: () => {
+                descriptionDraft.clear(description);
+                toast.success('Task saved.');
+              },
+              onError: (err) => toast.error(err),
+            },
+          );
         }}
       >
         <Field label="Title">
@@ -174,7 +192,8 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
             onClick={() =>
               remove.mutate(task.id, {
                 onSuccess: () => {
-                  toast.success('Task deleted.');
+                  const subtasks = task.subtasks?.length ? ` and its ${task.subtasks.length} subtask(s)` : '';
+                  toast.undoable(`Deleted task “${task.title}”${subtasks}.`, () => restore('tasks', task.id), 'Task restored.');
                   onClose();
                 },
                 onError: (e) => toast.error(e),

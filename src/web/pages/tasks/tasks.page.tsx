@@ -5,6 +5,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } fr
 import { TASK_STATUS_LABELS } from '../../lib/labels';
 import { Icon } from '../../components/icons';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui';
+import { daysFromToday, useTimeZone } from '../../lib/due-date';
 import { humanize } from '../../lib/format';
 import { NewTaskDialog } from './new-task';
 import { ProjectsPanel } from './projects-panel';
@@ -15,14 +16,13 @@ import { TaskList } from './task-list';
 type Due = 'any' | 'overdue' | 'today' | 'week';
 const OPEN: TaskStatus[] = ['pending', 'in_progress', 'waiting_approval'];
 
-function dueRange(due: Due): Pick<TaskFilters, 'dueFrom' | 'dueTo'> {
+/** Days in the practitioner's zone (see lib/due-date): "today" is their today, not the browser's. */
+function dueRange(due: Due, timeZone: string): Pick<TaskFilters, 'dueFrom' | 'dueTo'> {
   const now = new Date();
   const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-  const endOfDay = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 23, 59, 59);
   if (due === 'overdue') return { dueTo: minute.toISOString() };
-  if (due === 'today')
-    return { dueFrom: new Date(now.getFullYear(), now.getMonth(), now.getDate()).toISOString(), dueTo: endOfDay.toISOString() };
-  if (due === 'week') return { dueTo: new Date(endOfDay.getTime() + 6 * 86_400_000).toISOString() };
+  if (due === 'today') return daysFromToday(1, timeZone, now);
+  if (due === 'week') return { dueTo: daysFromToday(7, timeZone, now).dueTo };
   return {};
 }
 
@@ -35,6 +35,7 @@ export default function TasksPage() {
   const [priority, setPriority] = useState<TaskPriority | ''>('');
   const [due, setDue] = useState<Due>('any');
   const [openTask, setOpenTask] = useState<string | null>(null);
+  const timeZone = useTimeZone();
   const isCreating = new URLSearchParams(search).get('new') === '1';
 
   // The board shows every status as columns; the list filters by status.
@@ -44,7 +45,7 @@ export default function TasksPage() {
     projectId,
     priority: priority ? [priority] : undefined,
     status: due === 'overdue' ? OPEN : statusFilter,
-    ...dueRange(due),
+    ...dueRange(due, timeZone),
     sort: due === 'any' ? 'position' : 'due',
   };
   const tasks = useTasks(filters);
