@@ -14,6 +14,8 @@ import type { Logger as PinoLogger } from 'pino';
 import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { embeddedStartParams } from './embedded-settings.js';
+import { LIMITS } from './limits.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -36,6 +38,8 @@ export type DatabaseOptions = {
   /** Folder for PGlite; undefined means in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL's shared buffers inside the embedded database (EMBEDDED_CACHE_MB). */
+  embeddedCacheMb?: number;
   log: PinoLogger;
 };
 
@@ -105,7 +109,11 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   }
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+    client = await PGlite.create({
+      dataDir,
+      extensions: { pg_trgm },
+      startParams: embeddedStartParams(options.embeddedCacheMb ?? LIMITS.embeddedDb.defaultCacheMb),
+    });
   } catch (err) {
     lock?.release();
     throw err;
