@@ -46,12 +46,12 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProces
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   // A deadline for a start that went wrong, not a timing assertion.
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 240_000;
   for (;;) {
     const match = /MindfulCRM is running at (http:\/\/\S+)/.exec(output);
     if (match) return { child, url: match[1]! };
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the server did not start in 120 s:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the server did not start in 240 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -164,6 +164,6 @@ describe.skipIf(!!process.env.DATABASE_URL || !isBuilt)(
 
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-    }, 180_000);
+    }, 600_000);
   },
 );
