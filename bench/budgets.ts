@@ -14,7 +14,7 @@ export function judge(row: Omit<Row, 'verdict'> & { verdict?: string }, scenario
   }
   if (b?.statements !== undefined && row.statements !== null && row.statements > b.statements) misses.push(`SQL > ${b.statements}`);
   if (row.errors > 0) misses.push('errors');
-  if (row.rssMb > RSS_BUDGET_MB) misses.push(`RSS > ${RSS_BUDGET_MB} MB`);
+  if (row.rssPeakMb > RSS_BUDGET_MB) misses.push(`RSS > ${RSS_BUDGET_MB} MB`);
   const hasBudget = b !== undefined || row.errors > 0;
   return { ...row, statements: row.statements ?? null, verdict: misses.length ? `miss: ${misses.join(', ')}` : hasBudget ? 'ok' : '–' };
 }

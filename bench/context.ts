@@ -49,9 +49,14 @@ export async function buildContext(url: string, users: { email: string }[], pass
   for (const [i, u] of users.slice(0, maxSessions).entries()) sessions.push(await signIn(url, u.email, password, i));
   const headers = headersOf(sessions[0]!);
   const getJson = async (path: string) => {
-    const res = await fetch(`${url}${path}`, { headers });
-    if (!res.ok) throw new Error(`${path}: ${res.status}`);
-    return res.json() as Promise<any>;
+    // The embedded database answers on the event loop, so a long first read (cold caches, the
+    // 200-row pages below) can make the server shed the next request with 503: wait as it asks.
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${url}${path}`, { headers });
+      if (res.ok) return res.json() as Promise<any>;
+      if (res.status !== 503 || attempt >= 10) throw new Error(`${path}: ${res.status}`);
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+    }
   };
   const first = await getJson('/api/contacts?limit=50');
   let cursor: string = first.nextCursor ?? '';

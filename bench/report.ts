@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DATABASE_LABELS, type DatabaseChoice } from './targets.js';
 
 export type Row = {
+  database: DatabaseChoice;
   size: string;
   scenario: string;
   connections: number;
@@ -10,7 +12,10 @@ export type Row = {
   p99: number;
   errors: number;
   statements: number | null;
-  rssMb: number;
+  /** The server's RSS when the scenario started, the highest sampled during it (every 250 ms), and at its end. */
+  rssStartMb: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
   ceilingReqPerSec?: number;
   /** The bare server's p99 for the same bytes: what this machine allows at this concurrency. */
   ceilingP99?: number;
@@ -18,33 +23,84 @@ export type Row = {
   verdict: string;
 };
 
-const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toFixed(digits));
+/** The server process of one size on one database: seeding time, RSS when ready and signed in, and its high-water mark. */
+export type ServerStart = {
+  database: DatabaseChoice;
+  size: string;
+  seedSeconds: number;
+  readyMb: number;
+  signedInMb: number;
+  /** VmHWM after the last scenario: the most the process ever held. */
+  peakMb: number;
+};
 
-export function toMarkdown(rows: Row[], meta: Record<string, string>): string {
-  const head = Object.entries(meta)
-    .map(([k, v]) => `${k}: ${v}`)
-    .join(' · ');
-  const lines = [
-    head,
-    '',
-    '| size | scenario | c | req/s | p50 ms | p99 ms | errors | SQL/req | RSS MB | ceiling req/s | ceiling p99 ms | ratio | budget |',
+export type Results = { meta: Record<string, string>; databases: DatabaseChoice[]; starts: ServerStart[]; rows: Row[] };
+
+const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toFixed(digits));
+const rss = (r: Row) => `${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssAfterMb}`;
+
+function detailTable(rows: Row[]): string[] {
+  return [
+    '| size | scenario | c | req/s | p50 ms | p99 ms | errors | SQL/req | RSS MB start / peak / after | ceiling req/s | ceiling p99 ms | ratio | budget |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.size} | ${r.scenario} | ${r.connections} | ${r.reqPerSec} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.statements)} | ${r.rssMb} | ${fmt(r.ceilingReqPerSec)} | ${fmt(r.ceilingP99, 1)} | ${fmt(r.ceilingRatio, 2)} | ${r.verdict} |`,
+        `| ${r.size} | ${r.scenario} | ${r.connections} | ${r.reqPerSec} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.errors} | ${fmt(r.statements)} | ${rss(r)} | ${fmt(r.ceilingReqPerSec)} | ${fmt(r.ceilingP99, 1)} | ${fmt(r.ceilingRatio, 2)} | ${r.verdict} |`,
     ),
   ];
-  return `${lines.join('\n')}\n`;
 }
 
-export function writeResults(rows: Row[], meta: Record<string, string>): { json: string; markdown: string } {
+/** One line per size, scenario and concurrency; req/s, p99 and RSS of each database beside each other. */
+function sideBySide(rows: Row[], databases: DatabaseChoice[]): string[] {
+  const keys = [...new Map(rows.map((r) => [`${r.size}\u0000${r.scenario}\u0000${r.connections}`, r])).values()];
+  const find = (k: Row, d: DatabaseChoice) =>
+    rows.find((r) => r.database === d && r.size === k.size && r.scenario === k.scenario && r.connections === k.connections);
+  const head = databases.map((d) => `${DATABASE_LABELS[d]}: req/s · p99 ms · RSS MB`);
+  return [
+    `| size | scenario | c | ${head.join(' | ')} |`,
+    `|---|---|---|${databases.map(() => '---|').join('')}`,
+    ...keys.map((k) => {
+      const cells = databases.map((d) => {
+        const r = find(k, d);
+        return r ? `${r.reqPerSec} · ${fmt(r.p99, 1)} · ${rss(r)}${r.verdict.startsWith('miss') ? ' ✗' : ''}` : '–';
+      });
+      return `| ${k.size} | ${k.scenario} | ${k.connections} | ${cells.join(' | ')} |`;
+    }),
+  ];
+}
+
+export function toMarkdown(results: Results): string {
+  const { meta, databases, starts, rows } = results;
+  const lines = [
+    Object.entries(meta)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(' · '),
+    '',
+    'Server process per size (RSS in MB):',
+    '',
+    '| database | size | seeding s | RSS ready | RSS signed in | RSS high-water mark |',
+    '|---|---|---|---|---|---|',
+    ...starts.map(
+      (s) => `| ${DATABASE_LABELS[s.database]} | ${s.size} | ${s.seedSeconds.toFixed(0)} | ${s.readyMb} | ${s.signedInMb} | ${s.peakMb} |`,
+    ),
+    '',
+  ];
+  if (databases.length > 1)
+    lines.push('Side by side (✗: misses its budget, see the tables below):', '', ...sideBySide(rows, databases), '');
+  for (const d of databases) {
+    lines.push(`**${DATABASE_LABELS[d]}**`, '', ...detailTable(rows.filter((r) => r.database === d)), '');
+  }
+  return `${lines.join('\n')}`;
+}
+
+export function writeResults(results: Results): { json: string; markdown: string } {
   const dir = path.resolve('bench/results');
   fs.mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const json = path.join(dir, `${stamp}.json`);
   const markdown = path.join(dir, `${stamp}.md`);
-  fs.writeFileSync(json, JSON.stringify({ meta, rows }, null, 2));
-  fs.writeFileSync(markdown, toMarkdown(rows, meta));
-  fs.writeFileSync(path.join(dir, 'latest.md'), toMarkdown(rows, meta));
+  fs.writeFileSync(json, JSON.stringify(results, null, 2));
+  fs.writeFileSync(markdown, toMarkdown(results));
+  fs.writeFileSync(path.join(dir, 'latest.md'), toMarkdown(results));
   return { json, markdown };
 }

@@ -16,18 +16,38 @@ export async function freePort(): Promise<number> {
 
 export type RunningServer = { url: string; pid: number; rssMb(): number; stop(): Promise<void> };
 
-/** The Node flags on the launcher's first line (#!/usr/bin/env -S node …), which operators get too. */
-export function launcherNodeFlags(): string[] {
+/** A process's resident set now (VmRSS) and its peak since start (VmHWM), in MB; 0 once it has exited. */
+export function processMemoryMb(pid: number): { rss: number; hwm: number } {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+    return { rss: mb('VmRSS'), hwm: mb('VmHWM') };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
+/**
+ * What the launcher's first line (#!/usr/bin/env -S NAME=value … node --flag …) sets, which operators
+ * get too: its environment assignments and its Node flags.
+ */
+export function launcherSettings(): { env: Record<string, string>; nodeFlags: string[] } {
   const shebang = fs.readFileSync('bin/mindfulcrm.mjs', 'utf8').split('\n', 1)[0]!;
-  return shebang.split(/\s+/).filter((part) => part.startsWith('--'));
+  const parts = shebang.split(/\s+/);
+  const env = Object.fromEntries(
+    parts.filter((p) => /^[A-Z_]+=/.test(p)).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  );
+  return { env, nodeFlags: parts.filter((part) => part.startsWith('--')) };
 }
 
 /** Starts the built server in production mode as a separate process, the way an operator would. */
 export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...launcherNodeFlags(), ...nodeArgs, 'bin/mindfulcrm.mjs', 'serve'], {
+  const launcher = launcherSettings();
+  const child: ChildProcess = spawn(process.execPath, [...launcher.nodeFlags, ...nodeArgs, 'bin/mindfulcrm.mjs', 'serve'], {
     env: {
       ...process.env,
+      ...launcher.env,
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -61,15 +81,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   return {
     url,
     pid,
-    rssMb() {
-      try {
-        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        return Math.round(kb / 1024);
-      } catch {
-        return 0;
-      }
-    },
+    rssMb: () => processMemoryMb(pid).rss,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

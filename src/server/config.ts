@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './platform/limits.js';
 
 const optionalUrl = z.url().optional();
 
@@ -40,6 +41,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** PostgreSQL's shared buffers inside the embedded database, in MB (more: fewer file reads, more RSS). */
+  EMBEDDED_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(LIMITS.embeddedDb.defaultCacheMb),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -84,6 +87,7 @@ export type Config = Readonly<{
   dataDir: string;
   databaseUrl: string | undefined;
   poolSize: number;
+  embeddedCacheMb: number;
   redisUrl: string | undefined;
   sessionSecret: string | undefined;
   encryptionKey: string | undefined;
@@ -135,6 +139,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     poolSize: e.DATABASE_POOL_SIZE,
+    embeddedCacheMb: e.EMBEDDED_CACHE_MB,
     redisUrl: e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,

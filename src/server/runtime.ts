@@ -59,6 +59,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
       databaseUrl: config.databaseUrl,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
       poolSize: config.poolSize,
+      embeddedCacheMb: config.embeddedCacheMb,
       log,
     });
     await database.migrate();

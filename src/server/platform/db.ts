@@ -13,6 +13,8 @@ import pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
+import { embeddedStartParams } from './embedded-settings.js';
+import { LIMITS } from './limits.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -35,6 +37,8 @@ export type DatabaseOptions = {
   /** Folder for PGlite; undefined means in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL's shared buffers inside the embedded database (EMBEDDED_CACHE_MB). */
+  embeddedCacheMb?: number;
   log: PinoLogger;
 };
 
@@ -98,7 +102,11 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   // The caller owns the folder and holds its lock (runtime.ts).
   const dataDir = options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined;
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const client = await PGlite.create({
+    dataDir,
+    extensions: { pg_trgm },
+    startParams: embeddedStartParams(options.embeddedCacheMb ?? LIMITS.embeddedDb.defaultCacheMb),
+  });
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     db,

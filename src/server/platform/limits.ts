@@ -21,6 +21,8 @@ export const LIMITS = Object.freeze({
   sessionCacheEntries: 10_000,
   sessionCacheMs: 60_000,
   eventLoopSampleMs: 200,
+  /** The embedded database's PostgreSQL memory (see embedded-settings.ts); its cache is EMBEDDED_CACHE_MB. */
+  embeddedDb: Object.freeze({ defaultCacheMb: 16, workMemMb: 4, tempBuffersMb: 1, maintenanceWorkMemMb: 16 }),
   cache: Object.freeze({
     entries: 10_000,
     bytes: 32 * 1024 * 1024,
