@@ -28,6 +28,10 @@ import { createReconnectRepo } from './modules/reconnect/reconnect.repo.js';
 import { createReconnectService } from './modules/reconnect/reconnect.service.js';
 import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
+import { createTodayRepo } from './modules/today/today.repo.js';
+import { createTodayService } from './modules/today/today.service.js';
+import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
+import { createCalendarService } from './modules/calendar/calendar.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 
 export type ServiceDeps = {
@@ -69,6 +73,8 @@ export function createServices(deps: ServiceDeps) {
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
+    today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
+    calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -9,6 +9,8 @@ export type CadenceDefaults = Record<string, number>;
  * their last contact (or creation, never contacted) and when they fall due. Shared by the
  * reconnect list and the dashboard's follow-up count so both always agree.
  *
+ * A contact snoozed from the Today view stays off until its snooze ends.
+ *
  * The stage cadences are worked out once per statement (eight rows, `offset 0` keeps the planner
  * from re-evaluating them per contact), and the filter compares each contact's last contact with
  * a precomputed instant, so counting thousands of contacts costs a comparison each.
@@ -17,7 +19,7 @@ export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefau
   const at = sql`${now.toISOString()}::timestamptz`;
   const stageSetting = sql`u.settings->'keepInTouchDays'->(s.stage::text)`;
   return sql`(
-    select c.id, c.name, c.photo_id, c.lifecycle_stage, c.last_contact_at,
+    select c.id, c.name, c.photo_id, c.lifecycle_stage, c.last_contact_at, c.emails, c.phones,
            coalesce(c.keep_in_touch_days, k.days) as cadence,
            coalesce(c.last_contact_at, c.created_at) as since,
            coalesce(c.last_contact_at, c.created_at) + coalesce(c.keep_in_touch_days, k.days) * interval '1 day' as due
@@ -34,8 +36,19 @@ export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefau
       offset 0
     ) k on k.stage = c.lifecycle_stage
     where c.user_id = ${userId} and c.status = 'active'
+      and (c.snoozed_until is null or c.snoozed_until <= ${at})
       and coalesce(c.last_contact_at, c.created_at) < case
         when c.keep_in_touch_days is null then k.since_before
         else ${at} - c.keep_in_touch_days * interval '1 day' end
   )`;
 }
+
+export const RECONNECT_GROUPS = ['due', 'never', 'inactive'] as const;
+export type ReconnectGroup = (typeof RECONNECT_GROUPS)[number];
+
+/**
+ * Which group of the Today view a due contact (a row of dueContactsSql, alias `r`) belongs to:
+ * inactive clients apart, then people never contacted, then everyone else who is past their cadence.
+ */
+export const reconnectGroupSql = sql`(case when r.lifecycle_stage = 'inactive' then 'inactive'
+  when r.last_contact_at is null then 'never' else 'due' end)`;
