@@ -27,7 +27,7 @@ describe('practice work from the browser', () => {
       hasPhotoConsent: true,
     });
 
-    await page.goto('/');
+    await page.goto('/dashboard');
     await page.getByTestId('stat-contacts').waitFor();
     expect(await statValue(page, 'stat-contacts')).toBe(1);
     const sessionsBefore = await statValue(page, 'stat-sessions');

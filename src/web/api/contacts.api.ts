@@ -22,6 +22,8 @@ export type ContactFilters = {
   aiConsent?: boolean;
   photoConsent?: boolean;
   noContactDays?: number;
+  /** The people behind a figure of the Today view. */
+  reconnect?: 'due' | 'never' | 'inactive';
 };
 export const CONTACT_PAGE_SIZE = 100;
 

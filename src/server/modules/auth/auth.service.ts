@@ -51,7 +51,7 @@ export function createAuthService({ users, sessions, kv, clock, onChange }: Deps
     new AppError('rate_limited', `Too many ${what}. Wait a few minutes and try again.`, undefined, Math.ceil(resetMs / 1000));
 
   return {
-    async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta) {
+    async signup(input: { email: string; password: string; displayName: string; timezone?: string }, meta: SessionMeta) {
       if (meta.ip) {
         const { count, resetMs } = await kv.hit(`signup:ip:${meta.ip}`, LIMITS.signup.windowMs);
         if (count > LIMITS.signup.perIp) throw tooMany(resetMs, 'sign-ups from this network');
@@ -60,6 +60,7 @@ export function createAuthService({ users, sessions, kv, clock, onChange }: Deps
         email: input.email,
         passwordHash: await hashPassword(input.password),
         displayName: input.displayName || input.email.split('@')[0]!,
+        ...(input.timezone ? { timezone: input.timezone } : {}),
       });
       if (!user) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');
       const { token } = await sessions.create(user.id, meta);

@@ -20,6 +20,7 @@ import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { escapeLike } from './search-text.js';
+import { dueContactsSql, reconnectGroupSql, type CadenceDefaults, type ReconnectGroup } from '../reconnect/reconnect.sql.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
@@ -33,6 +34,7 @@ export type ContactFilter = {
   aiConsent?: boolean;
   photoConsent?: boolean;
   lastContactBefore?: Date;
+  reconnect?: { group: ReconnectGroup; now: Date; defaults: CadenceDefaults };
 };
 export type PageRequest = { sort: string; order: 'asc' | 'desc'; limit: number; after?: CursorPosition };
 
@@ -55,6 +57,10 @@ function filterSql(userId: string, f: ContactFilter): SQL {
   if (f.photoConsent !== undefined) where.push(sql`${c.hasPhotoConsent} = ${f.photoConsent}`);
   if (f.lastContactBefore) {
     where.push(sql`(${c.lastContactAt} is null or ${c.lastContactAt} < ${f.lastContactBefore})`);
+  }
+  if (f.reconnect) {
+    const { group, now, defaults } = f.reconnect;
+    where.push(sql`${c.id} in (select r.id from ${dueContactsSql(userId, now, defaults)} r where ${reconnectGroupSql} = ${group})`);
   }
   return sql.join(where, sql` and `);
 }

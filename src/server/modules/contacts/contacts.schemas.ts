@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECONNECT_GROUPS } from '../reconnect/reconnect.sql.js';
 import { pageQueryFields } from '../../platform/http/page-query.js';
 import { LIMITS } from '../../platform/limits.js';
 import { uniqueIds, uuidId } from '../../platform/ids.js';
@@ -69,6 +70,8 @@ export const listContactsQuery = z.strictObject({
   aiConsent: boolParam.optional(),
   photoConsent: boolParam.optional(),
   noContactDays: z.coerce.number().int().min(1).max(36500).optional(),
+  /** The people behind a figure of the Today view: past their cadence, never contacted, or inactive. */
+  reconnect: z.enum(RECONNECT_GROUPS).optional(),
 });
 export type ListContactsQuery = z.output<typeof listContactsQuery>;
 

@@ -1,3 +1,4 @@
+import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
@@ -54,6 +55,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
         aiConsent: query.aiConsent,
         photoConsent: query.photoConsent,
         lastContactBefore,
+        reconnect: query.reconnect ? { group: query.reconnect, now: clock(), defaults: DEFAULT_KEEP_IN_TOUCH_DAYS } : undefined,
       },
       { sort: query.sort, order: query.order, limit: query.limit, after },
     );
