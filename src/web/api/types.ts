@@ -174,6 +174,8 @@ export type DashboardStats = {
   totalContacts: number;
   sessionsThisWeek: number;
   sessionsLastWeek: number;
+  sessionsLastWeekToDate: number;
+  interactionsLastWeekToDate: number;
   goalsAchievedThisMonth: number;
   responseRate: { value: number | null; reason: string | null };
   interactionsPerWeek: { weekStart: string; count: number }[];

@@ -8,6 +8,9 @@ export const dashboardStatsResponse = z.object({
   totalContacts: count,
   sessionsThisWeek: count,
   sessionsLastWeek: count,
+  /** Last week from Monday 00:00 up to the same weekday and time as now, in the user's zone. */
+  sessionsLastWeekToDate: count,
+  interactionsLastWeekToDate: count,
   goalsAchievedThisMonth: count,
   responseRate: z.object({ value: z.number().min(0).max(1).nullable(), reason: z.string().nullable() }),
   interactionsPerWeek: z.array(z.object({ weekStart: z.iso.date(), count })),
