@@ -43,12 +43,19 @@ export type Session = {
 
 export async function openSession(
   browser: Browser,
-  options: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark'; allowConsole?: RegExp[] } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+    allowConsole?: RegExp[];
+    /** The browser's own time zone (the account's may differ). */
+    timezoneId?: string;
+  } = {},
 ): Promise<Session> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
     viewport: options.viewport ?? { width: 1280, height: 860 },
     colorScheme: options.colorScheme ?? 'light',
+    timezoneId: options.timezoneId,
     // Service workers are covered by their own check; here they would hide requests from the page.
     serviceWorkers: 'block',
   });

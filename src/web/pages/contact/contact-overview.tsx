@@ -22,6 +22,9 @@ const lines = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** The server's limit for a contact's notes (LIMITS.text.notes). */
+const NOTES_MAX = 20_000;
+
 /** Stage, status, consent and cadence save on change (optimistically): they are one-click edits. */
 function QuickSettings({ contact }: { contact: ContactDetail }) {
   const update = useUpdateContact(contact.id);
@@ -207,7 +210,7 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
           Add a date
         </button>
       </fieldset>
-      <Field label="Notes" error={errors.notes}>
+      <Field label="Notes" error={errors.notes} count={{ length: notes.length, max: NOTES_MAX }}>
         {(p) => <textarea {...p} className="input" rows={6} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>
       <TagPicker value={tagIds} onChange={setTagIds} />
