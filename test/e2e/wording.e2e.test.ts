@@ -71,4 +71,24 @@ describe('messages written for a person', () => {
     expect(options).toBeGreaterThan(300);
     await s.finish('wording-time-zone');
   });
+
+  it('does not mention features that do not exist yet', async () => {
+    const s = await openSession(browser);
+    const { page } = s;
+    await signUp(page);
+    const contact = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', { name: 'Ana Lima' });
+    await page.goto('/dashboard');
+    await page.getByTestId('stat-contacts').waitFor();
+    expect(await page.locator('#main').textContent()).not.toMatch(/Gmail|response rate/i);
+    await page.goto(`/contacts/${contact.id}`);
+    await page.getByText('Photos of this person may be stored').waitFor();
+    expect(await page.locator('#main').textContent()).not.toMatch(/\bAI\b/);
+    await page.goto('/contacts');
+    await page.getByRole('button', { name: 'Filters', exact: true }).click();
+    expect(await page.getByText('AI consent').count()).toBe(0);
+    // The Filters button announces how many filters are on.
+    await page.getByLabel('Photo consent').selectOption('true');
+    await page.getByRole('button', { name: 'Filters, 1 active' }).waitFor();
+    await s.finish('wording-no-missing-features');
+  });
 });

@@ -6,7 +6,7 @@ import { LIMITS } from '../../platform/limits.js';
 import { dueContactsSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 import { REPLY_WITHIN_HOURS, RESPONSE_WINDOW_DAYS, upcomingDatesSql, WEEKS } from './dashboard.sql.js';
 
-const NO_EMAILS = 'No emails yet: connect Gmail to see how quickly you answer your clients.';
+const NO_EMAILS = 'No emails yet.';
 const NO_CLIENT_EMAILS = `No client emails in the last ${RESPONSE_WINDOW_DAYS} days to measure yet.`;
 
 export function createDashboardRepo(db: Db) {

@@ -1,3 +1,4 @@
+import { FEATURES } from '../../lib/features';
 import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
 import { useMe } from '../../api/auth.api';
@@ -94,15 +95,17 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
       </Field>
       <fieldset className="space-y-2">
         <legend className="label">Consent</legend>
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            className="size-4 accent-teal-700"
-            checked={contact.hasAiConsent}
-            onChange={(e) => save({ hasAiConsent: e.target.checked })}
-          />
-          AI may read this contact’s data (insights, suggestions)
-        </label>
+        {FEATURES.ai && (
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              className="size-4 accent-teal-700"
+              checked={contact.hasAiConsent}
+              onChange={(e) => save({ hasAiConsent: e.target.checked })}
+            />
+            AI may read this contact’s data (insights, suggestions)
+          </label>
+        )}
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"

@@ -1,3 +1,4 @@
+import { FEATURES } from '../../lib/features';
 import { Link } from 'wouter';
 import { useDashboard, useReconnect } from '../../api/dashboard.api';
 import { overdueFilters, useTasks } from '../../api/tasks.api';
@@ -80,13 +81,15 @@ export default function DashboardPage() {
             <Stat label="Goals achieved this month" value={String(s.goalsAchievedThisMonth)} testId="stat-goals" />
             <Stat label="Follow-ups due" value={String(s.followUpsDue)} testId="stat-followups" />
             <Stat label="Overdue tasks" value={String(s.overdueTasks)} testId="stat-overdue" />
-            <Stat
-              label="Email response rate"
-              value={s.responseRate.value === null ? '—' : `${Math.round(s.responseRate.value * 100)}%`}
-              testId="stat-response"
-            >
-              {s.responseRate.reason && <p className="text-xs text-muted">{s.responseRate.reason}</p>}
-            </Stat>
+            {FEATURES.gmail && (
+              <Stat
+                label="Email response rate"
+                value={s.responseRate.value === null ? '—' : `${Math.round(s.responseRate.value * 100)}%`}
+                testId="stat-response"
+              >
+                {s.responseRate.reason && <p className="text-xs text-muted">{s.responseRate.reason}</p>}
+              </Stat>
+            )}
           </div>
           <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
             <Panel title="Interactions per week">
