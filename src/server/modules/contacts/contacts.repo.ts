@@ -19,7 +19,7 @@ import {
 import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
-import { escapeLike } from './search-text.js';
+import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults, type ReconnectGroup } from '../reconnect/reconnect.sql.js';
 
 export type ContactRow = typeof c.$inferSelect;
@@ -40,7 +40,15 @@ export type PageRequest = { sort: string; order: 'asc' | 'desc'; limit: number; 
 
 function filterSql(userId: string, f: ContactFilter): SQL {
   const where: SQL[] = [sql`${c.userId} = ${userId}`];
-  for (const term of f.terms) where.push(sql`${c.searchText} like ${`%${escapeLike(term)}%`}`);
+  // Each word matches the contact's own text (trigram index) or the name of one of its tags.
+  for (const term of f.terms) {
+    const pattern = `%${escapeLike(term)}%`;
+    where.push(sql`${c.id} in (
+      select x.id from ${c} x where x.user_id = ${userId} and x.search_text like ${pattern}
+      union
+      select ct.contact_id from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
+      where t.user_id = ${userId} and lower(translate(t.name, ${SQL_FOLD_FROM}, ${SQL_FOLD_TO})) like ${pattern})`);
+  }
   if (f.tagIds?.length) {
     where.push(
       f.tagMode === 'all'
