@@ -102,4 +102,34 @@ describe('the Today view', () => {
     await page.getByText('Everyone is within their rhythm. Nicely done.').waitFor();
     await s.finish('today-view');
   });
+
+  it('logs a session from any contact page and from the palette, and calls or writes with one tap', async () => {
+    const s = await openSession(browser, { viewport: { width: 390, height: 844 } });
+    const { page } = s;
+    await signUp(page);
+    const c = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', {
+      name: 'Noor Haddad',
+      phones: ['+44 20 7946 0958'],
+      emails: ['noor@example.test'],
+    });
+    await page.goto(`/contacts/${c.id}`);
+    await page.getByTestId('contact-name').waitFor();
+    expect(await page.getByRole('link', { name: 'Call Noor Haddad' }).getAttribute('href')).toBe('tel:+442079460958');
+    expect(await page.getByRole('link', { name: 'Email Noor Haddad' }).getAttribute('href')).toBe('mailto:noor@example.test');
+    const sessions = async () =>
+      (await apiFromPage<{ items: { type: string }[] }>(page, 'GET', `/api/contacts/${c.id}/interactions`)).items.filter(
+        (i) => i.type === 'meeting',
+      ).length;
+
+    await page.getByRole('button', { name: 'Log session', exact: true }).click();
+    await page.getByTestId('toast-success').filter({ hasText: 'Session with Noor Haddad logged.' }).waitFor();
+    expect(await sessions()).toBe(1);
+
+    await page.getByRole('button', { name: 'Search contacts and actions' }).click();
+    await page.keyboard.type('log session');
+    await page.getByRole('option', { name: /Log session with Noor Haddad/ }).waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(sessions).toBe(2);
+    await s.finish('today-log-session-contact');
+  });
 });

@@ -2,7 +2,7 @@ import { Link } from 'wouter';
 import { useLogSession, useSnooze, type TodayPerson } from '../../api/today.api';
 import { useToast } from '../../app/toasts';
 import { Avatar } from '../../components/contact-bits';
-import { Icon } from '../../components/icons';
+import { ReachLinks } from '../../components/reach-links';
 import { plural } from '../../lib/format';
 
 /** How long "Snooze" hides a person. */
@@ -14,24 +14,6 @@ function overdueText(p: TodayPerson, group: 'due' | 'never' | 'inactive'): strin
   if (group === 'inactive') return `Inactive · last contact ${since} ago`;
   const times = p.timesCadence >= 3 ? '3× or more' : `${p.timesCadence.toLocaleString()}×`;
   return `${times} their ${p.cadenceDays}-day rhythm · last contact ${since} ago`;
-}
-
-/** Tap to call or write, where the person has a number or an address. */
-export function ReachLinks({ name, phone, email }: { name: string; phone: string | null; email: string | null }) {
-  return (
-    <>
-      {phone && (
-        <a className="btn-ghost p-1.5" href={`tel:${phone.replace(/[^\d+]/g, '')}`} aria-label={`Call ${name}`} title={phone}>
-          <Icon name="phone" size={16} />
-        </a>
-      )}
-      {email && (
-        <a className="btn-ghost p-1.5" href={`mailto:${email}`} aria-label={`Email ${name}`} title={email}>
-          <Icon name="mail" size={16} />
-        </a>
-      )}
-    </>
-  );
 }
 
 export function ReconnectList({ people, group, label }: { people: TodayPerson[]; group: 'due' | 'never' | 'inactive'; label: string }) {

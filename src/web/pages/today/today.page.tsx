@@ -4,7 +4,8 @@ import { useMe } from '../../api/auth.api';
 import { Avatar } from '../../components/contact-bits';
 import { ErrorNotice, PageHeader, Spinner } from '../../components/ui';
 import { plural } from '../../lib/format';
-import { ReachLinks, ReconnectList } from './today-reconnect';
+import { ReachLinks } from '../../components/reach-links';
+import { ReconnectList } from './today-reconnect';
 
 function Section({ title, count, href, children }: { title: string; count?: number; href?: string; children: React.ReactNode }) {
   const id = `today-${title.toLowerCase().replace(/\W+/g, '-')}`;
