@@ -38,3 +38,23 @@ describe('contact search', () => {
     expect(await find('retreat someone')).toEqual([]);
   });
 });
+
+describe('GET /api/contacts/count', () => {
+  it('gives the exact number behind the list’s filters in one statement, and follows writes', async () => {
+    const a = await signUp(t.app, 'count');
+    for (let i = 0; i < 7; i++) await a.post('/api/contacts', { name: `Client ${i}`, lifecycleStage: i < 3 ? 'core_client' : 'discovery' });
+    const count = async (query: string) => {
+      const res = await a.get(`/api/contacts/count${query}`);
+      expect(res.status, res.text).toBe(200);
+      return res;
+    };
+    const all = await count('');
+    expect(all.body).toEqual({ total: 7 });
+    expect(all.headers['x-db-statements']).toBe('1');
+    expect((await count('?stage=core_client')).body).toEqual({ total: 3 });
+    expect((await count('?q=client&limit=2')).body).toEqual({ total: 7 });
+    await a.post('/api/contacts', { name: 'One more', lifecycleStage: 'core_client' });
+    expect((await count('?stage=core_client')).body).toEqual({ total: 4 });
+    expect((await a.get('/api/contacts/count?stage=nonsense')).status).toBe(400);
+  });
+});

@@ -38,6 +38,16 @@ export function useContactPages(filters: ContactFilters) {
   });
 }
 
+/** The exact number of contacts matching the list's filters ("312 contacts"), beside the pages. */
+export function useContactCount(filters: ContactFilters) {
+  const { sort: _sort, order: _order, ...rest } = filters;
+  return useQuery({
+    queryKey: ['contacts', 'list', 'count', rest],
+    queryFn: ({ signal }) => api.get<{ total: number }>('/api/contacts/count', rest, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
 export const contactQuery = (id: string) =>
   queryOptions({ queryKey: ['contacts', 'detail', id], queryFn: () => api.get<ContactDetail>(`/api/contacts/${id}`) });
 

@@ -76,6 +76,12 @@ function filterSql(userId: string, f: ContactFilter): SQL {
 export function createContactsRepo(db: Db) {
   return {
     /** One statement: the page's rows as JSON text, plus each row's sort key for the cursor. */
+    /** One statement: how many of the user's contacts match the filter. */
+    async count(userId: string, filter: ContactFilter): Promise<number> {
+      const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${c} where ${filterSql(userId, filter)}`);
+      return row?.n ?? 0;
+    },
+
     async findPage(userId: string, filter: ContactFilter, page: PageRequest) {
       const { expr, cast } = SORT_SQL[page.sort]!;
       const dir = page.order === 'desc' ? sql`desc` : sql`asc`;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import type { ColumnVisibilityState, RowSelectionState } from '@tanstack/react-table';
-import { useContactPages, type ContactFilters, type ContactSort } from '../../api/contacts.api';
+import { useContactCount, useContactPages, type ContactFilters, type ContactSort } from '../../api/contacts.api';
 import type { Contact } from '../../api/types';
 import { Icon } from '../../components/icons';
 import { QuickAddContact } from '../../components/quick-add-contact';
@@ -38,6 +38,7 @@ export default function ContactsPage() {
   }, [linked, setFilters, navigate]);
 
   const pages = useContactPages(filters);
+  const count = useContactCount(filters);
   const contacts = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? EMPTY, [pages.data]);
   const selectedIds = Object.keys(rowSelection).filter((id) => rowSelection[id]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
@@ -50,7 +51,11 @@ export default function ContactsPage() {
   const onSort = (sort: ContactSort) =>
     changeFilters({ ...filters, sort, order: filters.sort === sort && filters.order === 'asc' ? 'desc' : 'asc' });
   const isFiltered = !!filters.q || countActiveFilters(filters) > 0;
-  const loaded = `${contacts.length.toLocaleString()}${hasNextPage ? '+' : ''} ${contacts.length === 1 ? 'contact' : 'contacts'}${isFiltered ? ' match' : ''}`;
+  const total = count.data?.total ?? (hasNextPage ? undefined : contacts.length);
+  const loaded =
+    total === undefined
+      ? 'Counting…'
+      : `${total.toLocaleString()} ${total === 1 ? 'contact' : 'contacts'}${isFiltered ? (total === 1 ? ' matches' : ' match') : ''}`;
 
   return (
     <div className="flex h-full min-h-[28rem] flex-col">
