@@ -31,6 +31,10 @@ import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
 import { createTrashRepo } from './modules/trash/trash.repo.js';
 import { createTrashService } from './modules/trash/trash.service.js';
+import { createTodayRepo } from './modules/today/today.repo.js';
+import { createTodayService } from './modules/today/today.service.js';
+import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
+import { createCalendarService } from './modules/calendar/calendar.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
 
@@ -88,6 +92,8 @@ export function createServices(deps: ServiceDeps) {
     // Every call to another server: modules take `outbound.provider(name, …)` (platform/outbound).
     outbound: createOutboundClient(),
     trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
+    today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
+    calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -32,3 +32,7 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 export const TASK_OWNERS = ['user', 'assistant'] as const;
+
+/** How the reconnect list groups people: overdue against their cadence, never contacted, or inactive clients. */
+export const RECONNECT_GROUPS = ['due', 'never', 'inactive'] as const;
+export type ReconnectGroup = (typeof RECONNECT_GROUPS)[number];

@@ -18,7 +18,7 @@ describe('accounts', () => {
     expect(s.apiRequests).toEqual([]);
 
     const email = await signUp(page, 'Maya Patel');
-    await expect.poll(() => page.title()).toContain('Dashboard');
+    await expect.poll(() => page.title()).toContain('Today');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
 
@@ -29,7 +29,7 @@ describe('accounts', () => {
     s.consoleErrors.splice(0); // the refused sign-in is a 401 the test asked for
 
     await signIn(page, email, PASSWORD);
-    await expect.poll(() => page.title()).toContain('Dashboard');
+    await expect.poll(() => page.title()).toContain('Today');
     await s.finish('auth-sign-up-and-in');
   });
 

@@ -64,12 +64,12 @@ describe('contacts', () => {
     await page.getByLabel('Lifecycle stage').selectOption('core_client');
     await page.locator('#main header').getByText('Core client').waitFor();
     // Saved at once through an optimistic update that lands a moment after the click; poll for it.
-    await page.getByLabel('AI may read').click();
-    await expect.poll(() => page.getByLabel('AI may read').isChecked()).toBe(true);
-    type Found = { items: { id: string; name: string; lifecycleStage: string; hasAiConsent: boolean }[] };
+    await page.getByLabel('Photos of this person may be stored').click();
+    await expect.poll(() => page.getByLabel('Photos of this person may be stored').isChecked()).toBe(true);
+    type Found = { items: { id: string; name: string; lifecycleStage: string; hasPhotoConsent: boolean }[] };
     await expect
       .poll(async () => (await apiFromPage<Found>(page, 'GET', '/api/contacts?q=souza')).items[0])
-      .toMatchObject({ name: 'Ana Lima-Souza', lifecycleStage: 'core_client', hasAiConsent: true });
+      .toMatchObject({ name: 'Ana Lima-Souza', lifecycleStage: 'core_client', hasPhotoConsent: true });
     // Lists carry a summary; the notes are in the contact's detail.
     const { id } = (await apiFromPage<Found>(page, 'GET', '/api/contacts?q=souza')).items[0]!;
     expect((await apiFromPage<{ notes: string }>(page, 'GET', `/api/contacts/${id}`)).notes).toBe('Prefers morning sessions.');

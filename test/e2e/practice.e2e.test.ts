@@ -27,7 +27,7 @@ describe('practice work from the browser', () => {
       hasPhotoConsent: true,
     });
 
-    await page.goto('/');
+    await page.goto('/dashboard');
     await page.getByTestId('stat-contacts').waitFor();
     expect(await statValue(page, 'stat-contacts')).toBe(1);
     const sessionsBefore = await statValue(page, 'stat-sessions');
@@ -168,7 +168,7 @@ describe('practice work from the browser', () => {
     await page.getByRole('button', { name: 'Book the venue', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Book the venue' });
     const log = dialog.getByRole('list', { name: 'Activity log' });
-    await log.getByText(/Status: pending → completed/).waitFor();
+    await log.getByText(/Status: To do → Done/).waitFor();
     await dialog.getByLabel('New subtask').fill('Compare three venues');
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await dialog.getByRole('list', { name: 'Subtasks' }).getByText('Compare three venues').waitFor();

@@ -153,6 +153,9 @@ describe('dashboard figures', () => {
       totalContacts: 7,
       sessionsThisWeek: 3,
       sessionsLastWeek: 2,
+      // Up to Sunday 23:30 of last week: Ben's meeting at exactly that minute is not before it.
+      sessionsLastWeekToDate: 1,
+      interactionsLastWeekToDate: 1,
       goalsAchievedThisMonth: 2,
       responseRate: { value: 0.4, reason: null },
       interactionsPerWeek: [

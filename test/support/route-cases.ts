@@ -143,6 +143,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /api/auth/sessions/:id': { params: { id: 'session' } },
 
   'GET /api/contacts': {},
+  'GET /api/contacts/count': {},
   'POST /api/contacts': { body: (f) => ({ name: 'A contact', tagIds: [f.tag] }), foreignStatus: 422 },
   'POST /api/contacts/bulk': { body: (f) => ({ action: 'delete', ids: [f.contact] }), foreignStatus: 200 },
   'GET /api/contacts/:id': { params: { id: 'contact' } },
@@ -202,6 +203,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
 
   'GET /api/reconnect': {},
   'GET /api/dashboard/stats': {},
+  'GET /api/today': {},
+  'POST /api/contacts/:id/snooze': { params: { id: 'contact' }, body: () => ({ days: 3 }) },
+  // Naming B's contact answers 404 "Contact not found", as a contact that does not exist does.
+  'POST /api/calendar/events': { body: (f) => ({ title: 'A session', startsAt: '2030-01-01T10:00:00Z', contactId: f.contact }) },
 };
 
 /** Sends one file as multipart/form-data (built by hand: no form library needed) with the client's session. */

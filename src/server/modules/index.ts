@@ -9,6 +9,8 @@ import { registerInteractionsRoutes } from './interactions/interactions.routes.j
 import { registerGoalsRoutes } from './goals/goals.routes.js';
 import { registerReconnectRoutes } from './reconnect/reconnect.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
+import { registerTodayRoutes } from './today/today.routes.js';
+import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -22,4 +24,6 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerGoalsRoutes(app);
   registerReconnectRoutes(app);
   registerDashboardRoutes(app);
+  registerTodayRoutes(app);
+  registerCalendarRoutes(app);
 }

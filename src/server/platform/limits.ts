@@ -39,6 +39,19 @@ export const LIMITS = Object.freeze({
   interactionBatchRows: 500,
   /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */
   dashboard: Object.freeze({ upcomingDays: 30, upcomingMax: 100 }),
+  /**
+   * The Today view: sessions of today and tomorrow (at most sessionsMax), people per reconnect group,
+   * birthdays this many days ahead, tasks per list; snoozes last 1 to snoozeMaxDays days. A contact
+   * overdue by more than overdueRatioCap times their cadence ranks as if it were exactly that.
+   */
+  today: Object.freeze({
+    sessionsMax: 50,
+    reconnectPerGroup: 8,
+    birthdayDays: 7,
+    tasksMax: 10,
+    snoozeMaxDays: 365,
+    overdueRatioCap: 3,
+  }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
     /**

@@ -12,10 +12,32 @@ const password = z
   .min(LIMITS.password.min, `must be at least ${LIMITS.password.min} characters`)
   .max(LIMITS.password.max, `must be at most ${LIMITS.password.max} characters`);
 
+/**
+ * A time zone this server knows: one of Intl.supportedValuesOf('timeZone'), or an alias of one
+ * (browsers report Asia/Kolkata where Node lists Asia/Calcutta), or UTC.
+ */
+export function isKnownTimeZone(tz: string): boolean {
+  if (tz === 'UTC') return true;
+  const known = Intl.supportedValuesOf('timeZone');
+  if (known.includes(tz)) return true;
+  try {
+    return known.includes(new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone);
+  } catch {
+    return false;
+  }
+}
+const timezone = z
+  .string()
+  .max(64)
+  .refine(isKnownTimeZone, 'must be an IANA time zone such as Europe/Paris')
+  .meta({ examples: ['Europe/Paris'] });
+
 export const signupBody = z.strictObject({
   email: emailSchema,
   password,
   displayName: z.string().trim().max(LIMITS.text.name).default(''),
+  /** The browser's zone; the account starts in UTC without it. */
+  timezone: timezone.optional(),
 });
 export const loginBody = z.strictObject({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max) });
 export const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.password.max), newPassword: password });
@@ -27,12 +49,7 @@ export const settingsSchema = z.strictObject({
 });
 export const updateProfileBody = z.strictObject({
   displayName: z.string().trim().max(LIMITS.text.name).optional(),
-  timezone: z
-    .string()
-    .max(64)
-    .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', 'must be an IANA time zone such as Europe/Paris')
-    .meta({ examples: ['Europe/Paris'] })
-    .optional(),
+  timezone: timezone.optional(),
   settings: settingsSchema.optional(),
 });
 

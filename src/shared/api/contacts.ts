@@ -3,7 +3,7 @@ import { pageQueryFields } from './page-query.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { uniqueIds, uuidId } from './ids.js';
 import { dateOut, dateTimeOut, isoDate, isoDateTime } from './dates.js';
-import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../domain.js';
+import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES, RECONNECT_GROUPS } from '../domain.js';
 
 const L = LIMITS.contact;
 const T = LIMITS.text;
@@ -63,6 +63,8 @@ export const listContactsQuery = z.strictObject({
   aiConsent: boolParam.optional(),
   photoConsent: boolParam.optional(),
   noContactDays: z.coerce.number().int().min(1).max(36500).optional(),
+  /** The people behind a figure of the Today view: past their cadence, never contacted, or inactive. */
+  reconnect: z.enum(RECONNECT_GROUPS).optional(),
 });
 export type ListContactsQuery = z.output<typeof listContactsQuery>;
 

@@ -9,6 +9,9 @@ export const dashboardStatsResponse = z.strictObject({
   totalContacts: count,
   sessionsThisWeek: count,
   sessionsLastWeek: count,
+  /** Last week from Monday 00:00 up to the same weekday and time as now, in the user's zone. */
+  sessionsLastWeekToDate: count,
+  interactionsLastWeekToDate: count,
   goalsAchievedThisMonth: count,
   responseRate: z.strictObject({ value: z.number().min(0).max(1).nullable(), reason: z.string().nullable() }),
   interactionsPerWeek: z.array(z.strictObject({ weekStart: dateOut, count })),

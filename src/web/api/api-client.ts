@@ -1,3 +1,5 @@
+import { issueText, plainRule } from '../lib/issue-text';
+
 /**
  * The one way the web app talks to the server: same-origin fetch with the session cookie, the
  * CSRF header on every state-changing request, and errors turned into messages a person can act on.
@@ -80,7 +82,9 @@ async function toApiError(res: Response): Promise<ApiError> {
   const code = body.error?.code ?? 'http_error';
   const requestId = body.requestId ?? res.headers.get('x-request-id') ?? undefined;
   let message = body.error?.message ?? `The server answered ${res.status}.`;
-  if (res.status === 429) message = `${message.replace(/\.$/, '')}. Wait ${retryAfter ?? 60} seconds, then try again.`;
+  const issues = body.error?.details?.issues ?? [];
+  if (code === 'validation_failed' && issues.length) message = `${issues.slice(0, 3).map(issueText).join('; ')}.`;
+  else if (res.status === 429) message = `${message.replace(/\.$/, '')}. Wait ${retryAfter ?? 60} seconds, then try again.`;
   else if (res.status === 503) message = `The server is busy right now. Wait ${retryAfter ?? 5} seconds and try again.`;
   else if (res.status >= 500)
     message = `Something went wrong on the server. Try again; if it keeps happening, quote reference ${requestId ?? 'unknown'}.`;
@@ -145,7 +149,7 @@ export function fieldErrors(err: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of err.issues) {
     const key = issue.path.split('.').slice(1).join('.') || issue.path;
-    out[key] ??= issue.message;
+    out[key] ??= plainRule(issue.message);
   }
   return out;
 }

@@ -28,7 +28,8 @@ function useAuthMutation<I>(path: string) {
 }
 
 export const useSignIn = () => useAuthMutation<{ email: string; password: string }>('/api/auth/login');
-export const useSignUp = () => useAuthMutation<{ email: string; password: string; displayName?: string }>('/api/auth/signup');
+export const useSignUp = () =>
+  useAuthMutation<{ email: string; password: string; displayName?: string; timezone?: string }>('/api/auth/signup');
 
 export function useSignOut(everywhere = false) {
   const qc = useQueryClient();

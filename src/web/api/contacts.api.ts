@@ -24,6 +24,8 @@ export type ContactFilters = {
   aiConsent?: boolean;
   photoConsent?: boolean;
   noContactDays?: number;
+  /** The people behind a figure of the Today view. */
+  reconnect?: 'due' | 'never' | 'inactive';
 };
 export const CONTACT_PAGE_SIZE = 100;
 
@@ -34,6 +36,16 @@ export function useContactPages(filters: ContactFilters) {
       api.get<Page<Contact>>('/api/contacts', { ...filters, limit: CONTACT_PAGE_SIZE, cursor: pageParam }, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The exact number of contacts matching the list's filters ("312 contacts"), beside the pages. */
+export function useContactCount(filters: ContactFilters) {
+  const { sort: _sort, order: _order, ...rest } = filters;
+  return useQuery({
+    queryKey: ['contacts', 'list', 'count', rest],
+    queryFn: ({ signal }) => api.get<{ total: number }>('/api/contacts/count', rest, signal),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,7 +1,9 @@
 import { Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
-import { useIsFetching, useIsMutating, useQueryClient } from '@tanstack/react-query';
+import { useIsFetching, useIsMutating, useQuery, useQueryClient } from '@tanstack/react-query';
+import { contactQuery } from '../api/contacts.api';
 import { useSignOut, useUpdateProfile } from '../api/auth.api';
+import { useLogSession } from '../api/today.api';
 import type { User } from '../../shared/api/auth';
 import { Avatar } from '../components/contact-bits';
 import { Icon } from '../components/icons';
@@ -83,8 +85,34 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
     [signOut, navigate, toast],
   );
 
+  // On a contact's page the palette offers to log a session with them.
+  const contactId = /^\/contacts\/([0-9a-f-]{36})/i.exec(location)?.[1];
+  // The page's own query: shared, so this never fetches twice.
+  const contactName = useQuery({ ...contactQuery(contactId ?? ''), enabled: !!contactId }).data?.name;
+  const logSession = useLogSession();
+  const logAction = useMemo<PaletteAction[]>(
+    () =>
+      contactId && contactName
+        ? [
+            {
+              id: 'log-session',
+              label: `Log session with ${contactName}`,
+              icon: 'calendar',
+              keywords: 'log record meeting session class',
+              run: () =>
+                logSession.mutate(contactId, {
+                  onSuccess: () => toast.success(`Session with ${contactName} logged.`),
+                  onError: (e) => toast.error(e),
+                }),
+            },
+          ]
+        : [],
+    [contactId, contactName, logSession, toast],
+  );
+
   const actions = useMemo<PaletteAction[]>(
     () => [
+      ...logAction,
       { id: 'new-contact', label: 'New contact', icon: 'plus', keywords: 'add create client', run: () => setQuickAddOpen(true) },
       { id: 'new-task', label: 'New task', icon: 'check', keywords: 'add create todo', run: () => navigate('/tasks?new=1') },
       ...APP_ROUTES.filter((r) => r.nav).map((r) => ({
@@ -125,7 +153,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
       { id: 'shortcuts', label: 'Keyboard shortcuts', icon: 'keyboard' as const, keywords: 'help keys', run: () => setHelpOpen(true) },
       { id: 'sign-out', label: 'Sign out', icon: 'logout' as const, keywords: 'log out exit', run: doSignOut },
     ],
-    [navigate, updateProfile, doSignOut],
+    [navigate, updateProfile, doSignOut, logAction],
   );
 
   useGlobalShortcuts({

@@ -36,6 +36,7 @@ export function CommandPalette({
     if (open && !dialog.open) {
       setQuery('');
       setActive(0);
+      setEnterPending(false);
       dialog.showModal();
       // The first key typed after Ctrl+K must land in the box, whatever had focus before.
       dialog.querySelector('input')?.focus();
@@ -65,6 +66,14 @@ export function CommandPalette({
     onClose();
     item.run();
   };
+  // Enter pressed before the contacts for what was typed have arrived waits for them, then acts.
+  const isSettled = !query.trim() || (debounced === query && !search.isFetching);
+  const [isEnterPending, setEnterPending] = useState(false);
+  useEffect(() => {
+    if (!isEnterPending || !isSettled) return;
+    setEnterPending(false);
+    run(items[safeActive]);
+  });
 
   return (
     <dialog
@@ -92,6 +101,7 @@ export function CommandPalette({
               onChange={(e) => {
                 setQuery(e.target.value);
                 setActive(0);
+                setEnterPending(false);
               }}
               onKeyDown={(e) => {
                 if (e.key === 'ArrowDown') {
@@ -102,7 +112,8 @@ export function CommandPalette({
                   setActive((i) => (items.length ? (i - 1 + items.length) % items.length : 0));
                 } else if (e.key === 'Enter') {
                   e.preventDefault();
-                  run(items[safeActive]);
+                  if (isSettled) run(items[safeActive]);
+                  else setEnterPending(true);
                 }
               }}
             />

@@ -4,6 +4,7 @@ import type { IconName } from '../components/icons';
 import { contactQuery } from '../api/contacts.api';
 import { tagsQuery } from '../api/tags.api';
 import { dashboardQuery, reconnectQuery } from '../api/dashboard.api';
+import { todayQuery } from '../api/today.api';
 import { overdueFilters, projectsQuery, tasksQuery } from '../api/tasks.api';
 
 type Params = Record<string, string>;
@@ -27,6 +28,13 @@ export type AppRoute = {
 export const APP_ROUTES: AppRoute[] = [
   {
     path: '/',
+    title: 'Today',
+    load: () => import('../pages/today/today.page'),
+    prefetch: (qc) => void qc.prefetchQuery(todayQuery),
+    nav: { label: 'Today', icon: 'calendar', group: 'main', shortcut: 'g h' },
+  },
+  {
+    path: '/dashboard',
     title: 'Dashboard',
     load: () => import('../pages/dashboard/dashboard.page'),
     prefetch: (qc) => {

@@ -48,15 +48,19 @@ export function Field({
   label,
   error,
   hint,
+  count,
   children,
 }: {
   label: string;
   error?: string;
   hint?: string;
+  /** For long text: the limit is stated next to the field, with a live count. */
+  count?: { length: number; max: number };
   children: (props: { id: string; 'aria-invalid'?: boolean; 'aria-describedby'?: string }) => ReactNode;
 }) {
   const id = useId();
-  const describedBy = [error ? `${id}-err` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [error ? `${id}-err` : '', hint ? `${id}-hint` : '', count ? `${id}-count` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div>
       <label htmlFor={id} className="label">
@@ -66,6 +70,11 @@ export function Field({
       {hint && (
         <p id={`${id}-hint`} className="mt-1 text-xs text-muted">
           {hint}
+        </p>
+      )}
+      {count && (
+        <p id={`${id}-count`} className={`mt-1 text-right text-xs tabular-nums ${count.length > count.max ? 'text-danger' : 'text-muted'}`}>
+          {count.length.toLocaleString()} / {count.max.toLocaleString()} characters
         </p>
       )}
       {error && (

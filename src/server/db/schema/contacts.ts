@@ -56,6 +56,8 @@ export const contacts = pgTable(
     /** Overrides the user's cadence for this contact's lifecycle stage. */
     keepInTouchDays: integer('keep_in_touch_days'),
     lastContactAt: ts('last_contact_at'),
+    /** Kept off the reconnect list (Today, dashboard, GET /api/reconnect) until this instant. */
+    snoozedUntil: ts('snoozed_until'),
     hasAiConsent: boolean('has_ai_consent').notNull().default(false),
     hasPhotoConsent: boolean('has_photo_consent').notNull().default(false),
     photoId: uuid('photo_id').references((): AnyPgColumn => contactPhotos.id, { onDelete: 'set null' }),

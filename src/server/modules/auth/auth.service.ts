@@ -65,7 +65,11 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
   };
 
   return {
-    async signup(input: { email: string; password: string; displayName: string }, meta: SessionMeta, deviceCookie?: string) {
+    async signup(
+      input: { email: string; password: string; displayName: string; timezone?: string },
+      meta: SessionMeta,
+      deviceCookie?: string,
+    ) {
       if (meta.ip) {
         await limiter.consume(
           { key: `signup:ip:${meta.ip}`, limit: { max: LIMITS.signup.perIp, windowMs: LIMITS.signup.windowMs } },
@@ -76,6 +80,7 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
         email: input.email,
         passwordHash: await hashPassword(input.password),
         displayName: input.displayName || input.email.split('@')[0]!,
+        ...(input.timezone ? { timezone: input.timezone } : {}),
       });
       if (!user) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');
       const { token } = await sessions.create(user.id, meta);

@@ -6,7 +6,12 @@ export type UserRow = typeof users.$inferSelect;
 
 export function createUsersRepo(db: Db) {
   return {
-    async insert(values: { email: string; passwordHash: string | null; displayName: string }): Promise<UserRow | undefined> {
+    async insert(values: {
+      email: string;
+      passwordHash: string | null;
+      displayName: string;
+      timezone?: string;
+    }): Promise<UserRow | undefined> {
       const [row] = await db.insert(users).values(values).onConflictDoNothing().returning();
       return row;
     },

@@ -19,7 +19,9 @@ import {
 import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
-import { escapeLike } from './search-text.js';
+import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
+import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
+import type { ReconnectGroup } from '../../../shared/domain.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
@@ -33,12 +35,21 @@ export type ContactFilter = {
   aiConsent?: boolean;
   photoConsent?: boolean;
   lastContactBefore?: Date;
+  reconnect?: { group: ReconnectGroup; now: Date; defaults: CadenceDefaults };
 };
 export type PageRequest = { sort: string; order: 'asc' | 'desc'; limit: number; after?: CursorPosition };
 
 function filterSql(userId: string, f: ContactFilter): SQL {
   const where: SQL[] = [sql`${c.userId} = ${userId}`];
-  for (const term of f.terms) where.push(sql`${c.searchText} like ${`%${escapeLike(term)}%`}`);
+  // Each word matches the contact's own text (trigram index) or the name of one of its tags.
+  for (const term of f.terms) {
+    const pattern = `%${escapeLike(term)}%`;
+    where.push(sql`${c.id} in (
+      select x.id from ${c} x where x.user_id = ${userId} and x.search_text like ${pattern}
+      union
+      select ct.contact_id from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
+      where t.user_id = ${userId} and lower(translate(t.name, ${SQL_FOLD_FROM}, ${SQL_FOLD_TO})) like ${pattern})`);
+  }
   if (f.tagIds?.length) {
     where.push(
       f.tagMode === 'all'
@@ -56,12 +67,22 @@ function filterSql(userId: string, f: ContactFilter): SQL {
   if (f.lastContactBefore) {
     where.push(sql`(${c.lastContactAt} is null or ${c.lastContactAt} < ${f.lastContactBefore})`);
   }
+  if (f.reconnect) {
+    const { group, now, defaults } = f.reconnect;
+    where.push(sql`${c.id} in (select r.id from ${dueContactsSql(userId, now, defaults)} r where ${reconnectGroupSql} = ${group})`);
+  }
   return sql.join(where, sql` and `);
 }
 
 export function createContactsRepo(db: Db) {
   return {
     /** One statement: the page's rows as JSON text, plus each row's sort key for the cursor. */
+    /** One statement: how many of the user's contacts match the filter. */
+    async count(userId: string, filter: ContactFilter): Promise<number> {
+      const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${c} where ${filterSql(userId, filter)}`);
+      return row?.n ?? 0;
+    },
+
     async findPage(userId: string, filter: ContactFilter, page: PageRequest) {
       const { expr, cast } = SORT_SQL[page.sort]!;
       const dir = page.order === 'desc' ? sql`desc` : sql`asc`;

@@ -22,6 +22,12 @@ export function registerContactsRoutes(app: App) {
   const { contacts } = app.services;
 
   app.get(
+    '/api/contacts/count',
+    { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: z.object({ total: z.number().int() }) } } },
+    async (req) => contacts.count(requireActor(req), req.query),
+  );
+
+  app.get(
     '/api/contacts',
     { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: contactPageResponse } } },
     async (req, reply) => sendJsonText(reply, await contacts.list(requireActor(req), req.query)),

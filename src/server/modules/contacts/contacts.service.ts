@@ -1,3 +1,4 @@
+import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
@@ -38,25 +39,26 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
     return json;
   }
 
+  function filterOf(query: ListContactsQuery) {
+    const lastContactBefore = query.noContactDays ? new Date(clock().getTime() - query.noContactDays * 86_400_000) : undefined;
+    return {
+      terms: query.q ? searchTerms(query.q) : [],
+      tagIds: query.tags,
+      tagMode: query.tagMode,
+      stages: query.stage,
+      status: query.status,
+      aiConsent: query.aiConsent,
+      photoConsent: query.photoConsent,
+      lastContactBefore,
+      reconnect: query.reconnect ? { group: query.reconnect, now: clock(), defaults: DEFAULT_KEEP_IN_TOUCH_DAYS } : undefined,
+    };
+  }
+
   /** One statement: the page as JSON text, with the cursor to the next one. */
   async function listFresh(actor: Actor, query: ListContactsQuery): Promise<string> {
     const scope = `contacts:${query.sort}:${query.order}`;
     const after = query.cursor ? cursors.decode(scope, query.cursor) : undefined;
-    const lastContactBefore = query.noContactDays ? new Date(clock().getTime() - query.noContactDays * 86_400_000) : undefined;
-    const rows = await repo.findPage(
-      actor.userId,
-      {
-        terms: query.q ? searchTerms(query.q) : [],
-        tagIds: query.tags,
-        tagMode: query.tagMode,
-        stages: query.stage,
-        status: query.status,
-        aiConsent: query.aiConsent,
-        photoConsent: query.photoConsent,
-        lastContactBefore,
-      },
-      { sort: query.sort, order: query.order, limit: query.limit, after },
-    );
+    const rows = await repo.findPage(actor.userId, filterOf(query), { sort: query.sort, order: query.order, limit: query.limit, after });
     return cursors.jsonPage(scope, rows, query.limit);
   }
 
@@ -67,6 +69,15 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
         listFresh(actor, query),
       );
       return page!;
+    },
+
+    /** How many contacts match the list's filters (cursor, sort and limit aside); one statement, cached. */
+    async count(actor: Actor, query: ListContactsQuery): Promise<{ total: number }> {
+      const { cursor: _cursor, limit: _limit, sort: _sort, order: _order, ...filters } = query;
+      const text = await cache.read(actor.userId, `contacts-count:${JSON.stringify(filters)}`, LIMITS.cache.listTtlMs, async () =>
+        JSON.stringify({ total: await repo.count(actor.userId, filterOf(query)) }),
+      );
+      return JSON.parse(text!.toString()) as { total: number };
     },
 
     get: getJson,

@@ -1,10 +1,18 @@
-/** Lower-case, accents removed: "Zoë Ångström" → "zoe angstrom". Used on both sides of a search. */
+/**
+ * Lower-case, accents removed: "Zoë Ångström" → "zoe angstrom", Turkish "Işık" and "İpek" → "isik",
+ * "ipek" (the dotless ı has no decomposition of its own). Used on both sides of a search.
+ */
 export function foldText(value: string): string {
   return value
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/ı/g, 'i');
 }
+
+/** Tag names folded in SQL the way foldText folds text: the common Latin accents and the Turkish ı. */
+export const SQL_FOLD_FROM = 'ÀÁÂÃÄÅàáâãäåÈÉÊËèéêëÌÍÎÏìíîïıİÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÇçÑñŸÿÝýŞşĞğ';
+export const SQL_FOLD_TO = 'AAAAAAaaaaaaEEEEeeeeIIIIiiiiiiOOOOOOooooooUUUUuuuuCcNnYyYySsGg';
 
 type Searchable = {
   name: string;

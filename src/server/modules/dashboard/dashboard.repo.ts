@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
-import { contacts, emails, goals, interactionDayCounts, tasks, users } from '../../db/schema/index.js';
+import { contacts, emails, goals, interactionDayCounts, interactions, tasks, users } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
 import { LIMITS } from '../../platform/limits.js';
 import { dueContactsSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 import { REPLY_WITHIN_HOURS, RESPONSE_WINDOW_DAYS, upcomingDatesSql, WEEKS } from './dashboard.sql.js';
 
-const NO_EMAILS = 'No emails yet: connect Gmail to see how quickly you answer your clients.';
+const NO_EMAILS = 'No emails yet.';
 const NO_CLIENT_EMAILS = `No client emails in the last ${RESPONSE_WINDOW_DAYS} days to measure yet.`;
 
 export function createDashboardRepo(db: Db) {
@@ -44,6 +44,22 @@ export function createDashboardRepo(db: Db) {
             group by 1
           ) x
         ),
+        -- Last week up to the same weekday and local time as now: whole days from the per-day counts,
+        -- the part of that one day from the interactions themselves (an index range of one day).
+        lw as (
+          select coalesce(sum(x.sessions), 0)::int as sessions, coalesce(sum(x.n), 0)::int as n
+          from (
+            select d.n, case when d.type in ('meeting', 'class_attendance') then d.n else 0 end as sessions
+            from ${interactionDayCounts} d, t
+            where d.user_id = ${userId} and d.day >= t.wk::date - 7 and d.day < t.today - 7
+            union all
+            select 1, case when i.type in ('meeting', 'class_attendance') then 1 else 0 end
+            from ${interactions} i, t
+            where i.user_id = ${userId}
+              and i.occurred_at >= ((t.today - 7)::timestamp at time zone t.tz)
+              and i.occurred_at < (((${at} at time zone t.tz) - interval '7 days') at time zone t.tz)
+          ) x
+        ),
         stages as (
           select lifecycle_stage, count(*)::int as n from ${contacts} where user_id = ${userId} group by 1
         )
@@ -55,6 +71,8 @@ export function createDashboardRepo(db: Db) {
           'totalContacts', (select coalesce(sum(n), 0)::int from stages),
           'sessionsThisWeek', coalesce((select sessions from weekly where ws = t.wk), 0),
           'sessionsLastWeek', coalesce((select sessions from weekly where ws = t.wk - interval '7 days'), 0),
+          'sessionsLastWeekToDate', (select sessions from lw),
+          'interactionsLastWeekToDate', (select n from lw),
           'goalsAchievedThisMonth', (
             select count(*)::int from ${goals} g
             where g.user_id = ${userId} and g.status = 'completed' and g.deleted_at is null

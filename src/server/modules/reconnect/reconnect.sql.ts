@@ -12,6 +12,8 @@ export type CadenceDefaults = Record<string, number>;
  * their last contact (or creation, never contacted) and when they fall due. Shared by the
  * reconnect list and the dashboard's follow-up count so both always agree.
  *
+ * A contact snoozed from the Today view stays off until its snooze ends.
+ *
  * The stage cadences are worked out once per statement (eight rows, `offset 0` keeps the planner
  * from re-evaluating them per contact), and the filter compares each contact's last contact with
  * a precomputed instant, so counting thousands of contacts costs a comparison each.
@@ -20,7 +22,7 @@ export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefau
   const at = sql`${now.toISOString()}::timestamptz`;
   const stageSetting = sql`u.settings->'keepInTouchDays'->(s.stage::text)`;
   return sql`(
-    select ${c.id}, ${c.name}, ${c.photoId}, ${c.lifecycleStage}, ${c.lastContactAt},
+    select ${c.id}, ${c.name}, ${c.photoId}, ${c.lifecycleStage}, ${c.lastContactAt}, ${c.emails}, ${c.phones},
            coalesce(c.keep_in_touch_days, k.days) as cadence,
            coalesce(c.last_contact_at, c.created_at) as since,
            coalesce(c.last_contact_at, c.created_at) + coalesce(c.keep_in_touch_days, k.days) * interval '1 day' as due
@@ -37,8 +39,16 @@ export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefau
       offset 0
     ) k on k.stage = c.lifecycle_stage
     where c.user_id = ${userId} and c.status = 'active'
+      and (c.snoozed_until is null or c.snoozed_until <= ${at})
       and coalesce(c.last_contact_at, c.created_at) < case
         when c.keep_in_touch_days is null then k.since_before
         else ${at} - c.keep_in_touch_days * interval '1 day' end
   )`;
 }
+
+/**
+ * Which group of the Today view a due contact (a row of dueContactsSql, alias `r`) belongs to:
+ * inactive clients apart, then people never contacted, then everyone else who is past their cadence.
+ */
+export const reconnectGroupSql = sql`(case when r.lifecycle_stage = 'inactive' then 'inactive'
+  when r.last_contact_at is null then 'never' else 'due' end)`;

@@ -99,7 +99,9 @@ export function SignUpPage() {
   const errors = fieldErrors(signUp.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    signUp.mutate({ email, password, displayName }, { onSuccess: () => navigate(next, { replace: true }) });
+    // The account starts in the browser's time zone (changed in Settings).
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+    signUp.mutate({ email, password, displayName, timezone }, { onSuccess: () => navigate(next, { replace: true }) });
   };
   return (
     <AuthFrame

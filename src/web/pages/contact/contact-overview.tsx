@@ -1,3 +1,4 @@
+import { FEATURES } from '../../lib/features';
 import { useState, type FormEvent } from 'react';
 import { errorMessage, fieldErrors } from '../../api/api-client';
 import { useMe } from '../../api/auth.api';
@@ -16,6 +17,9 @@ const lines = (s: string) =>
     .split(/[\n,]/)
     .map((x) => x.trim())
     .filter(Boolean);
+
+/** The server's limit for a contact's notes (LIMITS.text.notes). */
+const NOTES_MAX = 20_000;
 
 /** Stage, status, consent and cadence save on change (optimistically): they are one-click edits. */
 function QuickSettings({ contact }: { contact: ContactDetail }) {
@@ -101,15 +105,17 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
       </Field>
       <fieldset className="space-y-2">
         <legend className="label">Consent</legend>
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            className="size-4 accent-teal-700"
-            checked={contact.hasAiConsent}
-            onChange={(e) => save({ hasAiConsent: e.target.checked })}
-          />
-          AI may read this contact’s data (insights, suggestions)
-        </label>
+        {FEATURES.ai && (
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="checkbox"
+              className="size-4 accent-teal-700"
+              checked={contact.hasAiConsent}
+              onChange={(e) => save({ hasAiConsent: e.target.checked })}
+            />
+            AI may read this contact’s data (insights, suggestions)
+          </label>
+        )}
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"
@@ -242,7 +248,7 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
           Add a date
         </button>
       </fieldset>
-      <Field label="Notes" error={errors.notes}>
+      <Field label="Notes" error={errors.notes} count={{ length: notes.length, max: NOTES_MAX }}>
         {(p) => <textarea {...p} className="input" rows={6} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>
       <TagPicker value={tagIds} onChange={setTagIds} />

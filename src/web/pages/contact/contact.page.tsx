@@ -12,6 +12,9 @@ import { ContactPhotos } from './contact-photos';
 import { ContactTasks } from './contact-tasks';
 import { ContactTimeline } from './contact-timeline';
 import { DeleteContact } from './delete-contact';
+import { useLogSession } from '../../api/today.api';
+import { useToast } from '../../app/toasts';
+import { ReachLinks } from '../../components/reach-links';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -28,6 +31,8 @@ export default function ContactPage() {
   const search = useSearch();
   const [, navigate] = useLocation();
   const [isDeleting, setDeleting] = useState(false);
+  const logSession = useLogSession();
+  const toast = useToast();
   const requested = new URLSearchParams(search).get('tab');
   const tab: TabId = TABS.some((t) => t.id === requested) ? (requested as TabId) : 'overview';
   const selectTab = (t: TabId) => navigate(`/contacts/${id}${t === 'overview' ? '' : `?tab=${t}`}`, { replace: true });
@@ -77,6 +82,19 @@ export default function ContactPage() {
             ))}
           </div>
         </div>
+        <div className="flex items-center gap-1">
+          <ReachLinks name={c.name} phone={c.phones[0] ?? null} email={c.emails[0] ?? null} />
+        </div>
+        <button
+          type="button"
+          className="btn-primary"
+          disabled={logSession.isPending}
+          onClick={() =>
+            logSession.mutate(c.id, { onSuccess: () => toast.success(`Session with ${c.name} logged.`), onError: toast.error })
+          }
+        >
+          Log session
+        </button>
         <button type="button" className="btn-secondary" onClick={() => setDeleting(true)}>
           <Icon name="trash" size={16} /> Delete
         </button>

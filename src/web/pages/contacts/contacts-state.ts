@@ -57,7 +57,13 @@ export const STORAGE = {
 };
 
 export function countActiveFilters(f: ContactFilters): number {
-  return [f.tags?.length, f.stage?.length, f.status, f.aiConsent !== undefined, f.photoConsent !== undefined, f.noContactDays].filter(
-    Boolean,
-  ).length;
+  return [
+    f.tags?.length,
+    f.stage?.length,
+    f.status,
+    f.aiConsent !== undefined,
+    f.photoConsent !== undefined,
+    f.noContactDays,
+    f.reconnect,
+  ].filter(Boolean).length;
 }

@@ -1,3 +1,4 @@
+import { FEATURES } from '../../lib/features';
 import { useEffect, useState } from 'react';
 import type { ColumnVisibilityState } from '@tanstack/react-table';
 import type { ContactFilters, ContactSort } from '../../api/contacts.api';
@@ -130,7 +131,7 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
           ))}
         </select>
       </label>
-      <TriState label="AI consent" value={filters.aiConsent} onChange={(v) => set({ aiConsent: v })} />
+      {FEATURES.ai && <TriState label="AI consent" value={filters.aiConsent} onChange={(v) => set({ aiConsent: v })} />}
       <TriState label="Photo consent" value={filters.photoConsent} onChange={(v) => set({ photoConsent: v })} />
       <label className="flex items-center justify-between gap-2 text-sm">
         No contact for at least
@@ -178,7 +179,7 @@ export function ContactsToolbar({
     <div className="mb-3 flex flex-wrap items-center gap-2">
       <SearchBox value={filters.q ?? ''} onChange={(q) => setFilters({ ...filters, q: q || undefined })} />
       <Popover
-        label="Filters"
+        label={active > 0 ? `Filters, ${active} active` : 'Filters'}
         button={
           <>
             <Icon name="filter" /> Filters{active > 0 && <span className="rounded-full bg-brand px-1.5 text-xs text-white">{active}</span>}

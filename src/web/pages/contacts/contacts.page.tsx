@@ -1,7 +1,7 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import type { ColumnVisibilityState, RowSelectionState } from '@tanstack/react-table';
-import { useContactPages, type ContactFilters, type ContactSort } from '../../api/contacts.api';
+import { useContactCount, useContactPages, type ContactFilters, type ContactSort } from '../../api/contacts.api';
 import type { Contact } from '../../../shared/api/contacts';
 import { Icon } from '../../components/icons';
 import { QuickAddContact } from '../../components/quick-add-contact';
@@ -15,6 +15,7 @@ import { SavedViews } from './saved-views';
 import { TagManager } from './tag-manager';
 
 const EMPTY: Contact[] = [];
+const RECONNECT_LABELS = { due: 'to reconnect with', never: 'never contacted', inactive: 'inactive and due a hello' } as const;
 
 export default function ContactsPage() {
   const [filters, setFilters] = usePersistentState<ContactFilters>(STORAGE.filters, DEFAULT_FILTERS);
@@ -27,7 +28,17 @@ export default function ContactsPage() {
   const [, navigate] = useLocation();
   const isManagingTags = new URLSearchParams(search).get('tags') === 'manage';
 
+  // A link from the Today view (/contacts?reconnect=due) opens the list behind its figure.
+  const linked = new URLSearchParams(search).get('reconnect');
+  useEffect(() => {
+    if (linked !== 'due' && linked !== 'never' && linked !== 'inactive') return;
+    setFilters({ ...DEFAULT_FILTERS, reconnect: linked });
+    setRowSelection({});
+    navigate('/contacts', { replace: true });
+  }, [linked, setFilters, navigate]);
+
   const pages = useContactPages(filters);
+  const count = useContactCount(filters);
   const contacts = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? EMPTY, [pages.data]);
   const selectedIds = Object.keys(rowSelection).filter((id) => rowSelection[id]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
@@ -40,7 +51,11 @@ export default function ContactsPage() {
   const onSort = (sort: ContactSort) =>
     changeFilters({ ...filters, sort, order: filters.sort === sort && filters.order === 'asc' ? 'desc' : 'asc' });
   const isFiltered = !!filters.q || countActiveFilters(filters) > 0;
-  const loaded = `${contacts.length.toLocaleString()}${hasNextPage ? '+' : ''} ${contacts.length === 1 ? 'contact' : 'contacts'}${isFiltered ? ' match' : ''}`;
+  const total = count.data?.total ?? (hasNextPage ? undefined : contacts.length);
+  const loaded =
+    total === undefined
+      ? 'Counting…'
+      : `${total.toLocaleString()} ${total === 1 ? 'contact' : 'contacts'}${isFiltered ? (total === 1 ? ' matches' : ' match') : ''}`;
 
   return (
     <div className="flex h-full min-h-[28rem] flex-col">
@@ -70,6 +85,18 @@ export default function ContactsPage() {
           />
         }
       />
+      {filters.reconnect && (
+        <p className="mb-2 flex items-center gap-2 text-sm" role="status">
+          Showing people {RECONNECT_LABELS[filters.reconnect]}.
+          <button
+            type="button"
+            className="btn-ghost px-2 py-0.5 text-sm underline"
+            onClick={() => changeFilters({ ...filters, reconnect: undefined })}
+          >
+            Show everyone
+          </button>
+        </p>
+      )}
       {selectedIds.length > 0 && <BulkBar ids={selectedIds} onDone={() => setRowSelection({})} />}
       <ErrorNotice error={pages.error} title="Contacts could not be loaded" onRetry={() => void pages.refetch()} />
       {pages.isPending ? (

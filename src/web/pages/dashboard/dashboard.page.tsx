@@ -1,3 +1,4 @@
+import { FEATURES } from '../../lib/features';
 import { Link } from 'wouter';
 import { useDashboard, useReconnect } from '../../api/dashboard.api';
 import { overdueFilters, useTasks } from '../../api/tasks.api';
@@ -10,7 +11,8 @@ import { StageBars, WeeklyBars } from './charts';
 
 function Change({ now, before, unit }: { now: number; before: number; unit: string }) {
   const diff = now - before;
-  const text = diff === 0 ? 'Same as last week' : `${diff > 0 ? '+' : '−'}${Math.abs(diff)} ${unit} vs last week`;
+  // "Last week" means up to this weekday and hour of last week, so a Monday morning is not judged against a whole week.
+  const text = diff === 0 ? 'Same as this time last week' : `${diff > 0 ? '+' : '−'}${Math.abs(diff)} ${unit} vs this time last week`;
   return <p className={`text-xs ${diff > 0 ? 'text-ok' : diff < 0 ? 'text-warn' : 'text-muted'}`}>{text}</p>;
 }
 
@@ -47,7 +49,7 @@ export default function DashboardPage() {
   const s = stats.data;
   const weeks = s?.interactionsPerWeek ?? [];
   const thisWeek = weeks[weeks.length - 1]?.count ?? 0;
-  const lastWeek = weeks[weeks.length - 2]?.count ?? 0;
+  const lastWeek = s?.interactionsLastWeekToDate ?? 0;
   const firstName = me.data?.user.displayName.split(' ')[0];
 
   return (
@@ -69,23 +71,25 @@ export default function DashboardPage() {
             <Stat label="Sessions this week" value={String(s.sessionsThisWeek)} testId="stat-sessions">
               <Change
                 now={s.sessionsThisWeek}
-                before={s.sessionsLastWeek}
-                unit={s.sessionsThisWeek - s.sessionsLastWeek === 1 ? 'session' : 'sessions'}
+                before={s.sessionsLastWeekToDate}
+                unit={Math.abs(s.sessionsThisWeek - s.sessionsLastWeekToDate) === 1 ? 'session' : 'sessions'}
               />
             </Stat>
             <Stat label="Interactions this week" value={String(thisWeek)} testId="stat-interactions">
-              <Change now={thisWeek} before={lastWeek} unit="" />
+              <Change now={thisWeek} before={lastWeek} unit={Math.abs(thisWeek - lastWeek) === 1 ? 'interaction' : 'interactions'} />
             </Stat>
             <Stat label="Goals achieved this month" value={String(s.goalsAchievedThisMonth)} testId="stat-goals" />
             <Stat label="Follow-ups due" value={String(s.followUpsDue)} testId="stat-followups" />
             <Stat label="Overdue tasks" value={String(s.overdueTasks)} testId="stat-overdue" />
-            <Stat
-              label="Email response rate"
-              value={s.responseRate.value === null ? '—' : `${Math.round(s.responseRate.value * 100)}%`}
-              testId="stat-response"
-            >
-              {s.responseRate.reason && <p className="text-xs text-muted">{s.responseRate.reason}</p>}
-            </Stat>
+            {FEATURES.gmail && (
+              <Stat
+                label="Email response rate"
+                value={s.responseRate.value === null ? '—' : `${Math.round(s.responseRate.value * 100)}%`}
+                testId="stat-response"
+              >
+                {s.responseRate.reason && <p className="text-xs text-muted">{s.responseRate.reason}</p>}
+              </Stat>
+            )}
           </div>
           <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
             <Panel title="Interactions per week">

@@ -23,6 +23,9 @@ function Section({ title, description, children }: { title: string; description?
   );
 }
 
+/** Every zone this browser knows, the browser's own first: the field's searchable list. */
+const TIME_ZONES = [...new Set([Intl.DateTimeFormat().resolvedOptions().timeZone, 'UTC', ...Intl.supportedValuesOf('timeZone')])];
+
 function ProfileSection({ user }: { user: User }) {
   const update = useUpdateProfile();
   const toast = useToast();
@@ -39,21 +42,16 @@ function ProfileSection({ user }: { user: User }) {
         <Field label="Display name" error={errors.displayName}>
           {(p) => <input {...p} className="input" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
         </Field>
-        <Field label="Time zone" error={errors.timezone} hint="An IANA zone such as Europe/Paris; used for “this week” on the dashboard.">
+        <Field
+          label="Time zone"
+          error={errors.timezone}
+          hint="Type to search, e.g. Paris or New York. Today, “this week” and due dates follow it."
+        >
           {(p) => <input {...p} className="input" value={timezone} onChange={(e) => setTimezone(e.target.value)} list="tz-list" />}
         </Field>
         <datalist id="tz-list">
-          {[
-            Intl.DateTimeFormat().resolvedOptions().timeZone,
-            'UTC',
-            'Europe/London',
-            'Europe/Paris',
-            'America/New_York',
-            'America/Los_Angeles',
-            'Asia/Tokyo',
-            'Australia/Sydney',
-          ].map((tz) => (
-            <option key={tz} value={tz} />
+          {TIME_ZONES.map((tz) => (
+            <option key={tz} value={tz} label={tz.replace(/_/g, ' ')} />
           ))}
         </datalist>
         <p className="text-sm text-muted sm:col-span-2">Signed in as {user.email}</p>

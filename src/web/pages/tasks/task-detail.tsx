@@ -11,12 +11,16 @@ import { dayIn, dueAtFor, useTimeZone } from '../../lib/due-date';
 import { useDraft } from '../../lib/use-draft';
 import { formatDateTime, humanize } from '../../lib/format';
 import { TaskContacts } from './task-contacts';
+import { describeChange, type ActivityNames } from './activity-text';
 
-const show = (v: unknown) =>
-  v === null || v === undefined || v === '' ? '—' : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? formatDateTime(v) : String(v);
-
-function Activity({ taskId }: { taskId: string }) {
-  const activity = useTaskActivity(taskId);
+function Activity({ task }: { task: TaskDetail }) {
+  const activity = useTaskActivity(task.id);
+  const projects = useProjects();
+  const names: ActivityNames = {
+    projects: new Map((projects.data ?? []).map((p) => [p.id, p.name])),
+    people: new Map((task.contacts ?? []).map((c) => [c.id, c.name])),
+    tasks: new Map((task.subtasks ?? []).map((t) => [t.id, t.title])),
+  };
   return (
     <section aria-labelledby="activity-title">
       <h3 id="activity-title" className="mb-2 font-semibold">
@@ -33,11 +37,16 @@ function Activity({ taskId }: { taskId: string }) {
                 {formatDateTime(a.createdAt)}
               </time>
             </p>
-            {Object.entries(a.changes).map(([field, c]) => (
-              <p key={field} className="break-words text-xs text-muted">
-                {humanize(field)}: {show(c.from)} → {show(c.to)}
-              </p>
-            ))}
+            {Object.entries(a.changes).map(([field, c]) => {
+              const text = describeChange(field, c, names);
+              return (
+                text && (
+                  <p key={field} className="break-words text-xs text-muted">
+                    {text}
+                  </p>
+                )
+              );
+            })}
           </li>
         ))}
       </ol>
@@ -206,7 +215,7 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
       </form>
       <TaskContacts task={task} />
       <Subtasks task={task} />
-      <Activity taskId={task.id} />
+      <Activity task={task} />
     </div>
   );
 }

@@ -33,7 +33,11 @@ export default function TasksPage() {
   const [projectId, setProjectId] = useState<string | undefined>();
   const [status, setStatus] = useState<'open' | TaskStatus | 'all'>('open');
   const [priority, setPriority] = useState<TaskPriority | ''>('');
-  const [due, setDue] = useState<Due>('any');
+  // Links from the Today view open the list behind their figure: /tasks?due=overdue or ?due=today.
+  const [due, setDue] = useState<Due>(() => {
+    const linked = new URLSearchParams(search).get('due');
+    return linked === 'overdue' || linked === 'today' || linked === 'week' ? linked : 'any';
+  });
   const [openTask, setOpenTask] = useState<string | null>(null);
   const timeZone = useTimeZone();
   const isCreating = new URLSearchParams(search).get('new') === '1';

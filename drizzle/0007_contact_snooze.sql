@@ -1,0 +1,1 @@
+ALTER TABLE "contacts" ADD COLUMN "snoozed_until" timestamp (3) with time zone;

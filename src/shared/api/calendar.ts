@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { LIMITS } from '../../server/platform/limits.js';
+import { dateTimeOut, isoDateTime } from './dates.js';
+import { uuidId } from './ids.js';
+
+const T = LIMITS.text;
+
+/** A session put in the calendar by hand (Google and ICS events arrive through sync and import). */
+export const createEventBody = z
+  .strictObject({
+    title: z.string().trim().min(1, 'is required').max(T.short),
+    startsAt: isoDateTime,
+    endsAt: isoDateTime.optional(),
+    location: z.string().max(T.short).default(''),
+    contactId: uuidId('must be a contact id (UUID)').optional(),
+  })
+  .refine((b) => !b.endsAt || Date.parse(b.endsAt) >= Date.parse(b.startsAt), {
+    message: 'must not be before the start',
+    path: ['endsAt'],
+  });
+export type CreateEventInput = z.output<typeof createEventBody>;
+
+export const eventResponse = z.strictObject({
+  id: z.uuid(),
+  title: z.string(),
+  location: z.string(),
+  startsAt: dateTimeOut,
+  endsAt: dateTimeOut.nullable(),
+  contactId: z.uuid().nullable(),
+});
+export type CalendarEvent = z.infer<typeof eventResponse>;
