@@ -55,7 +55,7 @@ export function createDashboardRepo(db: Db) {
             union all
             select 1, case when i.type in ('meeting', 'class_attendance') then 1 else 0 end
             from ${interactions} i, t
-            where i.user_id = ${userId}
+            where i.user_id = ${userId} and i.deleted_at is null
               and i.occurred_at >= ((t.today - 7)::timestamp at time zone t.tz)
               and i.occurred_at < (((${at} at time zone t.tz) - interval '7 days') at time zone t.tz)
           ) x
