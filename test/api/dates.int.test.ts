@@ -68,6 +68,12 @@ async function send(field: Field, value: string) {
   const body = exampleFor(z.toJSONSchema(field.route.schema.body!, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
   if ('contactId' in body) body.contactId = ownContact;
   for (const key of ['tagIds', 'contactIds', 'projectId', 'parentTaskId']) delete body[key];
+  // The two ends of a range get the same value, so the pair itself stays valid (an end before its start is refused).
+  const [name] = field.path;
+  if (name === 'startsAt' || name === 'endsAt') {
+    body.startsAt = value;
+    body.endsAt = value;
+  }
   return client.request(field.route.method as 'POST', url, setAt(body, field.path, value));
 }
 
