@@ -25,7 +25,6 @@ export type InteractionType = (typeof INTERACTION_TYPES)[number];
 export const CONTACT_INTERACTION_TYPES = ['email', 'meeting', 'call', 'class_attendance'] as const;
 export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as const;
 export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
-export type GoalStatus = (typeof GOAL_STATUSES)[number];
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'waiting_approval', 'completed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];

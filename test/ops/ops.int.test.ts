@@ -55,7 +55,7 @@ describe('metrics', () => {
     expect(text).toMatch(/cache_local_bytes \d+/);
     expect(text).toMatch(/process_resident_memory_bytes \d+/);
     expect(text).toMatch(/nodejs_eventloop_lag_seconds /);
-    expect(text).toContain('llm_tokens_total');
+    expect(text).toContain('# TYPE outbound_calls_total counter');
   });
 
   it('requires the bearer token when one is configured', async () => {

@@ -5,7 +5,6 @@ import { loadConfig, type Config } from '../../src/server/config.js';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
 import { connectRedis, createMemoryStore, createRedisStore } from '../../src/server/platform/kv.js';
 
-export const isPostgres = !!process.env.DATABASE_URL;
 export const hasRedis = !!process.env.REDIS_URL;
 
 export type TestApp = { app: App; database: Database; config: Config; close(): Promise<void> };

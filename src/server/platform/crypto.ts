@@ -25,23 +25,33 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** AES-256-GCM for secrets at rest (OAuth tokens). Output: base64url(iv | tag | ciphertext). */
-export function createCipher(keyHex: string) {
-  const key = Buffer.from(keyHex, 'hex');
-  if (key.length !== 32) throw new Error('encryption key must be 32 bytes');
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * AES-256-GCM sealing with a 32-byte key: base64url(iv | tag | ciphertext). Sealed text reveals
+ * nothing and cannot be altered unnoticed; `open` answers undefined for anything it did not seal.
+ * Used by list cursors now, and by secrets at rest (OAuth tokens) when they exist.
+ */
+export function createCipher(key: Buffer) {
+  if (key.length !== 32) throw new Error('an AES-256 key is 32 bytes');
   return {
-    encrypt(plain: string): string {
-      const iv = crypto.randomBytes(12);
+    seal(plain: string): string {
+      const iv = crypto.randomBytes(IV_BYTES);
       const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
     },
-    decrypt(sealed: string): string {
+    open(sealed: string): string | undefined {
       const raw = Buffer.from(sealed, 'base64url');
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-      decipher.setAuthTag(raw.subarray(12, 28));
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
+      try {
+        const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
+        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      } catch {
+        return undefined;
+      }
     },
   };
 }
-export type Cipher = ReturnType<typeof createCipher>;

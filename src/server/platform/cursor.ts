@@ -1,14 +1,12 @@
 import crypto from 'node:crypto';
 import { AppError } from './errors.js';
+import { createCipher } from './crypto.js';
 
 /** Position after the last row of a page: the sort key as SQL text, and the row id as tie-break. */
 export type CursorPosition = { key: string | null; id: string };
 
 /** A row whose JSON PostgreSQL already built, with its sort key as text for the next cursor. */
 export type KeyedJsonRow = { j: string; k: string | null; id: string };
-
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /**
  * Keyset cursors are opaque to clients: AES-256-GCM, so a cursor reveals nothing (its sort key is
@@ -17,24 +15,7 @@ const TAG_BYTES = 16;
  * the session secret; the scope ties a cursor to the sort it was made for.
  */
 export function createCursorCodec(secret: string) {
-  const key = Buffer.from(crypto.hkdfSync('sha256', secret, 'mindfulcrm', 'list cursor', 32));
-  const seal = (plain: string) => {
-    const iv = crypto.randomBytes(IV_BYTES);
-    const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-  };
-  const open = (sealed: string): string | undefined => {
-    const raw = Buffer.from(sealed, 'base64url');
-    if (raw.length <= IV_BYTES + TAG_BYTES) return undefined;
-    try {
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
-      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
-    } catch {
-      return undefined;
-    }
-  };
+  const { seal, open } = createCipher(Buffer.from(crypto.hkdfSync('sha256', secret, 'mindfulcrm', 'list cursor', 32)));
   const codec = {
     encode(scope: string, position: CursorPosition): string {
       return seal(JSON.stringify({ s: scope, k: position.key, i: position.id }));

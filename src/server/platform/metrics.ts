@@ -94,24 +94,6 @@ export function createMetrics(deps: {
     buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300],
     registers: [registry],
   });
-  const llmCalls = new Counter({
-    name: 'llm_calls_total',
-    help: 'LLM calls by task, model and outcome',
-    labelNames: ['task', 'model', 'outcome'] as const,
-    registers: [registry],
-  });
-  const llmTokens = new Counter({
-    name: 'llm_tokens_total',
-    help: 'LLM tokens by task, model and kind',
-    labelNames: ['task', 'model', 'kind'] as const,
-    registers: [registry],
-  });
-  const llmCost = new Counter({
-    name: 'llm_cost_usd_total',
-    help: 'LLM cost in USD by task and model',
-    labelNames: ['task', 'model'] as const,
-    registers: [registry],
-  });
 
   const jobObserver = {
     onJobDone: (queue: string, outcome: 'completed' | 'failed', seconds: number) => jobDuration.observe({ queue, outcome }, seconds),
@@ -127,9 +109,6 @@ export function createMetrics(deps: {
     cacheOps,
     jobQueueDepth,
     jobDuration,
-    llmCalls,
-    llmTokens,
-    llmCost,
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

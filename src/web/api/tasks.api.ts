@@ -25,10 +25,6 @@ export function useSaveProject() {
     onSettled: invalidate,
   });
 }
-export function useDeleteProject() {
-  const invalidate = useInvalidate(['projects'], ['tasks'], ['dashboard']);
-  return useMutation({ mutationFn: (id: string) => api.delete(`/api/projects/${id}`), onSettled: invalidate });
-}
 
 export type TaskFilters = {
   status?: TaskStatus[];

@@ -166,4 +166,3 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
     },
   };
 }
-export type AuthService = ReturnType<typeof createAuthService>;

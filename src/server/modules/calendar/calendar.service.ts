@@ -16,4 +16,3 @@ export function createCalendarService({ repo, clock, onChange }: Deps) {
     },
   };
 }
-export type CalendarService = ReturnType<typeof createCalendarService>;

@@ -153,7 +153,6 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
     },
   };
 }
-export type ContactsService = ReturnType<typeof createContactsService>;
 
 function withDefaults(w: Partial<ContactWrite> & { name: string }) {
   return {

@@ -19,4 +19,3 @@ export function createDashboardService({ repo, cache, clock }: Deps) {
     },
   };
 }
-export type DashboardService = ReturnType<typeof createDashboardService>;

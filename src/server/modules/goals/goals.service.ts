@@ -57,4 +57,3 @@ export function createGoalsService({ repo, cursors, clock, onChange }: Deps) {
     },
   };
 }
-export type GoalsService = ReturnType<typeof createGoalsService>;

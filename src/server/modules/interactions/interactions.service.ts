@@ -153,4 +153,3 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
     },
   };
 }
-export type InteractionsService = ReturnType<typeof createInteractionsService>;

@@ -95,4 +95,3 @@ export function createPhotosService({ repo, images, cursors, clock, onChange }: 
     },
   };
 }
-export type PhotosService = ReturnType<typeof createPhotosService>;

@@ -48,4 +48,3 @@ export function createProjectsService({ repo, cursors, clock, onChange }: Deps) 
     },
   };
 }
-export type ProjectsService = ReturnType<typeof createProjectsService>;

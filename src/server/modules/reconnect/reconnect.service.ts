@@ -18,4 +18,3 @@ export function createReconnectService({ repo, cursors, clock }: Deps) {
     },
   };
 }
-export type ReconnectService = ReturnType<typeof createReconnectService>;

@@ -48,4 +48,3 @@ export function createTagsService({ repo, cursors, clock, onChange }: Deps) {
     },
   };
 }
-export type TagsService = ReturnType<typeof createTagsService>;

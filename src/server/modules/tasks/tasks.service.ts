@@ -200,4 +200,3 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
     },
   };
 }
-export type TasksService = ReturnType<typeof createTasksService>;

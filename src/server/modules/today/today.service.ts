@@ -33,4 +33,3 @@ export function createTodayService({ repo, cache, clock, onChange }: Deps) {
     },
   };
 }
-export type TodayService = ReturnType<typeof createTodayService>;

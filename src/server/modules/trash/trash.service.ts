@@ -23,4 +23,3 @@ export function createTrashService({ repo, clock, onChange }: Deps) {
     },
   };
 }
-export type TrashService = ReturnType<typeof createTrashService>;

@@ -81,5 +81,3 @@ export function createOutboundClient(deps: OutboundClientDeps = {}) {
     },
   };
 }
-
-export type OutboundClient = ReturnType<typeof createOutboundClient>;
