@@ -27,6 +27,12 @@ export const INTERACTION_SOURCES = ['manual', 'calendar', 'gmail', 'import'] as 
 export const GOAL_STATUSES = ['active', 'completed', 'paused'] as const;
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'waiting_approval', 'completed', 'cancelled'] as const;
+/** A task still to do: overdue and due-today counts, open counts and the default task list use these. */
+export const OPEN_TASK_STATUSES = [
+  'pending',
+  'in_progress',
+  'waiting_approval',
+] as const satisfies readonly (typeof TASK_STATUSES)[number][];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
@@ -35,3 +41,15 @@ export const TASK_OWNERS = ['user', 'assistant'] as const;
 /** How the reconnect list groups people: overdue against their cadence, never contacted, or inactive clients. */
 export const RECONNECT_GROUPS = ['due', 'never', 'inactive'] as const;
 export type ReconnectGroup = (typeof RECONNECT_GROUPS)[number];
+
+/** Keep-in-touch cadence in days per stage, until the practitioner sets their own in Settings. */
+export const DEFAULT_KEEP_IN_TOUCH_DAYS: Readonly<Record<LifecycleStage, number>> = {
+  discovery: 14,
+  curious: 21,
+  new_client: 7,
+  core_client: 14,
+  ambassador: 30,
+  needs_reconnecting: 7,
+  inactive: 180,
+  collaborator: 30,
+};

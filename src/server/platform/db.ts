@@ -129,6 +129,11 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   };
 }
 
+/** Runs `fn` in one transaction; repos hand it to their services as `repo.transaction`. */
+export function transactionRunner(db: Db) {
+  return <T>(fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction((tx) => fn(tx as unknown as Db));
+}
+
 /** True while some migration in the repository has not been applied yet (readiness answers 503 then). */
 export async function hasPendingMigrations(db: Db): Promise<boolean> {
   const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {

@@ -1,4 +1,5 @@
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { OPEN_TASK_STATUSES } from '../../shared/domain';
 import { api } from './api-client';
 import type { TaskPriority, TaskStatus } from '../../shared/domain';
 import type { Page } from '../../shared/api/page-query';
@@ -51,7 +52,7 @@ export const useTasks = (filters: TaskFilters, enabled = true) => useQuery({ ...
 /** Open tasks already past their due time; "now" is rounded to the minute so prefetch and page share one cache entry. */
 export function overdueFilters(): TaskFilters {
   return {
-    status: ['pending', 'in_progress', 'waiting_approval'],
+    status: [...OPEN_TASK_STATUSES],
     dueTo: new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(),
     sort: 'due',
     order: 'asc',

@@ -3,20 +3,10 @@ import { hashPassword, verifyPassword } from '../../platform/crypto.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { LimitCheck, RateLimiter } from '../../platform/rate-limiter.js';
 import type { DeviceTokens } from './device-tokens.js';
-import type { LifecycleStage, UserSettings } from '../../db/schema/index.js';
+import type { UserSettings } from '../../db/schema/index.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import type { SessionMeta, SessionRecord, SessionStore } from './session-store.js';
 import type { UserRow, UsersRepo } from './users.repo.js';
-
-export const DEFAULT_KEEP_IN_TOUCH_DAYS: Record<LifecycleStage, number> = {
-  discovery: 14,
-  curious: 21,
-  new_client: 7,
-  core_client: 14,
-  ambassador: 30,
-  needs_reconnecting: 7,
-  inactive: 180,
-  collaborator: 30,
-};
 
 export function presentUser(user: UserRow) {
   return {

@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../../platform/db.js';
+import { OPEN_STATUSES_SQL } from '../tasks/tasks.sql.js';
+import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import {
   aiInsights,
   aiSuggestions,
@@ -108,7 +109,7 @@ export function createContactsRepo(db: Db) {
           'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
           'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id} and g.deleted_at is null),
           'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
-                        where tc.contact_id = ${c.id} and t.status in ('pending', 'in_progress', 'waiting_approval')
+                        where tc.contact_id = ${c.id} and t.status in ${OPEN_STATUSES_SQL}
                           and t.deleted_at is null)
         )))::text as j
         from ${c}
@@ -236,9 +237,7 @@ export function createContactsRepo(db: Db) {
       await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
     },
 
-    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(tx as unknown as Db));
-    },
+    transaction: transactionRunner(db),
   };
 }
 export type ContactsRepo = ReturnType<typeof createContactsRepo>;

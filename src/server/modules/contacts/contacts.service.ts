@@ -1,4 +1,4 @@
-import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';

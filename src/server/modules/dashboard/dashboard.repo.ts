@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { OPEN_STATUSES_SQL } from '../tasks/tasks.sql.js';
 import { queryRows, type Db } from '../../platform/db.js';
 import { contacts, emails, goals, interactionDayCounts, interactions, tasks, users } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
@@ -105,7 +106,7 @@ export function createDashboardRepo(db: Db) {
           'followUpsDue', (select count(*)::int from ${dueContactsSql(userId, now, defaults)} f),
           'overdueTasks', (
             select count(*)::int from ${tasks} k
-            where k.user_id = ${userId} and k.status not in ('completed', 'cancelled') and k.due_at < ${at} and k.deleted_at is null),
+            where k.user_id = ${userId} and k.status in ${OPEN_STATUSES_SQL} and k.due_at < ${at} and k.deleted_at is null),
           'upcomingDates', ${upcomingDatesSql(userId, upcomingDays, upcomingMax)},
           'generatedAt', ${isoSql(at)}
         )::text as j

@@ -2,7 +2,7 @@ import { AppError } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
 import type { Actor } from '../../platform/http/types.js';
-import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import type { DashboardRepo } from './dashboard.repo.js';
 
 type Deps = { repo: DashboardRepo; cache: PracticeCache; clock: () => Date };

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../../platform/db.js';
+import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, interactions } from '../../db/schema/index.js';
 import { inList, timestampParam } from '../../db/sql-helpers.js';
@@ -241,9 +241,7 @@ export function createInteractionsRepo(db: Db) {
       return row ?? { inserted: 0, updated: 0 };
     },
 
-    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(tx as unknown as Db));
-    },
+    transaction: transactionRunner(db),
   };
 }
 export type InteractionsRepo = ReturnType<typeof createInteractionsRepo>;

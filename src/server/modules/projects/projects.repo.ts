@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { OPEN_STATUSES_SQL } from '../tasks/tasks.sql.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../platform/db.js';
 import { projects as p, tasks } from '../../db/schema/index.js';
@@ -18,7 +19,7 @@ const projectJson = sql`json_build_object(
   'taskCounts', (
     select json_build_object(
       'total', count(*),
-      'open', count(*) filter (where ${x.status} in ('pending', 'in_progress', 'waiting_approval')),
+      'open', count(*) filter (where ${x.status} in ${OPEN_STATUSES_SQL}),
       'completed', count(*) filter (where ${x.status} = 'completed'))
     from ${tasks} x where ${x.projectId} = ${p.id} and ${x.deletedAt} is null
   ),

@@ -1,6 +1,6 @@
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
-import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../auth/auth.service.js';
+import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import type { ReconnectRepo } from './reconnect.repo.js';
 import type { ListReconnectQuery } from '../../../shared/api/reconnect.js';
 

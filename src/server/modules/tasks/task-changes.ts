@@ -19,6 +19,9 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 export type TaskDiff = { values: TaskWrite; changes: ActivityChanges; contactIds?: string[]; action: string };
 
 /** What an update actually changes: the column values to write and the activity entry's changes. */
+/** Completion time follows the status: set on entering completed, cleared on leaving it (create and update alike). */
+export const completedAtFor = (status: string, now: Date): Date | null => (status === 'completed' ? now : null);
+
 export function diffTask(current: TaskRow, input: TaskInput, currentContactIds: string[] | undefined, now: Date): TaskDiff {
   const values: TaskWrite = {};
   const changes: ActivityChanges = {};
@@ -35,16 +38,11 @@ export function diffTask(current: TaskRow, input: TaskInput, currentContactIds: 
       changes.dueAt = { from: iso(current.dueAt), to: iso(next) };
     }
   }
-  // Completion time follows the status: set on entering completed, cleared on leaving it.
   let action = 'updated';
-  if (values.status === 'completed') {
-    values.completedAt = now;
-    changes.completedAt = { from: iso(current.completedAt), to: iso(now) };
-    action = 'completed';
-  } else if (values.status && current.status === 'completed') {
-    values.completedAt = null;
-    changes.completedAt = { from: iso(current.completedAt), to: null };
-    action = 'reopened';
+  if (values.status && (values.status === 'completed' || current.status === 'completed')) {
+    values.completedAt = completedAtFor(values.status, now);
+    changes.completedAt = { from: iso(current.completedAt), to: iso(values.completedAt) };
+    action = values.status === 'completed' ? 'completed' : 'reopened';
   }
   let contactIds: string[] | undefined;
   if (input.contactIds && currentContactIds && !sameSet(input.contactIds, currentContactIds)) {

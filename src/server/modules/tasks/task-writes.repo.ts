@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../platform/db.js';
+import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { contacts, projects, taskActivities, taskContacts, tasks } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
 
@@ -25,9 +25,7 @@ const siblingsOf = (userId: string, parentTaskId: string | null) =>
 /** Task writes; the service runs them inside one transaction per request. */
 export function createTaskWritesRepo(db: Db) {
   return {
-    transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-      return db.transaction((tx) => fn(tx as unknown as Db));
-    },
+    transaction: transactionRunner(db),
 
     async lockRow(userId: string, id: string, tx: Db): Promise<TaskRow | undefined> {
       const [row] = await tx

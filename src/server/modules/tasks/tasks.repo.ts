@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { TASK_STATUSES } from '../../../shared/domain.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../platform/db.js';
 import { taskActivities, taskContacts, tasks, users } from '../../db/schema/index.js';
@@ -111,10 +112,7 @@ export function createTasksRepo(db: Db) {
           from ${users} u where u.id = ${userId}
         )
         select json_build_object(
-          'byStatus', json_build_object(${sql.join(
-            ['pending', 'in_progress', 'waiting_approval', 'completed', 'cancelled'].map(byStatus),
-            sql`, `,
-          )}),
+          'byStatus', json_build_object(${sql.join(TASK_STATUSES.map(byStatus), sql`, `)}),
           'total', count(t.id),
           'overdue', count(*) filter (where ${isOpen} and t.due_at < ${now}::timestamptz),
           'dueToday', count(*) filter (where ${isOpen} and t.due_at >= day.starts and t.due_at < day.ends),

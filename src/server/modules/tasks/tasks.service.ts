@@ -5,7 +5,7 @@ import type { TasksRepo } from './tasks.repo.js';
 import type { Db } from '../../platform/db.js';
 import type { Refs, TaskWritesRepo } from './task-writes.repo.js';
 import type { ListTasksQuery, MoveInput, TaskInput } from '../../../shared/api/tasks.js';
-import { creationChanges, diffTask } from './task-changes.js';
+import { completedAtFor, creationChanges, diffTask } from './task-changes.js';
 import { createTaskMover } from './task-move.service.js';
 
 type Deps = {
@@ -98,7 +98,7 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
             // A subtask belongs to its parent's project unless the caller says otherwise.
             projectId: input.projectId !== undefined ? input.projectId : (found.parent?.projectId ?? null),
             dueAt: dueAt ? new Date(dueAt) : null,
-            completedAt: input.status === 'completed' ? now : null,
+            completedAt: completedAtFor(input.status ?? 'pending', now),
             createdAt: now,
             updatedAt: now,
           },

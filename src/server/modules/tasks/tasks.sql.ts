@@ -1,3 +1,4 @@
+import { OPEN_TASK_STATUSES } from '../../../shared/domain.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { contacts, projects, taskContacts, tasks } from '../../db/schema/index.js';
@@ -6,7 +7,8 @@ import type { TaskSort } from '../../../shared/api/tasks.js';
 
 export type { TaskSort };
 
-export const OPEN_STATUSES_SQL = sql`('pending', 'in_progress', 'waiting_approval')`;
+// Literals, not parameters: fixed values that let the planner use what it knows of them.
+export const OPEN_STATUSES_SQL = sql.raw(`(${OPEN_TASK_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 
 /**
  * The API shape of a task, built by PostgreSQL so that a page is never parsed and re-serialised.

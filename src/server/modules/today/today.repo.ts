@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { OPEN_STATUSES_SQL } from '../tasks/tasks.sql.js';
 import { queryRows, type Db } from '../../platform/db.js';
 import { calendarEvents, contacts, tasks, users } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
@@ -30,7 +31,7 @@ function groupSql(group: string, order: SQL): SQL {
 function taskListSql(range: SQL): SQL {
   return sql`select json_build_object('id', k.id, 'title', k.title, 'status', k.status, 'priority', k.priority,
             'dueAt', ${isoSql(sql`k.due_at`)}, 'projectId', k.project_id) as j, k.due_at, k.id
-          from ${tasks} k, t where k.user_id = t.uid and k.deleted_at is null and k.status not in ('completed', 'cancelled') and ${range}
+          from ${tasks} k, t where k.user_id = t.uid and k.deleted_at is null and k.status in ${OPEN_STATUSES_SQL} and ${range}
           order by k.due_at, k.id limit ${L.tasksMax}`;
 }
 
@@ -111,10 +112,10 @@ export function createTodayRepo(db: Db) {
           'tasks', json_build_object(
             'overdue', ${jsonList(taskListSql(sql`k.due_at < t.day0`), sql`x.due_at, x.id`)},
             'overdueCount', (select count(*)::int from ${tasks} k
-              where k.user_id = t.uid and k.deleted_at is null and k.status not in ('completed', 'cancelled') and k.due_at < t.day0),
+              where k.user_id = t.uid and k.deleted_at is null and k.status in ${OPEN_STATUSES_SQL} and k.due_at < t.day0),
             'dueToday', ${jsonList(taskListSql(sql`k.due_at >= t.day0 and k.due_at < t.day1`), sql`x.due_at, x.id`)},
             'dueTodayCount', (select count(*)::int from ${tasks} k
-              where k.user_id = t.uid and k.deleted_at is null and k.status not in ('completed', 'cancelled') and k.due_at >= t.day0 and k.due_at < t.day1)),
+              where k.user_id = t.uid and k.deleted_at is null and k.status in ${OPEN_STATUSES_SQL} and k.due_at >= t.day0 and k.due_at < t.day1)),
           'generatedAt', ${isoSql(at)}
         )::text as j
         from t`,

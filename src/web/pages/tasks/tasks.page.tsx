@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { OPEN_TASK_STATUSES } from '../../../shared/domain';
 import { useLocation, useSearch } from 'wouter';
 import { useTasks, type TaskFilters } from '../../api/tasks.api';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../../shared/domain';
@@ -14,7 +15,7 @@ import { TaskDetailDialog } from './task-detail';
 import { TaskList } from './task-list';
 
 type Due = 'any' | 'overdue' | 'today' | 'week';
-const OPEN: TaskStatus[] = ['pending', 'in_progress', 'waiting_approval'];
+const OPEN: TaskStatus[] = [...OPEN_TASK_STATUSES];
 
 /** Days in the practitioner's zone (see lib/due-date): "today" is their today, not the browser's. */
 function dueRange(due: Due, timeZone: string): Pick<TaskFilters, 'dueFrom' | 'dueTo'> {
