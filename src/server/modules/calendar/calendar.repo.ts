@@ -13,17 +13,31 @@ export function createCalendarRepo(db: Db) {
      */
     async insertManual(userId: string, input: CreateEventInput, now: Date): Promise<string | undefined> {
       const contactOk = input.contactId
-        ? sql`exists (select 1 from ${contacts} where id = ${input.contactId} and user_id = ${userId})`
+        ? sql`exists (select 1 from ${contacts} where ${contacts.id} = ${input.contactId} and ${contacts.userId} = ${userId})`
         : sql`true`;
+      const ev = calendarEvents;
+      const columns = [
+        ev.userId.name,
+        ev.source.name,
+        ev.externalId.name,
+        ev.calendarId.name,
+        ev.contactId.name,
+        ev.title.name,
+        ev.location.name,
+        ev.startsAt.name,
+        ev.endsAt.name,
+        ev.createdAt.name,
+        ev.updatedAt.name,
+      ].map((name) => sql.identifier(name));
       const [row] = await queryRows<{ j: string }>(
         db,
         sql`
-        insert into ${calendarEvents} (user_id, source, external_id, calendar_id, contact_id, title, location, starts_at, ends_at, created_at, updated_at)
+        insert into ${calendarEvents} (${sql.join(columns, sql`, `)})
         select ${userId}, 'manual', ${crypto.randomUUID()}, 'manual', ${input.contactId ?? null}::uuid, ${input.title}, ${input.location},
                ${input.startsAt}::timestamptz, ${input.endsAt ?? null}::timestamptz, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
         where ${contactOk}
-        returning json_build_object('id', id, 'title', title, 'location', location, 'startsAt', ${isoSql(sql`starts_at`)},
-          'endsAt', ${isoSql(sql`ends_at`)}, 'contactId', contact_id)::text as j`,
+        returning json_build_object('id', ${ev.id}, 'title', ${ev.title}, 'location', ${ev.location}, 'startsAt', ${isoSql(ev.startsAt)},
+          'endsAt', ${isoSql(ev.endsAt)}, 'contactId', ${ev.contactId})::text as j`,
       );
       return row?.j;
     },

@@ -1,20 +1,25 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { OPEN_STATUSES_SQL } from '../tasks/tasks.sql.js';
 import { queryRows, type Db } from '../../platform/db.js';
 import { calendarEvents, contacts, tasks, users } from '../../db/schema/index.js';
-import { isoSql } from '../../db/sql-helpers.js';
+import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
 import { LIMITS } from '../../platform/limits.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 
 const L = LIMITS.today;
-const photoUrl = (photoId: SQL) => sql`case when ${photoId} is null then null else '/api/photos/' || ${photoId} end`;
+const k = alias(tasks, 'k');
+const c = alias(contacts, 'c');
+const e = alias(calendarEvents, 'e');
+// The ev CTE is calendar_events plus local_day, so the table's columns name its columns too.
+const ev = alias(calendarEvents, 'ev');
 const jsonList = (inner: SQL, order: SQL) => sql`(select coalesce(json_agg(x.j order by ${order}), '[]'::json) from (${inner}) x)`;
 
 /** People of one reconnect group, ranked, at most reconnectPerGroup of them. */
 function groupSql(group: string, order: SQL): SQL {
   return jsonList(
     sql`select json_build_object(
-          'contact', json_build_object('id', r.id, 'name', r.name, 'photoUrl', ${photoUrl(sql`r.photo_id`)},
+          'contact', json_build_object('id', r.id, 'name', r.name, 'photoUrl', ${photoUrlSql(sql`r.photo_id`)},
             'lifecycleStage', r.lifecycle_stage, 'lastContactAt', ${isoSql(sql`r.last_contact_at`)},
             'email', r.emails[1], 'phone', r.phones[1]),
           'cadenceDays', r.cadence,
@@ -27,12 +32,15 @@ function groupSql(group: string, order: SQL): SQL {
   );
 }
 
+/** The user's open tasks, alias k (soft-deleted ones never count). */
+const openTasksOf = (uid: SQL) => sql`${k.userId} = ${uid} and ${k.deletedAt} is null and ${k.status} in ${OPEN_STATUSES_SQL}`;
+
 /** Open tasks due in [from, to), soonest first. */
 function taskListSql(range: SQL): SQL {
-  return sql`select json_build_object('id', k.id, 'title', k.title, 'status', k.status, 'priority', k.priority,
-            'dueAt', ${isoSql(sql`k.due_at`)}, 'projectId', k.project_id) as j, k.due_at, k.id
-          from ${tasks} k, t where k.user_id = t.uid and k.deleted_at is null and k.status in ${OPEN_STATUSES_SQL} and ${range}
-          order by k.due_at, k.id limit ${L.tasksMax}`;
+  return sql`select json_build_object('id', ${k.id}, 'title', ${k.title}, 'status', ${k.status}, 'priority', ${k.priority},
+            'dueAt', ${isoSql(k.dueAt)}, 'projectId', ${k.projectId}) as j, ${k.dueAt} as due_at, ${k.id} as id
+          from ${tasks} k, t where ${openTasksOf(sql`t.uid`)} and ${range}
+          order by ${k.dueAt}, ${k.id} limit ${L.tasksMax}`;
 }
 
 export function createTodayRepo(db: Db) {
@@ -43,6 +51,8 @@ export function createTodayRepo(db: Db) {
      */
     async compute(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
       const at = sql`${now.toISOString()}::timestamptz`;
+      const overdue = sql`${k.dueAt} < t.day0`;
+      const dueToday = sql`${k.dueAt} >= t.day0 and ${k.dueAt} < t.day1`;
       const [row] = await queryRows<{ j: string }>(
         db,
         sql`
@@ -62,24 +72,24 @@ export function createTodayRepo(db: Db) {
         ),
         ev as (
           -- All-day events are stored at UTC midnight of their date; timed ones fall on the user's local day.
-          select e.*, case when e.is_all_day then (e.starts_at at time zone 'UTC')::date else (e.starts_at at time zone t.tz)::date end as local_day
+          select e.*, case when ${e.isAllDay} then (${e.startsAt} at time zone 'UTC')::date else (${e.startsAt} at time zone t.tz)::date end as local_day
           from ${calendarEvents} e, t
-          where e.user_id = t.uid and e.status <> 'cancelled'
-            and e.starts_at >= t.day0 - interval '1 day' and e.starts_at < t.day2 + interval '1 day'
+          where ${e.userId} = t.uid and ${e.status} <> 'cancelled'
+            and ${e.startsAt} >= t.day0 - interval '1 day' and ${e.startsAt} < t.day2 + interval '1 day'
         )
         select json_build_object(
           'timezone', t.tz,
           'date', to_char(t.today, 'YYYY-MM-DD'),
           'sessions', ${jsonList(
-            sql`select json_build_object('id', ev.id, 'title', ev.title, 'location', ev.location,
-                  'startsAt', ${isoSql(sql`ev.starts_at`)}, 'endsAt', ${isoSql(sql`ev.ends_at`)}, 'isAllDay', ev.is_all_day,
+            sql`select json_build_object('id', ${ev.id}, 'title', ${ev.title}, 'location', ${ev.location},
+                  'startsAt', ${isoSql(ev.startsAt)}, 'endsAt', ${isoSql(ev.endsAt)}, 'isAllDay', ${ev.isAllDay},
                   'day', case when ev.local_day = t.today then 'today' else 'tomorrow' end,
-                  'contact', case when c.id is null then null else json_build_object('id', c.id, 'name', c.name,
-                    'photoUrl', ${photoUrl(sql`c.photo_id`)}, 'phone', c.phones[1], 'email', c.emails[1]) end) as j,
-                  ev.local_day, ev.is_all_day, ev.starts_at, ev.id
-                from ev left join ${contacts} c on c.id = ev.contact_id and c.user_id = t.uid
+                  'contact', case when ${c.id} is null then null else json_build_object('id', ${c.id}, 'name', ${c.name},
+                    'photoUrl', ${photoUrlSql(c.photoId)}, 'phone', ${c.phones}[1], 'email', ${c.emails}[1]) end) as j,
+                  ev.local_day, ${ev.isAllDay} as is_all_day, ${ev.startsAt} as starts_at, ${ev.id} as id
+                from ev left join ${contacts} c on ${c.id} = ${ev.contactId} and ${c.userId} = t.uid
                 where ev.local_day in (t.today, t.today + 1)
-                order by ev.local_day, ev.is_all_day desc, ev.starts_at, ev.id limit ${L.sessionsMax}`,
+                order by ev.local_day, ${ev.isAllDay} desc, ${ev.startsAt}, ${ev.id} limit ${L.sessionsMax}`,
             sql`x.local_day, x.is_all_day desc, x.starts_at, x.id`,
           )},
           'reconnect', json_build_object(
@@ -90,10 +100,10 @@ export function createTodayRepo(db: Db) {
             'inactive', ${groupSql('inactive', sql`r.since desc, r.id`)},
             'inactiveCount', (select count(*)::int from r where r.grp = 'inactive')),
           'birthdays', ${jsonList(
-            sql`select json_build_object('contactId', c.id, 'name', c.name, 'photoUrl', ${photoUrl(sql`c.photo_id`)},
+            sql`select json_build_object('contactId', ${c.id}, 'name', ${c.name}, 'photoUrl', ${photoUrlSql(c.photoId)},
                   'date', to_char(n.next, 'YYYY-MM-DD'), 'daysAway', n.next - t.today,
-                  'age', case when extract(year from n.next) > extract(year from c.birthday)
-                    then (extract(year from n.next) - extract(year from c.birthday))::int end) as j, n.next, c.name, c.id
+                  'age', case when extract(year from n.next) > extract(year from ${c.birthday})
+                    then (extract(year from n.next) - extract(year from ${c.birthday}))::int end) as j, n.next, ${c.name} as name, ${c.id} as id
                 from ${contacts} c
                 cross join (
                   select array_agg((extract(month from t.today + g) * 100 + extract(day from t.today + g))::smallint) || '{229}'::smallint[] as days
@@ -101,21 +111,19 @@ export function createTodayRepo(db: Db) {
                 ) md
                 cross join lateral (
                   select case when a.y0 >= t.today then a.y0 else a.y1 end as next
-                  from (select (c.birthday + make_interval(years => (extract(year from t.today) - extract(year from c.birthday))::int))::date as y0,
-                               (c.birthday + make_interval(years => (extract(year from t.today) - extract(year from c.birthday))::int + 1))::date as y1) a
+                  from (select (${c.birthday} + make_interval(years => (extract(year from t.today) - extract(year from ${c.birthday}))::int))::date as y0,
+                               (${c.birthday} + make_interval(years => (extract(year from t.today) - extract(year from ${c.birthday}))::int + 1))::date as y1) a
                 ) n
-                where c.user_id = t.uid and c.status <> 'archived' and c.birthday is not null
-                  and c.month_days && md.days and n.next <= t.today + ${L.birthdayDays}::int
-                order by n.next, lower(c.name), c.id limit 50`,
+                where ${c.userId} = t.uid and ${c.status} <> 'archived' and ${c.birthday} is not null
+                  and ${c.monthDays} && md.days and n.next <= t.today + ${L.birthdayDays}::int
+                order by n.next, lower(${c.name}), ${c.id} limit 50`,
             sql`x.next, lower(x.name), x.id`,
           )},
           'tasks', json_build_object(
-            'overdue', ${jsonList(taskListSql(sql`k.due_at < t.day0`), sql`x.due_at, x.id`)},
-            'overdueCount', (select count(*)::int from ${tasks} k
-              where k.user_id = t.uid and k.deleted_at is null and k.status in ${OPEN_STATUSES_SQL} and k.due_at < t.day0),
-            'dueToday', ${jsonList(taskListSql(sql`k.due_at >= t.day0 and k.due_at < t.day1`), sql`x.due_at, x.id`)},
-            'dueTodayCount', (select count(*)::int from ${tasks} k
-              where k.user_id = t.uid and k.deleted_at is null and k.status in ${OPEN_STATUSES_SQL} and k.due_at >= t.day0 and k.due_at < t.day1)),
+            'overdue', ${jsonList(taskListSql(overdue), sql`x.due_at, x.id`)},
+            'overdueCount', (select count(*)::int from ${tasks} k where ${openTasksOf(sql`t.uid`)} and ${overdue}),
+            'dueToday', ${jsonList(taskListSql(dueToday), sql`x.due_at, x.id`)},
+            'dueTodayCount', (select count(*)::int from ${tasks} k where ${openTasksOf(sql`t.uid`)} and ${dueToday})),
           'generatedAt', ${isoSql(at)}
         )::text as j
         from t`,
@@ -127,8 +135,9 @@ export function createTodayRepo(db: Db) {
     async snooze(userId: string, contactId: string, until: Date | null, now: Date): Promise<boolean> {
       const rows = await queryRows<{ id: string }>(
         db,
-        sql`update ${contacts} set snoozed_until = ${until ? until.toISOString() : null}::timestamptz, updated_at = ${now.toISOString()}::timestamptz
-            where user_id = ${userId} and id = ${contactId} returning id`,
+        sql`update ${contacts} set ${sql.identifier(contacts.snoozedUntil.name)} = ${until ? until.toISOString() : null}::timestamptz,
+              ${sql.identifier(contacts.updatedAt.name)} = ${now.toISOString()}::timestamptz
+            where ${contacts.userId} = ${userId} and ${contacts.id} = ${contactId} returning id`,
       );
       return rows.length > 0;
     },
