@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQueryFields } from './page-query.js';
+import { boolParam, csvList, pageQueryFields } from './page-query.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { uniqueIds, uuidId } from './ids.js';
 import { dateOut, dateTimeOut, isoDate, isoDateTime } from './dates.js';
@@ -40,16 +40,6 @@ export const updateContactBody = contactObject.partial();
 export type ContactInput = z.output<typeof updateContactBody>;
 
 export const SORTS = ['name', 'lastContact', 'created', 'sentiment'] as const;
-const csvList = z
-  .string()
-  .max(4000)
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
-const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const listContactsQuery = z.strictObject({
   ...pageQueryFields,

@@ -12,5 +12,18 @@ export const pageQueryFields = {
   cursor: z.string().max(2000).optional(),
 };
 
+/** A query parameter holding a comma-separated list: `a, b,,c` → ['a', 'b', 'c']. */
+export const csvList = z
+  .string()
+  .max(4000)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+/** A query parameter that is `true` or `false`. */
+export const boolParam = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
+
 /** The answer of every keyset-paginated list. */
 export type Page<T> = { items: T[]; nextCursor: string | null };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { uuidId } from './ids.js';
 import { dateTimeOut, isoDateTime } from './dates.js';
-import { pageQueryFields } from './page-query.js';
+import { boolParam, csvList, pageQueryFields } from './page-query.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../domain.js';
 
@@ -10,16 +10,6 @@ export type TaskSort = (typeof TASK_SORTS)[number];
 
 const T = LIMITS.text;
 const minutes = z.number().int('must be a whole number of minutes').min(0).max(LIMITS.task.minutes).nullable();
-const csvList = z
-  .string()
-  .max(4000)
-  .transform((s) =>
-    s
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  );
-const boolParam = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 const pageFields = {
   ...pageQueryFields,
 };

@@ -1,23 +1,13 @@
 import { z } from 'zod';
-import { LIFECYCLE_STAGES, TASK_PRIORITIES, TASK_STATUSES } from '../domain.js';
+import { TASK_PRIORITIES, TASK_STATUSES } from '../domain.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { dateOut, dateTimeOut } from './dates.js';
 import { uuidId } from './ids.js';
+import { reconnectItem } from './reconnect.js';
 
 const count = z.number().int();
-const reconnectPerson = z.strictObject({
-  contact: z.strictObject({
-    id: z.uuid(),
-    name: z.string(),
-    photoUrl: z.string().nullable(),
-    lifecycleStage: z.enum(LIFECYCLE_STAGES),
-    lastContactAt: dateTimeOut.nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-  }),
-  cadenceDays: count,
-  daysSinceContact: count,
-  overdueDays: count,
+const reconnectPerson = reconnectItem.extend({
+  contact: reconnectItem.shape.contact.extend({ email: z.string().nullable(), phone: z.string().nullable() }),
   timesCadence: z.number(),
 });
 const taskItem = z.strictObject({
