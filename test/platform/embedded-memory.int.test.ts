@@ -112,7 +112,11 @@ describe.skipIf(!!process.env.DATABASE_URL || !isBuilt)(
       const request = await signUp(url);
       const ids: string[] = [];
       for (let i = 0; i < 40; i++) {
-        const created = await request('POST', '/api/contacts', { name: `Client ${i} Zoë`, emails: [`client-${i}@example.test`] });
+        const created = await request('POST', '/api/contacts', {
+          name: `Client ${i} Zoë`,
+          emails: [`client-${i}@example.test`],
+          hasPhotoConsent: true,
+        });
         expect(created.status).toBe(201);
         ids.push(created.body.id);
       }

@@ -39,7 +39,7 @@ function memoryLog() {
 describe('caching of private answers', () => {
   it('marks every authenticated API answer no-store, and photos private, no-cache with an ETag', async () => {
     const user = await signUp(t.app, 'no-store');
-    const contact = (await user.post('/api/contacts', { name: 'Cache Test' })).body.id as string;
+    const contact = (await user.post('/api/contacts', { name: 'Cache Test', hasPhotoConsent: true })).body.id as string;
     for (const url of [
       '/api/auth/me',
       '/api/contacts',

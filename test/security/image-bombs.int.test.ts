@@ -22,7 +22,7 @@ it(`keeps RSS within ${LIMITS.photo.rssBudgetBytes / MB} MB of its start through
     .toBuffer();
   expect(bomb.length).toBeLessThan(LIMITS.photo.uploadBytes);
   const user = await signUp(t.app, 'bomb');
-  const contact = (await user.post('/api/contacts', { name: 'Bomb Target' })).body.id as string;
+  const contact = (await user.post('/api/contacts', { name: 'Bomb Target', hasPhotoConsent: true })).body.id as string;
   // Warm the pipeline with one ordinary photo so the baseline includes sharp's own libraries.
   const small = await sharp({ create: { width: 50, height: 50, channels: 3, background: '#123456' } })
     .png()
