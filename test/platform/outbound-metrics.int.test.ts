@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, faults, startFakeServer } from '../fakes/fake-server.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
+const TOKEN = 'outbound-metrics-token-long-enough';
 let t: TestApp;
 let fake: FakeServer;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ METRICS_TOKEN: TOKEN });
   fake = await startFakeServer();
   fake.route('GET', '/ok', () => ({ body: 'ok' }));
 });
@@ -28,7 +29,7 @@ describe('outbound metrics', () => {
     fake.failNext(1, faults.status(404));
     await expect(api.request({ url: `${fake.url}/ok` })).rejects.toMatchObject({ kind: 'http_status' });
 
-    const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body;
     expect(sample(text, 'outbound_calls_total{provider="metrics-fake",outcome="ok"}')).toBe(2);
     expect(sample(text, 'outbound_calls_total{provider="metrics-fake",outcome="http_status"}')).toBe(1);
     expect(sample(text, 'outbound_errors_total{provider="metrics-fake",kind="http_status"}')).toBe(1);
