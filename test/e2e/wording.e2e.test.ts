@@ -21,10 +21,10 @@ describe('messages written for a person', () => {
     const cadence = page.getByLabel('Keep in touch every');
     await cadence.fill('2.5');
     await cadence.press('Enter');
-    const error = page.getByTestId('toast-error').first();
-    await error.waitFor();
-    expect(await error.textContent()).toContain('Keep in touch every must be a whole number');
-    expect(await error.textContent()).not.toMatch(/body\.|Invalid input|expected int/);
+    // The form checks it before anything is sent, next to the field, in words.
+    const message = page.getByText('Enter a whole number of days from 1 to 3650');
+    await message.waitFor();
+    expect(await page.locator('body').textContent()).not.toMatch(/body\.|Invalid input|expected int/);
 
     // Long text states its limit next to the field and counts as you type.
     const notes = page.getByLabel('Notes', { exact: true });

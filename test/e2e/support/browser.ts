@@ -41,6 +41,9 @@ export type Session = {
   finish(name: string): Promise<void>;
 };
 
+// Files run in separate processes: start each one's addresses at a random point of the range.
+let sessionCount = Math.floor(Math.random() * 250);
+
 export async function openSession(
   browser: Browser,
   options: {
@@ -58,6 +61,8 @@ export async function openSession(
     colorScheme: options.colorScheme ?? 'light',
     // Service workers are covered by their own check; here they would hide requests from the page.
     serviceWorkers: 'block',
+    // One client address per session (documentation range), trusted from the loopback "proxy".
+    extraHTTPHeaders: { 'x-forwarded-for': `198.51.100.${(sessionCount++ % 250) + 1}` },
   });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
