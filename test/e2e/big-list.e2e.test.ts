@@ -29,7 +29,7 @@ describe('a practice with 10,000 contacts', () => {
     }
     await expect.poll(() => pages().filter((r) => r.includes('cursor=')).length).toBeGreaterThanOrEqual(2);
     // The total is exact (a count, not the rows loaded so far), while only a few pages were fetched.
-    await expect.poll(() => page.getByRole('heading', { name: 'Contacts' }).locator('..').textContent()).toMatch(/\b10,000 contacts/);
+    await expect.poll(() => page.getByRole('heading', { name: 'Contacts' }).locator('..').textContent()).toMatch(/10,000 contacts/);
     expect(await rows.count()).toBeLessThan(100);
     // The rows in the DOM are the ones in view, far down the list.
     const firstIndex = Number(await rows.first().getAttribute('aria-rowindex'));
