@@ -53,8 +53,8 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
       PORT: String(port),
       LOG_LEVEL: 'warn',
       EXPOSE_STATEMENT_COUNT: 'true',
-      // The harness stands in for a load balancer that forwards client addresses.
-      TRUST_PROXY: 'true',
+      // The harness stands in for a load balancer on loopback that forwards client addresses.
+      TRUST_PROXY: '127.0.0.1',
       SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
       ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
       ...env,
