@@ -23,7 +23,8 @@ async function signIn(url: string, email: string, password: string, index: numbe
   if (!res.ok) throw new Error(`sign-in failed for ${email}: ${res.status} ${await res.text()}`);
   const session = res.headers
     .getSetCookie()
-    .find((c) => c.startsWith('mcrm_session='))!
+    // Production serves the session cookie as __Host-mcrm_session.
+    .find((c) => /^(__Host-)?mcrm_session=/.test(c))!
     .split(';')[0]!;
   return { cookie: `${session}; ${csrfCookie}`, csrf };
 }
