@@ -53,3 +53,29 @@ export const DEFAULT_KEEP_IN_TOUCH_DAYS: Readonly<Record<LifecycleStage, number>
   inactive: 180,
   collaborator: 30,
 };
+
+/**
+ * What the audit log records (issue 11). An entry holds ids and the names needed to read it, never
+ * client content; it is written in the same transaction as the action it records.
+ */
+export const AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.sign_out',
+  'auth.sign_out_everywhere',
+  'auth.password_changed',
+  'account.deleted',
+  'export.account',
+  'export.contact',
+  'contact.erased',
+  'consent.changed',
+  'contacts.merged',
+  'merge.undone',
+  'duplicates.dismissed',
+  'import.started',
+  'import.finished',
+  'google.connected',
+  'google.disconnected',
+  'ai.budget_changed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
