@@ -144,6 +144,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
 
   'GET /api/contacts': {},
   'GET /api/contacts/count': {},
+  'GET /api/contacts/ids': {},
   'POST /api/contacts': { body: (f) => ({ name: 'A contact', tagIds: [f.tag] }), foreignStatus: 422 },
   'POST /api/contacts/bulk': { body: (f) => ({ action: 'delete', ids: [f.contact] }), foreignStatus: 200 },
   'GET /api/contacts/:id': { params: { id: 'contact' } },

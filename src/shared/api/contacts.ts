@@ -107,6 +107,10 @@ export const deletePreviewResponse = z.strictObject({
   willDelete: z.record(z.string(), z.number()),
   willUnlink: z.record(z.string(), z.number()),
 });
+/** GET /api/contacts/ids: the matching contacts' ids (at most LIMITS.bulkIds, by name) and how many match. */
+export const matchingIdsResponse = z.strictObject({ ids: z.array(z.uuid()), total: z.number().int() });
+export type MatchingIds = z.infer<typeof matchingIdsResponse>;
+
 export const bulkResponse = z.strictObject({ action: z.enum(BULK_ACTIONS), affected: z.array(z.uuid()), notFound: z.array(z.uuid()) });
 
 /** A contact as lists answer it; ContactDetail adds the long fields and counts. */
