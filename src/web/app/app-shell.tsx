@@ -251,7 +251,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
             <Icon name={THEME_ICON[theme]} />
           </button>
         </header>
-        <main id="main" tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-6 lg:px-8 lg:py-6">
+        <main id="main" tabIndex={-1} className="relative min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-6 lg:px-8 lg:py-6">
           <Suspense
             fallback={
               <div className="flex justify-center py-16 text-muted">

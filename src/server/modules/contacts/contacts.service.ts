@@ -83,10 +83,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
     /** The ids behind "select all N matching", capped at what one bulk action accepts. */
     async matchingIds(actor: Actor, query: ListContactsQuery): Promise<{ ids: string[]; total: number }> {
       const filter = filterOf(query);
-      const [ids, total] = await Promise.all([
-        repo.matchingIds(actor.userId, filter, LIMITS.bulkIds),
-        repo.count(actor.userId, filter),
-      ]);
+      const [ids, total] = await Promise.all([repo.matchingIds(actor.userId, filter, LIMITS.bulkIds), repo.count(actor.userId, filter)]);
       return { ids, total };
     },
 
