@@ -191,6 +191,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/contacts/:id/interactions': { params: { id: 'contact' } },
   // Naming B's contact answers 404 "Contact not found", as a contact that does not exist does.
   'POST /api/interactions': { body: (f) => ({ contactId: f.contact, type: 'note', subject: 'By A' }), foreignStatus: 404 },
+  'POST /api/interactions/bulk': { body: (f) => ({ contactIds: [f.contact], subject: 'Class by A' }), foreignStatus: 404 },
   'PATCH /api/interactions/:id': { params: { id: 'interaction' }, body: () => ({ subject: 'Changed by A', sentiment: 1 }) },
   'DELETE /api/interactions/:id': { params: { id: 'interaction' } },
   'POST /api/interactions/:id/restore': { params: { id: 'interaction' } },
