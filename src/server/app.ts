@@ -43,6 +43,8 @@ declare module 'fastify' {
     metrics: Metrics;
     startJobs: Container['startJobs'];
     routeTable: RouteInfo[];
+    /** Set on SIGTERM: readiness answers 503 and answers ask clients to close their connection. */
+    lifecycle: { isDraining: boolean };
   }
 }
 
@@ -85,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('metrics', metrics);
   app.decorate('startJobs', startJobs);
   app.decorate('routeTable', [] as RouteInfo[]);
+  app.decorate('lifecycle', { isDraining: false });
   // First, so every later onRoute hook (the route table, swagger) sees the documented error statuses.
   registerRouteDocs(app);
   app.addHook('onRoute', (route) => {
@@ -110,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Body parsing can leave the async context; re-enter it so statement counting stays per request.
   app.addHook('preHandler', (request, _reply, done) => requestContext.run(request.ctx, done));
   app.addHook('onSend', async (request, reply, payload) => {
+    // While draining, a keep-alive client opens its next connection elsewhere (another instance).
+    if (app.lifecycle.isDraining) reply.header('connection', 'close');
     if (config.exposeStatementCount && request.ctx) {
       reply.header('x-db-statements', String(request.ctx.statements - request.ctx.authStatements));
     }

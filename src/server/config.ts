@@ -71,6 +71,7 @@ const envSchema = z.object({
   MAX_RSS_MB: z.coerce.number().int().min(0).default(1024),
   /** No shedding this long after start: start-up work (migrations, first compilations) is not load. */
   LOAD_SHED_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(8_000).default(3_000),
   /** A loopback-only port serving /metrics without a token (unset: no such listener). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   WEB_DIST_DIR: z.string().optional(),
@@ -102,6 +103,8 @@ export type Config = Readonly<{
   maxEventLoopDelayMs: number;
   maxRssBytes: number;
   loadShedGraceMs: number;
+  /** After SIGTERM: readiness is 503 and the listener keeps serving this long before closing. */
+  shutdownDrainMs: number;
   metricsPort: number | undefined;
   webDistDir: string | undefined;
   runWorkers: boolean;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     maxRssBytes: e.MAX_RSS_MB * 1024 * 1024,
     loadShedGraceMs: e.LOAD_SHED_GRACE_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     metricsPort: e.METRICS_PORT,
     webDistDir: e.WEB_DIST_DIR,
     runWorkers: e.RUN_WORKERS,

@@ -10,12 +10,23 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp(runtime);
   let metricsListener: MetricsListener | undefined;
   let isClosing = false;
+  /**
+   * SIGTERM (an orchestrator, a load balancer in front): readiness turns 503 at once, the listener
+   * keeps serving for SHUTDOWN_DRAIN_MS so the balancer stops sending, then in-flight requests
+   * finish, jobs are handed back, and the process exits 0 — within 10 s, or it is forced (exit 1).
+   * SIGINT (Ctrl-C in a terminal) skips the drain.
+   */
   const shutdown = async (signal: string) => {
     if (isClosing) return;
     isClosing = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 15_000);
+    app.lifecycle.isDraining = true;
+    log.info({ signal, drainMs: signal === 'SIGTERM' ? config.shutdownDrainMs : 0 }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took more than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
     force.unref();
+    if (signal === 'SIGTERM' && config.shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
     try {
       await metricsListener?.close();
       await app.close();

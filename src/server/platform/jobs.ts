@@ -118,7 +118,9 @@ export function createJobRunner<Deps = unknown>(options: { database: Database; d
       if (!boss) return;
       const current = boss;
       boss = undefined;
-      await current.stop({ graceful: true, timeout: 10_000 });
+      // Running jobs get a few seconds to finish; one still running is handed back (pg-boss retries
+      // it after its expiry), so a shutdown stays within its 10 s (main.ts).
+      await current.stop({ graceful: true, timeout: 4_000 });
     },
   };
 }

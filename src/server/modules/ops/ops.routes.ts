@@ -31,6 +31,8 @@ export function registerOps(app: App, { config, database, kv, metrics, log }: De
     '/health/ready',
     { config: publicRoute, schema: { hide: true, response: { 200: readyResponse, 503: readyResponse } } },
     async (_req, reply) => {
+      // Shutting down: the load balancer stops sending at once, while in-flight requests finish.
+      if (app.lifecycle.isDraining) return reply.status(503).send({ status: 'draining', checks: {} });
       const checks: Record<string, string> = {
         database: await check('database', () => database.ping()),
         migrations: await check('migrations', async () => {
