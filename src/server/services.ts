@@ -12,6 +12,7 @@ import { createContactsRepo } from './modules/contacts/contacts.repo.js';
 import { createContactsService } from './modules/contacts/contacts.service.js';
 import { createConsentRepo } from './modules/consent/consent.repo.js';
 import { createConsentService } from './modules/consent/consent.service.js';
+import { createAuditService } from './modules/audit/audit.service.js';
 import { createTagsRepo } from './modules/tags/tags.repo.js';
 import { createTagsService } from './modules/tags/tags.service.js';
 import { createProjectsRepo } from './modules/projects/projects.repo.js';
@@ -84,6 +85,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange, consent }),
     consent,
+    audit: createAuditService({ db, cursors }),
     tags: createTagsService({ repo: createTagsRepo(db), cursors, clock, onChange }),
     projects: createProjectsService({ repo: createProjectsRepo(db), cursors, clock, onChange }),
     tasks: createTasksService({ repo: createTasksRepo(db), writes: createTaskWritesRepo(db), cursors, clock, onChange }),

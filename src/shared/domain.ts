@@ -76,6 +76,7 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in_failed',
   'auth.sign_out',
   'auth.sign_out_everywhere',
+  'auth.session_revoked',
   'auth.password_changed',
   'account.deleted',
   'export.account',
