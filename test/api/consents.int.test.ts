@@ -22,7 +22,8 @@ afterAll(() => t.close());
 
 const put = (c: Client, contactId: string, purpose: string, body: unknown) =>
   c.request('PUT', `/api/contacts/${contactId}/consents/${purpose}`, body);
-const stateOf = (states: { purposes: { purpose: string }[] }, purpose: string) => states.purposes.find((p) => p.purpose === purpose)!;
+const stateOf = (states: { purposes: { purpose: string; granted: boolean }[] }, purpose: string) =>
+  states.purposes.find((p) => p.purpose === purpose)!;
 const entriesOf = async (contactId: string) =>
   queryRows<{ purpose: string; is_granted: boolean; method: string; note: string }>(
     t.database.db,
@@ -242,19 +243,17 @@ describe('allowedContactIds', () => {
       .values(Array.from({ length: 500 }, (_, i) => ({ userId: a.userId, name: `Many ${i}` })))
       .returning({ id: contacts.id });
     const ids = rows.map((r) => r.id);
-    await t.database.db
-      .insert(consents)
-      .values(
-        ids
-          .filter((_, i) => i % 3 === 0)
-          .map((contactId) => ({
-            userId: a.userId,
-            contactId,
-            purpose: 'calendar_ingestion' as const,
-            isGranted: true,
-            method: 'form' as const,
-          })),
-      );
+    await t.database.db.insert(consents).values(
+      ids
+        .filter((_, i) => i % 3 === 0)
+        .map((contactId) => ({
+          userId: a.userId,
+          contactId,
+          purpose: 'calendar_ingestion' as const,
+          isGranted: true,
+          method: 'form' as const,
+        })),
+    );
     const count = async (fn: () => Promise<Set<string>>) => {
       const before = t.database.statementCount();
       const result = await fn();

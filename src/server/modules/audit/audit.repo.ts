@@ -56,12 +56,18 @@ export async function recordAudits(db: Pick<Db, 'insert'>, entries: readonly Aud
  * Keeps the contact's audit entries after its erasure but removes the name they held: call it in the
  * transaction that erases the contact. Answers how many entries were changed.
  */
-export async function anonymiseAuditForContact(db: Db, userId: string, contactId: string): Promise<number> {
+export function anonymiseAuditForContact(db: Db, userId: string, contactId: string): Promise<number> {
+  return anonymiseAuditForContacts(db, userId, [contactId]);
+}
+
+/** The same for many contacts (a bulk delete), in one statement. */
+export async function anonymiseAuditForContacts(db: Db, userId: string, contactIds: readonly string[]): Promise<number> {
+  if (!contactIds.length) return 0;
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
     update ${auditLog} set details = (details - 'name') || '{"erased":true}'::jsonb
-    where user_id = ${userId} and entity_id = ${contactId} and details ? 'name'
+    where user_id = ${userId} and entity_id = any(${`{${contactIds.join(',')}}`}::uuid[]) and details ? 'name'
     returning id`,
   );
   return rows.length;

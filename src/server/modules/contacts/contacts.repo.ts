@@ -24,6 +24,7 @@ import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 import type { ConsentPurpose, ReconnectGroup } from '../../../shared/domain.js';
 import { consentGrantedSql } from '../consent/consent.sql.js';
+import { anonymiseAuditForContact, anonymiseAuditForContacts } from '../audit/audit.repo.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
@@ -163,12 +164,16 @@ export function createContactsRepo(db: Db) {
       return inserted.length;
     },
 
+    /** Deletes the contact (its rows cascade) and removes its name from the audit entries that keep its id. */
     async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await db
-        .delete(c)
-        .where(and(eq(c.userId, userId), eq(c.id, id)))
-        .returning({ id: c.id });
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .delete(c)
+          .where(and(eq(c.userId, userId), eq(c.id, id)))
+          .returning({ id: c.id });
+        if (rows.length) await anonymiseAuditForContact(tx as unknown as Db, userId, id);
+        return rows.length > 0;
+      });
     },
 
     async deletePreview(userId: string, id: string) {
@@ -241,6 +246,7 @@ export function createContactsRepo(db: Db) {
 
     async bulkDelete(userId: string, ids: string[], tx: Db = db) {
       await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
+      await anonymiseAuditForContacts(tx, userId, ids);
     },
 
     transaction: transactionRunner(db),
