@@ -28,6 +28,8 @@ UPDATE "consents" SET
   "note" = left("note", 1000),
   "recorded_by" = "user_id";--> statement-breakpoint
 DELETE FROM "consents" WHERE "purpose" IS NULL;--> statement-breakpoint
+ALTER TABLE "consents" DROP COLUMN "kind";--> statement-breakpoint
+ALTER TABLE "consents" DROP COLUMN "source";--> statement-breakpoint
 -- The flags were the truth: append an entry wherever the latest entry (none counts as withdrawn) disagrees.
 INSERT INTO "consents" ("user_id", "contact_id", "purpose", "is_granted", "method", "note", "recorded_by")
 SELECT c."user_id", c."id", f."purpose", f."granted", 'other', 'migrated', c."user_id"
@@ -42,8 +44,6 @@ ALTER TABLE "consents" ALTER COLUMN "purpose" SET NOT NULL;--> statement-breakpo
 ALTER TABLE "consents" ALTER COLUMN "method" SET NOT NULL;--> statement-breakpoint
 CREATE INDEX "consents_latest_idx" ON "consents" USING btree ("contact_id","purpose","recorded_at","seq");--> statement-breakpoint
 CREATE INDEX "consents_history_idx" ON "consents" USING btree ("contact_id","recorded_at","seq");--> statement-breakpoint
-ALTER TABLE "consents" DROP COLUMN "kind";--> statement-breakpoint
-ALTER TABLE "consents" DROP COLUMN "source";--> statement-breakpoint
 ALTER TABLE "contacts" DROP COLUMN "has_ai_consent";--> statement-breakpoint
 ALTER TABLE "contacts" DROP COLUMN "has_photo_consent";--> statement-breakpoint
 ALTER TABLE "consents" ADD CONSTRAINT "consents_note_len" CHECK (char_length("consents"."note") <= 1000);--> statement-breakpoint

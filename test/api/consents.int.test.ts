@@ -1,4 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consents, contacts } from '../../src/server/db/schema/index.js';
@@ -333,5 +340,53 @@ describe('allowedContactIds', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('migration 0009', () => {
+  it('turns the consent flags and the old rows into ledger entries, so no contact changes its answer', async () => {
+    // The migrations up to 0008 in a copy of the folder, then the real folder: the upgrade an existing install makes.
+    const folder = path.resolve(import.meta.dirname, '../../drizzle');
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'mcrm-0009-'));
+    fs.cpSync(folder, before, { recursive: true });
+    const journalPath = path.join(before, 'meta/_journal.json');
+    const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag < '0009');
+    fs.writeFileSync(journalPath, JSON.stringify(journal));
+    const client = await PGlite.create({ extensions: { pg_trgm } });
+    try {
+      await migrate(drizzle(client), { migrationsFolder: before });
+      await client.exec(`
+        insert into users (id, email, display_name) values ('00000000-0000-4000-8000-000000000001', 'm@example.test', 'M');
+        insert into contacts (id, user_id, name, has_ai_consent, has_photo_consent) values
+          ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-000000000001', 'Both flags', true, true),
+          ('00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-000000000001', 'Row agrees', true, false),
+          ('00000000-0000-4000-8000-00000000000c', '00000000-0000-4000-8000-000000000001', 'Row disagrees', false, false),
+          ('00000000-0000-4000-8000-00000000000d', '00000000-0000-4000-8000-000000000001', 'Nothing', false, false);
+        insert into consents (user_id, contact_id, kind, is_granted, source, recorded_at) values
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000b', 'ai_processing', true, 'intake_form', now() - interval '1 day'),
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000c', 'photo', true, 'email', now() - interval '1 day'),
+          ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-00000000000c', 'marketing', true, 'newsletter_signup', now() - interval '1 day');
+      `);
+      await migrate(drizzle(client), { migrationsFolder: folder });
+      const db = drizzle(client) as unknown as Parameters<typeof allowedContactIds>[0];
+      const user = '00000000-0000-4000-8000-000000000001';
+      const ids = ['a', 'b', 'c', 'd'].map((x) => `00000000-0000-4000-8000-00000000000${x}`);
+      expect(await allowedContactIds(db, user, 'ai_processing', ids)).toEqual(new Set([ids[0], ids[1]]));
+      expect(await allowedContactIds(db, user, 'photo_enrichment', ids)).toEqual(new Set([ids[0]]));
+      const { rows } = await client.query<{ name: string; purpose: string; is_granted: boolean; method: string; note: string }>(`
+        select c.name, x.purpose, x.is_granted, x.method, x.note from consents x join contacts c on c.id = x.contact_id
+        order by c.name, x.purpose, x.recorded_at, x.seq`);
+      expect(rows).toEqual([
+        { name: 'Both flags', purpose: 'ai_processing', is_granted: true, method: 'other', note: 'migrated' },
+        { name: 'Both flags', purpose: 'photo_enrichment', is_granted: true, method: 'other', note: 'migrated' },
+        { name: 'Row agrees', purpose: 'ai_processing', is_granted: true, method: 'form', note: '' },
+        { name: 'Row disagrees', purpose: 'photo_enrichment', is_granted: true, method: 'email', note: '' },
+        { name: 'Row disagrees', purpose: 'photo_enrichment', is_granted: false, method: 'other', note: 'migrated' },
+      ]);
+    } finally {
+      await client.close();
+      fs.rmSync(before, { recursive: true, force: true });
+    }
   });
 });
