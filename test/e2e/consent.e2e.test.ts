@@ -46,6 +46,21 @@ describe('consent on the contact page', () => {
     await photoState.getByText('Withdrawn').waitFor();
     await expect.poll(async () => page.getByTestId('consent-history').locator('li').count()).toBe(2);
 
+    // The contacts list filters on the ledger: Lena has withdrawn photo consent, Omar never gave any.
+    await apiFromPage(page, 'POST', '/api/contacts', { name: 'Omar Reyes' });
+    await apiFromPage(page, 'PUT', `/api/contacts/${contact.id}/consents/email_ingestion`, { granted: true, method: 'email' });
+    await page.goto('/contacts');
+    const rows = page.getByRole('table', { name: 'Contacts' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await page.getByRole('button', { name: 'Filters' }).click();
+    await page.getByLabel('Consent given for').selectOption('email_ingestion');
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Lena Park')]);
+    await page.getByLabel('Consent given for').selectOption('');
+    await page.getByLabel('No consent for').selectOption('email_ingestion');
+    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining('Omar Reyes')]);
+    expect(s.apiRequests.some((r) => r.startsWith('GET /api/contacts?') && r.includes('noConsent=email_ingestion'))).toBe(true);
+    await page.keyboard.press('Escape');
+
     await page.goto('/settings');
     const log = page.getByTestId('activity-log');
     await log.getByText('Consent withdrawn: storing their photo — Lena Park').waitFor();
