@@ -58,3 +58,25 @@ describe('GET /api/contacts/count', () => {
     expect((await a.get('/api/contacts/count?stage=nonsense')).status).toBe(400);
   });
 });
+
+describe('GET /api/contacts/ids', () => {
+  it('gives every matching id ("select all N matching"), capped at one bulk action, and only the caller’s', async () => {
+    const a = await signUp(t.app, 'match-ids');
+    const b = await signUp(t.app, 'match-ids-b');
+    const core: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await a.post('/api/contacts', { name: `Client ${i}`, lifecycleStage: i < 3 ? 'core_client' : 'discovery' });
+      if (i < 3) core.push(res.body.id);
+    }
+    await b.post('/api/contacts', { name: 'Client of B', lifecycleStage: 'core_client' });
+    const res = await a.get('/api/contacts/ids?stage=core_client&limit=1');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.total).toBe(3);
+    expect([...res.body.ids].sort()).toEqual([...core].sort());
+    // The ids feed the bulk route as they are.
+    const bulk = await a.post('/api/contacts/bulk', { action: 'set_stage', ids: res.body.ids, stage: 'ambassador' });
+    expect(bulk.body.affected).toHaveLength(3);
+    expect((await a.get('/api/contacts/ids?stage=core_client')).body).toEqual({ ids: [], total: 0 });
+    expect((await a.get('/api/contacts/ids?status=gone')).status).toBe(400);
+  });
+});

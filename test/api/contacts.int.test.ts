@@ -36,6 +36,41 @@ describe('create, read, update, delete', () => {
     a = await signUp(t.app, 'crud');
   });
 
+  it('keeps labelled emails and phones, drops the label of a removed value, and refuses what is not a phone number', async () => {
+    const created = await createContact(a, {
+      name: 'Lena Label',
+      emails: ['Lena@Work.example', 'lena@home.example'],
+      phones: ['+49 30 1234567', '(415) 555-0101 ext. 12'],
+      emailLabels: { 'LENA@work.example': 'work', 'lena@home.example': 'home' },
+      phoneLabels: { '+49 30 1234567': 'mobile', 'not listed': 'other' },
+    });
+    expect(created.emailLabels).toEqual({ 'lena@work.example': 'work', 'lena@home.example': 'home' });
+    expect(created.phoneLabels).toEqual({ '+49 30 1234567': 'mobile' });
+    // Removing a phone removes its label; labels of the others stay.
+    const patched = await a.patch(`/api/contacts/${created.id}`, { phones: ['(415) 555-0101 ext. 12'] });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body.phoneLabels).toEqual({});
+    expect(patched.body.emailLabels).toEqual({ 'lena@work.example': 'work', 'lena@home.example': 'home' });
+    const relabelled = await a.patch(`/api/contacts/${created.id}`, { phoneLabels: { '(415) 555-0101 ext. 12': 'studio' } });
+    expect(relabelled.body.phoneLabels).toEqual({ '(415) 555-0101 ext. 12': 'studio' });
+    // Lists stay small: labels are in the detail only.
+    const list = await a.get('/api/contacts?q=lena');
+    expect(list.body.items[0]).not.toHaveProperty('phoneLabels');
+
+    for (const phone of ['call me maybe', '12', '+1 555 0101 0101 0101 0101', 'https://wa.me/1555']) {
+      const res = await a.post('/api/contacts', { name: 'Bad Phone', phones: [phone] });
+      expect(res.status, phone).toBe(400);
+      expect(res.body.error.message).toMatch(/phone number/);
+    }
+    const long = await a.post('/api/contacts', {
+      name: 'Long Label',
+      emails: ['x@example.test'],
+      emailLabels: { 'x@example.test': 'w'.repeat(41) },
+    });
+    expect(long.status).toBe(400);
+    expect(long.body.error.message).toMatch(/at most 40 characters/);
+  });
+
   it('creates a contact with every field and reads it back with ISO dates and tags', async () => {
     const yoga = await createTag(a, 'Yoga');
     const created = await createContact(a, {

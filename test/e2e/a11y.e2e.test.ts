@@ -45,4 +45,19 @@ describe('accessibility', () => {
     await page.getByTestId('contact-name').waitFor();
     await s.finish('a11y-palette-early-enter');
   });
+
+  it('the Filters button says how many filters are on', async () => {
+    const s = await openSession(browser);
+    const { page } = s;
+    await signUp(page);
+    await apiFromPage(page, 'POST', '/api/contacts', { name: 'Filter Me', lifecycleStage: 'core_client' });
+    await page.goto('/contacts');
+    await page.getByRole('button', { name: 'Filters', exact: true }).click();
+    const panel = page.getByRole('group', { name: 'Filters' });
+    await panel.getByRole('checkbox', { name: 'Core client' }).check();
+    await panel.getByLabel('Status').selectOption('active');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Filters, 2 active' }).waitFor();
+    await s.finish('a11y-filters-count');
+  });
 });

@@ -62,6 +62,55 @@ describe('nothing typed is lost or silently changed', () => {
     await s.finish('data-safety-forms');
   });
 
+  it('edits labelled emails and phones and custom fields; a bad phone stays in its field with a message', async () => {
+    const s = await openSession(browser, { timezoneId: 'Pacific/Kiritimati', allowConsole: [/status of 400/] });
+    const { page } = s;
+    await signUp(page);
+    const contact = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', {
+      name: 'Aroha Ngata',
+      emails: ['aroha@home.example'],
+      customFields: { sessions: 12 },
+    });
+    await page.goto(`/contacts/${contact.id}`);
+    expect(await page.getByLabel('Email 1', { exact: true }).inputValue()).toBe('aroha@home.example');
+    expect(await page.getByLabel('Value of sessions').inputValue()).toBe('12');
+    await page.getByLabel('Label of email 1').fill('home');
+    await page.getByRole('button', { name: 'Add an email' }).click();
+    await page.getByLabel('Email 2', { exact: true }).fill('Aroha@Studio.example');
+    await page.getByLabel('Label of email 2').fill('work');
+    await page.getByRole('button', { name: 'Add a phone' }).click();
+    await page.getByLabel('Phone 1', { exact: true }).fill('call after 5');
+    await page.getByRole('button', { name: 'Add a field' }).click();
+    await page.getByLabel('Name of field 2').fill('Injuries');
+    await page.getByLabel('Value of Injuries').fill('Left knee — no deep lunges');
+    await page.getByLabel('Value of sessions').fill('13');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    // The server refuses the phone; the form keeps every value and says which row is wrong.
+    await page.getByRole('alert').filter({ hasText: 'Phone 1 must be a phone number' }).waitFor();
+    expect(await page.getByLabel('Phone 1', { exact: true }).inputValue()).toBe('call after 5');
+    expect(await page.getByLabel('Phone 1', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Phone 1', { exact: true }).fill('+64 21 555 0199');
+    await page.getByLabel('Label of phone 1').fill('mobile');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await toast(page, 'Contact saved.');
+    const saved = await apiFromPage<{
+      emails: string[];
+      emailLabels: Record<string, string>;
+      phones: string[];
+      phoneLabels: Record<string, string>;
+      customFields: Record<string, unknown>;
+    }>(page, 'GET', `/api/contacts/${contact.id}`);
+    expect(saved.emails).toEqual(['aroha@home.example', 'aroha@studio.example']);
+    expect(saved.emailLabels).toEqual({ 'aroha@home.example': 'home', 'aroha@studio.example': 'work' });
+    expect(saved.phoneLabels).toEqual({ '+64 21 555 0199': 'mobile' });
+    // A number stays a number; the new field is text.
+    expect(saved.customFields).toEqual({ sessions: 13, Injuries: 'Left knee — no deep lunges' });
+    await page.reload();
+    expect(await page.getByLabel('Label of phone 1').inputValue()).toBe('mobile');
+    expect(await page.getByLabel('Value of Injuries').inputValue()).toBe('Left knee — no deep lunges');
+    await s.finish('data-safety-channels-custom-fields');
+  });
+
   it('photos need consent, and a new upload replaces the picture only when asked', async () => {
     const s = await openSession(browser);
     const { page } = s;

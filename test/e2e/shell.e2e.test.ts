@@ -103,6 +103,9 @@ describe('app shell', () => {
     await signUp(page);
     const contact = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', { name: 'Mila Novak', emails: ['mila@example.test'] });
     const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    // The content scrolls inside the shell; the window itself never scrolls past its height (an
+    // off-screen chart table once made the whole dashboard scroll away from the header).
+    const overflowDown = () => page.evaluate<number>('document.documentElement.scrollHeight - window.innerHeight');
 
     for (const [url, heading, shot] of [
       ['/', 'Today', 'today'],
@@ -115,6 +118,7 @@ describe('app shell', () => {
       await page.goto(url);
       await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
       expect(await overflow(), `no sideways scrolling on ${url}`).toBeLessThanOrEqual(0);
+      expect(await overflowDown(), `the window does not scroll past its height on ${url}`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `phone-${shot}.png`) });
     }
     // The menu replaces the sidebar on a phone.

@@ -134,4 +134,47 @@ describe('the Today view', () => {
     await expect.poll(sessions).toBe(2);
     await s.finish('today-log-session-contact');
   });
+
+  it('logs one class for several people in one go, with a note template, in Sydney time', async () => {
+    const s = await openSession(browser, { timezoneId: 'Australia/Sydney' });
+    const { page } = s;
+    await signUp(page, 'Kai Teacher');
+    const contact = (name: string) => apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', { name });
+    const [noa, ines] = [await contact('Noa Flow'), await contact('Inès Flow')];
+    await contact('Paul Absent');
+
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Log a class' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Log a class or group session' });
+    const who = dialog.getByRole('combobox', { name: 'Who came' });
+    // Typed without the accent, found with it.
+    for (const [typed, name] of [
+      ['Noa', 'Noa Flow'],
+      ['ines', 'Inès Flow'],
+    ]) {
+      await who.fill(typed!);
+      await dialog.getByRole('option', { name }).click();
+    }
+    await expect.poll(() => dialog.getByRole('list', { name: 'People who came' }).getByRole('listitem').count()).toBe(2);
+    await dialog.getByLabel('Subject').fill('Sunrise yin');
+    await dialog.getByLabel('Details').fill('Cold morning.');
+    await dialog.getByRole('group', { name: 'Note templates' }).getByRole('button', { name: 'Class' }).click();
+    // The template is added after what was typed, never instead of it.
+    expect(await dialog.getByLabel('Details').inputValue()).toMatch(/^Cold morning\.\n\nFocus of the class:/);
+    await dialog.getByRole('button', { name: 'Log for 2 people' }).click();
+    await page.getByText('Class logged for 2 people.').waitFor();
+
+    for (const id of [noa.id, ines.id]) {
+      const timeline = await apiFromPage<{ items: { type: string; subject: string; content: string }[] }>(
+        page,
+        'GET',
+        `/api/contacts/${id}/interactions`,
+      );
+      expect(timeline.items.map((i) => [i.type, i.subject])).toEqual([['class_attendance', 'Sunrise yin']]);
+      expect(timeline.items[0]!.content).toContain('Focus of the class:');
+    }
+    const all = await apiFromPage<{ items: unknown[] }>(page, 'GET', '/api/interactions');
+    expect(all.items).toHaveLength(2);
+    await s.finish('today-log-class');
+  });
 });

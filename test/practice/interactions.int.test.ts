@@ -135,6 +135,46 @@ describe('writing interactions', () => {
     expect(await lastContactOf(a, id)).toBe(times[times.length - 5]);
   });
 
+  it('logs one class for several attendees in one call: one entry each, every last contact moved, all or nothing', async () => {
+    const b = await signUp(t.app, 'ix-class-b');
+    const ids = [await contact(a, 'Zoe Class'), await contact(a, 'Ána Class'), await contact(a, 'Mo Class')];
+    const at = '2030-04-09T18:30:00.000Z';
+    const res = await a.post('/api/interactions/bulk', {
+      contactIds: [...ids, ids[0]!.toUpperCase()],
+      subject: 'Yin yoga',
+      occurredAt: at,
+    });
+    expect(res.status, res.text).toBe(201);
+    const items = res.body.items as { contactId: string; type: string; subject: string; contact: { name: string } }[];
+    expect(items.map((i) => i.contact.name).sort()).toEqual(['Mo Class', 'Zoe Class', 'Ána Class']);
+    expect(new Set(items.map((i) => i.type))).toEqual(new Set(['class_attendance']));
+    for (const id of ids) {
+      expect(await lastContactOf(a, id)).toBe(at);
+      const timeline = (await a.get(`/api/contacts/${id}/interactions`)).body.items;
+      expect(timeline.map((i: { subject: string }) => i.subject)).toEqual(['Yin yoga']);
+    }
+    // One id that is not the caller's: nothing is written for anyone.
+    const foreign = await contact(b, 'Not A’s');
+    const refused = await a.post('/api/interactions/bulk', { contactIds: [ids[0], foreign], subject: 'Second class' });
+    expect(refused.status).toBe(404);
+    expect(refused.body.error.message).toMatch(/nothing was logged/);
+    expect(refused.body.error.message).not.toContain('Not A’s');
+    expect((await a.get(`/api/contacts/${ids[0]}/interactions`)).body.items).toHaveLength(1);
+    expect((await b.get(`/api/contacts/${foreign}`)).status).toBe(200);
+    expect((await b.get(`/api/contacts/${foreign}/interactions`)).body.items).toHaveLength(0);
+    // The statements do not grow with the number of attendees.
+    const one = await a.post('/api/interactions/bulk', { contactIds: [ids[0]], subject: 'Private class' });
+    const three = await a.post('/api/interactions/bulk', { contactIds: ids, subject: 'Group class' });
+    expect(three.headers['x-db-statements']).toBe(one.headers['x-db-statements']);
+    // Bad bodies name the field.
+    const empty = await a.post('/api/interactions/bulk', { contactIds: [], subject: 'x' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toMatch(/at least one person/);
+    const tooMany = await a.post('/api/interactions/bulk', { contactIds: Array.from({ length: 201 }, () => crypto.randomUUID()) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.text).toMatch(/at most 200 people/);
+  });
+
   it('answers 409 for a second interaction with the same source and source id', async () => {
     const id = await contact(a, 'Dup');
     const sourceId = `evt-${crypto.randomUUID()}`;

@@ -146,6 +146,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
 
   'GET /api/contacts': {},
   'GET /api/contacts/count': {},
+  'GET /api/contacts/ids': {},
   'POST /api/contacts': { body: (f) => ({ name: 'A contact', tagIds: [f.tag] }), foreignStatus: 422 },
   'POST /api/contacts/bulk': { body: (f) => ({ action: 'delete', ids: [f.contact] }), foreignStatus: 200 },
   'GET /api/contacts/:id': { params: { id: 'contact' } },
@@ -192,6 +193,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/contacts/:id/interactions': { params: { id: 'contact' } },
   // Naming B's contact answers 404 "Contact not found", as a contact that does not exist does.
   'POST /api/interactions': { body: (f) => ({ contactId: f.contact, type: 'note', subject: 'By A' }), foreignStatus: 404 },
+  'POST /api/interactions/bulk': { body: (f) => ({ contactIds: [f.contact], subject: 'Class by A' }), foreignStatus: 404 },
   'PATCH /api/interactions/:id': { params: { id: 'interaction' }, body: () => ({ subject: 'Changed by A', sentiment: 1 }) },
   'DELETE /api/interactions/:id': { params: { id: 'interaction' } },
   'POST /api/interactions/:id/restore': { params: { id: 'interaction' } },

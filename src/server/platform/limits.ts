@@ -8,6 +8,8 @@ export const LIMITS = Object.freeze({
   text: Object.freeze({ name: 200, short: 500, notes: 20_000, search: 200 }),
   contact: Object.freeze({ emails: 20, phones: 20, customFields: 100, socialHandles: 20, importantDates: 50, tags: 100 }),
   task: Object.freeze({ contacts: 50, minutes: 1_000_000 }),
+  /** People one logged class or group session may name (POST /api/interactions/bulk). */
+  attendees: 200,
   password: Object.freeze({ min: 10, max: 200 }),
   /**
    * Sign-in (and password change) attempts per window: per account and address pair always, per

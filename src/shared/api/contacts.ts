@@ -11,13 +11,34 @@ const T = LIMITS.text;
 const boundedRecord = <V extends z.ZodType>(value: V, max: number, what: string) =>
   z.record(z.string().min(1).max(100), value).refine((r) => Object.keys(r).length <= max, `at most ${max} ${what}`);
 
+/**
+ * A phone number as people write it: digits with spaces, + ( ) - . /, and an optional extension
+ * ("ext. 12", "x12", "#12"); 3 to 17 digits before the extension (E.164 allows 15).
+ */
+const PHONE_SHAPE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|x|#)\s*\d{1,6})?$/i;
+const isPhone = (value: string) => {
+  if (!PHONE_SHAPE.test(value)) return false;
+  const digits = value.replace(/(?:ext\.?|x|#)\s*\d{1,6}$/i, '').replace(/\D/g, '').length;
+  return digits >= 3 && digits <= 17;
+};
+const PHONE_MESSAGE = 'must be a phone number: digits with spaces and + ( ) - . / only, for example +44 20 7946 0958 or 555-0101 ext. 12';
+/** What a practitioner calls an email or a phone ("home", "work", "mobile", or their own word). */
+const channelLabel = z.string().trim().min(1, 'must not be empty').max(40, 'must be at most 40 characters');
+
 export const contactFields = {
   name: z.string().trim().min(1, 'is required').max(T.name),
   emails: z
     .array(z.email({ message: 'must be a valid email address' }).max(320))
     .max(L.emails)
     .transform((list) => [...new Set(list.map((e) => e.trim().toLowerCase()))]),
-  phones: z.array(z.string().trim().min(1).max(50)).max(L.phones),
+  phones: z.array(z.string().trim().min(1, 'must not be empty').max(50).refine(isPhone, PHONE_MESSAGE)).max(L.phones),
+  /** Labels keyed by the email (any case) or phone exactly as listed; a label of a value not listed is dropped. */
+  emailLabels: boundedRecord(channelLabel, L.emails, 'email labels').transform((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k.trim().toLowerCase(), v])),
+  ),
+  phoneLabels: boundedRecord(channelLabel, L.phones, 'phone labels').transform((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k.trim(), v])),
+  ),
   lifecycleStage: z.enum(LIFECYCLE_STAGES),
   status: z.enum(CONTACT_STATUSES),
   sentiment: z.number().int().min(1).max(5).nullable(),
@@ -86,6 +107,8 @@ export const contactResponse = z.strictObject({
   name: z.string(),
   emails: z.array(z.string()),
   phones: z.array(z.string()),
+  emailLabels: z.record(z.string(), z.string()),
+  phoneLabels: z.record(z.string(), z.string()),
   lifecycleStage: z.enum(LIFECYCLE_STAGES),
   status: z.enum(CONTACT_STATUSES),
   sentiment: z.number().nullable(),
@@ -109,13 +132,24 @@ export const contactDetailResponse = contactResponse.extend({
   counts: z.strictObject({ interactions: z.number(), goals: z.number(), openTasks: z.number() }),
 });
 /** List items leave out the long free-text fields; GET /api/contacts/:id has them. */
-export const contactSummaryResponse = contactResponse.omit({ notes: true, customFields: true, socialHandles: true, importantDates: true });
+export const contactSummaryResponse = contactResponse.omit({
+  notes: true,
+  emailLabels: true,
+  phoneLabels: true,
+  customFields: true,
+  socialHandles: true,
+  importantDates: true,
+});
 export const contactPageResponse = z.strictObject({ items: z.array(contactSummaryResponse), nextCursor: z.string().nullable() });
 export const deletePreviewResponse = z.strictObject({
   contact: z.strictObject({ id: z.uuid(), name: z.string() }),
   willDelete: z.record(z.string(), z.number()),
   willUnlink: z.record(z.string(), z.number()),
 });
+/** GET /api/contacts/ids: the matching contacts' ids (at most LIMITS.bulkIds, by name) and how many match. */
+export const matchingIdsResponse = z.strictObject({ ids: z.array(z.uuid()), total: z.number().int() });
+export type MatchingIds = z.infer<typeof matchingIdsResponse>;
+
 export const bulkResponse = z.strictObject({ action: z.enum(BULK_ACTIONS), affected: z.array(z.uuid()), notFound: z.array(z.uuid()) });
 
 /** A contact as lists answer it; ContactDetail adds the long fields and counts. */

@@ -37,6 +37,21 @@ export const createInteractionBody = z.strictObject({
 });
 export type CreateInteractionInput = z.output<typeof createInteractionBody>;
 
+/** One class or group session logged for several people at once: one timeline entry each. */
+export const createForContactsBody = z.strictObject({
+  contactIds: z
+    .array(contactId)
+    .min(1, 'must name at least one person')
+    .max(LIMITS.attendees, `must name at most ${LIMITS.attendees} people`)
+    .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]),
+  type: interactionFields.type.default('class_attendance'),
+  subject: interactionFields.subject.default(''),
+  content: interactionFields.content.default(''),
+  occurredAt: occurredAt.optional(),
+  sentiment: sentiment.default(null),
+});
+export type CreateForContactsInput = z.output<typeof createForContactsBody>;
+
 // Source and source id identify a synced item, so they are fixed once written.
 export const updateInteractionBody = z.strictObject(interactionFields).partial();
 export type UpdateInteractionInput = z.output<typeof updateInteractionBody>;
@@ -65,6 +80,7 @@ export const interactionResponse = z.strictObject({
   updatedAt: dateTimeOut,
   contact: z.strictObject({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() }),
 });
+export const interactionListResponse = z.strictObject({ items: z.array(interactionResponse) });
 export const interactionPageResponse = z.strictObject({ items: z.array(interactionResponse), nextCursor: z.string().nullable() });
 
 /** What a sync or an import hands to upsertMany: (source, sourceId) identifies the item. */

@@ -8,6 +8,7 @@ import type { User } from '../../shared/api/auth';
 import { Avatar } from '../components/contact-bits';
 import { Icon } from '../components/icons';
 import { QuickAddContact } from '../components/quick-add-contact';
+import { LazyLogClassDialog } from '../components/log-class-lazy';
 import { Modal, Spinner } from '../components/ui';
 import { CommandPalette, type PaletteAction } from './command-palette';
 import { PageErrorBoundary } from './error-boundary';
@@ -69,6 +70,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
   const [location, navigate] = useLocation();
   const [isPaletteOpen, setPaletteOpen] = useState(false);
   const [isQuickAddOpen, setQuickAddOpen] = useState(false);
+  const [isLogClassOpen, setLogClassOpen] = useState(false);
   const [isHelpOpen, setHelpOpen] = useState(false);
   const [isMenuOpen, setMenuOpen] = useState(false);
   const updateProfile = useUpdateProfile();
@@ -114,6 +116,13 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
     () => [
       ...logAction,
       { id: 'new-contact', label: 'New contact', icon: 'plus', keywords: 'add create client', run: () => setQuickAddOpen(true) },
+      {
+        id: 'log-class',
+        label: 'Log a class or group session',
+        icon: 'users',
+        keywords: 'log record class group attendance several people',
+        run: () => setLogClassOpen(true),
+      },
       { id: 'new-task', label: 'New task', icon: 'check', keywords: 'add create todo', run: () => navigate('/tasks?new=1') },
       ...APP_ROUTES.filter((r) => r.nav).map((r) => ({
         id: `go-${r.path}`,
@@ -251,7 +260,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
             <Icon name={THEME_ICON[theme]} />
           </button>
         </header>
-        <main id="main" tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-6 lg:px-8 lg:py-6">
+        <main id="main" tabIndex={-1} className="relative min-h-0 flex-1 overflow-y-auto px-3 py-4 sm:px-6 lg:px-8 lg:py-6">
           <Suspense
             fallback={
               <div className="flex justify-center py-16 text-muted">
@@ -270,6 +279,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
         openContact={(id) => navigate(`/contacts/${id}`)}
       />
       <QuickAddContact open={isQuickAddOpen} onClose={() => setQuickAddOpen(false)} />
+      <LazyLogClassDialog open={isLogClassOpen} onClose={() => setLogClassOpen(false)} />
       <Modal open={isHelpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts">
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
           {SHORTCUTS.map((s) => (

@@ -40,6 +40,9 @@ export const contacts = pgTable(
     /** Lower-cased; several contacts may share one (families, shared inboxes). */
     emails: text('emails').array().notNull().default(sql`'{}'::text[]`),
     phones: text('phones').array().notNull().default(sql`'{}'::text[]`),
+    /** "home", "work", "mobile"… keyed by an email of `emails` / a phone of `phones` (drizzle/0013). */
+    emailLabels: jsonb('email_labels').$type<Record<string, string>>().notNull().default({}),
+    phoneLabels: jsonb('phone_labels').$type<Record<string, string>>().notNull().default({}),
     lifecycleStage: lifecycleStage('lifecycle_stage').notNull().default('discovery'),
     status: contactStatus('status').notNull().default('active'),
     sentiment: smallint('sentiment'),

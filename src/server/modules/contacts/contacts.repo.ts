@@ -91,6 +91,15 @@ export function createContactsRepo(db: Db) {
       return row?.n ?? 0;
     },
 
+    /** One statement: the ids of up to `limit` matching contacts (for "select all N matching"). */
+    async matchingIds(userId: string, filter: ContactFilter, limit: number): Promise<string[]> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`select ${c.id} as id from ${c} where ${filterSql(userId, filter)} order by lower(${c.name}), ${c.id} limit ${limit}`,
+      );
+      return rows.map((r) => r.id);
+    },
+
     async findPage(userId: string, filter: ContactFilter, page: PageRequest) {
       const { expr, cast } = SORT_SQL[page.sort]!;
       const dir = page.order === 'desc' ? sql`desc` : sql`asc`;

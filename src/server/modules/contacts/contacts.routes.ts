@@ -12,6 +12,7 @@ import {
   idParams,
   listContactsQuery,
   updateContactBody,
+  matchingIdsResponse,
 } from '../../../shared/api/contacts.js';
 
 const TAGS = ['contacts'];
@@ -25,6 +26,12 @@ export function registerContactsRoutes(app: App) {
     '/api/contacts/count',
     { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: z.object({ total: z.number().int() }) } } },
     async (req) => contacts.count(requireActor(req), req.query),
+  );
+
+  app.get(
+    '/api/contacts/ids',
+    { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: matchingIdsResponse } } },
+    async (req) => contacts.matchingIds(requireActor(req), req.query),
   );
 
   app.get(

@@ -23,6 +23,20 @@ type Deps = {
 const unknownTags = (ids: string[]) =>
   new AppError('unprocessable', 'Some tags do not exist. Refresh your tags and try again.', { unknownTagIds: ids });
 
+/** Only labels of an email or phone the contact has are kept (a removed phone takes its label with it). */
+const labelsOf = (labels: Record<string, string>, values: string[]) =>
+  Object.fromEntries(Object.entries(labels).filter(([k]) => values.includes(k)));
+
+/** The labels to write when the values or the labels change; nothing when neither does. */
+function channelLabels(write: Partial<ContactWrite>, current?: ContactRow): Partial<ContactWrite> {
+  const out: Partial<ContactWrite> = {};
+  if (write.emails || write.emailLabels)
+    out.emailLabels = labelsOf(write.emailLabels ?? current?.emailLabels ?? {}, write.emails ?? current?.emails ?? []);
+  if (write.phones || write.phoneLabels)
+    out.phoneLabels = labelsOf(write.phoneLabels ?? current?.phoneLabels ?? {}, write.phones ?? current?.phones ?? []);
+  return out;
+}
+
 function toWrite(input: ContactInput): Partial<ContactWrite> {
   const { tagIds: _tagIds, lastContactAt, hasAiConsent: _ai, hasPhotoConsent: _photo, ...rest } = input;
   const write: Partial<ContactWrite> = { ...rest };
@@ -102,11 +116,19 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       return JSON.parse(text!.toString()) as { total: number };
     },
 
+    /** The ids behind "select all N matching", capped at what one bulk action accepts. */
+    async matchingIds(actor: Actor, query: ListContactsQuery): Promise<{ ids: string[]; total: number }> {
+      const filter = filterOf(query);
+      const [ids, total] = await Promise.all([repo.matchingIds(actor.userId, filter, LIMITS.bulkIds), repo.count(actor.userId, filter)]);
+      return { ids, total };
+    },
+
     get: getJson,
 
     async create(actor: Actor, input: ContactInput & { name: string }): Promise<Buffer> {
       const { userId } = actor;
-      const write = toWrite(input) as ContactWrite & { name: string };
+      const given = toWrite(input);
+      const write = { ...given, ...channelLabels(given) } as ContactWrite & { name: string };
       const id = await repo.transaction(async (tx) => {
         if (input.tagIds?.length) await requireOwnedTags(userId, input.tagIds, tx);
         const row = await repo.insert(userId, { ...write, searchText: buildSearchText(withDefaults(write)) }, tx);
@@ -123,7 +145,8 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       await repo.transaction(async (tx) => {
         const current = await repo.findRow(userId, id, tx);
         if (!current) throw notFound('Contact');
-        const write = toWrite(input);
+        const given = toWrite(input);
+        const write = { ...given, ...channelLabels(given, current) };
         const merged: ContactRow = { ...current, ...(write as Partial<ContactRow>) };
         await repo.update(userId, id, { ...write, searchText: buildSearchText(merged), updatedAt: clock() }, tx);
         if (input.tagIds) {

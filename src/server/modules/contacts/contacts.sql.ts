@@ -40,6 +40,8 @@ export const contactSummaryJson = sql`json_build_object(
 /** The whole contact, for the detail view and write answers. */
 export const contactJson = sql`(${contactSummaryJson}::jsonb || jsonb_build_object(
   'notes', ${c.notes},
+  'emailLabels', ${c.emailLabels},
+  'phoneLabels', ${c.phoneLabels},
   'customFields', ${c.customFields},
   'socialHandles', ${c.socialHandles},
   'importantDates', ${c.importantDates}

@@ -116,6 +116,30 @@ export function createInteractionsRepo(db: Db) {
       return row?.j;
     },
 
+    /** One statement: the same entry for each of the user's contacts among ids; answers their JSON. */
+    async insertForContacts(
+      userId: string,
+      ids: string[],
+      w: Omit<InteractionWrite, 'contactId' | 'source' | 'sourceId'>,
+      now: Date,
+      tx: Db,
+    ) {
+      const rows = await queryRows<{ j: string }>(
+        tx,
+        sql`
+        with i as (
+          insert into ${interactions}
+            (user_id, contact_id, type, subject, content, occurred_at, source, sentiment, created_at, updated_at)
+          select ${userId}, c.id, ${w.type}, ${w.subject}, ${w.content}, ${timestampParam(w.occurredAt)}, 'manual', ${w.sentiment},
+                 ${timestampParam(now)}, ${timestampParam(now)}
+          from ${contacts} c where c.user_id = ${userId} and c.id in ${inList(ids)}
+          returning *
+        )
+        select ${interactionJson}::text as j from i join ${contacts} c on c.id = i.contact_id order by lower(c.name), c.id`,
+      );
+      return rows.map((r) => r.j);
+    },
+
     /** Applies the patch and answers the item's JSON with its contact id; undefined when not the user's. */
     async update(userId: string, id: string, patch: InteractionPatch, now: Date, tx: Db) {
       const sets = (Object.keys(COLUMN) as (keyof InteractionPatch)[])

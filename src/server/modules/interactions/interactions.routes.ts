@@ -4,7 +4,9 @@ import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import {
   contactIdParams,
+  createForContactsBody,
   createInteractionBody,
+  interactionListResponse,
   interactionIdParams,
   interactionPageResponse,
   interactionResponse,
@@ -34,6 +36,12 @@ export function registerInteractionsRoutes(app: App) {
     '/api/interactions',
     { schema: { tags: TAGS, body: createInteractionBody, response: { 201: interactionResponse } } },
     async (req, reply) => sendJsonText(reply, await interactions.create(requireActor(req), req.body), 201),
+  );
+
+  app.post(
+    '/api/interactions/bulk',
+    { schema: { tags: TAGS, body: createForContactsBody, response: { 201: interactionListResponse } } },
+    async (req, reply) => sendJsonText(reply, await interactions.createForContacts(requireActor(req), req.body), 201),
   );
 
   app.patch(

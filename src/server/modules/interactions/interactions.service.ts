@@ -6,6 +6,7 @@ import type { Actor } from '../../platform/http/types.js';
 import type { BatchRow, InteractionsRepo } from './interactions.repo.js';
 import {
   importedInteraction,
+  type CreateForContactsInput,
   type CreateInteractionInput,
   type ImportedInteraction,
   type ListInteractionsQuery,
@@ -59,6 +60,27 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
         if (!created) throw duplicate(input.source, input.sourceId ?? '');
         await repo.recomputeLastContact(userId, [owned], tx);
         return created;
+      });
+      await onChange(userId);
+      return json;
+    },
+
+    /** A class or group session: one entry per attendee, in one transaction; every id must be the user's. */
+    async createForContacts(actor: Actor, input: CreateForContactsInput): Promise<string> {
+      const { userId } = actor;
+      const now = clock();
+      const json = await repo.transaction(async (tx) => {
+        const locked = await repo.lockContacts(userId, input.contactIds, tx);
+        const missing = input.contactIds.filter((id) => !locked.includes(id));
+        if (missing.length) {
+          const what = missing.length === 1 ? 'One of these contacts was' : `${missing.length} of these contacts were`;
+          throw new AppError('not_found', `${what} not found; nothing was logged. Remove them and try again.`, { missing });
+        }
+        const { contactIds: _ids, ...fields } = input;
+        const write = { ...fields, occurredAt: input.occurredAt ? new Date(input.occurredAt) : now };
+        const items = await repo.insertForContacts(userId, locked, write, now, tx);
+        await repo.recomputeLastContact(userId, locked, tx);
+        return `{"items":[${items.join(',')}]}`;
       });
       await onChange(userId);
       return json;

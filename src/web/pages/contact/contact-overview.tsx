@@ -11,12 +11,8 @@ import { TagPicker } from '../../components/tag-picker';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { humanize } from '../../lib/format';
 import { useDraft } from '../../lib/use-draft';
-
-const lines = (s: string) =>
-  s
-    .split(/[\n,]/)
-    .map((x) => x.trim())
-    .filter(Boolean);
+import { ChannelList, channelBody, channelsOf } from './channel-list';
+import { CustomFieldsEditor, customFieldProblems, customFieldsBody, customRowsOf } from './custom-fields-editor';
 
 /** The server's limit for a contact's notes (LIMITS.text.notes). */
 const NOTES_MAX = 20_000;
@@ -134,8 +130,10 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
   const update = useUpdateContact(contact.id);
   const toast = useToast();
   const [name, setName] = useState(contact.name);
-  const [emails, setEmails] = useState(contact.emails.join('\n'));
-  const [phones, setPhones] = useState(contact.phones.join('\n'));
+  const [emails, setEmails] = useState(() => channelsOf(contact.emails, contact.emailLabels));
+  const [phones, setPhones] = useState(() => channelsOf(contact.phones, contact.phoneLabels));
+  const [custom, setCustom] = useState(() => customRowsOf(contact.customFields));
+  const [customProblems, setCustomProblems] = useState<Record<number, string>>({});
   const [birthday, setBirthday] = useState(contact.birthday ?? '');
   const notesDraft = useDraft(`contact:${contact.id}:notes`, contact.notes);
   const [notes, setNotes] = [notesDraft.value, notesDraft.set];
@@ -153,12 +151,19 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
       else if (d.date && !d.label.trim()) problems[i] = 'Give this date a label (for example “Anniversary”), or remove it.';
     });
     setDateErrors(problems);
-    if (Object.keys(problems).length) return;
+    const customIssues = customFieldProblems(custom);
+    setCustomProblems(customIssues);
+    if (Object.keys(problems).length || Object.keys(customIssues).length) return;
+    const email = channelBody(emails);
+    const phone = channelBody(phones);
     update.mutate(
       {
         name,
-        emails: lines(emails),
-        phones: lines(phones),
+        emails: email.values,
+        emailLabels: email.labels,
+        phones: phone.values,
+        phoneLabels: phone.labels,
+        customFields: customFieldsBody(custom),
         birthday: birthday || null,
         notes,
         sentiment: sentiment ? Number(sentiment) : null,
@@ -181,13 +186,11 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
       <Field label="Name" error={errors.name}>
         {(p) => <input {...p} className="input" required value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <ChannelList kind="email" rows={emails} onChange={setEmails} errors={errors} />
+        <ChannelList kind="phone" rows={phones} onChange={setPhones} errors={errors} />
+      </div>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Emails" hint="One per line." error={Object.entries(errors).find(([k]) => k.startsWith('emails'))?.[1]}>
-          {(p) => <textarea {...p} className="input" rows={2} value={emails} onChange={(e) => setEmails(e.target.value)} />}
-        </Field>
-        <Field label="Phones" hint="One per line." error={Object.entries(errors).find(([k]) => k.startsWith('phones'))?.[1]}>
-          {(p) => <textarea {...p} className="input" rows={2} value={phones} onChange={(e) => setPhones(e.target.value)} />}
-        </Field>
         <Field label="Birthday" error={errors.birthday}>
           {(p) => <input {...p} className="input" type="date" value={birthday} onChange={(e) => setBirthday(e.target.value)} />}
         </Field>
@@ -248,6 +251,7 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
           Add a date
         </button>
       </fieldset>
+      <CustomFieldsEditor rows={custom} onChange={setCustom} problems={customProblems} />
       <Field label="Notes" error={errors.notes} count={{ length: notes.length, max: NOTES_MAX }}>
         {(p) => <textarea {...p} className="input" rows={6} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>

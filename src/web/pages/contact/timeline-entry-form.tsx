@@ -7,6 +7,7 @@ import { INTERACTION_LABELS, INTERACTION_PICKER_TYPES as INTERACTION_TYPES } fro
 import { Icon, type IconName } from '../../components/icons';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { formatDateTime, toLocalInput } from '../../lib/format';
+import { templatesFor, withTemplate } from '../../lib/note-templates';
 
 export const TYPE_ICON: Record<InteractionType, IconName> = {
   note: 'note',
@@ -144,6 +145,21 @@ export function EntryForm({
       <Field label="Details" error={errors.content}>
         {(p) => <textarea {...p} className="input" rows={3} value={values.content} onChange={(e) => set('content', e.target.value)} />}
       </Field>
+      {templatesFor(values.type).length > 0 && (
+        <div className="flex flex-wrap items-center gap-1 text-sm" role="group" aria-label="Note templates">
+          <span className="text-muted">Template:</span>
+          {templatesFor(values.type).map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              className="btn-ghost px-2 py-0.5 text-sm underline"
+              onClick={() => set('content', withTemplate(values.content, t))}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      )}
       {children}
       {!!mutation.error && !Object.keys(errors).length && <ErrorNotice error={mutation.error} title={errorTitle} />}
       <div className="flex flex-wrap gap-2">

@@ -26,7 +26,7 @@ const WIDTHS: Record<string, number> = {
   name: 260,
   stage: 170,
   status: 100,
-  tags: 220,
+  tags: 270,
   email: 220,
   phone: 150,
   lastContact: 140,
@@ -83,13 +83,27 @@ const columns = helper.columns([
     id: 'tags',
     header: 'Tags',
     cell: ({ getValue }) => (
-      <span className="flex min-w-0 gap-1 overflow-hidden">
+      // Two chips that keep a readable width (never cut to a letter), then how many more.
+      <span
+        className="flex min-w-0 items-center gap-1"
+        title={
+          getValue()
+            .map((t) => t.name)
+            .join(', ') || undefined
+        }
+      >
         {getValue()
-          .slice(0, 3)
+          .slice(0, 2)
           .map((t) => (
-            <TagChip key={t.id} tag={t} />
+            <span key={t.id} className="max-w-[6.5rem] shrink-0">
+              <TagChip tag={t} />
+            </span>
           ))}
-        {getValue().length > 3 && <span className="text-xs text-muted">+{getValue().length - 3}</span>}
+        {getValue().length > 2 && (
+          <span className="shrink-0 text-xs text-muted" aria-label={`and ${getValue().length - 2} more`}>
+            +{getValue().length - 2}
+          </span>
+        )}
       </span>
     ),
   }),
@@ -158,6 +172,8 @@ export function ContactsTable({
   const visibleColumns = table.getVisibleLeafColumns();
   const minWidth = useMemo(() => visibleColumns.reduce((sum, c) => sum + (WIDTHS[c.id] ?? 150), 0), [visibleColumns]);
   const cellStyle = (id: string) => (id === 'name' ? { flex: `1 0 ${WIDTHS[id]}px` } : { flex: `0 0 ${WIDTHS[id] ?? 150}px` });
+  // The selection column stays in view when a narrow window scrolls the table sideways.
+  const stickyClass = (id: string) => (id === 'select' ? 'sticky left-0 z-[1] bg-surface' : '');
 
   return (
     <div ref={scrollRef} className="card min-h-0 flex-1 overflow-auto" data-testid="contacts-scroller">
@@ -172,7 +188,7 @@ export function ContactsTable({
                   <th
                     key={header.id}
                     scope="col"
-                    className="flex items-center px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-muted"
+                    className={`flex items-center px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-muted ${stickyClass(header.column.id)}`}
                     style={cellStyle(header.column.id)}
                     aria-sort={isSorted ? (filters.order === 'asc' ? 'ascending' : 'descending') : undefined}
                   >
@@ -207,7 +223,12 @@ export function ContactsTable({
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               >
                 {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className="flex min-w-0 items-center px-3" style={cellStyle(cell.column.id)}>
+                  <td
+                    key={cell.id}
+                    data-column={cell.column.id}
+                    className={`flex min-w-0 items-center self-stretch px-3 ${stickyClass(cell.column.id)}`}
+                    style={cellStyle(cell.column.id)}
+                  >
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}

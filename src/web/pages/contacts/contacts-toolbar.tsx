@@ -33,7 +33,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
     if (debounced !== value) onChange(debounced);
   }, [debounced]);
   return (
-    <div className="relative min-w-0 basis-full sm:max-w-sm sm:flex-1 sm:basis-0">
+    <div className="relative min-w-0 basis-full sm:min-w-60 sm:max-w-md sm:flex-1 sm:basis-60">
       <Icon name="search" className="pointer-events-none absolute left-3 top-1/2 -translate-y-1/2 text-muted" />
       <input
         id="contact-search"

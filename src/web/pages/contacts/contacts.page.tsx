@@ -7,6 +7,7 @@ import { Icon } from '../../components/icons';
 import { QuickAddContact } from '../../components/quick-add-contact';
 import { EmptyState, ErrorNotice, PageHeader, Spinner } from '../../components/ui';
 import { BulkBar } from './bulk-bar';
+import { SelectAllMatching } from './select-all-matching';
 import { ContactsCards } from './contacts-cards';
 import { countActiveFilters, DEFAULT_FILTERS, DEFAULT_HIDDEN, STORAGE, usePersistentState, type ContactsView } from './contacts-state';
 import { ContactsTable } from './contacts-table';
@@ -41,6 +42,7 @@ export default function ContactsPage() {
   const count = useContactCount(filters);
   const contacts = useMemo(() => pages.data?.pages.flatMap((p) => p.items) ?? EMPTY, [pages.data]);
   const selectedIds = Object.keys(rowSelection).filter((id) => rowSelection[id]);
+  const loadedIds = useMemo(() => contacts.map((c) => c.id), [contacts]);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = pages;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
 
@@ -97,6 +99,13 @@ export default function ContactsPage() {
           </button>
         </p>
       )}
+      <SelectAllMatching
+        filters={filters}
+        total={total}
+        loadedIds={loadedIds}
+        selectedCount={selectedIds.length}
+        setRowSelection={setRowSelection}
+      />
       {selectedIds.length > 0 && <BulkBar ids={selectedIds} onDone={() => setRowSelection({})} />}
       <ErrorNotice error={pages.error} title="Contacts could not be loaded" onRetry={() => void pages.refetch()} />
       {pages.isPending ? (

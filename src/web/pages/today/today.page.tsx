@@ -3,6 +3,7 @@ import { useToday, type Today, type TodaySession, type TodayTask } from '../../a
 import { useMe } from '../../api/auth.api';
 import { Avatar } from '../../components/contact-bits';
 import { ErrorNotice, PageHeader, Spinner } from '../../components/ui';
+import { LogClassButton } from '../../components/log-class-lazy';
 import { ReachLinks } from '../../components/reach-links';
 import { ReconnectList } from './today-reconnect';
 
@@ -106,7 +107,9 @@ export default function TodayPage() {
     : undefined;
   return (
     <div className="mx-auto max-w-6xl space-y-4">
-      <PageHeader title="Today" subtitle={dateText ? `${firstName ? `Hello ${firstName}. ` : ''}${dateText}` : undefined} />
+      <PageHeader title="Today" subtitle={dateText ? `${firstName ? `Hello ${firstName}. ` : ''}${dateText}` : undefined}>
+        <LogClassButton />
+      </PageHeader>
       <ErrorNotice error={today.error} title="Today could not be loaded" onRetry={() => void today.refetch()} />
       {today.isPending && (
         <div className="flex justify-center py-10 text-muted">
