@@ -14,6 +14,7 @@ import { createCsrfTokens, registerSecurity } from './platform/http/security.js'
 import { registerInputGuards } from './platform/http/input-guard.js';
 import { createHeaderSets, registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerLoadShedding } from './platform/http/load-shedding.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
 import { registerResponseContract } from './platform/http/response-contract.js';
 import { registerRouteDocs, securitySchemes } from './platform/http/route-docs.js';
 import { attachExamples } from './platform/http/openapi-examples.js';
@@ -147,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandling(app);
   registerInputGuards(app);
   registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
+  registerIdempotency(app, services.idempotency);
   registerOps(app, { config, database: deps.database, kv: deps.kv, metrics, log: deps.log });
   await registerModules(app, config);
   app.get(

@@ -34,6 +34,7 @@ import { createDashboardRepo } from './modules/dashboard/dashboard.repo.js';
 import { createDashboardService } from './modules/dashboard/dashboard.service.js';
 import { createTrashRepo } from './modules/trash/trash.repo.js';
 import { createTrashService } from './modules/trash/trash.service.js';
+import { createIdempotencyRepo } from './modules/idempotency/idempotency.repo.js';
 import { createTodayRepo } from './modules/today/today.repo.js';
 import { createTodayService } from './modules/today/today.service.js';
 import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
@@ -98,6 +99,8 @@ export function createServices(deps: ServiceDeps) {
     // Every call to another server: modules take `outbound.provider(name, …)` (platform/outbound).
     outbound: createOutboundClient(),
     trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
+    // Answers of requests sent with an Idempotency-Key (platform/http/idempotency.ts).
+    idempotency: createIdempotencyRepo(db, clock),
     today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
   };

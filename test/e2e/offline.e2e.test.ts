@@ -62,4 +62,35 @@ describe('a dropped network is not a sign-out', () => {
     expect(items.items.map((i) => i.subject)).toEqual(['Typed on the train']);
     await s.finish('offline-queued-note');
   });
+
+  it('a save whose answer was lost on the way back is not written twice when sent again', async () => {
+    const s = await openSession(browser, { allowConsole: NETWORK_NOISE, timezoneId: 'America/Los_Angeles' });
+    const { page } = s;
+    await signUp(page);
+    const contact = await apiFromPage<{ id: string }>(page, 'POST', '/api/contacts', { name: 'Uma Unsure' });
+    await page.goto(`/contacts/${contact.id}?tab=timeline`);
+    await page.getByLabel('Subject').fill('Breathwork session');
+    // The request reaches the server and is saved, but the connection drops before the answer.
+    let dropped = 0;
+    await page.route('**/api/interactions', async (route) => {
+      if (route.request().method() !== 'POST' || dropped++ > 0) return route.fallback();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByRole('button', { name: /^Add / }).click();
+    await expect.poll(() => dropped).toBe(1);
+    // Whatever the form shows meanwhile, sending the same entry again does not make a second one.
+    await expect.poll(() => page.getByRole('button', { name: /^Add / }).isEnabled()).toBe(true);
+    if ((await page.getByLabel('Subject').inputValue()) === 'Breathwork session') await page.getByRole('button', { name: /^Add / }).click();
+    await expect
+      .poll(
+        async () => (await apiFromPage<{ items: { subject: string }[] }>(page, 'GET', `/api/contacts/${contact.id}/interactions`)).items,
+      )
+      .toEqual([expect.objectContaining({ subject: 'Breathwork session' })]);
+    // It was sent twice (by hand or by the offline queue), and written once.
+    await expect.poll(() => s.apiRequests.filter((r) => r === 'POST /api/interactions').length).toBeGreaterThanOrEqual(2);
+    const timeline = await apiFromPage<{ items: unknown[] }>(page, 'GET', `/api/contacts/${contact.id}/interactions`);
+    expect(timeline.items).toHaveLength(1);
+    await s.finish('offline-lost-answer-not-duplicated');
+  });
 });

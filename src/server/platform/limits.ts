@@ -38,6 +38,11 @@ export const LIMITS = Object.freeze({
    * Deleted timeline entries, goals, tasks and photos can be restored (Undo) for this long, then the
    * purge job (every 5 minutes) removes them: at most purgeRounds × purgeBatchRows per table a run.
    */
+  /**
+   * Idempotency-Key answers are kept this long per user; a key whose first request never finished
+   * (a crash) is taken over by a retry after abandonMs; keys are 1–200 visible characters.
+   */
+  idempotency: Object.freeze({ keepMs: 24 * 60 * 60_000, abandonMs: 60_000, keyChars: 200, maxStoredBytes: 1024 * 1024 }),
   trash: Object.freeze({ purgeAfterMinutes: 30, purgeBatchRows: 1_000, purgeRounds: 20 }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,

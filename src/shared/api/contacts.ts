@@ -31,7 +31,17 @@ export const contactFields = {
     .array(z.email({ message: 'must be a valid email address' }).max(320))
     .max(L.emails)
     .transform((list) => [...new Set(list.map((e) => e.trim().toLowerCase()))]),
-  phones: z.array(z.string().trim().min(1, 'must not be empty').max(50).refine(isPhone, PHONE_MESSAGE)).max(L.phones),
+  phones: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(50)
+        .refine(isPhone, PHONE_MESSAGE)
+        .meta({ examples: ['+44 20 7946 0958'] }),
+    )
+    .max(L.phones),
   /** Labels keyed by the email (any case) or phone exactly as listed; a label of a value not listed is dropped. */
   emailLabels: boundedRecord(channelLabel, L.emails, 'email labels').transform((r) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k.trim().toLowerCase(), v])),

@@ -92,6 +92,22 @@ async function toApiError(res: Response): Promise<ApiError> {
   return new ApiError(message, res.status, code, requestId, body.error?.details?.issues ?? [], retryAfter);
 }
 
+// A POST sent again after a network failure reuses its Idempotency-Key: if the first attempt did
+// reach the server, the retry answers its result instead of writing twice. Once the server answers,
+// the same form sent again is a new submission with a new key.
+const unsettledKeys = new Map<string, string>();
+function idempotencyKeyFor(path: string, body: string): string {
+  const id = `${path}\n${body}`;
+  let key = unsettledKeys.get(id);
+  if (!key) {
+    // getRandomValues works on plain-http LAN addresses too, where randomUUID does not exist.
+    key = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    if (unsettledKeys.size >= 100) unsettledKeys.delete(unsettledKeys.keys().next().value!);
+    unsettledKeys.set(id, key);
+  }
+  return key;
+}
+
 export async function request<T>(method: string, path: string, options: Options = {}, isRetry = false): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (!SAFE.has(method)) headers['x-csrf-token'] = await csrfToken();
@@ -100,6 +116,7 @@ export async function request<T>(method: string, path: string, options: Options 
   else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
+    if (method === 'POST') headers['idempotency-key'] = idempotencyKeyFor(path, body);
   }
   let res: Response;
   try {
@@ -116,6 +133,7 @@ export async function request<T>(method: string, path: string, options: Options 
     throw new ApiError('Could not reach MindfulCRM. Check your internet connection, then try again.', 0, 'network');
   }
   reportReachable(true);
+  if (typeof body === 'string') unsettledKeys.delete(`${path}\n${body}`);
   if (res.ok) {
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;

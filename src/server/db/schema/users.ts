@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id, ts, updatedAt } from './columns.js';
 
 export type UserSettings = {
@@ -63,4 +63,25 @@ export const oauthConnections = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('oauth_connections_user_provider_uq').on(t.userId, t.provider)],
+);
+
+/**
+ * Answers of POST requests sent with an Idempotency-Key, kept 24 hours per user so a retried
+ * request answers the first result instead of writing twice. A row without a status is a request
+ * still being served (or abandoned by a crash: taken over after LIMITS.idempotency.abandonMs).
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    contentType: text('content_type'),
+    body: text('body'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
