@@ -10,6 +10,9 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createDeviceTokens } from './modules/auth/device-tokens.js';
 import { createContactsRepo } from './modules/contacts/contacts.repo.js';
 import { createContactsService } from './modules/contacts/contacts.service.js';
+import { createConsentRepo } from './modules/consent/consent.repo.js';
+import { createConsentService } from './modules/consent/consent.service.js';
+import { createAuditService } from './modules/audit/audit.service.js';
 import { createTagsRepo } from './modules/tags/tags.repo.js';
 import { createTagsService } from './modules/tags/tags.service.js';
 import { createProjectsRepo } from './modules/projects/projects.repo.js';
@@ -65,6 +68,7 @@ export function createServices(deps: ServiceDeps) {
     maxBytes: LIMITS.photo.uploadBytes,
     maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
   });
+  const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
 
   return {
     sessions,
@@ -80,7 +84,9 @@ export function createServices(deps: ServiceDeps) {
       clock,
       onChange,
     }),
-    contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange }),
+    contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange, consent }),
+    consent,
+    audit: createAuditService({ db, cursors }),
     tags: createTagsService({ repo: createTagsRepo(db), cursors, clock, onChange }),
     projects: createProjectsService({ repo: createProjectsRepo(db), cursors, clock, onChange }),
     tasks: createTasksService({ repo: createTasksRepo(db), writes: createTaskWritesRepo(db), cursors, clock, onChange }),

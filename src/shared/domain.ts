@@ -54,6 +54,19 @@ export const DEFAULT_KEEP_IN_TOUCH_DAYS: Readonly<Record<LifecycleStage, number>
   collaborator: 30,
 };
 
+/** What a contact's consent is asked for (the consent ledger, issue 11); sync, AI and photos check them. */
+export const CONSENT_PURPOSES = [
+  'email_ingestion',
+  'calendar_ingestion',
+  'document_ingestion',
+  'ai_processing',
+  'photo_enrichment',
+] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+/** How a consent decision was given. */
+export const CONSENT_METHODS = ['form', 'email', 'verbal', 'other'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
 /**
  * What the audit log records (issue 11). An entry holds ids and the names needed to read it, never
  * client content; it is written in the same transaction as the action it records.
@@ -63,6 +76,7 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in_failed',
   'auth.sign_out',
   'auth.sign_out_everywhere',
+  'auth.session_revoked',
   'auth.password_changed',
   'account.deleted',
   'export.account',

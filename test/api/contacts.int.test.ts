@@ -173,7 +173,7 @@ describe('create, read, update, delete', () => {
       { userId, contactId: keep.id, type: 'call', occurredAt: now },
     ]);
     await db.insert(goals).values({ userId, contactId: c.id, title: 'Run 5k' });
-    await db.insert(consents).values({ userId, contactId: c.id, kind: 'ai_processing', isGranted: true });
+    await db.insert(consents).values({ userId, contactId: c.id, purpose: 'ai_processing', isGranted: true, method: 'other' });
     await db
       .insert(documents)
       .values({ userId, contactId: c.id, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' });

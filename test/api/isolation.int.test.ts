@@ -47,6 +47,8 @@ const randomIds = () =>
 
 function urlFor(route: RouteInfo, c: PrivateCase, ids: ForeignIds): string {
   const path = route.url.replace(/:(\w+)/g, (_, name: string) => {
+    const literal = c.literalParams?.[name];
+    if (literal !== undefined) return encodeURIComponent(literal);
     const kind = c.params?.[name];
     if (!kind && hasCase(route)) throw new Error(`${routeKey(route)}: its ROUTE_CASES entry names no resource kind for :${name}`);
     return encodeURIComponent(kind ? ids[kind] : crypto.randomUUID());

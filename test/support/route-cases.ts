@@ -31,6 +31,8 @@ export type RouteCase =
       isPublic?: false;
       /** Which resource kind fills each path parameter. */
       params?: Record<string, ResourceKind>;
+      /** Path parameters that name no resource (a consent purpose): their fixed value. */
+      literalParams?: Record<string, string>;
       /**
        * A valid body; given B's ids (or random ones) so a body can name them, and the caller's own
        * ids for a body that must name one of the caller's resources (a merge target).
@@ -209,6 +211,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/contacts/:id/snooze': { params: { id: 'contact' }, body: () => ({ days: 3 }) },
   // Naming B's contact answers 404 "Contact not found", as a contact that does not exist does.
   'POST /api/calendar/events': { body: (f) => ({ title: 'A session', startsAt: '2030-01-01T10:00:00Z', contactId: f.contact }) },
+
+  'GET /api/contacts/:id/consents': { params: { id: 'contact' } },
+  'GET /api/contacts/:id/consents/history': { params: { id: 'contact' } },
+  'PUT /api/contacts/:id/consents/:purpose': {
+    params: { id: 'contact' },
+    literalParams: { purpose: 'ai_processing' },
+    body: () => ({ granted: false, method: 'verbal', note: 'Withdrawn by A' }),
+  },
+  'GET /api/audit': {},
 };
 
 /** Sends one file as multipart/form-data (built by hand: no form library needed) with the client's session. */

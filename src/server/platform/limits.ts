@@ -3,6 +3,8 @@ export const LIMITS = Object.freeze({
   jsonBodyBytes: 256 * 1024,
   page: Object.freeze({ defaultSize: 50, maxSize: 200 }),
   bulkIds: 1000,
+  /** Consent ledger: the evidence note of an entry; history pages use `page`. */
+  consent: Object.freeze({ noteChars: 1000 }),
   text: Object.freeze({ name: 200, short: 500, notes: 20_000, search: 200 }),
   contact: Object.freeze({ emails: 20, phones: 20, customFields: 100, socialHandles: 20, importantDates: 50, tags: 100 }),
   task: Object.freeze({ contacts: 50, minutes: 1_000_000 }),

@@ -196,8 +196,6 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
         : [],
       keepInTouchDays: rng.chance(0.15) ? rng.pick([7, 14, 30, 60]) : null,
       lastContactAt: lastContactAt === null ? null : new Date(lastContactAt),
-      hasAiConsent,
-      hasPhotoConsent,
       searchText: buildSearchText({ name, emails, phones, notes, customFields: fields, socialHandles: handles }),
       createdAt: new Date(createdAt),
       updatedAt: new Date(Math.max(createdAt, lastContactAt ?? createdAt)),
@@ -217,7 +215,7 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
     }
     for (const tagId of chosen) chunk.contactTags.push({ contactId: id, tagId, userId, createdAt: new Date(createdAt) });
 
-    pushConsents(ctx, chunk, id, createdAt, { ai_processing: hasAiConsent, photo: hasPhotoConsent });
+    pushConsents(ctx, chunk, id, createdAt, { ai_processing: hasAiConsent, photo_enrichment: hasPhotoConsent });
     if (CLIENT_STAGES.has(stage) && rng.chance(0.4)) pushGoals(ctx, chunk, id, createdAt);
 
     ctx.contacts.push({ id, email: emails[0]!, name });
@@ -231,31 +229,30 @@ function pushConsents(
   chunk: ContactChunk,
   contactId: string,
   createdAt: number,
-  latest: Record<'ai_processing' | 'photo', boolean>,
+  latest: Record<'ai_processing' | 'photo_enrichment', boolean>,
 ) {
   const { rng, userId, now } = ctx;
   const at = () => new Date(createdAt + Math.floor(rng.next() * (now - createdAt)));
-  for (const kind of ['ai_processing', 'photo'] as const) {
+  const entry = { userId, contactId, recordedBy: userId };
+  for (const purpose of ['ai_processing', 'photo_enrichment'] as const) {
     // A granted consent always has its record; most people who did not grant were never asked.
-    if (!latest[kind] && rng.chance(0.8)) continue;
+    if (!latest[purpose] && rng.chance(0.8)) continue;
     if (rng.chance(0.05))
-      chunk.consents.push({ userId, contactId, kind, isGranted: !latest[kind], source: 'intake_form', recordedAt: new Date(createdAt) });
+      chunk.consents.push({ ...entry, purpose, isGranted: !latest[purpose], method: 'form', recordedAt: new Date(createdAt) });
     chunk.consents.push({
-      userId,
-      contactId,
-      kind,
-      isGranted: latest[kind],
-      source: rng.pick(['intake_form', 'manual', 'email']),
+      ...entry,
+      purpose,
+      isGranted: latest[purpose],
+      method: rng.pick(['form', 'other', 'email'] as const),
       recordedAt: at(),
     });
   }
   if (rng.chance(0.1))
     chunk.consents.push({
-      userId,
-      contactId,
-      kind: 'marketing',
+      ...entry,
+      purpose: 'email_ingestion',
       isGranted: rng.chance(0.7),
-      source: 'newsletter_signup',
+      method: 'form',
       recordedAt: at(),
     });
 }

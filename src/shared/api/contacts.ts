@@ -3,7 +3,8 @@ import { boolParam, csvList, pageQueryFields } from './page-query.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { uniqueIds, uuidId } from './ids.js';
 import { dateOut, dateTimeOut, isoDate, isoDateTime } from './dates.js';
-import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES, RECONNECT_GROUPS } from '../domain.js';
+import { CONSENT_PURPOSES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES, RECONNECT_GROUPS } from '../domain.js';
+import { bulkConsentFields } from './consents.js';
 
 const L = LIMITS.contact;
 const T = LIMITS.text;
@@ -83,6 +84,12 @@ export const listContactsQuery = z.strictObject({
   status: z.enum(CONTACT_STATUSES).optional(),
   aiConsent: boolParam.optional(),
   photoConsent: boolParam.optional(),
+  /** Contacts that allow every one of these purposes now (the consent ledger, expiry included). */
+  consent: csvList.pipe(z.array(z.enum(CONSENT_PURPOSES, { message: `must be purposes among ${CONSENT_PURPOSES.join(', ')}` }))).optional(),
+  /** Contacts that allow none of these purposes now. */
+  noConsent: csvList
+    .pipe(z.array(z.enum(CONSENT_PURPOSES, { message: `must be purposes among ${CONSENT_PURPOSES.join(', ')}` })))
+    .optional(),
   noContactDays: z.coerce.number().int().min(1).max(36500).optional(),
   /** The people behind a figure of the Today view: past their cadence, never contacted, or inactive. */
   reconnect: z.enum(RECONNECT_GROUPS).optional(),
@@ -91,7 +98,7 @@ export type ListContactsQuery = z.output<typeof listContactsQuery>;
 
 export const idParams = z.strictObject({ id: uuidId('must be a contact id (UUID)') });
 
-export const BULK_ACTIONS = ['tag', 'untag', 'set_stage', 'delete'] as const;
+export const BULK_ACTIONS = ['tag', 'untag', 'set_stage', 'delete', 'set_consent'] as const;
 const bulkIds = z.array(uuidId('must be a contact id (UUID)')).min(1).max(LIMITS.bulkIds);
 const bulkTagIds = z.array(uuidId('must be a tag id (UUID)')).min(1).max(50).transform(uniqueIds);
 export const bulkBody = z.discriminatedUnion('action', [
@@ -99,6 +106,8 @@ export const bulkBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('untag'), ids: bulkIds, tagIds: bulkTagIds }),
   z.strictObject({ action: z.literal('set_stage'), ids: bulkIds, stage: z.enum(LIFECYCLE_STAGES) }),
   z.strictObject({ action: z.literal('delete'), ids: bulkIds }),
+  /** Records one consent decision for every contact (one ledger entry each, audited). */
+  z.strictObject({ action: z.literal('set_consent'), ids: bulkIds, ...bulkConsentFields }),
 ]);
 export type BulkInput = z.output<typeof bulkBody>;
 

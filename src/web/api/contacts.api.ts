@@ -8,7 +8,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { api } from './api-client';
-import type { ContactStatus, LifecycleStage } from '../../shared/domain';
+import type { ConsentPurpose, ContactStatus, LifecycleStage } from '../../shared/domain';
 import type { Contact, ContactDetail, ContactBody as ContactInput, DeletePreview } from '../../shared/api/contacts';
 import type { Page } from '../../shared/api/page-query';
 
@@ -23,6 +23,9 @@ export type ContactFilters = {
   status?: ContactStatus;
   aiConsent?: boolean;
   photoConsent?: boolean;
+  /** Consent given now for this purpose (the consent ledger), or not given. */
+  consent?: ConsentPurpose;
+  noConsent?: ConsentPurpose;
   noContactDays?: number;
   /** The people behind a figure of the Today view. */
   reconnect?: 'due' | 'never' | 'inactive';
@@ -108,6 +111,7 @@ export function useUpdateContact(id: string) {
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
       void qc.invalidateQueries({ queryKey: ['contacts', 'search'] });
+      void qc.invalidateQueries({ queryKey: ['contacts', 'consents', id] });
       void qc.invalidateQueries({ queryKey: ['tags'] });
       void qc.invalidateQueries({ queryKey: ['dashboard'] });
       void qc.invalidateQueries({ queryKey: ['reconnect'] });

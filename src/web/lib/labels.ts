@@ -1,5 +1,5 @@
 /** What the web app shows for the API's closed vocabularies (src/shared/domain.ts), in picker order. */
-import type { InteractionType, LifecycleStage, TaskStatus } from '../../shared/domain';
+import type { ConsentMethod, ConsentPurpose, InteractionType, LifecycleStage, TaskStatus } from '../../shared/domain';
 
 export const STAGE_LABELS: Record<LifecycleStage, string> = {
   discovery: 'Discovery',
@@ -28,4 +28,19 @@ export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
   waiting_approval: 'Waiting approval',
   completed: 'Done',
   cancelled: 'Cancelled',
+};
+
+/** Consent purposes, in the order the consent panel lists them. */
+export const CONSENT_PURPOSE_LABELS: Record<ConsentPurpose, string> = {
+  email_ingestion: 'Importing their emails',
+  calendar_ingestion: 'Importing calendar events with them',
+  document_ingestion: 'Importing their documents',
+  ai_processing: 'AI processing of their data',
+  photo_enrichment: 'Storing their photo',
+};
+export const CONSENT_METHOD_LABELS: Record<ConsentMethod, string> = {
+  form: 'Signed form',
+  email: 'By email',
+  verbal: 'Verbally',
+  other: 'Other',
 };

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -17,7 +19,7 @@ import {
 import { createdAt, id, ts, updatedAt } from './columns.js';
 import { users } from './users.js';
 import { contactPhotos } from './photos.js';
-import { CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../../shared/domain.js';
+import { CONSENT_METHODS, CONSENT_PURPOSES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../../shared/domain.js';
 
 export { LIFECYCLE_STAGES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, type LifecycleStage } from '../../../shared/domain.js';
 
@@ -61,8 +63,6 @@ export const contacts = pgTable(
     lastContactAt: ts('last_contact_at'),
     /** Kept off the reconnect list (Today, dashboard, GET /api/reconnect) until this instant. */
     snoozedUntil: ts('snoozed_until'),
-    hasAiConsent: boolean('has_ai_consent').notNull().default(false),
-    hasPhotoConsent: boolean('has_photo_consent').notNull().default(false),
     photoId: uuid('photo_id').references((): AnyPgColumn => contactPhotos.id, { onDelete: 'set null' }),
     /** Accent-free, lower-case text of every searchable field, kept by the repository on write. */
     searchText: text('search_text').notNull().default(''),
@@ -113,10 +113,16 @@ export const contactTags = pgTable(
   (t) => [primaryKey({ columns: [t.contactId, t.tagId] }), index('contact_tags_tag_idx').on(t.tagId, t.contactId)],
 );
 
-export const CONSENT_KINDS = ['ai_processing', 'photo', 'email_sync', 'marketing'] as const;
-export const consentKind = pgEnum('consent_kind', CONSENT_KINDS);
+export const consentPurpose = pgEnum('consent_purpose', CONSENT_PURPOSES);
+export const consentMethod = pgEnum('consent_method', CONSENT_METHODS);
 
-/** Append-only history of consent decisions; contacts.has_*_consent mirrors the latest. */
+/**
+ * The consent ledger (drizzle/0009): one entry per decision, appended and never edited (a trigger
+ * refuses changes to an entry's content; only contact_id may move, for merges). A contact's current
+ * state for a purpose is its latest entry (recorded_at, then seq), granted and not expired:
+ * modules/consent/consent.repo.ts reads it, and the contact's hasAiConsent / hasPhotoConsent are
+ * derived from it.
+ */
 export const consents = pgTable(
   'consents',
   {
@@ -127,11 +133,21 @@ export const consents = pgTable(
     contactId: uuid('contact_id')
       .notNull()
       .references(() => contacts.id, { onDelete: 'cascade' }),
-    kind: consentKind('kind').notNull(),
+    purpose: consentPurpose('purpose').notNull(),
     isGranted: boolean('is_granted').notNull(),
-    source: text('source').notNull().default('manual'),
+    method: consentMethod('method').notNull(),
+    /** Evidence: where the decision was given (bounded by LIMITS.consent.noteChars). */
     note: text('note').notNull().default(''),
+    expiresAt: ts('expires_at'),
+    recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'cascade' }),
     recordedAt: ts('recorded_at').notNull().default(sql`now()`),
+    /** Orders entries recorded at the same instant (one transaction, one now()). */
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
-  (t) => [index('consents_contact_idx').on(t.contactId, t.kind, t.recordedAt), index('consents_user_idx').on(t.userId)],
+  (t) => [
+    index('consents_latest_idx').on(t.contactId, t.purpose, t.recordedAt, t.seq),
+    index('consents_history_idx').on(t.contactId, t.recordedAt, t.seq),
+    index('consents_user_idx').on(t.userId),
+    check('consents_note_len', sql`char_length(${t.note}) <= 1000`),
+  ],
 );

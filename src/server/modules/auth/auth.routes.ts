@@ -63,13 +63,13 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
   );
 
   app.post('/api/auth/logout', { config: publicRoute, schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
-    if (req.actor) await auth.logout(req.actor.sessionIdHash);
+    if (req.actor) await auth.logout(req.actor.userId, req.actor.sessionIdHash, req.ip);
     clearSessionCookie(reply, config);
     return reply.status(204).send(null);
   });
 
   app.post('/api/auth/logout-all', { schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
-    await auth.logoutEverywhere(requireActor(req).userId);
+    await auth.logoutEverywhere(requireActor(req).userId, req.ip);
     clearSessionCookie(reply, config);
     return reply.status(204).send(null);
   });

@@ -84,7 +84,12 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
       const user = await users.findByEmail(input.email);
       dummyHash ??= hashPassword('not-a-real-password');
       const isValid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
-      if (!user || !user.passwordHash || !isValid) throw new AppError('unauthenticated', 'Email or password is incorrect.');
+      if (!user || !user.passwordHash || !isValid) {
+        // Known accounts only (an unknown email has nobody to show it to); never the password tried.
+        if (user)
+          await users.audit({ userId: user.id, action: 'auth.sign_in_failed', entityType: 'account', entityId: user.id, ip: meta.ip });
+        throw new AppError('unauthenticated', 'Email or password is incorrect.');
+      }
       await limiter.reset(keys.pair);
       // A new id at every sign-in: a session id planted before login is worthless after it.
       if (previousToken) {
@@ -92,6 +97,7 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
         if (previous) await sessions.destroy(previous.idHash);
       }
       const { token } = await sessions.create(user.id, meta);
+      await users.audit({ userId: user.id, action: 'auth.sign_in', entityType: 'account', entityId: user.id, ip: meta.ip });
       return { user, token, deviceCookie: devices.remember(input.email, deviceCookie) };
     },
 
@@ -109,14 +115,26 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
         throw new AppError('unprocessable', 'The current password is incorrect.', { field: 'currentPassword' });
       }
       await limiter.reset(keys.pair);
-      await users.updatePassword(userId, await hashPassword(input.newPassword), clock());
+      await users.updatePassword(userId, await hashPassword(input.newPassword), clock(), {
+        userId,
+        action: 'auth.password_changed',
+        entityType: 'account',
+        entityId: userId,
+        ip: meta.ip,
+      });
       const { token, record } = await sessions.create(userId, meta);
       await sessions.destroyAllForUser(userId, record.idHash);
       return { token };
     },
 
-    logout: (idHash: string) => sessions.destroy(idHash),
-    logoutEverywhere: (userId: string) => sessions.destroyAllForUser(userId),
+    async logout(userId: string, idHash: string, ip?: string) {
+      await sessions.destroy(idHash);
+      await users.audit({ userId, action: 'auth.sign_out', entityType: 'session', ip });
+    },
+    async logoutEverywhere(userId: string, ip?: string) {
+      await sessions.destroyAllForUser(userId);
+      await users.audit({ userId, action: 'auth.sign_out_everywhere', entityType: 'account', entityId: userId, ip });
+    },
 
     async listSessions(userId: string, currentIdHash: string) {
       const list = await sessions.list(userId);
@@ -132,6 +150,7 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
 
     async revokeSession(userId: string, idHash: string) {
       if (!(await sessions.destroy(idHash, userId))) throw new AppError('not_found', 'Session not found');
+      await users.audit({ userId, action: 'auth.session_revoked', entityType: 'session' });
     },
 
     async getUser(userId: string) {

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db.js';
 import { users, type UserSettings } from '../../db/schema/index.js';
+import { recordAudit, type AuditEntry } from '../audit/audit.repo.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -23,8 +24,16 @@ export function createUsersRepo(db: Db) {
       const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
       return row;
     },
-    async updatePassword(id: string, passwordHash: string, now: Date): Promise<void> {
-      await db.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, id));
+    /** Changes the password and records the audit entry, in one transaction. */
+    async updatePassword(id: string, passwordHash: string, now: Date, audit: AuditEntry): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, id));
+        await recordAudit(tx, audit);
+      });
+    },
+    /** An account event (sign-in, sign-out…): sessions live in their own store (maybe Redis), so the entry is written on its own. */
+    async audit(entry: AuditEntry): Promise<void> {
+      await recordAudit(db, entry);
     },
     async updateProfile(
       id: string,

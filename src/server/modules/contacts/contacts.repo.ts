@@ -22,7 +22,9 @@ import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
-import type { ReconnectGroup } from '../../../shared/domain.js';
+import type { ConsentPurpose, ReconnectGroup } from '../../../shared/domain.js';
+import { consentGrantedSql } from '../consent/consent.sql.js';
+import { anonymiseAuditForContact, anonymiseAuditForContacts } from '../audit/audit.repo.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
@@ -35,6 +37,9 @@ export type ContactFilter = {
   status?: string;
   aiConsent?: boolean;
   photoConsent?: boolean;
+  /** Purposes every listed contact allows now, and purposes none of them allows. */
+  consent?: ConsentPurpose[];
+  noConsent?: ConsentPurpose[];
   lastContactBefore?: Date;
   reconnect?: { group: ReconnectGroup; now: Date; defaults: CadenceDefaults };
 };
@@ -63,8 +68,10 @@ function filterSql(userId: string, f: ContactFilter): SQL {
   }
   if (f.stages?.length) where.push(sql`${c.lifecycleStage} in ${inList(f.stages)}`);
   if (f.status) where.push(sql`${c.status} = ${f.status}`);
-  if (f.aiConsent !== undefined) where.push(sql`${c.hasAiConsent} = ${f.aiConsent}`);
-  if (f.photoConsent !== undefined) where.push(sql`${c.hasPhotoConsent} = ${f.photoConsent}`);
+  if (f.aiConsent !== undefined) where.push(sql`${consentGrantedSql(c.id, 'ai_processing')} = ${f.aiConsent}`);
+  if (f.photoConsent !== undefined) where.push(sql`${consentGrantedSql(c.id, 'photo_enrichment')} = ${f.photoConsent}`);
+  for (const p of f.consent ?? []) where.push(consentGrantedSql(c.id, p));
+  for (const p of f.noConsent ?? []) where.push(sql`not ${consentGrantedSql(c.id, p)}`);
   if (f.lastContactBefore) {
     where.push(sql`(${c.lastContactAt} is null or ${c.lastContactAt} < ${f.lastContactBefore})`);
   }
@@ -166,12 +173,16 @@ export function createContactsRepo(db: Db) {
       return inserted.length;
     },
 
+    /** Deletes the contact (its rows cascade) and removes its name from the audit entries that keep its id. */
     async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await db
-        .delete(c)
-        .where(and(eq(c.userId, userId), eq(c.id, id)))
-        .returning({ id: c.id });
-      return rows.length > 0;
+      return db.transaction(async (tx) => {
+        const rows = await tx
+          .delete(c)
+          .where(and(eq(c.userId, userId), eq(c.id, id)))
+          .returning({ id: c.id });
+        if (rows.length) await anonymiseAuditForContact(tx as unknown as Db, userId, id);
+        return rows.length > 0;
+      });
     },
 
     async deletePreview(userId: string, id: string) {
@@ -244,6 +255,7 @@ export function createContactsRepo(db: Db) {
 
     async bulkDelete(userId: string, ids: string[], tx: Db = db) {
       await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
+      await anonymiseAuditForContacts(tx, userId, ids);
     },
 
     transaction: transactionRunner(db),

@@ -7,6 +7,8 @@ import type { Actor } from '../../platform/http/types.js';
 import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
 import type { BulkInput, ContactInput, ListContactsQuery } from '../../../shared/api/contacts.js';
 import { buildSearchText, searchTerms } from './search-text.js';
+import type { ConsentService } from '../consent/consent.service.js';
+import type { Db } from '../../platform/db.js';
 
 type Deps = {
   repo: ContactsRepo;
@@ -14,6 +16,8 @@ type Deps = {
   cache: PracticeCache;
   clock: () => Date;
   onChange: (userId: string) => Promise<void>;
+  /** The consent ledger: hasAiConsent / hasPhotoConsent in a body append entries to it. */
+  consent: ConsentService;
 };
 
 const unknownTags = (ids: string[]) =>
@@ -34,13 +38,29 @@ function channelLabels(write: Partial<ContactWrite>, current?: ContactRow): Part
 }
 
 function toWrite(input: ContactInput): Partial<ContactWrite> {
-  const { tagIds: _tagIds, lastContactAt, ...rest } = input;
+  const { tagIds: _tagIds, lastContactAt, hasAiConsent: _ai, hasPhotoConsent: _photo, ...rest } = input;
   const write: Partial<ContactWrite> = { ...rest };
   if (lastContactAt !== undefined) write.lastContactAt = lastContactAt === null ? null : new Date(lastContactAt);
   return write;
 }
 
-export function createContactsService({ repo, cursors, cache, clock, onChange }: Deps) {
+export function createContactsService({ repo, cursors, cache, clock, onChange, consent }: Deps) {
+  /**
+   * The consent flags of a contact body are views of the ledger: setting one appends an entry
+   * (method 'other') when it changes the contact's current state, in the write's transaction.
+   */
+  async function recordConsentFlags(tx: Db, userId: string, id: string, input: ContactInput) {
+    const flags = [
+      ['ai_processing', input.hasAiConsent],
+      ['photo_enrichment', input.hasPhotoConsent],
+    ] as const;
+    for (const [purpose, granted] of flags) {
+      if (granted === undefined) continue;
+      const change = consent.toChange({ purpose, granted, method: 'other', note: '', expiresAt: null });
+      await consent.recordWithin(tx, userId, [id], change, true);
+    }
+  }
+
   async function requireOwnedTags(userId: string, tagIds: string[], tx?: Parameters<ContactsRepo['findOwnedTagIds']>[2]) {
     const owned = new Set(await repo.findOwnedTagIds(userId, tagIds, tx));
     const missing = tagIds.filter((id) => !owned.has(id));
@@ -63,6 +83,8 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
       status: query.status,
       aiConsent: query.aiConsent,
       photoConsent: query.photoConsent,
+      consent: query.consent,
+      noConsent: query.noConsent,
       lastContactBefore,
       reconnect: query.reconnect ? { group: query.reconnect, now: clock(), defaults: DEFAULT_KEEP_IN_TOUCH_DAYS } : undefined,
     };
@@ -111,6 +133,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
         if (input.tagIds?.length) await requireOwnedTags(userId, input.tagIds, tx);
         const row = await repo.insert(userId, { ...write, searchText: buildSearchText(withDefaults(write)) }, tx);
         if (input.tagIds?.length) await repo.setTags(userId, row.id, input.tagIds, tx);
+        await recordConsentFlags(tx, userId, row.id, input);
         return row.id;
       });
       await onChange(userId);
@@ -130,6 +153,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
           await requireOwnedTags(userId, input.tagIds, tx);
           await repo.setTags(userId, id, input.tagIds, tx);
         }
+        await recordConsentFlags(tx, userId, id, input);
       });
       await onChange(userId);
       return getJson(actor, id);
@@ -150,6 +174,8 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
     async bulk(actor: Actor, input: BulkInput) {
       const { userId } = actor;
       const ids = [...new Set(input.ids)];
+      // Checked before anything is written: a bad expiry is a 400 for the whole request.
+      const consentChange = input.action === 'set_consent' ? consent.toChange(input) : undefined;
       const affected = await repo.transaction(async (tx) => {
         const owned = await repo.findOwnedIds(userId, ids, tx);
         if (!owned.length) return owned;
@@ -166,6 +192,9 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
             break;
           case 'delete':
             await repo.bulkDelete(userId, owned, tx);
+            break;
+          case 'set_consent':
+            await consent.recordWithin(tx as Db, userId, owned, consentChange!);
             break;
         }
         return owned;

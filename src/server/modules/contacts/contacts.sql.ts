@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { contacts as c, contactTags, tags } from '../../db/schema/index.js';
 import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+import { consentGrantedSql } from '../consent/consent.sql.js';
 
 const t = alias(tags, 't');
 const ct = alias(contactTags, 'ct');
@@ -24,8 +25,8 @@ export const contactSummaryJson = sql`json_build_object(
   'birthday', ${c.birthday},
   'keepInTouchDays', ${c.keepInTouchDays},
   'lastContactAt', ${isoSql(c.lastContactAt)},
-  'hasAiConsent', ${c.hasAiConsent},
-  'hasPhotoConsent', ${c.hasPhotoConsent},
+  'hasAiConsent', ${consentGrantedSql(c.id, 'ai_processing')},
+  'hasPhotoConsent', ${consentGrantedSql(c.id, 'photo_enrichment')},
   'photoUrl', ${photoUrlSql(c.photoId)},
   'tags', coalesce((
     select json_agg(json_build_object('id', ${t.id}, 'name', ${t.name}, 'color', ${t.color}) order by lower(${t.name}), ${t.id})

@@ -5,16 +5,17 @@ import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { photoJson } from './photos.sql.js';
+import { consentGrantedSql } from '../consent/consent.sql.js';
 
 export type NewPhoto = { sha256: string; width: number; height: number; data: Buffer; createdAt: Date };
 
 export function createPhotosRepo(db: Db) {
   return {
-    /** The contact's photo consent flag; undefined when the contact is not the user's. */
+    /** Whether the contact allows photo_enrichment now (the consent ledger); undefined when the contact is not the user's. */
     async photoConsentOf(userId: string, contactId: string): Promise<boolean | undefined> {
       const [row] = await queryRows<{ ok: boolean }>(
         db,
-        sql`select has_photo_consent as ok from ${contacts} where user_id = ${userId} and id = ${contactId}`,
+        sql`select ${consentGrantedSql(sql`c.id`, 'photo_enrichment')} as ok from ${contacts} c where c.user_id = ${userId} and c.id = ${contactId}`,
       );
       return row?.ok;
     },

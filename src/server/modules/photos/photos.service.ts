@@ -28,8 +28,8 @@ function parseIfNoneMatch(header: string | undefined): { hashes: string[]; isAny
 
 export function createPhotosService({ repo, images, cursors, clock, onChange }: Deps) {
   /**
-   * Whether the contact agreed to have their photo kept: today the contact's "photo consent" flag;
-   * the consent ledger replaces this one function. undefined when the contact is not the user's.
+   * Whether the contact allows photo_enrichment now, from the consent ledger (expiry included);
+   * undefined when the contact is not the user's.
    */
   const hasPhotoConsent = (userId: string, contactId: string): Promise<boolean | undefined> => repo.photoConsentOf(userId, contactId);
 

@@ -11,6 +11,7 @@ import { ContactOverview } from './contact-overview';
 import { ContactPhotos } from './contact-photos';
 import { ContactTasks } from './contact-tasks';
 import { ContactTimeline } from './contact-timeline';
+import { ContactConsents } from './contact-consents';
 import { DeleteContact } from './delete-contact';
 import { useLogSession } from '../../api/today.api';
 import { useToast } from '../../app/toasts';
@@ -22,6 +23,7 @@ const TABS = [
   { id: 'goals', label: 'Goals' },
   { id: 'tasks', label: 'Tasks' },
   { id: 'photos', label: 'Photos' },
+  { id: 'consent', label: 'Consent' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -135,6 +137,7 @@ export default function ContactPage() {
         {tab === 'goals' && <ContactGoals contactId={c.id} />}
         {tab === 'tasks' && <ContactTasks contactId={c.id} />}
         {tab === 'photos' && <ContactPhotos contact={c} />}
+        {tab === 'consent' && <ContactConsents contactId={c.id} />}
       </div>
       <DeleteContact contactId={c.id} open={isDeleting} onClose={() => setDeleting(false)} />
     </div>

@@ -63,6 +63,8 @@ export function countActiveFilters(f: ContactFilters): number {
     f.status,
     f.aiConsent !== undefined,
     f.photoConsent !== undefined,
+    f.consent,
+    f.noConsent,
     f.noContactDays,
     f.reconnect,
   ].filter(Boolean).length;

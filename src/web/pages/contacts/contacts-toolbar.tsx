@@ -2,8 +2,15 @@ import { FEATURES } from '../../lib/features';
 import { useEffect, useState } from 'react';
 import type { ColumnVisibilityState } from '@tanstack/react-table';
 import type { ContactFilters, ContactSort } from '../../api/contacts.api';
-import { CONTACT_STATUSES, LIFECYCLE_STAGES, type ContactStatus, type LifecycleStage } from '../../../shared/domain';
-import { STAGE_LABELS } from '../../lib/labels';
+import {
+  CONSENT_PURPOSES,
+  CONTACT_STATUSES,
+  LIFECYCLE_STAGES,
+  type ConsentPurpose,
+  type ContactStatus,
+  type LifecycleStage,
+} from '../../../shared/domain';
+import { CONSENT_PURPOSE_LABELS, STAGE_LABELS } from '../../lib/labels';
 import { useTags } from '../../api/tags.api';
 import { Icon } from '../../components/icons';
 import { Popover } from '../../components/popover';
@@ -53,6 +60,35 @@ function TriState({ label, value, onChange }: { label: string; value: boolean | 
         <option value="">Any</option>
         <option value="true">Given</option>
         <option value="false">Not given</option>
+      </select>
+    </label>
+  );
+}
+
+/** A purpose of the consent ledger to filter on (given now, expiry included), or any. */
+function ConsentFilter({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: ConsentPurpose | undefined;
+  onChange: (v: ConsentPurpose | undefined) => void;
+}) {
+  return (
+    <label className="flex items-center justify-between gap-2 text-sm">
+      {label}
+      <select
+        className="input w-44 py-1"
+        value={value ?? ''}
+        onChange={(e) => onChange((e.target.value || undefined) as ConsentPurpose | undefined)}
+      >
+        <option value="">Any</option>
+        {CONSENT_PURPOSES.map((p) => (
+          <option key={p} value={p}>
+            {CONSENT_PURPOSE_LABELS[p]}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -133,6 +169,8 @@ function FilterPanel({ filters, setFilters }: { filters: ContactFilters; setFilt
       </label>
       {FEATURES.ai && <TriState label="AI consent" value={filters.aiConsent} onChange={(v) => set({ aiConsent: v })} />}
       <TriState label="Photo consent" value={filters.photoConsent} onChange={(v) => set({ photoConsent: v })} />
+      <ConsentFilter label="Consent given for" value={filters.consent} onChange={(v) => set({ consent: v })} />
+      <ConsentFilter label="No consent for" value={filters.noConsent} onChange={(v) => set({ noConsent: v })} />
       <label className="flex items-center justify-between gap-2 text-sm">
         No contact for at least
         <span className="flex items-center gap-1">

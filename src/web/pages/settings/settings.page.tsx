@@ -9,6 +9,7 @@ import { useToast } from '../../app/toasts';
 import { THEME_LABEL } from '../../app/theme';
 import { Busy, ErrorNotice, Field, PageHeader } from '../../components/ui';
 import { SessionsSection } from './sessions-section';
+import { ActivitySection } from './activity-section';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
@@ -252,6 +253,7 @@ export default function SettingsPage() {
       <CadenceSection user={user} />
       <PasswordSection />
       <SessionsSection />
+      <ActivitySection />
       <SignOutEverywhere />
     </div>
   );

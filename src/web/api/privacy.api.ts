@@ -1,0 +1,52 @@
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './api-client';
+import type { ConsentPurpose } from '../../shared/domain';
+import type { ConsentHistory, ConsentStates, PutConsentBody } from '../../shared/api/consents';
+import type { AuditPage } from '../../shared/api/audit';
+
+const consentKey = (contactId: string) => ['contacts', 'consents', contactId];
+
+/** The contact's current consent per purpose (the ledger's latest entries, expiry included). */
+export const useConsentStates = (contactId: string) =>
+  useQuery({
+    queryKey: [...consentKey(contactId), 'states'],
+    queryFn: ({ signal }) => api.get<ConsentStates>(`/api/contacts/${contactId}/consents`, undefined, signal),
+  });
+
+/** Every recorded decision, newest first, a page at a time. */
+export function useConsentHistory(contactId: string) {
+  return useInfiniteQuery({
+    queryKey: [...consentKey(contactId), 'history'],
+    queryFn: ({ pageParam, signal }) =>
+      api.get<ConsentHistory>(`/api/contacts/${contactId}/consents/history`, { limit: 20, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useRecordConsent(contactId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ purpose, ...body }: PutConsentBody & { purpose: ConsentPurpose }) =>
+      api.put<ConsentStates>(`/api/contacts/${contactId}/consents/${purpose}`, body),
+    onSuccess: (states) => {
+      qc.setQueryData([...consentKey(contactId), 'states'], states);
+      void qc.invalidateQueries({ queryKey: [...consentKey(contactId), 'history'] });
+      // The contact's consent flags and the list's consent filters follow the ledger.
+      void qc.invalidateQueries({ queryKey: ['contacts', 'detail', contactId] });
+      void qc.invalidateQueries({ queryKey: ['contacts', 'list'] });
+      void qc.invalidateQueries({ queryKey: ['audit'] });
+    },
+  });
+}
+
+/** The account's activity log, newest first; kind is an action or its prefix ('auth', 'consent'…). */
+export function useAuditLog(kind: string | undefined) {
+  return useInfiniteQuery({
+    queryKey: ['audit', kind ?? ''],
+    queryFn: ({ pageParam, signal }) => api.get<AuditPage>('/api/audit', { kind, limit: 25, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+}
