@@ -67,7 +67,12 @@ async function send(field: Field, value: string) {
   }
   const body = exampleFor(z.toJSONSchema(field.route.schema.body!, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
   if ('contactId' in body) body.contactId = ownContact;
+  // Optional links are left out; a list of people that is required (a class's attendees) names the caller's own.
+  const required = new Set(
+    (z.toJSONSchema(field.route.schema.body!, { io: 'input', unrepresentable: 'any' }) as { required?: string[] }).required,
+  );
   for (const key of ['tagIds', 'contactIds', 'projectId', 'parentTaskId']) delete body[key];
+  if (required.has('contactIds')) body.contactIds = [ownContact];
   // The two ends of a range get the same value, so the pair itself stays valid (an end before its start is refused).
   const [name] = field.path;
   if (name === 'startsAt' || name === 'endsAt') {
