@@ -35,6 +35,12 @@ export const LIMITS = Object.freeze({
    * purge job (every 5 minutes) removes them: at most purgeRounds × purgeBatchRows per table a run.
    */
   trash: Object.freeze({ purgeAfterMinutes: 30, purgeBatchRows: 1_000, purgeRounds: 20 }),
+  /**
+   * Duplicate detection answers at most maxPairs matching pairs (grouped), names count as similar
+   * from nameSimilarity (pg_trgm, 0 to 1); a merge takes at most mergeContacts contacts and can be
+   * undone for undoDays.
+   */
+  duplicates: Object.freeze({ maxPairs: 2_000, defaultGroups: 50, maxGroups: 200, nameSimilarity: 0.6, mergeContacts: 10, undoDays: 30 }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,
   /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */

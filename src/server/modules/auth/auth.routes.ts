@@ -79,9 +79,14 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     csrfToken: csrfOf(req),
   }));
 
-  app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) =>
-    presentUser(await auth.updateProfile(requireActor(req).userId, req.body)),
-  );
+  app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) => {
+    const actor = requireActor(req);
+    const before = req.body.country === undefined ? undefined : (await auth.getUser(actor.userId)).country;
+    const user = await auth.updateProfile(actor.userId, req.body);
+    // Phones written without a country code are read with the account's country: their keys follow it.
+    if (before !== undefined && before !== user.country) await app.services.contacts.renormalisePhones(actor);
+    return presentUser(user);
+  });
 
   app.post('/api/auth/password', { schema: { tags: TAGS, body: changePasswordBody, response: { 204: z.null() } } }, async (req, reply) => {
     const { token } = await auth.changePassword(requireActor(req).userId, req.body, meta(req));
