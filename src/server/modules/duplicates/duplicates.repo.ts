@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { contactMerges, contacts as c, duplicateDismissals, interactions } from '../../db/schema/index.js';
 import { inList, isoSql, photoUrlSql } from '../../db/sql-helpers.js';
@@ -28,19 +28,15 @@ const duplicateContactJson = sql`json_build_object(
   'createdAt', ${isoSql(c.createdAt)}
 )`;
 
-export function createDuplicatesRepo(db: Db) {
-  return {
-    /**
-     * One statement: the user's matching pairs (a < b), strongest first, at most `cap`. Each kind of
-     * match is an indexed self-join: emails and phones through their GIN indexes (&&), names through
-     * the trigram index on name_key (%), then kept only above the similarity bound and with an email
-     * domain in common. Dismissed pairs are left out.
-     */
-    async findPairs(userId: string, cap: number): Promise<MatchedPair[]> {
-      const minSimilarity = LIMITS.duplicates.nameSimilarity;
-      return queryRows<MatchedPair>(
-        db,
-        sql`
+/**
+ * The user's matching pairs (a < b), strongest first, at most `cap`. Each kind of match is an
+ * indexed self-join: emails and phones through their GIN indexes (&&), names through the trigram
+ * index on name_key (%), then kept only above the similarity bound and with an email domain in
+ * common. Dismissed pairs are left out. Exported for the EXPLAIN test.
+ */
+export function pairsSql(userId: string, cap: number): SQL {
+  const minSimilarity = LIMITS.duplicates.nameSimilarity;
+  return sql`
         with pairs as (
           select a.id as a, b.id as b, 'email' as kind,
             (select min(e) from unnest(a.emails) e where e = any(b.emails)) as detail, 1.0::float8 as score
@@ -63,8 +59,19 @@ export function createDuplicatesRepo(db: Db) {
         where (p.kind <> 'name_domain' or p.detail is not null)
           and not exists (select 1 from ${duplicateDismissals} d where d.contact_a = p.a and d.contact_b = p.b)
         order by p.score desc, p.a, p.b
-        limit ${cap}`,
-      );
+        limit ${cap}`;
+}
+
+export function createDuplicatesRepo(db: Db) {
+  return {
+    /**
+     * One statement: the user's matching pairs (a < b), strongest first, at most `cap`. Each kind of
+     * match is an indexed self-join: emails and phones through their GIN indexes (&&), names through
+     * the trigram index on name_key (%), then kept only above the similarity bound and with an email
+     * domain in common. Dismissed pairs are left out.
+     */
+    async findPairs(userId: string, cap: number): Promise<MatchedPair[]> {
+      return queryRows<MatchedPair>(db, pairsSql(userId, cap));
     },
 
     /** One statement: the comparison fields of the user's contacts among ids. */
