@@ -52,9 +52,9 @@ export const settingsSchema = z.strictObject({
 const country = z
   .string()
   .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code such as FR')
+  .meta({ examples: ['FR'] })
   .transform((code) => code.toUpperCase())
-  .refine((code) => getSupportedRegionCodes().includes(code), 'is not a country we know phone numbers of; use a code such as FR')
-  .meta({ examples: ['FR'] });
+  .refine((code) => getSupportedRegionCodes().includes(code), 'is not a country we know phone numbers of; use a code such as FR');
 
 export const updateProfileBody = z.strictObject({
   displayName: z.string().trim().max(LIMITS.text.name).optional(),

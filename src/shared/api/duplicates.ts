@@ -7,6 +7,7 @@ import { LIFECYCLE_STAGES } from '../domain.js';
 
 const D = LIMITS.duplicates;
 const contactId = uuidId('must be a contact id (UUID)');
+const EXAMPLE_PAIR = ['3f1c2a4e-8b7d-4c1e-9a2b-000000000001', '3f1c2a4e-8b7d-4c1e-9a2b-000000000002'];
 
 export const DUPLICATE_REASONS = ['email', 'phone', 'name_domain'] as const;
 
@@ -35,7 +36,7 @@ export const duplicateContact = z.strictObject({
 });
 export const duplicateReason = z.strictObject({
   kind: z.enum(DUPLICATE_REASONS),
-  contactIds: z.tuple([z.uuid(), z.uuid()]),
+  contactIds: z.tuple([z.uuid(), z.uuid()]).meta({ examples: [EXAMPLE_PAIR] }),
   /** Shown as is: "same email anna@example.com", "same phone after normalisation", ... */
   text: z.string(),
 });
@@ -51,12 +52,14 @@ export const duplicatesResponse = z.strictObject({
   truncated: z.boolean(),
 });
 
-export const dismissBody = z.strictObject({
-  contactIds: z
-    .array(contactId)
-    .length(2, 'must name exactly two contacts')
-    .refine(([a, b]) => a !== b, 'must name two different contacts'),
-});
+export const dismissBody = z
+  .strictObject({
+    contactIds: z
+      .array(contactId)
+      .length(2, 'must name exactly two contacts')
+      .refine(([a, b]) => a !== b, 'must name two different contacts'),
+  })
+  .meta({ examples: [{ contactIds: EXAMPLE_PAIR }] });
 
 /** Scalar fields a merge takes from one chosen contact (the primary's by default). */
 export const MERGE_FIELDS = [
