@@ -28,50 +28,60 @@ const duplicateContactJson = sql`json_build_object(
   'createdAt', ${isoSql(c.createdAt)}
 )`;
 
+export const MATCH_KINDS = ['email', 'phone', 'name_domain'] as const;
+type MatchKind = (typeof MATCH_KINDS)[number];
+
 /**
- * The user's matching pairs (a < b), strongest first, at most `cap`. Each kind of match is an
- * indexed self-join: emails and phones through their GIN indexes (&&), names through the trigram
- * index on name_key (%), then kept only above the similarity bound and with an email domain in
- * common. Dismissed pairs are left out. Exported for the EXPLAIN test.
+ * One kind of match as an indexed self-join over the user's contacts, at most `cap` pairs (a < b):
+ * emails and phones through their GIN indexes (&&), names through the trigram index on name_key
+ * (%, with the threshold the caller set for the transaction) and an email domain in common.
+ * Dismissed pairs are left out. No ORDER BY: the nested loop stops at the cap, so a practice full
+ * of duplicates answers as fast as one without. Exported for the EXPLAIN test.
  */
-export function pairsSql(userId: string, cap: number): SQL {
-  const minSimilarity = LIMITS.duplicates.nameSimilarity;
+export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
+  // least(a, b) = a rather than a < b: the planner must not AND the primary key into each probe.
+  const ordered = sql`least(a.id, b.id) = a.id and a.id <> b.id`;
+  const join =
+    kind === 'email'
+      ? sql`select a.id as a, b.id as b, 'email' as kind,
+              (select min(e) from unnest(a.emails) e where e = any(b.emails)) as detail, 1.0::float8 as score
+            from ${c} a join ${c} b on b.user_id = ${userId} and b.emails && a.emails and ${ordered}
+            where a.user_id = ${userId} and a.emails <> '{}'`
+      : kind === 'phone'
+        ? sql`select a.id as a, b.id as b, 'phone' as kind, null as detail, 0.9::float8 as score
+              from ${c} a join ${c} b on b.user_id = ${userId} and b.phones_e164 && a.phones_e164 and ${ordered}
+              where a.user_id = ${userId} and a.phones_e164 <> '{}'`
+        : sql`select a.id as a, b.id as b, 'name_domain' as kind, (
+                select min(split_part(x, '@', 2)) from unnest(a.emails) x join unnest(b.emails) y
+                on split_part(x, '@', 2) = split_part(y, '@', 2)) as detail,
+                (0.5 + 0.3 * similarity(a.name_key, b.name_key))::float8 as score
+              from ${c} a join ${c} b on b.user_id = ${userId} and b.name_key % a.name_key and ${ordered}
+              where a.user_id = ${userId} and a.emails <> '{}' and b.emails <> '{}' and a.name_key <> ''`;
   return sql`
-        with pairs as (
-          select a.id as a, b.id as b, 'email' as kind,
-            (select min(e) from unnest(a.emails) e where e = any(b.emails)) as detail, 1.0::float8 as score
-          from ${c} a join ${c} b on b.user_id = ${userId} and b.emails && a.emails and a.id < b.id
-          where a.user_id = ${userId} and a.emails <> '{}'
-          union all
-          select a.id, b.id, 'phone', null, 0.9::float8
-          from ${c} a join ${c} b on b.user_id = ${userId} and b.phones_e164 && a.phones_e164 and a.id < b.id
-          where a.user_id = ${userId} and a.phones_e164 <> '{}'
-          union all
-          select a.id, b.id, 'name_domain',
-            (select min(split_part(x, '@', 2)) from unnest(a.emails) x join unnest(b.emails) y
-              on split_part(x, '@', 2) = split_part(y, '@', 2)),
-            (0.5 + 0.3 * similarity(a.name_key, b.name_key))::float8
-          from ${c} a join ${c} b on b.user_id = ${userId} and b.name_key % a.name_key and a.id < b.id
-          where a.user_id = ${userId} and a.emails <> '{}' and b.emails <> '{}' and a.name_key <> ''
-            and similarity(a.name_key, b.name_key) >= ${minSimilarity}
-        )
-        select p.a, p.b, p.kind, p.detail, p.score from pairs p
-        where (p.kind <> 'name_domain' or p.detail is not null)
-          and not exists (select 1 from ${duplicateDismissals} d where d.contact_a = p.a and d.contact_b = p.b)
-        order by p.score desc, p.a, p.b
-        limit ${cap}`;
+    select p.a, p.b, p.kind, p.detail, p.score from (${join}) p
+    where (p.kind <> 'name_domain' or p.detail is not null)
+      and not exists (select 1 from ${duplicateDismissals} d where d.contact_a = p.a and d.contact_b = p.b)
+    limit ${cap}`;
 }
 
 export function createDuplicatesRepo(db: Db) {
   return {
     /**
-     * One statement: the user's matching pairs (a < b), strongest first, at most `cap`. Each kind of
-     * match is an indexed self-join: emails and phones through their GIN indexes (&&), names through
-     * the trigram index on name_key (%), then kept only above the similarity bound and with an email
-     * domain in common. Dismissed pairs are left out.
+     * At most `cap` matching pairs, the strongest kinds first: one statement per kind (the next only
+     * while the cap is not reached) and one that sets the name similarity bound for the transaction.
      */
     async findPairs(userId: string, cap: number): Promise<MatchedPair[]> {
-      return queryRows<MatchedPair>(db, pairsSql(userId, cap));
+      return db.transaction(async (tx) => {
+        const pairs: MatchedPair[] = [];
+        for (const kind of MATCH_KINDS) {
+          if (pairs.length >= cap) break;
+          if (kind === 'name_domain') {
+            await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(LIMITS.duplicates.nameSimilarity)}, true)`);
+          }
+          pairs.push(...(await queryRows<MatchedPair>(tx as unknown as Db, pairsSql(kind, userId, cap - pairs.length))));
+        }
+        return pairs;
+      });
     },
 
     /** One statement: the comparison fields of the user's contacts among ids. */
