@@ -120,7 +120,7 @@ export const SCENARIOS: Scenario[] = [
     // Issue 11: likely duplicates of the seeded practice (its re-entered people share emails and phones).
     name: 'duplicates detection',
     needs: ['GET /api/duplicates'],
-    budget: { statements: 5 },
+    budget: { statements: 4 },
     concurrency: [1],
     requests: (ctx) => [get('/api/duplicates?limit=50', ctx.headers)],
   },

@@ -34,13 +34,14 @@ type MatchKind = (typeof MATCH_KINDS)[number];
 /**
  * One kind of match as an indexed self-join over the user's contacts, at most `cap` pairs (a < b):
  * emails and phones through their GIN indexes (&&), names through the trigram index on name_key
- * (%, with the threshold the caller set for the transaction) and an email domain in common.
+ * (%, similarity at least LIMITS.duplicates.nameSimilarity) and an email domain in common.
  * Dismissed pairs are left out. No ORDER BY: the nested loop stops at the cap, so a practice full
  * of duplicates answers as fast as one without. Exported for the EXPLAIN test.
  */
 export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
   // least(a, b) = a rather than a < b: the planner must not AND the primary key into each probe.
   const ordered = sql`least(a.id, b.id) = a.id and a.id <> b.id`;
+  const threshold = LIMITS.duplicates.nameSimilarity;
   const join =
     kind === 'email'
       ? sql`select a.id as a, b.id as b, 'email' as kind,
@@ -56,7 +57,11 @@ export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
                 on split_part(x, '@', 2) = split_part(y, '@', 2)) as detail,
                 (0.5 + 0.3 * similarity(a.name_key, b.name_key))::float8 as score
               from ${c} a join ${c} b on b.user_id = ${userId} and b.name_key % a.name_key and ${ordered}
-              where a.user_id = ${userId} and a.emails <> '{}' and b.emails <> '{}' and a.name_key <> ''`;
+              where a.user_id = ${userId} and a.emails <> '{}' and b.emails <> '{}' and a.name_key <> ''
+                and similarity(a.name_key, b.name_key) >= ${threshold}::real
+                -- A one-time filter, run before any row is read: the trigram index prunes at the bound
+                -- itself (for this statement only) instead of at pg_trgm's default of 0.3.
+                and (select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)) is not null`;
   return sql`
     select p.a, p.b, p.kind, p.detail, p.score from (${join}) p
     where (p.kind <> 'name_domain' or p.detail is not null)
@@ -66,22 +71,14 @@ export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
 
 export function createDuplicatesRepo(db: Db) {
   return {
-    /**
-     * At most `cap` matching pairs, the strongest kinds first: one statement per kind (the next only
-     * while the cap is not reached) and one that sets the name similarity bound for the transaction.
-     */
+    /** At most `cap` matching pairs, the strongest kinds first: one statement per kind, the next only while the cap is not reached. */
     async findPairs(userId: string, cap: number): Promise<MatchedPair[]> {
-      return db.transaction(async (tx) => {
-        const pairs: MatchedPair[] = [];
-        for (const kind of MATCH_KINDS) {
-          if (pairs.length >= cap) break;
-          if (kind === 'name_domain') {
-            await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(LIMITS.duplicates.nameSimilarity)}, true)`);
-          }
-          pairs.push(...(await queryRows<MatchedPair>(tx as unknown as Db, pairsSql(kind, userId, cap - pairs.length))));
-        }
-        return pairs;
-      });
+      const pairs: MatchedPair[] = [];
+      for (const kind of MATCH_KINDS) {
+        if (pairs.length >= cap) break;
+        pairs.push(...(await queryRows<MatchedPair>(db, pairsSql(kind, userId, cap - pairs.length))));
+      }
+      return pairs;
     },
 
     /** One statement: the comparison fields of the user's contacts among ids. */

@@ -60,7 +60,7 @@ const unionBy = <T>(lists: T[][], key: (v: T) => string) => {
 
 export function createDuplicatesService({ repo, merges, cursors, clock, onChange }: Deps) {
   return {
-    /** At most five statements: the matching pairs (bounded, see the repo), then the compared contacts' fields. */
+    /** At most four statements: the matching pairs (bounded, see the repo), then the compared contacts' fields. */
     async list(actor: Actor, limit: number): Promise<{ items: DuplicateGroup[]; truncated: boolean }> {
       const pairs = await repo.findPairs(actor.userId, D.maxPairs + 1);
       const allGroups = groupPairs(pairs.slice(0, D.maxPairs))

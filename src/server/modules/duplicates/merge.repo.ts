@@ -15,6 +15,8 @@ import {
   goals,
   interactions,
   taskContacts,
+  tags,
+  tasks,
   users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
@@ -38,16 +40,22 @@ const MOVED_TABLES: Record<string, SQL> = {
   aiSuggestions: sql`${aiSuggestions}`,
 };
 /** Link rows keyed by (contact, other): the primary gets the union, the merged-away rows are kept in the snapshot. */
-const LINK_TABLES: Record<string, { table: SQL; other: string }> = {
-  tags: { table: sql`${contactTags}`, other: 'tag_id' },
-  tasks: { table: sql`${taskContacts}`, other: 'task_id' },
+const LINK_TABLES: Record<string, { table: SQL; other: string; parent: SQL }> = {
+  tags: { table: sql`${contactTags}`, other: 'tag_id', parent: sql`${tags}` },
+  tasks: { table: sql`${taskContacts}`, other: 'task_id', parent: sql`${tasks}` },
 };
 
 /** Every column a contact can be written back with (generated columns are computed again). */
+const writable = Object.values(getTableColumns(c)).filter((col) => !(col as { generated?: unknown }).generated);
 const contactColumns = sql.join(
-  Object.values(getTableColumns(c))
-    .filter((col) => !(col as { generated?: unknown }).generated)
-    .map((col) => sql.identifier(col.name)),
+  writable.map((col) => sql.identifier(col.name)),
+  sql`, `,
+);
+/** The same columns read from a snapshot row `r`; a photo deleted for good since then is left out. */
+const snapshotColumns = sql.join(
+  writable.map((col) =>
+    col.name === 'photo_id' ? sql`(select p.id from ${contactPhotos} p where p.id = r.photo_id)` : sql`r.${sql.identifier(col.name)}`,
+  ),
   sql`, `,
 );
 
@@ -183,7 +191,7 @@ export function createMergeRepo() {
     async restore(tx: Db, userId: string, s: MergeSnapshot) {
       await tx.execute(sql`
         insert into ${c} (${contactColumns})
-        select ${contactColumns} from jsonb_populate_recordset(null::${c}, ${jsonParam(s.merged)})`);
+        select ${snapshotColumns} from jsonb_populate_recordset(null::${c}, ${jsonParam(s.merged)}) r`);
       for (const [kind, table] of Object.entries(MOVED_TABLES)) {
         const pairs = s.moved[kind] ?? [];
         if (!pairs.length) continue;
@@ -198,7 +206,7 @@ export function createMergeRepo() {
           on conflict do nothing`);
       }
       const primaryId = s.primary.id as string;
-      for (const [kind, { table, other }] of Object.entries(LINK_TABLES)) {
+      for (const [kind, { table, other, parent }] of Object.entries(LINK_TABLES)) {
         const link = s.links[kind];
         if (!link) continue;
         if (link.added.length) {
@@ -208,13 +216,15 @@ export function createMergeRepo() {
         }
         if (link.removed.length) {
           await tx.execute(sql`
-            insert into ${table} select * from jsonb_populate_recordset(null::${table}, ${jsonParam(link.removed)})
+            insert into ${table} select r.* from jsonb_populate_recordset(null::${table}, ${jsonParam(link.removed)}) r
+            where exists (select 1 from ${parent} x where x.id = r.${sql.identifier(other)})
             on conflict do nothing`);
         }
       }
       if (s.dismissals.length) {
         await tx.execute(sql`
-          insert into ${duplicateDismissals} select * from jsonb_populate_recordset(null::${duplicateDismissals}, ${jsonParam(s.dismissals)})
+          insert into ${duplicateDismissals} select r.* from jsonb_populate_recordset(null::${duplicateDismissals}, ${jsonParam(s.dismissals)}) r
+          where exists (select 1 from ${c} x where x.id = r.contact_a) and exists (select 1 from ${c} x where x.id = r.contact_b)
           on conflict do nothing`);
       }
       if (s.merges.length) {
@@ -223,7 +233,7 @@ export function createMergeRepo() {
           on conflict do nothing`);
       }
       await tx.execute(sql`
-        update ${c} set (${contactColumns}) = (select ${contactColumns} from jsonb_populate_record(null::${c}, ${jsonParam(s.primary)}))
+        update ${c} set (${contactColumns}) = (select ${snapshotColumns} from jsonb_populate_record(null::${c}, ${jsonParam(s.primary)}) r)
         where user_id = ${userId} and id = ${primaryId}`);
     },
 
