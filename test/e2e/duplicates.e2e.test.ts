@@ -43,4 +43,23 @@ describe('duplicates page', () => {
     await group.getByText('same email anna@example.test').waitFor();
     await s.finish('duplicates-merge-undo');
   });
+
+  it('fits a phone screen with a group and its comparison', async () => {
+    const s = await openSession(browser, { viewport: { width: 390, height: 844 } });
+    const { page } = s;
+    await signUp(page);
+    for (const name of ['Lena Fischer-Hoffmann', 'Lena Fischer']) {
+      await apiFromPage(page, 'POST', '/api/contacts', {
+        name,
+        emails: ['lena.fischer@example.test'],
+        phones: ['+49 30 1234567'],
+        notes: name,
+      });
+    }
+    await page.goto('/duplicates');
+    await page.getByRole('heading', { name: 'Duplicates', level: 1 }).waitFor();
+    await page.getByTestId('duplicate-group').getByText('same phone after normalisation').waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
+    await s.finish('duplicates-phone');
+  });
 });

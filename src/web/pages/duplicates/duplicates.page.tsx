@@ -68,7 +68,7 @@ function GroupCard({ group }: { group: DuplicateGroup }) {
         ))}
       </ul>
       <div className="overflow-x-auto">
-        <table className="w-full text-sm">
+        <table className="w-full text-sm [&_td]:py-1 [&_td]:pr-4 [&_td]:align-top [&_th]:py-1 [&_th]:pr-4 [&_th]:align-top">
           <thead>
             <tr>
               <th scope="col" className="text-left font-medium text-muted">
