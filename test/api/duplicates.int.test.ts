@@ -164,6 +164,21 @@ describe('duplicate detection', () => {
     expect((await a.patch('/api/auth/me', { country: 'QQ' })).status).toBe(400);
   });
 
+  it('reads phones with the time zone’s country while the account has none', async () => {
+    const a = await signUp(t.app, 'dupes-zone');
+    const one = await createContact(a, { name: 'Uno', phones: ['06 12 34 56 70'] });
+    const two = await createContact(a, { name: 'Due', phones: ['+33 6 12 34 56 70'] });
+    const inGroup = async () =>
+      (await a.get('/api/duplicates')).body.items.some((g: { contacts: { id: string }[] }) => g.contacts.some((c) => c.id === one.id));
+    expect(await inGroup()).toBe(false);
+    expect((await a.patch('/api/auth/me', { timezone: 'Europe/Paris' })).status).toBe(200);
+    expect(await inGroup()).toBe(true);
+    // A country set on the account wins over the zone's.
+    expect((await a.patch('/api/auth/me', { country: 'DE' })).status).toBe(200);
+    expect(await inGroup()).toBe(false);
+    expect(two.id).not.toBe(one.id);
+  });
+
   it('uses the email, phone and trigram indexes for every kind of match (3,000 contacts)', async () => {
     const seeded = await seedPractice(t.database, {
       users: 1,

@@ -81,10 +81,14 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
 
   app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) => {
     const actor = requireActor(req);
-    const before = req.body.country === undefined ? undefined : (await auth.getUser(actor.userId)).country;
+    const changesCountry = req.body.country !== undefined || req.body.timezone !== undefined;
+    const before = changesCountry ? await auth.getUser(actor.userId) : undefined;
     const user = await auth.updateProfile(actor.userId, req.body);
-    // Phones written without a country code are read with the account's country: their keys follow it.
-    if (before !== undefined && before !== user.country) await app.services.contacts.renormalisePhones(actor);
+    // Phones written without a country code are read with the account's country (or its time zone's):
+    // their duplicate-detection keys follow it.
+    if (before && (before.country !== user.country || (!user.country && before.timezone !== user.timezone))) {
+      await app.services.contacts.renormalisePhones(actor);
+    }
     return presentUser(user);
   });
 

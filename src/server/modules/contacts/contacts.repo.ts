@@ -22,6 +22,7 @@ import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
+import { defaultCountry } from './phones.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 import type { ReconnectGroup } from '../../../shared/domain.js';
 
@@ -120,11 +121,11 @@ export function createContactsRepo(db: Db) {
     },
 
     async findCountry(userId: string, tx: Db = db): Promise<string | null> {
-      const [row] = await queryRows<{ country: string | null }>(
+      const [row] = await queryRows<{ country: string | null; timezone: string }>(
         tx,
-        sql`select ${users.country} as country from ${users} where ${users.id} = ${userId}`,
+        sql`select ${users.country} as country, ${users.timezone} as timezone from ${users} where ${users.id} = ${userId}`,
       );
-      return row?.country ?? null;
+      return defaultCountry(row?.country, row?.timezone);
     },
 
     /** Every contact with phones: id and phones, for recomputing their keys after a country change. */

@@ -20,6 +20,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
+import { defaultCountry } from '../contacts/phones.js';
 
 export type ContactRow = typeof c.$inferSelect;
 type Json = Record<string, unknown>;
@@ -159,11 +160,11 @@ export function createMergeRepo() {
     },
 
     async country(tx: Db, userId: string): Promise<string | null> {
-      const [row] = await queryRows<{ country: string | null }>(
+      const [row] = await queryRows<{ country: string | null; timezone: string }>(
         tx,
-        sql`select ${users.country} as country from ${users} where ${users.id} = ${userId}`,
+        sql`select ${users.country} as country, ${users.timezone} as timezone from ${users} where ${users.id} = ${userId}`,
       );
-      return row?.country ?? null;
+      return defaultCountry(row?.country, row?.timezone);
     },
 
     async deleteContacts(tx: Db, userId: string, ids: string[]) {
