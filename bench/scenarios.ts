@@ -117,6 +117,14 @@ export const SCENARIOS: Scenario[] = [
     coldWith: (ctx) => touchContact(ctx),
   },
   {
+    // Issue 11: likely duplicates of the seeded practice (its re-entered people share emails and phones).
+    name: 'duplicates detection',
+    needs: ['GET /api/duplicates'],
+    budget: { statements: 4 },
+    concurrency: [1],
+    requests: (ctx) => [get('/api/duplicates?limit=50', ctx.headers)],
+  },
+  {
     name: 'photo upload',
     needs: ['POST /api/contacts/{id}/photos'],
     // One practitioner uploading 50 photos at once, thousands a minute, is what the per-user upload

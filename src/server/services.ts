@@ -39,6 +39,9 @@ import { createTodayRepo } from './modules/today/today.repo.js';
 import { createTodayService } from './modules/today/today.service.js';
 import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
 import { createCalendarService } from './modules/calendar/calendar.service.js';
+import { createDuplicatesRepo } from './modules/duplicates/duplicates.repo.js';
+import { createMergeRepo } from './modules/duplicates/merge.repo.js';
+import { createDuplicatesService } from './modules/duplicates/duplicates.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
 
@@ -103,6 +106,7 @@ export function createServices(deps: ServiceDeps) {
     idempotency: createIdempotencyRepo(db, clock),
     today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
+    duplicates: createDuplicatesService({ repo: createDuplicatesRepo(db), merges: createMergeRepo(), cursors, clock, onChange }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -21,7 +21,7 @@ type Fixture = {
   randomId?(): string;
 };
 
-export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal';
+export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal' | 'merge';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -126,6 +126,16 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
     },
     read: (id, ids) => `/api/contacts/${ids.contact}/goals?limit=200#${id}`,
   },
+  merge: {
+    // Two contacts of the owner's own, merged: the merge can be undone by its owner only.
+    async create(owner) {
+      const first = await owner.post('/api/contacts', { name: 'Merge One', emails: ['merge-one@example.test'] });
+      const second = await owner.post('/api/contacts', { name: 'Merge Two', emails: ['merge-one@example.test'] });
+      const res = await owner.post('/api/contacts/merge', { primaryId: first.body.id, contactIds: [second.body.id] });
+      return res.body.mergeId;
+    },
+    read: (id) => `/api/merges?limit=200#${id}`,
+  },
 };
 
 export const ROUTE_CASES: Record<string, RouteCase> = {
@@ -220,6 +230,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     body: () => ({ granted: false, method: 'verbal', note: 'Withdrawn by A' }),
   },
   'GET /api/audit': {},
+  'GET /api/duplicates': {},
+  // Naming one of B's contacts answers 404 "Contact not found", as a contact that does not exist does.
+  'POST /api/duplicates/dismiss': { body: (f, own) => ({ contactIds: [own.contact, f.contact] }) },
+  'POST /api/contacts/merge': { body: (f, own) => ({ primaryId: own.contact, contactIds: [f.contact] }) },
+  'GET /api/merges': {},
+  'POST /api/merges/:id/undo': { params: { id: 'merge' } },
 };
 
 /** Sends one file as multipart/form-data (built by hand: no form library needed) with the client's session. */

@@ -13,6 +13,7 @@ import { registerTodayRoutes } from './today/today.routes.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerConsentRoutes } from './consent/consent.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
+import { registerDuplicatesRoutes } from './duplicates/duplicates.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -30,4 +31,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerCalendarRoutes(app);
   registerConsentRoutes(app);
   registerAuditRoutes(app);
+  registerDuplicatesRoutes(app);
 }

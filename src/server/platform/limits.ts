@@ -44,6 +44,12 @@ export const LIMITS = Object.freeze({
    */
   idempotency: Object.freeze({ keepMs: 24 * 60 * 60_000, abandonMs: 60_000, keyChars: 200, maxStoredBytes: 1024 * 1024 }),
   trash: Object.freeze({ purgeAfterMinutes: 30, purgeBatchRows: 1_000, purgeRounds: 20 }),
+  /**
+   * Duplicate detection answers at most maxPairs matching pairs (grouped), names count as similar
+   * from nameSimilarity (pg_trgm, 0 to 1); a merge takes at most mergeContacts contacts and can be
+   * undone for undoDays.
+   */
+  duplicates: Object.freeze({ maxPairs: 2_000, defaultGroups: 50, maxGroups: 200, nameSimilarity: 0.6, mergeContacts: 10, undoDays: 30 }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,
   /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */

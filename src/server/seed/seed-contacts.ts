@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { buildSearchText } from '../modules/contacts/search-text.js';
+import { phoneKeys } from '../modules/contacts/phones.js';
 import type { Rng } from './prng.js';
 import type { SeedRow } from './seed.repo.js';
 import * as W from './practice-words.js';
@@ -158,6 +159,7 @@ export function generateContactChunk(ctx: PracticeContext, count: number, intera
       name,
       emails,
       phones,
+      phonesE164: phoneKeys(phones, null),
       lifecycleStage: stage,
       status: rng.weighted([
         ['active', 85],

@@ -1,3 +1,4 @@
+import { getSupportedRegionCodes } from 'awesome-phonenumber';
 import { z } from 'zod';
 import { dateTimeOut } from './dates.js';
 import { LIMITS } from '../../server/platform/limits.js';
@@ -47,9 +48,18 @@ export const settingsSchema = z.strictObject({
   keepInTouchDays: stageDays.optional(),
   theme: z.enum(['light', 'dark', 'system']).optional(),
 });
+/** ISO 3166 alpha-2, e.g. FR: the country of phone numbers written without a country code. */
+const country = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code such as FR')
+  .meta({ examples: ['FR'] })
+  .transform((code) => code.toUpperCase())
+  .refine((code) => getSupportedRegionCodes().includes(code), 'is not a country we know phone numbers of; use a code such as FR');
+
 export const updateProfileBody = z.strictObject({
   displayName: z.string().trim().max(LIMITS.text.name).optional(),
   timezone: timezone.optional(),
+  country: country.nullable().optional(),
   settings: settingsSchema.optional(),
 });
 
@@ -58,6 +68,7 @@ export const userResponse = z.strictObject({
   email: z.string(),
   displayName: z.string(),
   timezone: z.string(),
+  country: z.string().nullable(),
   settings: z.strictObject({
     keepInTouchDays: z.partialRecord(z.enum(LIFECYCLE_STAGES), z.number()),
     theme: z.enum(['light', 'dark', 'system']),

@@ -5,6 +5,7 @@ import { contactQuery } from '../api/contacts.api';
 import { tagsQuery } from '../api/tags.api';
 import { dashboardQuery, reconnectQuery } from '../api/dashboard.api';
 import { todayQuery } from '../api/today.api';
+import { duplicatesQuery, mergesQuery } from '../api/duplicates.api';
 import { overdueFilters, projectsQuery, tasksQuery } from '../api/tasks.api';
 
 type Params = Record<string, string>;
@@ -66,6 +67,16 @@ export const APP_ROUTES: AppRoute[] = [
     load: () => import('../pages/tasks/tasks.page'),
     prefetch: (qc) => void qc.prefetchQuery(projectsQuery),
     nav: { label: 'Tasks', icon: 'check', group: 'main', shortcut: 'g t' },
+  },
+  {
+    path: '/duplicates',
+    title: 'Duplicates',
+    load: () => import('../pages/duplicates/duplicates.page'),
+    prefetch: (qc) => {
+      void qc.prefetchQuery(duplicatesQuery);
+      void qc.prefetchQuery(mergesQuery);
+    },
+    nav: { label: 'Duplicates', icon: 'users', group: 'main' },
   },
   {
     path: '/settings',

@@ -43,6 +43,11 @@ export const contacts = pgTable(
     /** "home", "work", "mobile"… keyed by an email of `emails` / a phone of `phones` (drizzle/0013). */
     emailLabels: jsonb('email_labels').$type<Record<string, string>>().notNull().default({}),
     phoneLabels: jsonb('phone_labels').$type<Record<string, string>>().notNull().default({}),
+    /**
+     * The phones in E.164 form (the account's country as default; digits only when a number cannot
+     * be read), kept by the contacts service on write: duplicate detection joins on its index.
+     */
+    phonesE164: text('phones_e164').array().notNull().default(sql`'{}'::text[]`),
     lifecycleStage: lifecycleStage('lifecycle_stage').notNull().default('discovery'),
     status: contactStatus('status').notNull().default('active'),
     sentiment: smallint('sentiment'),
@@ -64,6 +69,8 @@ export const contacts = pgTable(
     /** Kept off the reconnect list (Today, dashboard, GET /api/reconnect) until this instant. */
     snoozedUntil: ts('snoozed_until'),
     photoId: uuid('photo_id').references((): AnyPgColumn => contactPhotos.id, { onDelete: 'set null' }),
+    /** The name lower-cased and without the common accents, kept by PostgreSQL: similar names through its trigram index. */
+    nameKey: text('name_key').generatedAlwaysAs(sql`contact_name_key(name)`),
     /** Accent-free, lower-case text of every searchable field, kept by the repository on write. */
     searchText: text('search_text').notNull().default(''),
     createdAt: createdAt(),
@@ -78,6 +85,8 @@ export const contacts = pgTable(
     index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
     index('contacts_emails_idx').using('gin', t.emails),
     index('contacts_month_days_idx').using('gin', t.monthDays),
+    index('contacts_phones_e164_idx').using('gin', t.phonesE164),
+    index('contacts_name_key_trgm_idx').using('gin', sql`${t.nameKey} gin_trgm_ops`),
   ],
 );
 

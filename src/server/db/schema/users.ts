@@ -18,6 +18,8 @@ export const users = pgTable(
     passwordHash: text('password_hash'),
     googleSub: text('google_sub'),
     timezone: text('timezone').notNull().default('UTC'),
+    /** ISO 3166 alpha-2 country: the default for phone numbers written without a country code. */
+    country: text('country'),
     settings: jsonb('settings').$type<UserSettings>().notNull().default({}),
     passwordChangedAt: ts('password_changed_at'),
     createdAt: createdAt(),

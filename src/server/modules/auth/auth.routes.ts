@@ -79,9 +79,18 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     csrfToken: csrfOf(req),
   }));
 
-  app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) =>
-    presentUser(await auth.updateProfile(requireActor(req).userId, req.body)),
-  );
+  app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) => {
+    const actor = requireActor(req);
+    const changesCountry = req.body.country !== undefined || req.body.timezone !== undefined;
+    const before = changesCountry ? await auth.getUser(actor.userId) : undefined;
+    const user = await auth.updateProfile(actor.userId, req.body);
+    // Phones written without a country code are read with the account's country (or its time zone's):
+    // their duplicate-detection keys follow it.
+    if (before && (before.country !== user.country || (!user.country && before.timezone !== user.timezone))) {
+      await app.services.contacts.renormalisePhones(actor);
+    }
+    return presentUser(user);
+  });
 
   app.post('/api/auth/password', { schema: { tags: TAGS, body: changePasswordBody, response: { 204: z.null() } } }, async (req, reply) => {
     const { token } = await auth.changePassword(requireActor(req).userId, req.body, meta(req));

@@ -14,6 +14,7 @@ export function presentUser(user: UserRow) {
     email: user.email,
     displayName: user.displayName,
     timezone: user.timezone,
+    country: user.country,
     settings: {
       keepInTouchDays: { ...DEFAULT_KEEP_IN_TOUCH_DAYS, ...user.settings.keepInTouchDays } as Record<string, number>,
       theme: user.settings.theme ?? 'system',
@@ -159,7 +160,10 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
       return user;
     },
 
-    async updateProfile(userId: string, patch: { displayName?: string; timezone?: string; settings?: UserSettings }) {
+    async updateProfile(
+      userId: string,
+      patch: { displayName?: string; timezone?: string; country?: string | null; settings?: UserSettings },
+    ) {
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
       const settings = patch.settings

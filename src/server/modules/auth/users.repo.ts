@@ -37,7 +37,7 @@ export function createUsersRepo(db: Db) {
     },
     async updateProfile(
       id: string,
-      patch: { displayName?: string; timezone?: string; settings?: UserSettings },
+      patch: { displayName?: string; timezone?: string; country?: string | null; settings?: UserSettings },
       now: Date,
     ): Promise<UserRow | undefined> {
       const [row] = await db

@@ -16,11 +16,13 @@ import {
   tags,
   taskContacts,
   tasks,
+  users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
+import { defaultCountry } from './phones.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 import type { ConsentPurpose, ReconnectGroup } from '../../../shared/domain.js';
 import { consentGrantedSql } from '../consent/consent.sql.js';
@@ -132,6 +134,30 @@ export function createContactsRepo(db: Db) {
         where ${c.userId} = ${userId} and ${c.id} = ${id}`,
       );
       return row?.j;
+    },
+
+    async findCountry(userId: string, tx: Db = db): Promise<string | null> {
+      const [row] = await queryRows<{ country: string | null; timezone: string }>(
+        tx,
+        sql`select ${users.country} as country, ${users.timezone} as timezone from ${users} where ${users.id} = ${userId}`,
+      );
+      return defaultCountry(row?.country, row?.timezone);
+    },
+
+    /** Every contact with phones: id and phones, for recomputing their keys after a country change. */
+    async findPhones(userId: string, tx: Db = db) {
+      return queryRows<{ id: string; phones: string[] }>(
+        tx,
+        sql`select id, phones from ${c} where ${c.userId} = ${userId} and ${c.phones} <> '{}'`,
+      );
+    },
+
+    async setPhoneKeys(userId: string, rows: { id: string; keys: string[] }[], tx: Db = db) {
+      if (!rows.length) return;
+      await tx.execute(sql`
+        update ${c} set phones_e164 = array(select jsonb_array_elements_text(x.keys))
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id uuid, keys jsonb)
+        where ${c.userId} = ${userId} and ${c.id} = x.id`);
     },
 
     async findRow(userId: string, id: string, tx: Db = db): Promise<ContactRow | undefined> {

@@ -9,6 +9,7 @@ import type { BulkInput, ContactInput, ListContactsQuery } from '../../../shared
 import { buildSearchText, searchTerms } from './search-text.js';
 import type { ConsentService } from '../consent/consent.service.js';
 import type { Db } from '../../platform/db.js';
+import { needsCountry, phoneKeys } from './phones.js';
 
 type Deps = {
   repo: ContactsRepo;
@@ -65,6 +66,11 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     const owned = new Set(await repo.findOwnedTagIds(userId, tagIds, tx));
     const missing = tagIds.filter((id) => !owned.has(id));
     if (missing.length) throw unknownTags(missing);
+  }
+
+  /** The duplicate-detection keys of the phones; the account's country is read only when a number needs it. */
+  async function phonesE164(userId: string, phones: string[], tx: Parameters<ContactsRepo['findCountry']>[1]) {
+    return phoneKeys(phones, needsCountry(phones) ? await repo.findCountry(userId, tx) : null);
   }
 
   async function getJson(actor: Actor, id: string): Promise<Buffer> {
@@ -131,6 +137,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       const write = { ...given, ...channelLabels(given) } as ContactWrite & { name: string };
       const id = await repo.transaction(async (tx) => {
         if (input.tagIds?.length) await requireOwnedTags(userId, input.tagIds, tx);
+        if (input.phones?.length) write.phonesE164 = await phonesE164(userId, input.phones, tx);
         const row = await repo.insert(userId, { ...write, searchText: buildSearchText(withDefaults(write)) }, tx);
         if (input.tagIds?.length) await repo.setTags(userId, row.id, input.tagIds, tx);
         await recordConsentFlags(tx, userId, row.id, input);
@@ -147,6 +154,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
         if (!current) throw notFound('Contact');
         const given = toWrite(input);
         const write = { ...given, ...channelLabels(given, current) };
+        if (input.phones) write.phonesE164 = await phonesE164(userId, input.phones, tx);
         const merged: ContactRow = { ...current, ...(write as Partial<ContactRow>) };
         await repo.update(userId, id, { ...write, searchText: buildSearchText(merged), updatedAt: clock() }, tx);
         if (input.tagIds) {
@@ -157,6 +165,20 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       });
       await onChange(userId);
       return getJson(actor, id);
+    },
+
+    /** After the account's country changed: every phone key again, with the new default country. */
+    async renormalisePhones(actor: Actor): Promise<void> {
+      const { userId } = actor;
+      await repo.transaction(async (tx) => {
+        const country = await repo.findCountry(userId, tx);
+        const rows = await repo.findPhones(userId, tx);
+        for (let i = 0; i < rows.length; i += LIMITS.interactionBatchRows) {
+          const batch = rows.slice(i, i + LIMITS.interactionBatchRows).map((r) => ({ id: r.id, keys: phoneKeys(r.phones, country) }));
+          await repo.setPhoneKeys(userId, batch, tx);
+        }
+      });
+      await onChange(userId);
     },
 
     async remove(actor: Actor, id: string): Promise<void> {

@@ -58,7 +58,8 @@ function exampleOf(schema: JsonSchema, nextUuid: () => string, key = ''): unknow
       return out;
     }
     case 'array':
-      return schema.items ? [exampleOf(schema.items, nextUuid, key)] : [];
+      // As many items as the array needs (at least one): each uuid is a new one, so "two different ids" holds.
+      return schema.items ? Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => exampleOf(schema.items!, nextUuid, key)) : [];
     case 'integer':
     case 'number': {
       const low = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);

@@ -1,0 +1,137 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
+import { contactMerges, contacts as c, duplicateDismissals, interactions } from '../../db/schema/index.js';
+import { inList, isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+import type { CursorPosition } from '../../platform/cursor.js';
+import { LIMITS } from '../../platform/limits.js';
+import type { DuplicateContact } from '../../../shared/api/duplicates.js';
+
+export type MatchedPair = { a: string; b: string; kind: 'email' | 'phone' | 'name_domain'; detail: string | null; score: number };
+
+/** A contact as the comparison shows it. */
+const duplicateContactJson = sql`json_build_object(
+  'id', ${c.id},
+  'name', ${c.name},
+  'emails', to_json(${c.emails}),
+  'phones', to_json(${c.phones}),
+  'lifecycleStage', ${c.lifecycleStage},
+  'status', ${c.status},
+  'sentiment', ${c.sentiment},
+  'engagementTrend', ${c.engagementTrend},
+  'notes', ${c.notes},
+  'birthday', ${c.birthday},
+  'keepInTouchDays', ${c.keepInTouchDays},
+  'referralCount', ${c.referralCount},
+  'lastContactAt', ${isoSql(c.lastContactAt)},
+  'photoUrl', ${photoUrlSql(c.photoId)},
+  'interactions', (select count(*)::int from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
+  'createdAt', ${isoSql(c.createdAt)}
+)`;
+
+export const MATCH_KINDS = ['email', 'phone', 'name_domain'] as const;
+type MatchKind = (typeof MATCH_KINDS)[number];
+
+/**
+ * One kind of match as an indexed self-join over the user's contacts, at most `cap` pairs (a < b):
+ * emails and phones through their GIN indexes (&&), names through the trigram index on name_key
+ * (%, similarity at least LIMITS.duplicates.nameSimilarity) and an email domain in common.
+ * Dismissed pairs are left out. No ORDER BY: the nested loop stops at the cap, so a practice full
+ * of duplicates answers as fast as one without. Exported for the EXPLAIN test.
+ */
+export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
+  // least(a, b) = a rather than a < b: the planner must not AND the primary key into each probe.
+  const ordered = sql`least(a.id, b.id) = a.id and a.id <> b.id`;
+  const threshold = LIMITS.duplicates.nameSimilarity;
+  const join =
+    kind === 'email'
+      ? sql`select a.id as a, b.id as b, 'email' as kind,
+              (select min(e) from unnest(a.emails) e where e = any(b.emails)) as detail, 1.0::float8 as score
+            from ${c} a join ${c} b on b.user_id = ${userId} and b.emails && a.emails and ${ordered}
+            where a.user_id = ${userId} and a.emails <> '{}'`
+      : kind === 'phone'
+        ? sql`select a.id as a, b.id as b, 'phone' as kind, null as detail, 0.9::float8 as score
+              from ${c} a join ${c} b on b.user_id = ${userId} and b.phones_e164 && a.phones_e164 and ${ordered}
+              where a.user_id = ${userId} and a.phones_e164 <> '{}'`
+        : sql`select a.id as a, b.id as b, 'name_domain' as kind, (
+                select min(split_part(x, '@', 2)) from unnest(a.emails) x join unnest(b.emails) y
+                on split_part(x, '@', 2) = split_part(y, '@', 2)) as detail,
+                (0.5 + 0.3 * similarity(a.name_key, b.name_key))::float8 as score
+              from ${c} a join ${c} b on b.user_id = ${userId} and b.name_key % a.name_key and ${ordered}
+              where a.user_id = ${userId} and a.emails <> '{}' and b.emails <> '{}' and a.name_key <> ''
+                and similarity(a.name_key, b.name_key) >= ${threshold}::real
+                -- A one-time filter, run before any row is read: the trigram index prunes at the bound
+                -- itself (for this statement only) instead of at pg_trgm's default of 0.3.
+                and (select set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)) is not null`;
+  return sql`
+    select p.a, p.b, p.kind, p.detail, p.score from (${join}) p
+    where (p.kind <> 'name_domain' or p.detail is not null)
+      and not exists (select 1 from ${duplicateDismissals} d where d.contact_a = p.a and d.contact_b = p.b)
+    limit ${cap}`;
+}
+
+export function createDuplicatesRepo(db: Db) {
+  return {
+    /** At most `cap` matching pairs, the strongest kinds first: one statement per kind, the next only while the cap is not reached. */
+    async findPairs(userId: string, cap: number): Promise<MatchedPair[]> {
+      const pairs: MatchedPair[] = [];
+      for (const kind of MATCH_KINDS) {
+        if (pairs.length >= cap) break;
+        pairs.push(...(await queryRows<MatchedPair>(db, pairsSql(kind, userId, cap - pairs.length))));
+      }
+      return pairs;
+    },
+
+    /** One statement: the comparison fields of the user's contacts among ids. */
+    async findContacts(userId: string, ids: string[]): Promise<DuplicateContact[]> {
+      if (!ids.length) return [];
+      const rows = await queryRows<{ j: DuplicateContact }>(
+        db,
+        sql`select ${duplicateContactJson} as j from ${c} where ${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`,
+      );
+      return rows.map((r) => r.j);
+    },
+
+    async countOwned(userId: string, ids: string[], tx: Db = db): Promise<number> {
+      const [row] = await queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from ${c} where ${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`,
+      );
+      return row?.n ?? 0;
+    },
+
+    async dismiss(userId: string, a: string, b: string, tx: Db = db): Promise<void> {
+      await tx.execute(sql`
+        insert into ${duplicateDismissals} (user_id, contact_a, contact_b)
+        values (${userId}, least(${a}::uuid, ${b}::uuid), greatest(${a}::uuid, ${b}::uuid))
+        on conflict do nothing`);
+    },
+
+    /** One statement: a page of the user's merges, newest first, as JSON text with the sort key. */
+    async findMergePage(userId: string, limit: number, undoDays: number, after?: CursorPosition) {
+      const m = contactMerges;
+      const cond = after ? sql` and (${m.createdAt}, ${m.id}) < (${after.key}::timestamptz, ${after.id}::uuid)` : sql``;
+      return queryRows<{ j: string; k: string; id: string }>(
+        db,
+        sql`
+        select json_build_object(
+          'id', ${m.id},
+          'contactId', ${m.primaryId},
+          'primaryName', ${m.summary}->>'primaryName',
+          'mergedNames', ${m.summary}->'mergedNames',
+          'mergedIds', to_json(${m.mergedIds}),
+          'moved', ${m.summary}->'moved',
+          'createdAt', ${isoSql(m.createdAt)},
+          'undoneAt', ${isoSql(m.undoneAt)},
+          'undoUntil', ${isoSql(sql`${m.createdAt} + make_interval(days => ${undoDays})`)}
+        )::text as j, ${isoSql(m.createdAt)} as k, ${m.id} as id
+        from ${m}
+        where ${m.userId} = ${userId}${cond}
+        order by ${m.createdAt} desc, ${m.id} desc
+        limit ${limit + 1}`,
+      );
+    },
+
+    transaction: transactionRunner(db),
+  };
+}
+export type DuplicatesRepo = ReturnType<typeof createDuplicatesRepo>;
