@@ -190,11 +190,18 @@ export function createDuplicatesService({ repo, merges, cursors, clock, onChange
     );
     const contacted = all.map((r) => r.lastContactAt).filter((d): d is Date => !!d);
     const lastContactAt = contacted.length ? new Date(Math.max(...contacted.map((d) => d.getTime()))) : null;
+    // A label follows its email or phone; where two contacts label the same one, the primary's wins.
+    const labels = (key: 'emailLabels' | 'phoneLabels', kept: string[]) =>
+      Object.fromEntries(
+        Object.entries(Object.assign({}, ...[...all].reverse().map((r) => r[key]))).filter(([value]) => kept.includes(value)),
+      ) as Record<string, string>;
     const merged = { ...primary!, ...chosen, emails, phones, importantDates };
     return {
       ...chosen,
       emails,
+      emailLabels: labels('emailLabels', emails),
       phones,
+      phoneLabels: labels('phoneLabels', phones),
       phonesE164: phoneKeys(phones, country),
       importantDates,
       lastContactAt,
