@@ -60,8 +60,8 @@ export function ContactPhotos({ contact }: { contact: ContactDetail }) {
         </h2>
         {!contact.hasPhotoConsent ? (
           <p role="note" className="rounded-lg border border-line bg-raised p-3 text-sm" data-testid="photo-consent-needed">
-            Photos can be uploaded once this contact has given photo consent. Tick “Photos of this person may be stored” in the overview
-            when they agree.
+            Photos can be uploaded once this contact has given photo consent (an expired consent does not count). Tick “Photos of this
+            person may be stored” in the overview when they agree, or record how they agreed in the Consent tab.
           </p>
         ) : (
           <>
