@@ -89,7 +89,7 @@ async function richContact(client: TestClient & { userId: string }, name: string
   );
   const u = client.userId;
   await t.database.db.execute(
-    sql`insert into consents (user_id, contact_id, kind, is_granted) values (${u}, ${id}, 'ai_processing', true)`,
+    sql`insert into consents (user_id, contact_id, purpose, is_granted, method, recorded_by) values (${u}, ${id}, 'ai_processing', true, 'form', ${u})`,
   );
   await t.database.db.execute(sql`insert into emails (user_id, gmail_message_id, thread_id, contact_id, direction, from_address, sent_at)
     values (${u}, ${`m-${id}`}, 't', ${id}, 'inbound', 'x@example.test', now())`);
