@@ -37,6 +37,8 @@ import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
 import { createCalendarService } from './modules/calendar/calendar.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
+import { createExportRepo } from './modules/export/export.repo.js';
+import { createExportService } from './modules/export/export.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -78,6 +80,7 @@ export function createServices(deps: ServiceDeps) {
       devices: createDeviceTokens(deps.secrets.sessionSecret),
       clock,
       onChange,
+      forgetCached: (userId) => cache.forget(userId),
     }),
     contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange }),
     tags: createTagsService({ repo: createTagsRepo(db), cursors, clock, onChange }),
@@ -94,6 +97,7 @@ export function createServices(deps: ServiceDeps) {
     trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
     today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
+    exports: createExportService({ repo: createExportRepo(db), limiter, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -117,6 +117,8 @@ export function createRedisStore(redis: Redis): KeyValueStore {
 export type SharedBytes = {
   get(key: string): Promise<Buffer | undefined>;
   set(key: string, value: Buffer, ttlMs: number): Promise<void>;
+  /** Removes every entry whose key starts with prefix (erasure: no copy of erased data is kept). */
+  deletePrefix(prefix: string): Promise<void>;
 };
 
 export function createRedisBytes(redis: Redis): SharedBytes {
@@ -126,6 +128,15 @@ export function createRedisBytes(redis: Redis): SharedBytes {
     },
     async set(key, value, ttlMs) {
       await redis.set(key, value, 'PX', ttlMs);
+    },
+    async deletePrefix(prefix) {
+      // SCAN walks the key space in small steps without blocking Redis; the prefix has no glob characters.
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
     },
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { auditLog } from '../../db/schema/index.js';
 import type { Db } from '../../platform/db.js';
 import { requestContext } from '../../platform/request-context.js';
@@ -26,4 +27,15 @@ export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): Pr
     details: entry.details ?? {},
     requestId: requestContext.get()?.requestId ?? null,
   });
+}
+
+/**
+ * Keeps a contact's audit entries when the contact is erased, minus the names they carried: the
+ * entry still says what happened and when, to an id that no longer names anyone. Call it in the
+ * erasure's transaction.
+ */
+export async function anonymiseAuditForContact(tx: Pick<Db, 'execute'>, userId: string, contactId: string): Promise<void> {
+  await tx.execute(sql`
+    update ${auditLog} set details = details - 'name' - 'contactName' - 'names'
+    where user_id = ${userId} and (entity_id = ${contactId} or details->>'contactId' = ${contactId})`);
 }

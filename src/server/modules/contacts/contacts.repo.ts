@@ -18,6 +18,7 @@ import {
   tasks,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
+import { anonymiseAuditForContact, recordAudit } from '../audit/audit.repo.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
@@ -157,12 +158,48 @@ export function createContactsRepo(db: Db) {
       return inserted.length;
     },
 
-    async delete(userId: string, id: string): Promise<boolean> {
-      const rows = await db
-        .delete(c)
-        .where(and(eq(c.userId, userId), eq(c.id, id)))
-        .returning({ id: c.id });
-      return rows.length > 0;
+    /**
+     * Erases contacts for good (GDPR erasure), in the caller's transaction: the contact and, through
+     * ON DELETE CASCADE, its interactions, goals, photos, consents, tag and task links, documents and
+     * AI insights and suggestions (soft-deleted rows included, the trash is no refuge); here, the rows
+     * that would only be unlinked by the cascade: the emails and calendar events linked to the
+     * contact, or linked to no one and carrying one of its addresses (a row linked to another
+     * contact who shares the address stays theirs), and AI suggestions whose payload names it. Audit entries about
+     * the contacts lose their names and one 'contact.erased' entry per contact is kept, without one.
+     * (emails, calendar_events and ai_suggestions have no module of their own writing them yet.)
+     * Returns the ids erased.
+     */
+    async erase(userId: string, ids: string[], tx: Db): Promise<string[]> {
+      if (!ids.length) return [];
+      const erased = await queryRows<{ id: string }>(
+        tx,
+        sql`
+        with gone as (
+          select id, emails from ${c} where user_id = ${userId} and id in ${inList(ids)} for update
+        ), addresses as (
+          select coalesce(array_agg(distinct lower(e)), '{}') as list from gone, unnest(gone.emails) e
+        ), erased_emails as (
+          delete from ${emails} m using addresses a
+          where m.user_id = ${userId}
+            and (m.contact_id in (select id from gone)
+                 or (m.contact_id is null and (lower(m.from_address) = any(a.list) or m.to_addresses && a.list)))
+        ), erased_events as (
+          delete from ${calendarEvents} e using addresses a
+          where e.user_id = ${userId}
+            and (e.contact_id in (select id from gone)
+                 or (e.contact_id is null
+                     and exists (select 1 from jsonb_array_elements(e.attendees) x where lower(x->>'email') = any(a.list))))
+        ), erased_suggestions as (
+          delete from ${aiSuggestions} s
+          where s.user_id = ${userId} and exists (select 1 from gone g where strpos(s.payload::text, g.id::text) > 0)
+        )
+        select id from gone`,
+      );
+      const erasedIds = erased.map((r) => r.id);
+      for (const id of erasedIds) await anonymiseAuditForContact(tx, userId, id);
+      if (erasedIds.length) await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(erasedIds)}`);
+      for (const id of erasedIds) await recordAudit(tx, { userId, action: 'contact.erased', entityType: 'contact', entityId: id });
+      return erasedIds;
     },
 
     async deletePreview(userId: string, id: string) {
@@ -182,12 +219,11 @@ export function createContactsRepo(db: Db) {
             'aiInsights', ${count(sql`${aiInsights}`)},
             'aiSuggestions', ${count(sql`${aiSuggestions}`)},
             'tagLinks', ${count(sql`${contactTags}`)},
-            'taskAssignments', ${count(sql`${taskContacts}`)}
-          ) as del,
-          json_build_object(
+            'taskAssignments', ${count(sql`${taskContacts}`)},
             'calendarEvents', ${count(sql`${calendarEvents}`)},
             'emails', ${count(sql`${emails}`)}
-          ) as unlink
+          ) as del,
+          '{}'::json as unlink
         from ${c} where ${c.userId} = ${userId} and ${c.id} = ${id}`,
       );
       return row;
@@ -231,10 +267,6 @@ export function createContactsRepo(db: Db) {
       await tx.execute(sql`
         update ${c} set lifecycle_stage = ${stage}, updated_at = ${now}
         where user_id = ${userId} and id in ${inList(ids)}`);
-    },
-
-    async bulkDelete(userId: string, ids: string[], tx: Db = db) {
-      await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
     },
 
     transaction: transactionRunner(db),
