@@ -27,7 +27,7 @@ export const DERIVED_TABLES: Readonly<Record<string, string>> = {
 export type ExportTable = {
   name: string;
   table: PgTable;
-  /** The keyset order: the primary key's columns. */
+  /** The keyset order: unique columns, an index's order where there is one (KEYSET_ORDER), else the primary key. */
   key: PgColumn[];
   /** The column that names the owner: `id` for users, `user_id` for everything else. */
   owner: PgColumn;
@@ -35,12 +35,28 @@ export type ExportTable = {
   omit: readonly string[];
 };
 
+/**
+ * Tables that grow with the practice are paged along an index that starts with user_id (the
+ * primary key alone would make every page sort all of the user's rows): these orders, id last.
+ */
+const KEYSET_ORDER: Record<string, readonly string[]> = {
+  contacts: ['created_at', 'id'],
+  interactions: ['occurred_at', 'id'],
+  goals: ['created_at', 'id'],
+  contact_photos: ['created_at', 'id'],
+  emails: ['sent_at', 'id'],
+  calendar_events: ['starts_at', 'id'],
+  audit_log: ['created_at', 'id'],
+  llm_usage: ['created_at', 'id'],
+};
+
 function describe(table: PgTable): ExportTable | undefined {
   const config = getTableConfig(table);
   const byName = new Map(config.columns.map((c) => [c.name, c]));
   const owner = config.name === 'users' ? byName.get('id') : byName.get('user_id');
   if (!owner || DERIVED_TABLES[config.name]) return undefined;
-  const key = config.primaryKeys[0]?.columns ?? config.columns.filter((c) => c.primary);
+  const ordered = KEYSET_ORDER[config.name]?.map((name) => byName.get(name)!);
+  const key = ordered ?? config.primaryKeys[0]?.columns ?? config.columns.filter((c) => c.primary);
   if (!key.length) throw new Error(`Table ${config.name} has no primary key to page the export by`);
   return { name: config.name, table, key, owner, contactColumn: byName.get('contact_id'), omit: OMITTED_COLUMNS[config.name] ?? [] };
 }
@@ -87,26 +103,33 @@ export function createExportRepo(db: Db) {
      */
     async page(t: ExportTable, scope: Scope, after: string[] | undefined, limit: number): Promise<Page> {
       const filter = scopeFilter(t, scope)!;
-      const keyCols = sql.join(
-        t.key.map((c) => sql`x.${sql.identifier(c.name)}`),
-        sql`, `,
-      );
+      const cols = (alias: string) =>
+        sql.join(
+          t.key.map((c) => sql`${sql.raw(alias)}.${sql.identifier(c.name)}`),
+          sql`, `,
+        );
       const keyText = sql.join(
         t.key.map((c, i) => sql`x.${sql.identifier(c.name)}::text as ${sql.identifier(`k${i}`)}`),
         sql`, `,
       );
       const afterCond = after
-        ? sql` and (${keyCols}) > (${sql.join(
+        ? sql` and (${cols('x')}) > (${sql.join(
             t.key.map((c, i) => sql`cast(${after[i]} as ${sql.raw(c.getSQLType())})`),
             sql`, `,
           )})`
         : sql``;
       const omit = t.omit.length ? sql` - ${sql.raw(`array[${t.omit.map((n) => `'${n}'`).join(',')}]`)}::text[]` : sql``;
+      // The page's keys are chosen first and only its rows are turned into JSON: a plan that sorts
+      // (stale statistics, a table without a fitting index) sorts keys, not whole rows as JSON.
       const rows = await queryRows<Record<string, string>>(
         db,
-        sql`select ((to_jsonb(x) - 'user_id')${omit})::text as j, ${keyText}
-            from ${t.table} x where ${filter}${afterCond}
-            order by ${keyCols} limit ${limit}`,
+        sql`with page as (
+              select ${cols('x')} from ${t.table} x where ${filter}${afterCond}
+              order by ${cols('x')} limit ${limit}
+            )
+            select ((to_jsonb(x) - 'user_id')${omit})::text as j, ${keyText}
+            from page p join ${t.table} x on (${cols('x')}) = (${cols('p')})
+            order by ${cols('x')}`,
       );
       const last = rows.at(-1);
       return {

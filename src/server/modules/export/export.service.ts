@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -58,7 +57,19 @@ function readme(tables: readonly ExportTable[], scope: Scope, now: Date): string
 
 /** Writes into `out`, waiting whenever its buffer is full: the reader's pace sets the producer's. */
 async function write(out: PassThrough, chunk: string | Buffer) {
-  if (!out.write(chunk)) await Promise.race([once(out, 'drain'), finished(out)]);
+  if (out.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const settle = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('The archive was closed before it was complete'));
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+  });
 }
 
 type Deps = { repo: ExportRepo; limiter: RateLimiter; clock: () => Date };
