@@ -14,6 +14,7 @@ import {
   goals,
   interactions,
   tags,
+  taskActivities,
   taskContacts,
   tasks,
 } from '../../db/schema/index.js';
@@ -164,7 +165,7 @@ export function createContactsRepo(db: Db) {
      * AI insights and suggestions (soft-deleted rows included, the trash is no refuge); here, the rows
      * that would only be unlinked by the cascade: the emails and calendar events linked to the
      * contact, or linked to no one and carrying one of its addresses (a row linked to another
-     * contact who shares the address stays theirs), and AI suggestions whose payload names it. Audit entries about
+     * contact who shares the address stays theirs), and AI suggestions whose payload names it; tasks stay, and their history forgets the contact's id. Audit entries about
      * the contacts lose their names and one 'contact.erased' entry per contact is kept, without one.
      * (emails, calendar_events and ai_suggestions have no module of their own writing them yet.)
      * Returns the ids erased.
@@ -189,6 +190,18 @@ export function createContactsRepo(db: Db) {
             and (e.contact_id in (select id from gone)
                  or (e.contact_id is null
                      and exists (select 1 from jsonb_array_elements(e.attendees) x where lower(x->>'email') = any(a.list))))
+        ), scrubbed_task_history as (
+          -- A task's history keeps its contact changes as id lists: the erased ids leave them.
+          update ${taskActivities} h set changes = (
+            select jsonb_object_agg(k, case when k = 'contactIds' then (
+                select jsonb_object_agg(side, case when jsonb_typeof(ids) = 'array' then coalesce(
+                    (select jsonb_agg(e) from jsonb_array_elements(ids) e where e #>> '{}' not in (select id::text from gone)), '[]'::jsonb)
+                  else ids end)
+                from jsonb_each(v) as y(side, ids))
+              else v end)
+            from jsonb_each(h.changes) as x(k, v))
+          where h.user_id = ${userId} and h.changes ? 'contactIds'
+            and exists (select 1 from gone g where strpos(h.changes::text, g.id::text) > 0)
         ), erased_suggestions as (
           delete from ${aiSuggestions} s
           where s.user_id = ${userId} and exists (select 1 from gone g where strpos(s.payload::text, g.id::text) > 0)
