@@ -12,6 +12,7 @@ import { ContactPhotos } from './contact-photos';
 import { ContactTasks } from './contact-tasks';
 import { ContactTimeline } from './contact-timeline';
 import { DeleteContact } from './delete-contact';
+import { contactExportUrl } from '../../api/privacy.api';
 import { useLogSession } from '../../api/today.api';
 import { useToast } from '../../app/toasts';
 import { ReachLinks } from '../../components/reach-links';
@@ -95,6 +96,9 @@ export default function ContactPage() {
         >
           Log session
         </button>
+        <a className="btn-secondary" href={contactExportUrl(c.id)} download title={`Everything kept about ${c.name}, as a ZIP`}>
+          Export data
+        </a>
         <button type="button" className="btn-secondary" onClick={() => setDeleting(true)}>
           <Icon name="trash" size={16} /> Delete
         </button>
