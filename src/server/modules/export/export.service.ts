@@ -156,4 +156,3 @@ export function createExportService({ repo, limiter, clock }: Deps) {
     },
   };
 }
-export type ExportService = ReturnType<typeof createExportService>;
