@@ -130,11 +130,14 @@ export function createRedisBytes(redis: Redis): SharedBytes {
       await redis.set(key, value, 'PX', ttlMs);
     },
     async deletePrefix(prefix) {
-      // SCAN walks the key space in small steps without blocking Redis; the prefix has no glob characters.
+      // SCAN walks the key space in small steps without blocking Redis. ioredis adds its key prefix
+      // to commands but not to SCAN's pattern, and SCAN answers full names: both are handled here.
+      const keyPrefix = redis.options.keyPrefix ?? '';
+      const pattern = `${keyPrefix}${prefix}`.replace(/[*?[\]\\]/g, '\\$&');
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${pattern}*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys.map((k) => k.slice(keyPrefix.length)));
         cursor = next;
       } while (cursor !== '0');
     },
