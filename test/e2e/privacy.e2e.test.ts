@@ -18,6 +18,9 @@ describe('privacy settings', () => {
     await page.goto('/settings/privacy');
     await page.getByRole('heading', { name: 'Privacy', level: 1 }).waitFor();
     await page.getByRole('region', { name: 'Where your data lives' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Privacy' }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current')).toBeNull();
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
