@@ -44,6 +44,8 @@ import { createMergeRepo } from './modules/duplicates/merge.repo.js';
 import { createDuplicatesService } from './modules/duplicates/duplicates.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
+import { createExportRepo } from './modules/export/export.repo.js';
+import { createExportService } from './modules/export/export.service.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -86,6 +88,7 @@ export function createServices(deps: ServiceDeps) {
       devices: createDeviceTokens(deps.secrets.sessionSecret),
       clock,
       onChange,
+      forgetCached: (userId) => cache.forget(userId),
     }),
     contacts: createContactsService({ repo: createContactsRepo(db), cursors, cache, clock, onChange, consent }),
     consent,
@@ -107,6 +110,7 @@ export function createServices(deps: ServiceDeps) {
     today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
     duplicates: createDuplicatesService({ repo: createDuplicatesRepo(db), merges: createMergeRepo(), cursors, clock, onChange }),
+    exports: createExportService({ repo: createExportRepo(db), limiter, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -225,8 +225,10 @@ describe('create, read, update, delete', () => {
         aiSuggestions: 1,
         tagLinks: 1,
         taskAssignments: 1,
+        calendarEvents: 1,
+        emails: 1,
       },
-      willUnlink: { calendarEvents: 1, emails: 1 },
+      willUnlink: {},
     });
 
     const removed = await a.delete(`/api/contacts/${c.id}`);
@@ -241,10 +243,9 @@ describe('create, read, update, delete', () => {
     expect(await db.select().from(contactTags).where(eq(contactTags.contactId, c.id))).toEqual([]);
     expect(await db.select().from(contactPhotos).where(eq(contactPhotos.contactId, c.id))).toEqual([]);
     expect(await db.select().from(tasks).where(eq(tasks.id, task!.id))).toHaveLength(1);
-    const [unlinkedEvent] = await db.select().from(calendarEvents).where(eq(calendarEvents.id, event!.id));
-    expect(unlinkedEvent?.contactId).toBeNull();
-    const [unlinkedEmail] = await db.select().from(emails).where(eq(emails.id, email!.id));
-    expect(unlinkedEmail?.contactId).toBeNull();
+    // Erasure: the contact's emails and calendar events go with it.
+    expect(await db.select().from(calendarEvents).where(eq(calendarEvents.id, event!.id))).toEqual([]);
+    expect(await db.select().from(emails).where(eq(emails.id, email!.id))).toEqual([]);
 
     const other = await a.get(`/api/contacts/${keep.id}`);
     expect(other.body.counts.interactions).toBe(1);

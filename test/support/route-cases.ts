@@ -163,6 +163,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PATCH /api/contacts/:id': { params: { id: 'contact' }, body: () => ({ name: 'Changed by A' }) },
   'DELETE /api/contacts/:id': { params: { id: 'contact' } },
   'GET /api/contacts/:id/delete-preview': { params: { id: 'contact' } },
+  // Exports are ZIPs (compressed, so the generic leak check cannot read them): export.int.test.ts
+  // unzips A's exports and looks for B's rows there.
+  'GET /api/contacts/:id/export': { params: { id: 'contact' } },
+  'GET /api/export': {},
+  // A fresh sign-in confirms without a password: the throwaway caller's account is deleted.
+  'DELETE /api/account': { body: () => ({}), isDestructiveToCaller: true },
 
   'GET /api/tags': {},
   'POST /api/tags': { body: () => ({ name: `A tag ${Math.random().toString(36).slice(2, 8)}` }), foreignStatus: 201 },

@@ -14,6 +14,7 @@ import { registerCalendarRoutes } from './calendar/calendar.routes.js';
 import { registerConsentRoutes } from './consent/consent.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerDuplicatesRoutes } from './duplicates/duplicates.routes.js';
+import { registerExportRoutes } from './export/export.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -32,4 +33,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerConsentRoutes(app);
   registerAuditRoutes(app);
   registerDuplicatesRoutes(app);
+  registerExportRoutes(app);
 }

@@ -117,6 +117,8 @@ export function createRedisStore(redis: Redis): KeyValueStore {
 export type SharedBytes = {
   get(key: string): Promise<Buffer | undefined>;
   set(key: string, value: Buffer, ttlMs: number): Promise<void>;
+  /** Removes every entry whose key starts with prefix (erasure: no copy of erased data is kept). */
+  deletePrefix(prefix: string): Promise<void>;
 };
 
 export function createRedisBytes(redis: Redis): SharedBytes {
@@ -126,6 +128,18 @@ export function createRedisBytes(redis: Redis): SharedBytes {
     },
     async set(key, value, ttlMs) {
       await redis.set(key, value, 'PX', ttlMs);
+    },
+    async deletePrefix(prefix) {
+      // SCAN walks the key space in small steps without blocking Redis. ioredis adds its key prefix
+      // to commands but not to SCAN's pattern, and SCAN answers full names: both are handled here.
+      const keyPrefix = redis.options.keyPrefix ?? '';
+      const pattern = `${keyPrefix}${prefix}`.replace(/[*?[\]\\]/g, '\\$&');
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${pattern}*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys.map((k) => k.slice(keyPrefix.length)));
+        cursor = next;
+      } while (cursor !== '0');
     },
   };
 }

@@ -20,6 +20,14 @@ export const LIMITS = Object.freeze({
   /** Browsers that signed in to an account are known to it for this long; a cookie names this many accounts at most. */
   device: Object.freeze({ maxAgeDays: 365, accounts: 5 }),
   signup: Object.freeze({ perIp: 20, windowMs: 60 * 60_000 }),
+  /**
+   * Data exports (GET /api/export, /api/contacts/:id/export): rows read per keyset page and photos per
+   * page (each page is written out before the next is read, so memory stays bounded), and how many
+   * exports one user may start per window (each reads the whole account).
+   */
+  export: Object.freeze({ pageRows: 500, photoPageRows: 10, perUser: 10, windowMs: 60 * 60_000 }),
+  /** Deleting the account without the password needs a sign-in younger than this. */
+  freshSignInMs: 5 * 60_000,
   sessionTouchMs: 5 * 60_000,
   /** Without Redis: sessions this process keeps after reading them, and for how long at most. */
   sessionCacheEntries: 10_000,

@@ -47,6 +47,18 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes) {
       await kv.set(generationKey(userId), randomToken(12), GENERATION_TTL_MS);
     },
 
+    /**
+     * Drops every cached answer of the user, here and in the shared store, besides moving the
+     * generation on: after an erasure no copy of the erased data is left in any cache. Other
+     * processes' local copies are unreachable (their keys name the old generation) and age out.
+     */
+    async forget(userId: string): Promise<void> {
+      await kv.set(generationKey(userId), randomToken(12), GENERATION_TTL_MS);
+      const prefix = `practice:${userId}:`;
+      for (const key of [...local.keys()]) if (key.startsWith(prefix)) local.delete(key);
+      await shared?.deletePrefix(prefix);
+    },
+
     /** The entry's bytes (UTF-8 JSON), computed at most once per generation and process. */
     async read(userId: string, name: string, ttlMs: number, compute: () => Promise<string | undefined>): Promise<Buffer | undefined> {
       const generation = (await kv.get(generationKey(userId))) ?? 'initial';

@@ -23,12 +23,15 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const [location] = useLocation();
   const qc = useQueryClient();
   const groups = (['main', 'account'] as const).map((g) => APP_ROUTES.filter((r) => r.nav?.group === g));
+  // The most specific entry is the current one: /settings/privacy lights Privacy, not Settings too.
+  const covers = (path: string) => (path === '/' ? location === '/' : location.startsWith(path));
+  const activePath = APP_ROUTES.filter((r) => r.nav && covers(r.path)).sort((a, b) => b.path.length - a.path.length)[0]?.path;
   return (
     <nav aria-label="Main" className="flex flex-1 flex-col gap-6">
       {groups.map((routes, i) => (
         <ul key={i} className="space-y-1">
           {routes.map((r) => {
-            const isActive = r.path === '/' ? location === '/' : location.startsWith(r.path);
+            const isActive = r.path === activePath;
             return (
               <li key={r.path}>
                 <Link

@@ -84,6 +84,12 @@ export const APP_ROUTES: AppRoute[] = [
     load: () => import('../pages/settings/settings.page'),
     nav: { label: 'Settings', icon: 'settings', group: 'account', shortcut: 'g s' },
   },
+  {
+    path: '/settings/privacy',
+    title: 'Privacy',
+    load: () => import('../pages/settings/privacy.page'),
+    nav: { label: 'Privacy', icon: 'shield', group: 'account' },
+  },
 ];
 
 export function matchPath(pattern: string, path: string): Params | null {

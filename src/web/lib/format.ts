@@ -67,6 +67,8 @@ const THINGS: Record<string, [string, string]> = {
   tagLinks: ['tag link', 'tag links'],
   taskLinks: ['task link', 'task links'],
   tasks: ['task', 'tasks'],
+  calendarEvents: ['calendar event', 'calendar events'],
+  emails: ['email', 'emails'],
 };
 /** "3 timeline entries" for a delete-preview key and count. */
 export function describeCount(key: string, n: number): string {

@@ -66,8 +66,10 @@ export async function anonymiseAuditForContacts(db: Db, userId: string, contactI
   const rows = await queryRows<{ id: string }>(
     db,
     sql`
-    update ${auditLog} set details = (details - 'name') || '{"erased":true}'::jsonb
-    where user_id = ${userId} and entity_id = any(${`{${contactIds.join(',')}}`}::uuid[]) and details ? 'name'
+    update ${auditLog} set details = (details - 'name' - 'contactName' - 'names') || '{"erased":true}'::jsonb
+    where user_id = ${userId}
+      and (entity_id = any(${`{${contactIds.join(',')}}`}::uuid[]) or details->>'contactId' = any(${`{${contactIds.join(',')}}`}::text[]))
+      and (details ? 'name' or details ? 'contactName' or details ? 'names')
     returning id`,
   );
   return rows.length;

@@ -21,6 +21,7 @@ import {
   updateProfileBody,
   userResponse,
 } from '../../../shared/api/auth.js';
+import { deleteAccountBody } from '../../../shared/api/privacy-export.js';
 import { presentUser } from './auth.service.js';
 
 const TAGS = ['auth'];
@@ -73,6 +74,25 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     clearSessionCookie(reply, config);
     return reply.status(204).send(null);
   });
+
+  app.delete(
+    '/api/account',
+    {
+      schema: {
+        tags: ['privacy'],
+        description:
+          'Deletes the account and all its data, and ends every session. Needs the password, or a sign-in of the last 5 minutes.',
+        body: deleteAccountBody,
+        response: { 204: z.null() },
+      },
+      config: { errorStatuses: [422, 429] },
+    },
+    async (req, reply) => {
+      await auth.deleteAccount(requireActor(req).userId, req.session, req.body, meta(req));
+      clearSessionCookie(reply, config);
+      return reply.status(204).send(null);
+    },
+  );
 
   app.get('/api/auth/me', { schema: { tags: TAGS, response: { 200: meResponse } } }, async (req) => ({
     user: presentUser(await auth.getUser(requireActor(req).userId)),

@@ -37,9 +37,16 @@ type Deps = {
   clock: () => Date;
   /** Time zone and cadences shape the dashboard's figures. */
   onChange: (userId: string) => Promise<void>;
+  /** Drops every cached answer of a user (account deletion). */
+  forgetCached: (userId: string) => Promise<void>;
+  /**
+   * Revokes the grants other services hold for the account before it is deleted. Nothing to do
+   * until Google is connected (a later issue): its module passes its revocation here.
+   */
+  revokeExternalGrants?: (userId: string) => Promise<void>;
 };
 
-export function createAuthService({ users, sessions, limiter, devices, clock, onChange }: Deps) {
+export function createAuthService({ users, sessions, limiter, devices, clock, onChange, forgetCached, revokeExternalGrants }: Deps) {
   const { login: L } = LIMITS;
   const window = (max: number) => ({ max, windowMs: L.windowMs });
   /** Keys of the attempts a password check counts under (sign-in by email, password change by user id). */
@@ -136,6 +143,34 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
       await sessions.destroyAllForUser(userId);
       await users.audit({ userId, action: 'auth.sign_out_everywhere', entityType: 'account', entityId: userId, ip });
     },
+    /**
+     * Deletes the account and everything in it. Confirmed by the password (limited like a password
+     * change) or, without one, by a sign-in younger than LIMITS.freshSignInMs. Every session ends
+     * through the store (its kept copies included) and every cached answer is dropped.
+     */
+    async deleteAccount(userId: string, session: SessionRecord | undefined, input: { password?: string }, meta: SessionMeta) {
+      const user = await users.findById(userId);
+      if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
+      if (input.password !== undefined) {
+        const keys = attemptKeys('password', userId, meta.ip);
+        await limiter.consume(checksFor(keys, false), 'password attempts');
+        if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
+          throw new AppError('unprocessable', 'The password is incorrect.', { field: 'password' });
+        }
+      } else {
+        const signedInAt = session?.createdAt.getTime() ?? 0;
+        if (clock().getTime() - signedInAt > LIMITS.freshSignInMs) {
+          throw new AppError('unprocessable', 'Type your password to confirm, or sign in again and delete within 5 minutes.', {
+            field: 'password',
+          });
+        }
+      }
+      await revokeExternalGrants?.(userId);
+      await users.deleteAccount(userId);
+      await sessions.destroyAllForUser(userId);
+      await forgetCached(userId);
+    },
+
 
     async listSessions(userId: string, currentIdHash: string) {
       const list = await sessions.list(userId);

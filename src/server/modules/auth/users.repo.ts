@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../platform/db.js';
+import { transactionRunner, type Db } from '../../platform/db.js';
 import { users, type UserSettings } from '../../db/schema/index.js';
 import { recordAudit, type AuditEntry } from '../audit/audit.repo.js';
 
@@ -46,6 +46,18 @@ export function createUsersRepo(db: Db) {
         .where(eq(users.id, id))
         .returning();
       return row;
+    },
+    /**
+     * Deletes the account: every row of every user-owned table goes with it through ON DELETE
+     * CASCADE, in one transaction. The audit entry is written in it too, and so cascades away with
+     * the user (nothing of a deleted account is kept). Answers false when the account was gone.
+     */
+    async deleteAccount(id: string): Promise<boolean> {
+      return transactionRunner(db)(async (tx) => {
+        await recordAudit(tx, { userId: id, action: 'account.deleted', entityType: 'account', entityId: id });
+        const rows = await tx.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+        return rows.length > 0;
+      });
     },
   };
 }

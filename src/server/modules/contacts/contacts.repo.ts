@@ -14,6 +14,7 @@ import {
   goals,
   interactions,
   tags,
+  taskActivities,
   taskContacts,
   tasks,
   users,
@@ -26,7 +27,7 @@ import { defaultCountry } from './phones.js';
 import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
 import type { ConsentPurpose, ReconnectGroup } from '../../../shared/domain.js';
 import { consentGrantedSql } from '../consent/consent.sql.js';
-import { anonymiseAuditForContact, anonymiseAuditForContacts } from '../audit/audit.repo.js';
+import { anonymiseAuditForContacts, recordAudits } from '../audit/audit.repo.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
@@ -199,16 +200,63 @@ export function createContactsRepo(db: Db) {
       return inserted.length;
     },
 
-    /** Deletes the contact (its rows cascade) and removes its name from the audit entries that keep its id. */
-    async delete(userId: string, id: string): Promise<boolean> {
-      return db.transaction(async (tx) => {
-        const rows = await tx
-          .delete(c)
-          .where(and(eq(c.userId, userId), eq(c.id, id)))
-          .returning({ id: c.id });
-        if (rows.length) await anonymiseAuditForContact(tx as unknown as Db, userId, id);
-        return rows.length > 0;
-      });
+    /**
+     * Erases contacts for good (GDPR erasure), in the caller's transaction: the contact and, through
+     * ON DELETE CASCADE, its interactions, goals, photos, consents, tag and task links, documents and
+     * AI insights and suggestions (soft-deleted rows included, the trash is no refuge); here, the rows
+     * that would only be unlinked by the cascade: the emails and calendar events linked to the
+     * contact, or linked to no one and carrying one of its addresses (a row linked to another
+     * contact who shares the address stays theirs), and AI suggestions whose payload names it; tasks stay, and their history forgets the contact's id. Audit entries about
+     * the contacts lose their names and one 'contact.erased' entry per contact is kept, without one.
+     * (emails, calendar_events and ai_suggestions have no module of their own writing them yet.)
+     * Returns the ids erased.
+     */
+    async erase(userId: string, ids: string[], tx: Db): Promise<string[]> {
+      if (!ids.length) return [];
+      const erased = await queryRows<{ id: string }>(
+        tx,
+        sql`
+        with gone as (
+          select id, emails from ${c} where user_id = ${userId} and id in ${inList(ids)} for update
+        ), addresses as (
+          select coalesce(array_agg(distinct lower(e)), '{}') as list from gone, unnest(gone.emails) e
+        ), erased_emails as (
+          delete from ${emails} m using addresses a
+          where m.user_id = ${userId}
+            and (m.contact_id in (select id from gone)
+                 or (m.contact_id is null and (lower(m.from_address) = any(a.list) or m.to_addresses && a.list)))
+        ), erased_events as (
+          delete from ${calendarEvents} e using addresses a
+          where e.user_id = ${userId}
+            and (e.contact_id in (select id from gone)
+                 or (e.contact_id is null
+                     and exists (select 1 from jsonb_array_elements(e.attendees) x where lower(x->>'email') = any(a.list))))
+        ), scrubbed_task_history as (
+          -- A task's history keeps its contact changes as id lists: the erased ids leave them.
+          update ${taskActivities} h set changes = (
+            select jsonb_object_agg(k, case when k = 'contactIds' then (
+                select jsonb_object_agg(side, case when jsonb_typeof(ids) = 'array' then coalesce(
+                    (select jsonb_agg(e) from jsonb_array_elements(ids) e where e #>> '{}' not in (select id::text from gone)), '[]'::jsonb)
+                  else ids end)
+                from jsonb_each(v) as y(side, ids))
+              else v end)
+            from jsonb_each(h.changes) as x(k, v))
+          where h.user_id = ${userId} and h.changes ? 'contactIds'
+            and exists (select 1 from gone g where strpos(h.changes::text, g.id::text) > 0)
+        ), erased_suggestions as (
+          delete from ${aiSuggestions} s
+          where s.user_id = ${userId} and exists (select 1 from gone g where strpos(s.payload::text, g.id::text) > 0)
+        )
+        select id from gone`,
+      );
+      const erasedIds = erased.map((r) => r.id);
+      await anonymiseAuditForContacts(tx, userId, erasedIds);
+      if (erasedIds.length) await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(erasedIds)}`);
+      await recordAudits(
+        tx,
+        erasedIds.map((id) => ({ userId, action: 'contact.erased' as const, entityType: 'contact', entityId: id })),
+      );
+      return erasedIds;
     },
 
     async deletePreview(userId: string, id: string) {
@@ -228,12 +276,11 @@ export function createContactsRepo(db: Db) {
             'aiInsights', ${count(sql`${aiInsights}`)},
             'aiSuggestions', ${count(sql`${aiSuggestions}`)},
             'tagLinks', ${count(sql`${contactTags}`)},
-            'taskAssignments', ${count(sql`${taskContacts}`)}
-          ) as del,
-          json_build_object(
+            'taskAssignments', ${count(sql`${taskContacts}`)},
             'calendarEvents', ${count(sql`${calendarEvents}`)},
             'emails', ${count(sql`${emails}`)}
-          ) as unlink
+          ) as del,
+          '{}'::json as unlink
         from ${c} where ${c.userId} = ${userId} and ${c.id} = ${id}`,
       );
       return row;
@@ -277,11 +324,6 @@ export function createContactsRepo(db: Db) {
       await tx.execute(sql`
         update ${c} set lifecycle_stage = ${stage}, updated_at = ${now}
         where user_id = ${userId} and id in ${inList(ids)}`);
-    },
-
-    async bulkDelete(userId: string, ids: string[], tx: Db = db) {
-      await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
-      await anonymiseAuditForContacts(tx, userId, ids);
     },
 
     transaction: transactionRunner(db),

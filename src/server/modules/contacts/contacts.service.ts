@@ -181,9 +181,12 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       await onChange(userId);
     },
 
+    /** Erases the contact and everything derived from it (see repo.erase), and every cached page. */
     async remove(actor: Actor, id: string): Promise<void> {
-      if (!(await repo.delete(actor.userId, id))) throw notFound('Contact');
+      const erased = await repo.transaction((tx) => repo.erase(actor.userId, [id], tx));
+      if (!erased.length) throw notFound('Contact');
       await onChange(actor.userId);
+      await cache.forget(actor.userId);
     },
 
     async deletePreview(actor: Actor, id: string) {
@@ -213,7 +216,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
             await repo.bulkSetStage(userId, owned, input.stage, clock(), tx);
             break;
           case 'delete':
-            await repo.bulkDelete(userId, owned, tx);
+            await repo.erase(userId, owned, tx);
             break;
           case 'set_consent':
             await consent.recordWithin(tx as Db, userId, owned, consentChange!);
@@ -223,6 +226,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       });
       const ownedSet = new Set(affected);
       if (affected.length) await onChange(userId);
+      if (affected.length && input.action === 'delete') await cache.forget(userId);
       return { action: input.action, affected, notFound: ids.filter((id) => !ownedSet.has(id)) };
     },
   };

@@ -13,6 +13,7 @@ import { ContactTasks } from './contact-tasks';
 import { ContactTimeline } from './contact-timeline';
 import { ContactConsents } from './contact-consents';
 import { DeleteContact } from './delete-contact';
+import { contactExportUrl } from '../../api/privacy.api';
 import { useLogSession } from '../../api/today.api';
 import { useToast } from '../../app/toasts';
 import { ReachLinks } from '../../components/reach-links';
@@ -97,6 +98,9 @@ export default function ContactPage() {
         >
           Log session
         </button>
+        <a className="btn-secondary" href={contactExportUrl(c.id)} download title={`Everything kept about ${c.name}, as a ZIP`}>
+          Export data
+        </a>
         <button type="button" className="btn-secondary" onClick={() => setDeleting(true)}>
           <Icon name="trash" size={16} /> Delete
         </button>
