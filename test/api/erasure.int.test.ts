@@ -63,7 +63,15 @@ async function richContact(client: Client, label: string) {
 
   const db = t.database.db;
   const userId = client.userId;
-  await db.insert(consents).values({ userId, contactId: id, purpose: 'ai_processing', isGranted: true, method: 'verbal', recordedBy: userId, note: `${name} said yes` });
+  await db.insert(consents).values({
+    userId,
+    contactId: id,
+    purpose: 'ai_processing',
+    isGranted: true,
+    method: 'verbal',
+    recordedBy: userId,
+    note: `${name} said yes`,
+  });
   await db.insert(emails).values([
     {
       userId,

@@ -171,7 +171,6 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
       await forgetCached(userId);
     },
 
-
     async listSessions(userId: string, currentIdHash: string) {
       const list = await sessions.list(userId);
       return list.map((s: SessionRecord) => ({
