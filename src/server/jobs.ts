@@ -2,9 +2,10 @@ import type { JobRunner } from './platform/jobs.js';
 import type { JobDeps } from './app-jobs.js';
 import { sessionCleanupJob } from './modules/auth/jobs/session-cleanup.job.js';
 import { purgeDeletedJob } from './modules/trash/jobs/purge-deleted.job.js';
+import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
-export const JOBS = [sessionCleanupJob, purgeDeletedJob];
+export const JOBS = [sessionCleanupJob, purgeDeletedJob, runImportJob];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {
   for (const job of JOBS) runner.register(job);

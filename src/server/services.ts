@@ -37,6 +37,11 @@ import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
 import { createCalendarService } from './modules/calendar/calendar.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
+import type { JobRunner } from './platform/jobs.js';
+import type { JobDeps } from './app-jobs.js';
+import { createImportsRepo } from './modules/imports/imports.repo.js';
+import { createImportsService } from './modules/imports/imports.service.js';
+import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -45,6 +50,8 @@ export type ServiceDeps = {
   kv: KeyValueStore;
   redis?: Redis;
   clock: () => Date;
+  /** Queues work for the workers (imports); absent in tests that do not exercise jobs. */
+  jobs?: JobRunner<JobDeps>;
 };
 
 /** Every service is created once, here, and shared by all requests. */
@@ -65,7 +72,7 @@ export function createServices(deps: ServiceDeps) {
     maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
   });
 
-  return {
+  const services = {
     sessions,
     cursors,
     cache,
@@ -94,6 +101,16 @@ export function createServices(deps: ServiceDeps) {
     trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
     today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
+  };
+  const { jobs } = deps;
+  return {
+    ...services,
+    imports: createImportsService({
+      repo: createImportsRepo(db),
+      contacts: services.contacts,
+      photos: services.photos,
+      enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -11,6 +11,7 @@ import { registerReconnectRoutes } from './reconnect/reconnect.routes.js';
 import { registerDashboardRoutes } from './dashboard/dashboard.routes.js';
 import { registerTodayRoutes } from './today/today.routes.js';
 import { registerCalendarRoutes } from './calendar/calendar.routes.js';
+import { registerImportsRoutes } from './imports/imports.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -26,4 +27,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerDashboardRoutes(app);
   registerTodayRoutes(app);
   registerCalendarRoutes(app);
+  await registerImportsRoutes(app);
 }

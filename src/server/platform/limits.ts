@@ -52,6 +52,21 @@ export const LIMITS = Object.freeze({
     snoozeMaxDays: 365,
     overdueRatioCap: 3,
   }),
+  /**
+   * Contact imports (CSV, vCard): the uploaded file, a CSV cell, a vCard's embedded photo (decoded),
+   * rows written per transaction, rows in the preview, and the kept failure/warning lines per report.
+   * A row over a cap fails alone; the file over its cap is a 413.
+   */
+  imports: Object.freeze({
+    fileBytes: 40 * 1024 * 1024,
+    cellChars: 64 * 1024,
+    cardChars: 14 * 1024 * 1024,
+    photoBytes: 10 * 1024 * 1024,
+    batchRows: 200,
+    previewRows: 20,
+    reportIssues: 1_000,
+    progressPollMs: 500,
+  }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
     /**

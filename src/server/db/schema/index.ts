@@ -5,3 +5,4 @@ export * from './interactions.js';
 export * from './tasks.js';
 export * from './sync.js';
 export * from './ai.js';
+export * from './imports.js';

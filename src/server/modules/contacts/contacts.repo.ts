@@ -237,6 +237,51 @@ export function createContactsRepo(db: Db) {
       await tx.execute(sql`delete from ${c} where user_id = ${userId} and id in ${inList(ids)}`);
     },
 
+    /**
+     * One statement: the user's contacts created before `before` that share an email (lower-cased)
+     * or a phone (digits only, without a leading 00) with an imported batch, or, for rows that
+     * have neither, the exact name.
+     */
+    async findImportMatches(userId: string, emails: string[], phones: string[], names: string[], before: Date, tx: Db = db) {
+      if (!emails.length && !phones.length && !names.length) return [];
+      // The lists travel as JSON text: the same on PGlite and node-postgres.
+      const list = (values: string[]) => sql`array(select json_array_elements_text(${JSON.stringify(values)}::json))`;
+      return tx
+        .select({
+          id: c.id,
+          name: c.name,
+          emails: c.emails,
+          phones: c.phones,
+          birthday: c.birthday,
+          importantDates: c.importantDates,
+          notes: c.notes,
+          customFields: c.customFields,
+          socialHandles: c.socialHandles,
+          hasPhotoConsent: c.hasPhotoConsent,
+          photoId: c.photoId,
+        })
+        .from(c)
+        .where(
+          sql`${c.userId} = ${userId} and ${c.createdAt} < ${before} and (
+            ${c.emails} && ${list(emails)}
+            or exists (select 1 from unnest(${c.phones}) p
+                       where regexp_replace(regexp_replace(p, '[^0-9]', '', 'g'), '^00', '') = any(${list(phones)}))
+            or ${c.name} = any(${list(names)}))`,
+        )
+        .orderBy(c.createdAt, c.id)
+        .for('update');
+    },
+
+    /** One statement for the whole batch; ids in the order of `rows`. */
+    async insertMany(userId: string, rows: (ContactWrite & { name: string })[], tx: Db = db): Promise<string[]> {
+      if (!rows.length) return [];
+      const inserted = await tx
+        .insert(c)
+        .values(rows.map((r) => ({ ...r, userId })))
+        .returning({ id: c.id });
+      return inserted.map((r) => r.id);
+    },
+
     transaction: transactionRunner(db),
   };
 }
