@@ -49,11 +49,6 @@ export const emptyRaw = (): RawContact => ({
 
 const emailCheck = z.email();
 
-/** Digits only, without a leading international 00: "+49 (30) 1234" and "0049301234" match. */
-export function normalizePhone(phone: string): string {
-  return phone.replace(/\D/g, '').replace(/^00/, '');
-}
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A calendar date from the forms exports use; null for an empty or placeholder value, an error for the rest. */

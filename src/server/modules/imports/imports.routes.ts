@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 import type { App } from '../../app.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
@@ -117,6 +117,7 @@ export async function registerImportsRoutes(app: App) {
         description:
           'text/event-stream: "progress" events ({ processed, total }) while the import runs, then one "done" event with the import.',
         params: importParams,
+        response: { 200: { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } } },
       },
     },
     async (req, reply) => {

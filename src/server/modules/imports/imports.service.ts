@@ -162,4 +162,3 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
     },
   };
 }
-export type ImportsService = ReturnType<typeof createImportsService>;
