@@ -226,6 +226,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/imports': { foreignStatus: 415 },
   'GET /api/imports/:id': { params: { id: 'import' } },
   'GET /api/imports/:id/events': { params: { id: 'import' } },
+  // B's contact ids in the selection export nothing of B's (checked in test/api/imports.int.test.ts).
+  'GET /api/contacts/export.vcf': {},
+  'GET /api/contacts/export.csv': {},
 };
 
 /** Sends one file as multipart/form-data (built by hand: no form library needed) with the client's session. */

@@ -67,6 +67,8 @@ export const LIMITS = Object.freeze({
     reportIssues: 1_000,
     progressPollMs: 500,
   }),
+  /** Contact exports (vCard, CSV): contacts read per statement while the answer streams; ids in a selection. */
+  export: Object.freeze({ pageRows: 500, ids: 1000 }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
     /**

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { dateTimeOut } from './dates.js';
-import { uuidId } from './ids.js';
+import { uniqueIds, uuidId } from './ids.js';
+import { listContactsQuery } from './contacts.js';
+import { csvList } from './page-query.js';
+import { LIMITS } from '../../server/platform/limits.js';
 
 export const IMPORT_STATUSES = ['queued', 'running', 'finished', 'failed'] as const;
 export const IMPORT_DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
@@ -20,6 +23,7 @@ export const IMPORT_FIELDS = [
   'phone',
   'birthday',
   'anniversary',
+  'importantDates',
   'notes',
   'organization',
   'title',
@@ -120,3 +124,14 @@ export const importResponse = z.strictObject({
 export type ImportJob = z.infer<typeof importResponse>;
 export const importStartedResponse = z.strictObject({ id: z.uuid() });
 export const importParams = z.strictObject({ id: uuidId('must be an import id (UUID)') });
+
+/** The filters of GET /api/contacts (without paging), or a selection of ids. */
+const exportFilters = listContactsQuery.omit({ cursor: true, limit: true, sort: true, order: true }).extend({
+  ids: csvList
+    .pipe(z.array(uuidId('must be contact ids (UUIDs) separated by commas')).max(LIMITS.export.ids).transform(uniqueIds))
+    .optional(),
+});
+export const exportCsvQuery = exportFilters;
+export const exportVcfQuery = exportFilters.extend({ version: z.enum(['4.0', '3.0']).default('4.0') });
+export type ExportQuery = z.output<typeof exportCsvQuery>;
+export type ExportVcfQuery = z.output<typeof exportVcfQuery>;

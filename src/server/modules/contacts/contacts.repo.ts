@@ -75,6 +75,21 @@ function filterSql(userId: string, f: ContactFilter): SQL {
   return sql.join(where, sql` and `);
 }
 
+export type ExportRow = {
+  id: string;
+  name: string;
+  key: string;
+  emails: string[];
+  phones: string[];
+  birthday: string | null;
+  importantDates: { label: string; date: string }[];
+  notes: string;
+  customFields: Record<string, string | number | boolean | null>;
+  lifecycleStage: string;
+  status: string;
+  tags: string[];
+};
+
 export function createContactsRepo(db: Db) {
   return {
     /** One statement: the page's rows as JSON text, plus each row's sort key for the cursor. */
@@ -280,6 +295,43 @@ export function createContactsRepo(db: Db) {
         .values(rows.map((r) => ({ ...r, userId })))
         .returning({ id: c.id });
       return inserted.map((r) => r.id);
+    },
+
+    /**
+     * One statement: the next `limit` contacts of an export in name order (keyset after the last one
+     * sent), filtered as the list is, optionally only `ids`; with their tag names.
+     */
+    async exportPage(
+      userId: string,
+      filter: ContactFilter,
+      ids: string[] | undefined,
+      after: { key: string; id: string } | undefined,
+      limit: number,
+    ) {
+      const where = [filterSql(userId, filter)];
+      if (ids) where.push(ids.length ? sql`${c.id} in ${inList(ids)}` : sql`false`);
+      if (after) where.push(sql`(lower(${c.name}), ${c.id}) > (${after.key}, ${after.id}::uuid)`);
+      return queryRows<ExportRow>(
+        db,
+        sql`select ${c.id} as id, ${c.name} as name, lower(${c.name}) as key, ${c.emails} as emails, ${c.phones} as phones,
+                   ${c.birthday}::text as birthday, ${c.importantDates} as "importantDates", ${c.notes} as notes,
+                   ${c.customFields} as "customFields", ${c.lifecycleStage}::text as "lifecycleStage", ${c.status}::text as status,
+                   coalesce((select array_agg(t.name order by lower(t.name)) from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
+                             where ct.contact_id = ${c.id}), '{}') as tags
+            from ${c} where ${sql.join(where, sql` and `)}
+            order by lower(${c.name}), ${c.id} limit ${limit}`,
+      );
+    },
+
+    /** One statement: the custom field names used by the contacts an export will contain. */
+    async exportCustomKeys(userId: string, filter: ContactFilter, ids: string[] | undefined): Promise<string[]> {
+      const where = [filterSql(userId, filter)];
+      if (ids) where.push(ids.length ? sql`${c.id} in ${inList(ids)}` : sql`false`);
+      const rows = await queryRows<{ k: string }>(
+        db,
+        sql`select distinct jsonb_object_keys(${c.customFields}) as k from ${c} where ${sql.join(where, sql` and `)} order by 1`,
+      );
+      return rows.map((r) => r.k);
     },
 
     transaction: transactionRunner(db),

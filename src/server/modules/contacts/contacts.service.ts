@@ -4,8 +4,9 @@ import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { Actor } from '../../platform/http/types.js';
-import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
+import type { ContactsRepo, ContactRow, ContactWrite, ExportRow } from './contacts.repo.js';
 import type { BulkInput, ContactInput, ListContactsQuery } from '../../../shared/api/contacts.js';
+import type { ExportQuery } from '../../../shared/api/imports.js';
 import { buildSearchText, searchTerms } from './search-text.js';
 
 /** A contact read from an import file (the photo stays with the caller: it goes to the photos service). */
@@ -84,7 +85,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
     return json;
   }
 
-  function filterOf(query: ListContactsQuery) {
+  function filterOf(query: Omit<ListContactsQuery, 'cursor' | 'limit' | 'sort' | 'order'>) {
     const lastContactBefore = query.noContactDays ? new Date(clock().getTime() - query.noContactDays * 86_400_000) : undefined;
     return {
       terms: query.q ? searchTerms(query.q) : [],
@@ -233,6 +234,23 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
       });
       if (outcomes.length) await onChange(userId);
       return outcomes;
+    },
+
+    /** The custom field names of the contacts an export will hold (the CSV's columns). */
+    exportCustomKeys(actor: Actor, query: ExportQuery): Promise<string[]> {
+      return repo.exportCustomKeys(actor.userId, filterOf(query), query.ids);
+    },
+
+    /** The contacts of an export, page by page in name order, filtered as the list is (or only `ids`). */
+    async *exportPages(actor: Actor, query: ExportQuery): AsyncGenerator<ExportRow[]> {
+      let after: { key: string; id: string } | undefined;
+      for (;;) {
+        const rows = await repo.exportPage(actor.userId, filterOf(query), query.ids, after, LIMITS.export.pageRows);
+        if (rows.length) yield rows;
+        if (rows.length < LIMITS.export.pageRows) return;
+        const last = rows[rows.length - 1]!;
+        after = { key: last.key, id: last.id };
+      }
     },
 
     /** Acts on the caller's contacts among ids; every other id is reported as not found. */

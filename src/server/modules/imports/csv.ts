@@ -47,6 +47,7 @@ const EXACT: Record<string, ImportField> = {
   birthday: 'birthday',
   geburtstag: 'birthday',
   anniversary: 'anniversary',
+  importantdates: 'importantDates',
   jahrestag: 'anniversary',
   notes: 'notes',
   note: 'notes',
@@ -133,7 +134,8 @@ export function csvRowToDraft(record: CsvRecord, headers: string[], mapping: Imp
   for (let i = 0; i < record.cells.length; i++) {
     const field = mapping[i] ?? 'ignore';
     if (field === 'ignore') continue;
-    const value = record.cells[i]!.trim();
+    // Our export (and careful spreadsheets) put an apostrophe before a cell that looks like a formula.
+    const value = record.cells[i]!.trim().replace(/^'(?=[=+\-@\t\r])/, '');
     if (!value) continue;
     const header = headers[i] ?? `Column ${i + 1}`;
     if (value.length > LIMITS.imports.cellChars) {
@@ -161,6 +163,13 @@ export function csvRowToDraft(record: CsvRecord, headers: string[], mapping: Imp
         break;
       case 'anniversary':
         raw.dates.push({ label: 'Anniversary', value });
+        break;
+      case 'importantDates':
+        // "Label: YYYY-MM-DD ::: Label: YYYY-MM-DD", as the CSV export writes them.
+        for (const item of many()) {
+          const m = item.match(/^(.*):\s*(\S+)$/);
+          raw.dates.push({ label: m?.[1]?.trim() || 'Date', value: m ? m[2]! : item });
+        }
         break;
       case 'notes':
         raw.notes.push(value);

@@ -6,7 +6,11 @@ import type { App } from '../../app.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
+import { Readable } from 'node:stream';
+import { csvHeader, csvLines, csvRowOf, vcardOf } from './contacts-export.js';
 import {
+  exportCsvQuery,
+  exportVcfQuery,
   importParams,
   importPreviewResponse,
   importResponse,
@@ -58,7 +62,60 @@ async function readForm(req: FastifyRequest): Promise<{ bytes: Buffer; filename:
 }
 
 export async function registerImportsRoutes(app: App) {
-  const { imports } = app.services;
+  const { imports, contacts } = app.services;
+
+  // Exports stream: contacts are read a page at a time while the answer is being sent.
+  app.get(
+    '/api/contacts/export.vcf',
+    {
+      schema: {
+        tags: TAGS,
+        description: 'vCard 4.0 (or 3.0 with version=3.0) of one, selected (ids=…) or all contacts, with the filters of GET /api/contacts.',
+        querystring: exportVcfQuery,
+        response: { 200: { description: 'The vCards', content: { 'text/vcard': { schema: z.string() } } } },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const pages = contacts.exportPages(actor, req.query);
+      const version = req.query.version;
+      async function* cards() {
+        for await (const page of pages) yield page.map((row) => vcardOf(row, version)).join('');
+      }
+      reply
+        .type('text/vcard; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="contacts.vcf"')
+        .header('cache-control', 'no-store');
+      return reply.send(Readable.from(cards()) as never);
+    },
+  );
+
+  app.get(
+    '/api/contacts/export.csv',
+    {
+      schema: {
+        tags: TAGS,
+        description:
+          'CSV (UTF-8 with BOM, RFC 4180) of the contacts list with the filters of GET /api/contacts, or of ids=…; cells that start with = + - @ tab or CR get a leading apostrophe.',
+        querystring: exportCsvQuery,
+        response: { 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } } },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const keys = await contacts.exportCustomKeys(actor, req.query);
+      const pages = contacts.exportPages(actor, req.query);
+      async function* lines() {
+        yield `\uFEFF${csvLines([csvHeader(keys)])}`;
+        for await (const page of pages) yield csvLines(page.map((row) => csvRowOf(row, keys)));
+      }
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="contacts.csv"')
+        .header('cache-control', 'no-store');
+      return reply.send(Readable.from(lines()) as never);
+    },
+  );
 
   // Multipart parsing lives in this scope only, so every JSON route keeps refusing multipart bodies.
   await app.register(async (plugin) => {
