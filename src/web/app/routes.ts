@@ -68,6 +68,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'Tasks', icon: 'check', group: 'main', shortcut: 'g t' },
   },
   {
+    path: '/import',
+    title: 'Import contacts',
+    load: () => import('../pages/imports/import.page'),
+    nav: { label: 'Import', icon: 'plus', group: 'account' },
+  },
+  {
     path: '/settings',
     title: 'Settings',
     load: () => import('../pages/settings/settings.page'),

@@ -15,6 +15,7 @@ import { DeleteContact } from './delete-contact';
 import { useLogSession } from '../../api/today.api';
 import { useToast } from '../../app/toasts';
 import { ReachLinks } from '../../components/reach-links';
+import { exportUrl } from '../../api/imports.api';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -95,6 +96,9 @@ export default function ContactPage() {
         >
           Log session
         </button>
+        <a className="btn-secondary" href={exportUrl('vcf', { ids: [c.id] })} download>
+          Export vCard
+        </a>
         <button type="button" className="btn-secondary" onClick={() => setDeleting(true)}>
           <Icon name="trash" size={16} /> Delete
         </button>
