@@ -307,6 +307,9 @@ describe('bad requests', () => {
     expect(badMapping.status).toBe(400);
     expect((await postForm(a, '/api/imports', Buffer.from('Name\nA\n'), { duplicates: 'merge' })).status).toBe(400);
     expect((await a.get(`/api/imports/${crypto.randomUUID()}`)).status).toBe(404);
+    const someoneElses = await postForm(a, '/api/imports', Buffer.from('Name\nA\n'), { tagIds: crypto.randomUUID() });
+    expect(someoneElses.status).toBe(422);
+    expect(someoneElses.body.error.message).toMatch(/tags do not exist/);
   });
 
   it('a custom mapping is used', async () => {

@@ -236,6 +236,11 @@ export function createContactsService({ repo, cursors, cache, clock, onChange }:
       return outcomes;
     },
 
+    /** 422 when some of the tags are not the caller's (checked before an import is queued). */
+    async requireTags(actor: Actor, tagIds: string[]): Promise<void> {
+      if (tagIds.length) await requireOwnedTags(actor.userId, tagIds);
+    },
+
     /** The custom field names of the contacts an export will hold (the CSV's columns). */
     exportCustomKeys(actor: Actor, query: ExportQuery): Promise<string[]> {
       return repo.exportCustomKeys(actor.userId, filterOf(query), query.ids);

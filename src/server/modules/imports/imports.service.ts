@@ -141,6 +141,7 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
     async start(actor: Actor, bytes: Buffer, filename: string, fields: StartImportFields): Promise<{ id: string }> {
       const file = await openImportFile(bytes);
       checkMapping(fields.mapping, file.headers.length);
+      await contacts.requireTags(actor, fields.tagIds ?? []);
       const id = await repo.insert(actor.userId, {
         filename: filename.slice(0, 200),
         format: file.format,
