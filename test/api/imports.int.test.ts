@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import type { Response } from '../support/client.js';
+import { requestContext } from '../../src/server/platform/request-context.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures/real-world');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
@@ -113,6 +114,7 @@ describe('contacts fixtures import with the values in the file', () => {
     expect(preview.status, preview.text).toBe(200);
     expect(preview.body).toMatchObject({ format: 'csv', encoding: 'windows-1252', delimiter: ';', total: 4 });
     expect(preview.body.columns.map((c: any) => c.field)).toEqual(['firstName', 'lastName', 'email']);
+    expect(preview.body.columns[0].samples).toEqual(['Peter', 'Maja', 'ÖzdemirÖ']);
     const job = await importFile(a, fixture('semicolon-windows1252-contacts.csv'));
     expect(job.report).toMatchObject({ created: 4, failed: 0 });
     const contacts = await allContacts(a);
@@ -417,5 +419,26 @@ describe('export', () => {
       expect(res.text).not.toContain('Secret B');
       expect(res.text).not.toContain('secret-b');
     }
+  });
+});
+
+describe('batching', () => {
+  it('writes 600 rows in a few statements per batch of 200, not one per row', async () => {
+    const a = await signUp(t.app, 'imp');
+    const rows = Array.from({ length: 600 }, (_, i) => `Person ${i},person${i}@example.org,+49 30 ${100000 + i}`);
+    const csv = Buffer.from(`Name,E-mail Address,Mobile Phone\n${rows.join('\n')}\n`);
+    // The run inherits this context (it starts from the call), so every statement it issues is counted here.
+    const ctx = { requestId: 'import-batching', statements: 0, authStatements: 0 };
+    const { id } = await requestContext.run(ctx, () =>
+      t.app.services.imports.start({ userId: a.userId, sessionIdHash: '' }, csv, 'big.csv', { duplicates: 'skip' }),
+    );
+    let job: any;
+    for (let i = 0; i < 400 && job?.status !== 'finished'; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      job = (await a.get(`/api/imports/${id}`)).body;
+    }
+    expect(job.report).toMatchObject({ created: 600, failed: 0 });
+    expect(ctx.statements).toBeGreaterThan(0);
+    expect(ctx.statements).toBeLessThanOrEqual(20);
   });
 });

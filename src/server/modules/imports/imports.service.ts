@@ -125,7 +125,7 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
         index,
         header,
         field: (mapping ?? file.proposed)[index]!,
-        samples: [] as string[],
+        samples: file.samples[index] ?? [],
       }));
       const rows: ImportPreview['rows'] = [];
       let total = 0;

@@ -15,9 +15,15 @@ export type OpenedFile = {
   headers: string[];
   /** The proposed field per column (CSV). */
   proposed: ImportField[];
+  /** A few values of each column, from the first data rows (CSV). */
+  samples: string[][];
   /** Every data row or card as a contact or a failure, in file order; yields the event loop as it goes. */
   rows(mapping?: ImportField[]): AsyncGenerator<RowResult>;
 };
+
+/** Values shown per column in the preview, each cut to a length that fits a table cell. */
+const SAMPLE_ROWS = 3;
+const SAMPLE_CHARS = 80;
 
 /** Cards between two turns of the event loop. */
 const CARDS_PER_TURN = 25;
@@ -33,6 +39,7 @@ export async function openImportFile(bytes: Buffer): Promise<OpenedFile> {
       delimiter: null,
       headers: [],
       proposed: [],
+      samples: [],
       async *rows() {
         let n = 0;
         for (const card of splitCards(text)) {
@@ -47,18 +54,31 @@ export async function openImportFile(bytes: Buffer): Promise<OpenedFile> {
   }
   const delimiter = detectDelimiter(text);
   const headerIssues: Issue[] = [];
-  const first = await csvRecords(text, delimiter, headerIssues).next();
+  const head = csvRecords(text, delimiter, headerIssues);
+  const first = await head.next();
   if (first.done || !first.value.cells.some((c) => c.trim())) {
+    await head.return(undefined);
     throw badRequest('The CSV file has no header row. Its first line must name the columns.');
   }
   const headers = first.value.cells.map((h) => h.trim());
   const proposed = headers.map(proposeField);
+  const samples: string[][] = headers.map(() => []);
+  for (let n = 0; n < SAMPLE_ROWS; n++) {
+    const next = await head.next();
+    if (next.done) break;
+    next.value.cells.forEach((cell, i) => {
+      const value = cell.trim();
+      if (value && samples[i]) samples[i]!.push(value.slice(0, SAMPLE_CHARS));
+    });
+  }
+  await head.return(undefined);
   return {
     format: 'csv',
     encoding,
     delimiter,
     headers,
     proposed,
+    samples,
     async *rows(mapping = proposed) {
       const broken: Issue[] = [];
       let isHeader = true;

@@ -117,6 +117,7 @@ function MappingTable({
       <thead>
         <tr>
           <th>Column in the file</th>
+          <th>Values</th>
           <th>Import as</th>
         </tr>
       </thead>
@@ -124,6 +125,7 @@ function MappingTable({
         {preview.columns.map((c) => (
           <tr key={c.index}>
             <td>{c.header || `Column ${c.index + 1}`}</td>
+            <td className="max-w-xs truncate text-muted">{c.samples.join(', ')}</td>
             <td>
               <select
                 className="input py-1"
