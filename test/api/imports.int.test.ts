@@ -439,6 +439,7 @@ describe('batching', () => {
     }
     expect(job.report).toMatchObject({ created: 600, failed: 0 });
     expect(ctx.statements).toBeGreaterThan(0);
-    expect(ctx.statements).toBeLessThanOrEqual(20);
+    // 15 on PGlite, 25 on PostgreSQL (which counts the transactions' BEGIN and COMMIT); one per row would be 600+.
+    expect(ctx.statements).toBeLessThanOrEqual(40);
   });
 });
