@@ -33,5 +33,6 @@ describe('import wizard', () => {
     await page.getByRole('link', { name: 'Ana Lima' }).waitFor();
     await page.getByRole('link', { name: 'Ben Ortiz' }).waitFor();
     expect(await page.getByRole('link', { name: /Export CSV/ }).getAttribute('href')).toMatch(/^\/api\/contacts\/export\.csv/);
+    await s.finish('import-wizard');
   });
 });
