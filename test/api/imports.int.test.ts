@@ -1,77 +1,16 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import crypto from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { signUp, type TestClient } from '../support/client.js';
-import type { Response } from '../support/client.js';
+import { signUp } from '../support/client.js';
+import { allContacts, byName, contactFixtures, fixture, importFile, postForm } from '../support/imports.js';
 import { requestContext } from '../../src/server/platform/request-context.js';
-
-const FIXTURES = path.join(import.meta.dirname, '../fixtures/real-world');
-const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
-
-/** POST multipart: the file and text fields, built by hand. */
-async function postForm(
-  client: TestClient,
-  url: string,
-  file: Buffer,
-  fields: Record<string, string> = {},
-  filename = 'contacts.csv',
-): Promise<Response> {
-  if (!client.csrf) await client.get('/api/auth/csrf');
-  const boundary = `----mcrm${crypto.randomBytes(12).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-  );
-  parts.push(file, Buffer.from(`\r\n--${boundary}--\r\n`));
-  const res = await client.app.inject({
-    method: 'POST',
-    url,
-    remoteAddress: client.remoteAddress,
-    headers: {
-      cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      'x-csrf-token': client.csrf,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    },
-    payload: Buffer.concat(parts),
-  });
-  let body: unknown;
-  try {
-    body = JSON.parse(res.body);
-  } catch {}
-  return { status: res.statusCode, body, headers: res.headers, text: res.body };
-}
-
-async function importFile(client: TestClient, file: Buffer, fields: Record<string, string> = {}) {
-  const started = await postForm(client, '/api/imports', file, fields);
-  expect(started.status, started.text).toBe(202);
-  for (let i = 0; i < 400; i++) {
-    const job = await client.get(`/api/imports/${started.body.id}`);
-    if (job.body.status === 'finished' || job.body.status === 'failed') return job.body;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the import did not finish');
-}
-
-async function allContacts(client: TestClient) {
-  const list = await client.get('/api/contacts?limit=200&sort=created');
-  const details = [];
-  for (const item of list.body.items) details.push((await client.get(`/api/contacts/${item.id}`)).body);
-  return details;
-}
-const byName = (contacts: any[], name: string) => contacts.find((c) => c.name === name);
 
 describe('contacts fixtures import with the values in the file', () => {
   it('Google Contacts CSV: quoted newlines, doubled quotes, " ::: " lists', async () => {
@@ -210,7 +149,7 @@ describe('contacts fixtures import with the values in the file', () => {
 
 describe('duplicates', () => {
   it('importing every contacts file a second time changes nothing', async () => {
-    const files = fs.readdirSync(FIXTURES).filter((f) => /\.(csv|vcf)$/.test(f));
+    const files = contactFixtures();
     expect(files).toHaveLength(10);
     for (const f of files) {
       // One user per file: two files may hold the same person (the Outlook and iPhone cards do).
@@ -332,93 +271,6 @@ describe('progress and audit', () => {
     expect(events.headers['content-type']).toContain('text/event-stream');
     expect(events.text).toContain('event: progress\ndata: {"processed":7,"total":7}');
     expect(events.text).toContain('event: done');
-  });
-});
-
-describe('export', () => {
-  const files = () => fs.readdirSync(FIXTURES).filter((f) => /\.(csv|vcf)$/.test(f));
-  const comparable = (c: any) => ({
-    name: c.name,
-    emails: c.emails,
-    phones: c.phones,
-    birthday: c.birthday,
-    importantDates: c.importantDates,
-    notes: c.notes,
-    customFields: c.customFields,
-  });
-  const sorted = (list: any[]) => list.map(comparable).sort((x, y) => (x.name + x.emails).localeCompare(y.name + y.emails));
-
-  it.each(['4.0', '3.0'])('vCard %s: every fixture exports and imports into a fresh user without loss', async (version) => {
-    for (const f of files()) {
-      const a = await signUp(t.app, 'exp');
-      await importFile(a, fixture(f));
-      const res = await a.get(`/api/contacts/export.vcf?version=${version}`);
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toContain('text/vcard');
-      expect(res.text).toContain(`VERSION:${version}`);
-      const fresh = await signUp(t.app, 'exp');
-      const job = await importFile(fresh, Buffer.from(res.text));
-      expect(job.report.failed, f).toBe(0);
-      expect(sorted(await allContacts(fresh)), f).toEqual(sorted(await allContacts(a)));
-    }
-  });
-
-  it('CSV: every fixture exports and imports into a fresh user without loss', async () => {
-    for (const f of files()) {
-      const a = await signUp(t.app, 'exp');
-      await importFile(a, fixture(f));
-      const res = await a.get('/api/contacts/export.csv');
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toContain('text/csv');
-      const fresh = await signUp(t.app, 'exp');
-      const job = await importFile(fresh, Buffer.from(res.text));
-      expect(job.report.failed, f).toBe(0);
-      expect(sorted(await allContacts(fresh)), f).toEqual(sorted(await allContacts(a)));
-    }
-  });
-
-  it('CSV: UTF-8 with BOM, RFC 4180 quoting, formula cells neutralised, the list filters and a selection', async () => {
-    const a = await signUp(t.app, 'exp');
-    const tag = await a.post('/api/tags', { name: 'Clients' });
-    const evil = await a.post('/api/contacts', {
-      name: '=HYPERLINK("http://x.test","click")',
-      phones: ['+49 30 1234'],
-      notes: 'line 1\n"quoted", comma',
-      customFields: { Source: '@SUM(A1)', Other: '-2+3', Tab: '\tx' },
-      tagIds: [tag.body.id],
-    });
-    await a.post('/api/contacts', { name: 'Plain Person', emails: ['plain@example.org'] });
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/api/contacts/export.csv',
-      headers: { cookie: [...a.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
-    });
-    expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const text = res.body.slice(1);
-    expect(text.split('\r\n')[0]).toBe(
-      'Name,E-mail Address,Phone,Birthday,Important Dates,Notes,Tags,Lifecycle Stage,Status,Custom: Other,Custom: Source,Custom: Tab',
-    );
-    expect(text).toContain(
-      `"'=HYPERLINK(""http://x.test"",""click"")",,'+49 30 1234,,,"line 1\n""quoted"", comma",Clients,discovery,active,'-2+3,'@SUM(A1),'\tx\r\n`,
-    );
-    const filtered = await a.get(`/api/contacts/export.csv?tags=${tag.body.id}`);
-    expect(filtered.text).not.toContain('Plain Person');
-    const selected = await a.get(`/api/contacts/export.vcf?ids=${evil.body.id}`);
-    expect(selected.text.match(/BEGIN:VCARD/g)).toHaveLength(1);
-    expect((await a.get('/api/contacts/export.csv?stage=nonsense')).status).toBe(400);
-  });
-
-  it("never contains another user's contacts, even when their ids are named", async () => {
-    const a = await signUp(t.app, 'exp');
-    const b = await signUp(t.app, 'exp');
-    const theirs = await b.post('/api/contacts', { name: 'Secret B', emails: ['secret-b@example.org'] });
-    await a.post('/api/contacts', { name: 'Mine A' });
-    for (const url of ['/api/contacts/export.vcf', '/api/contacts/export.csv', `/api/contacts/export.vcf?ids=${theirs.body.id}`]) {
-      const res = await a.get(url);
-      expect(res.status).toBe(200);
-      expect(res.text).not.toContain('Secret B');
-      expect(res.text).not.toContain('secret-b');
-    }
   });
 });
 
