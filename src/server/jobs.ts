@@ -3,9 +3,10 @@ import type { JobDeps } from './app-jobs.js';
 import { sessionCleanupJob } from './modules/auth/jobs/session-cleanup.job.js';
 import { purgeDeletedJob } from './modules/trash/jobs/purge-deleted.job.js';
 import { purgeIdempotencyKeysJob } from './modules/idempotency/jobs/purge-keys.job.js';
+import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
-export const JOBS = [sessionCleanupJob, purgeDeletedJob, purgeIdempotencyKeysJob];
+export const JOBS = [sessionCleanupJob, purgeDeletedJob, purgeIdempotencyKeysJob, runImportJob];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {
   for (const job of JOBS) runner.register(job);

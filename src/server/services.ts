@@ -46,6 +46,11 @@ import { createPracticeCache } from './platform/practice-cache.js';
 import { createOutboundClient } from './platform/outbound/outbound-client.js';
 import { createExportRepo } from './modules/export/export.repo.js';
 import { createExportService } from './modules/export/export.service.js';
+import type { JobRunner } from './platform/jobs.js';
+import type { JobDeps } from './app-jobs.js';
+import { createImportsRepo } from './modules/imports/imports.repo.js';
+import { createImportsService } from './modules/imports/imports.service.js';
+import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -54,6 +59,8 @@ export type ServiceDeps = {
   kv: KeyValueStore;
   redis?: Redis;
   clock: () => Date;
+  /** Queues work for the workers (imports); absent in tests that do not exercise jobs. */
+  jobs?: JobRunner<JobDeps>;
 };
 
 /** Every service is created once, here, and shared by all requests. */
@@ -75,7 +82,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
 
-  return {
+  const services = {
     sessions,
     cursors,
     cache,
@@ -111,6 +118,16 @@ export function createServices(deps: ServiceDeps) {
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
     duplicates: createDuplicatesService({ repo: createDuplicatesRepo(db), merges: createMergeRepo(), cursors, clock, onChange }),
     exports: createExportService({ repo: createExportRepo(db), limiter, clock }),
+  };
+  const { jobs } = deps;
+  return {
+    ...services,
+    imports: createImportsService({
+      repo: createImportsRepo(db),
+      contacts: services.contacts,
+      photos: services.photos,
+      enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

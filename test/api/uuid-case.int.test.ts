@@ -16,7 +16,18 @@ const UP = (id: string) => id.toUpperCase();
 
 async function fixtures(client: TestClient): Promise<ForeignIds> {
   const ids: Partial<ForeignIds> = {};
-  for (const kind of ['tag', 'contact', 'project', 'task', 'interaction', 'goal', 'photo', 'session', 'merge'] as ResourceKind[]) {
+  for (const kind of [
+    'tag',
+    'contact',
+    'project',
+    'task',
+    'interaction',
+    'goal',
+    'photo',
+    'session',
+    'merge',
+    'import',
+  ] as ResourceKind[]) {
     ids[kind] = await FIXTURES[kind].create(client, ids);
   }
   return ids as ForeignIds;

@@ -21,7 +21,7 @@ type Fixture = {
   randomId?(): string;
 };
 
-export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal' | 'merge';
+export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal' | 'merge' | 'import';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -47,6 +47,20 @@ export type RouteCase =
     };
 
 export const FIXTURES: Record<ResourceKind, Fixture> = {
+  import: {
+    async create(owner) {
+      const csv = Buffer.from('Name,E-mail Address\nB Imported,b-imported@example.test\n');
+      const res = await postFile(owner, '/api/imports', csv, { filename: 'b.csv', contentType: 'text/csv' });
+      // Finished before the test reads it, so its answer does not move while the test compares.
+      for (let i = 0; i < 200; i++) {
+        const job = await owner.get(`/api/imports/${res.body.id}`);
+        if (job.body.status === 'finished' || job.body.status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return res.body.id;
+    },
+    read: (id) => `/api/imports/${id}`,
+  },
   tag: {
     async create(owner) {
       const res = await owner.post('/api/tags', { name: `B tag ${Math.random().toString(36).slice(2, 8)}` });
@@ -242,6 +256,14 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/contacts/merge': { body: (f, own) => ({ primaryId: own.contact, contactIds: [f.contact] }) },
   'GET /api/merges': {},
   'POST /api/merges/:id/undo': { params: { id: 'merge' } },
+  // Multipart only: a JSON body is refused (415) before anything is read.
+  'POST /api/imports/preview': { foreignStatus: 415 },
+  'POST /api/imports': { foreignStatus: 415 },
+  'GET /api/imports/:id': { params: { id: 'import' } },
+  'GET /api/imports/:id/events': { params: { id: 'import' } },
+  // B's contact ids in the selection export nothing of B's (checked in test/api/imports.int.test.ts).
+  'GET /api/contacts/export.vcf': {},
+  'GET /api/contacts/export.csv': {},
 };
 
 /** Sends one file as multipart/form-data (built by hand: no form library needed) with the client's session. */

@@ -15,6 +15,7 @@ import { registerConsentRoutes } from './consent/consent.routes.js';
 import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerDuplicatesRoutes } from './duplicates/duplicates.routes.js';
 import { registerExportRoutes } from './export/export.routes.js';
+import { registerImportsRoutes } from './imports/imports.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -34,4 +35,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerAuditRoutes(app);
   registerDuplicatesRoutes(app);
   registerExportRoutes(app);
+  await registerImportsRoutes(app);
 }

@@ -23,9 +23,10 @@ export const LIMITS = Object.freeze({
   /**
    * Data exports (GET /api/export, /api/contacts/:id/export): rows read per keyset page and photos per
    * page (each page is written out before the next is read, so memory stays bounded), and how many
-   * exports one user may start per window (each reads the whole account).
+   * exports one user may start per window (each reads the whole account). The contact exports
+   * (vCard, CSV) read the same pages and take at most `ids` contacts in a selection.
    */
-  export: Object.freeze({ pageRows: 500, photoPageRows: 10, perUser: 10, windowMs: 60 * 60_000 }),
+  export: Object.freeze({ pageRows: 500, photoPageRows: 10, perUser: 10, windowMs: 60 * 60_000, ids: 1000 }),
   /** Deleting the account without the password needs a sign-in younger than this. */
   freshSignInMs: 5 * 60_000,
   sessionTouchMs: 5 * 60_000,
@@ -74,6 +75,21 @@ export const LIMITS = Object.freeze({
     tasksMax: 10,
     snoozeMaxDays: 365,
     overdueRatioCap: 3,
+  }),
+  /**
+   * Contact imports (CSV, vCard): the uploaded file, a CSV cell, a vCard's embedded photo (decoded),
+   * rows written per transaction, rows in the preview, and the kept failure/warning lines per report.
+   * A row over a cap fails alone; the file over its cap is a 413.
+   */
+  imports: Object.freeze({
+    fileBytes: 40 * 1024 * 1024,
+    cellChars: 64 * 1024,
+    cardChars: 14 * 1024 * 1024,
+    photoBytes: 10 * 1024 * 1024,
+    batchRows: 200,
+    previewRows: 20,
+    reportIssues: 1_000,
+    progressPollMs: 500,
   }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,

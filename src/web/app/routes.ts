@@ -79,6 +79,12 @@ export const APP_ROUTES: AppRoute[] = [
     nav: { label: 'Duplicates', icon: 'users', group: 'main' },
   },
   {
+    path: '/import',
+    title: 'Import contacts',
+    load: () => import('../pages/imports/import.page'),
+    nav: { label: 'Import', icon: 'plus', group: 'account' },
+  },
+  {
     path: '/settings',
     title: 'Settings',
     load: () => import('../pages/settings/settings.page'),

@@ -6,3 +6,4 @@ export * from './tasks.js';
 export * from './sync.js';
 export * from './ai.js';
 export * from './merges.js';
+export * from './imports.js';

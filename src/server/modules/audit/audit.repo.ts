@@ -53,14 +53,9 @@ export async function recordAudits(db: Pick<Db, 'insert'>, entries: readonly Aud
 }
 
 /**
- * Keeps the contact's audit entries after its erasure but removes the name they held: call it in the
- * transaction that erases the contact. Answers how many entries were changed.
+ * Keeps the contacts' audit entries after their erasure but removes the names they held, in one
+ * statement: call it in the transaction that erases them. Answers how many entries were changed.
  */
-export function anonymiseAuditForContact(db: Db, userId: string, contactId: string): Promise<number> {
-  return anonymiseAuditForContacts(db, userId, [contactId]);
-}
-
-/** The same for many contacts (a bulk delete), in one statement. */
 export async function anonymiseAuditForContacts(db: Db, userId: string, contactIds: readonly string[]): Promise<number> {
   if (!contactIds.length) return 0;
   const rows = await queryRows<{ id: string }>(

@@ -4,12 +4,58 @@ import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { Actor } from '../../platform/http/types.js';
-import type { ContactsRepo, ContactRow, ContactWrite } from './contacts.repo.js';
+import type { ContactsRepo, ContactRow, ContactWrite, ExportRow } from './contacts.repo.js';
 import type { BulkInput, ContactInput, ListContactsQuery } from '../../../shared/api/contacts.js';
+import type { ExportQuery } from '../../../shared/api/imports.js';
 import { buildSearchText, searchTerms } from './search-text.js';
 import type { ConsentService } from '../consent/consent.service.js';
 import type { Db } from '../../platform/db.js';
 import { needsCountry, phoneKeys } from './phones.js';
+
+/** A contact read from an import file (the photo stays with the caller: it goes to the photos service). */
+export type ImportedContact = {
+  name: string;
+  emails: string[];
+  phones: string[];
+  birthday: string | null;
+  importantDates: { label: string; date: string }[];
+  notes: string;
+  customFields: Record<string, string>;
+};
+export type ImportOutcome = { outcome: 'created' | 'updated' | 'skipped'; contactId: string; hasPhotoConsent: boolean; hasPhoto: boolean };
+export type ImportBatchOptions = { duplicates: 'skip' | 'update' | 'create'; tagIds: string[]; matchCreatedBefore: Date };
+
+const digits = (phone: string) => phone.replace(/[^0-9]/g, '').replace(/^00/, '');
+const sameDate = (a: { label: string; date: string }, b: { label: string; date: string }) => a.label === b.label && a.date === b.date;
+
+/** The existing contact with what the file adds: new emails, phones and dates, the file's birthday and custom fields. */
+function mergeImported(current: Awaited<ReturnType<ContactsRepo['findImportMatches']>>[number], draft: ImportedContact) {
+  const phoneDigits = new Set(current.phones.map(digits));
+  const emails = [...new Set([...current.emails, ...draft.emails])].slice(0, LIMITS.contact.emails);
+  const phones = [...current.phones, ...draft.phones.filter((p) => !phoneDigits.has(digits(p)))].slice(0, LIMITS.contact.phones);
+  const importantDates = [
+    ...current.importantDates,
+    ...draft.importantDates.filter((d) => !current.importantDates.some((x) => sameDate(x, d))),
+  ].slice(0, LIMITS.contact.importantDates);
+  const customFields = { ...current.customFields, ...draft.customFields };
+  const notes =
+    !draft.notes || current.notes.includes(draft.notes)
+      ? current.notes
+      : current.notes
+        ? `${current.notes}\n\n${draft.notes}`
+        : draft.notes;
+  const birthday = draft.birthday ?? current.birthday;
+  const changed =
+    emails.length !== current.emails.length ||
+    phones.length !== current.phones.length ||
+    importantDates.length !== current.importantDates.length ||
+    notes !== current.notes ||
+    birthday !== current.birthday ||
+    Object.keys(customFields).length > LIMITS.contact.customFields ||
+    Object.entries(draft.customFields).some(([k, v]) => current.customFields[k] !== v);
+  if (Object.keys(customFields).length > LIMITS.contact.customFields) return null;
+  return changed ? { emails, phones, importantDates, customFields, notes: notes.slice(0, LIMITS.text.notes), birthday } : null;
+}
 
 type Deps = {
   repo: ContactsRepo;
@@ -79,7 +125,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     return json;
   }
 
-  function filterOf(query: ListContactsQuery) {
+  function filterOf(query: Omit<ListContactsQuery, 'cursor' | 'limit' | 'sort' | 'order'>) {
     const lastContactBefore = query.noContactDays ? new Date(clock().getTime() - query.noContactDays * 86_400_000) : undefined;
     return {
       terms: query.q ? searchTerms(query.q) : [],
@@ -193,6 +239,95 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       const preview = await repo.deletePreview(actor.userId, id);
       if (!preview) throw notFound('Contact');
       return { contact: { id, name: preview.name }, willDelete: preview.del, willUnlink: preview.unlink };
+    },
+
+    /**
+     * Writes one batch of imported contacts in one transaction: each matches an existing contact by
+     * any email or phone (created before `matchCreatedBefore`), which is updated or left as it is,
+     * or becomes a new contact; all of them get `tagIds`. A few statements per batch, onChange once.
+     */
+    async importBatch(userId: string, drafts: ImportedContact[], options: ImportBatchOptions): Promise<ImportOutcome[]> {
+      const outcomes = await repo.transaction(async (tx) => {
+        if (options.tagIds.length) await requireOwnedTags(userId, options.tagIds, tx);
+        const matches =
+          options.duplicates === 'create'
+            ? []
+            : await repo.findImportMatches(
+                userId,
+                [...new Set(drafts.flatMap((d) => d.emails))],
+                [...new Set(drafts.flatMap((d) => d.phones.map(digits)).filter((p) => p.length >= 3))],
+                drafts.filter((d) => !d.emails.length && !d.phones.length).map((d) => d.name),
+                options.matchCreatedBefore,
+                tx,
+              );
+        const result: (ImportOutcome | null)[] = drafts.map(() => null);
+        const inserts: { index: number; write: ContactWrite & { name: string } }[] = [];
+        for (const [index, draft] of drafts.entries()) {
+          const phoneSet = new Set(draft.phones.map(digits).filter((p) => p.length >= 3));
+          const byEmail = matches.find((m) => m.emails.some((e) => draft.emails.includes(e)));
+          const byPhone = matches.filter((m) => m.phones.some((p) => phoneSet.has(digits(p))));
+          // Without an email or a phone, only the same name can tell it is the same person.
+          const byName = !draft.emails.length && !draft.phones.length ? matches.find((m) => m.name === draft.name) : undefined;
+          const match = byEmail ?? byPhone.find((m) => m.name === draft.name) ?? byPhone[0] ?? byName;
+          if (match) {
+            const merged = options.duplicates === 'update' ? mergeImported(match, draft) : null;
+            if (merged) {
+              Object.assign(match, merged);
+              await repo.update(
+                userId,
+                match.id,
+                { ...merged, searchText: buildSearchText({ ...match, ...merged }), updatedAt: clock() },
+                tx,
+              );
+            }
+            result[index] = {
+              outcome: merged ? 'updated' : 'skipped',
+              contactId: match.id,
+              hasPhotoConsent: match.hasPhotoConsent,
+              hasPhoto: match.photoId !== null,
+            };
+          } else {
+            const write = { ...draft, searchText: '' };
+            write.searchText = buildSearchText(withDefaults(write));
+            inserts.push({ index, write });
+          }
+        }
+        const ids = await repo.insertMany(
+          userId,
+          inserts.map((i) => i.write),
+          tx,
+        );
+        inserts.forEach((ins, n) => {
+          result[ins.index] = { outcome: 'created', contactId: ids[n]!, hasPhotoConsent: false, hasPhoto: false };
+        });
+        const all = result as ImportOutcome[];
+        if (options.tagIds.length && all.length) await repo.bulkTag(userId, [...new Set(all.map((o) => o.contactId))], options.tagIds, tx);
+        return all;
+      });
+      if (outcomes.length) await onChange(userId);
+      return outcomes;
+    },
+
+    /** 422 when some of the tags are not the caller's (checked before an import is queued). */
+    async requireTags(actor: Actor, tagIds: string[]): Promise<void> {
+      if (tagIds.length) await requireOwnedTags(actor.userId, tagIds);
+    },
+
+    /** The custom field names of the contacts an export will hold (the CSV's columns). */
+    exportCustomKeys(actor: Actor, query: ExportQuery): Promise<string[]> {
+      return repo.exportCustomKeys(actor.userId, filterOf(query), query.ids);
+    },
+
+    /** The contacts of an export, page by page in name order, filtered as the list is (or only `ids`). */
+    async *exportPages(actor: Actor, query: ExportQuery): AsyncGenerator<ExportRow[]> {
+      let after: { key: string; id: string } | undefined;
+      for (;;) {
+        const rows = await repo.exportPage(actor.userId, filterOf(query), query.ids, after, LIMITS.export.pageRows);
+        if (rows.length) yield rows;
+        if (rows.length < LIMITS.export.pageRows) return;
+        const last = rows[rows.length - 1]!;
+        after = { key: last.key, id: last.id };
+      }
     },
 
     /** Acts on the caller's contacts among ids; every other id is reported as not found. */

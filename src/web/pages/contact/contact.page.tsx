@@ -17,6 +17,7 @@ import { contactExportUrl } from '../../api/privacy.api';
 import { useLogSession } from '../../api/today.api';
 import { useToast } from '../../app/toasts';
 import { ReachLinks } from '../../components/reach-links';
+import { exportUrl } from '../../api/imports.api';
 
 const TABS = [
   { id: 'overview', label: 'Overview' },
@@ -100,6 +101,9 @@ export default function ContactPage() {
         </button>
         <a className="btn-secondary" href={contactExportUrl(c.id)} download title={`Everything kept about ${c.name}, as a ZIP`}>
           Export data
+        </a>
+        <a className="btn-secondary" href={exportUrl('vcf', { ids: [c.id] })} download>
+          Export vCard
         </a>
         <button type="button" className="btn-secondary" onClick={() => setDeleting(true)}>
           <Icon name="trash" size={16} /> Delete

@@ -12,6 +12,7 @@ import { ContactsCards } from './contacts-cards';
 import { countActiveFilters, DEFAULT_FILTERS, DEFAULT_HIDDEN, STORAGE, usePersistentState, type ContactsView } from './contacts-state';
 import { ContactsTable } from './contacts-table';
 import { ContactsToolbar } from './contacts-toolbar';
+import { exportUrl } from '../../api/imports.api';
 import { SavedViews } from './saved-views';
 import { TagManager } from './tag-manager';
 
@@ -65,6 +66,20 @@ export default function ContactsPage() {
         <button type="button" className="btn-secondary" onClick={() => navigate('/contacts?tags=manage')}>
           <Icon name="tag" /> Tags
         </button>
+        <button type="button" className="btn-secondary" onClick={() => navigate('/import')}>
+          Import
+        </button>
+        <a
+          className="btn-secondary"
+          href={exportUrl('csv', { filters, ids: selectedIds })}
+          download
+          title={selectedIds.length ? 'The selected contacts' : 'The contacts the list shows (search and filters)'}
+        >
+          Export CSV{selectedIds.length ? ` (${selectedIds.length})` : ''}
+        </a>
+        <a className="btn-secondary" href={exportUrl('vcf', { filters, ids: selectedIds })} download>
+          Export vCard{selectedIds.length ? ` (${selectedIds.length})` : ''}
+        </a>
         <button type="button" className="btn-primary" onClick={() => setAdding(true)}>
           <Icon name="plus" /> New contact
         </button>

@@ -1,0 +1,110 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { imports } from '../../db/schema/index.js';
+import { type Db, transactionRunner } from '../../platform/db.js';
+import { recordAudit } from '../audit/audit.repo.js';
+import type { ImportJob, ImportReport } from '../../../shared/api/imports.js';
+
+type NewImport = {
+  filename: string;
+  format: 'csv' | 'vcard';
+  file: Buffer;
+  mapping: string[] | null;
+  tagIds: string[];
+  duplicates: 'skip' | 'update' | 'create';
+  total: number;
+};
+
+const view = {
+  id: imports.id,
+  status: imports.status,
+  filename: imports.filename,
+  format: imports.format,
+  duplicates: imports.duplicates,
+  total: imports.total,
+  processed: imports.processed,
+  report: imports.report,
+  createdAt: imports.createdAt,
+  finishedAt: imports.finishedAt,
+};
+
+export function createImportsRepo(db: Db) {
+  const transaction = transactionRunner(db);
+  return {
+    /** The import and its 'import.started' audit entry, in one transaction. */
+    async insert(userId: string, values: NewImport): Promise<string> {
+      return transaction(async (tx) => {
+        const [row] = await tx
+          .insert(imports)
+          .values({ ...values, userId })
+          .returning({ id: imports.id });
+        await recordAudit(tx, {
+          userId,
+          action: 'import.started',
+          entityType: 'import',
+          entityId: row!.id,
+          details: { format: values.format, rows: values.total, duplicates: values.duplicates, tags: values.tagIds.length },
+        });
+        return row!.id;
+      });
+    },
+
+    async find(userId: string, id: string): Promise<ImportJob | undefined> {
+      const [row] = await db
+        .select(view)
+        .from(imports)
+        .where(and(eq(imports.userId, userId), eq(imports.id, id)));
+      return row
+        ? ({ ...row, createdAt: row.createdAt.toISOString(), finishedAt: row.finishedAt?.toISOString() ?? null } as ImportJob)
+        : undefined;
+    },
+
+    /**
+     * Takes a queued (or interrupted) import for a run: marks it running from now and answers what
+     * the run needs; undefined when it has finished already (a retried job does nothing then).
+     */
+    async claim(id: string) {
+      const [row] = await db
+        .update(imports)
+        .set({ status: 'running', runStartedAt: sql`clock_timestamp()`, processed: 0, updatedAt: sql`now()` })
+        .where(and(eq(imports.id, id), sql`${imports.status} in ('queued', 'running')`))
+        .returning({
+          userId: imports.userId,
+          file: imports.file,
+          mapping: imports.mapping,
+          tagIds: imports.tagIds,
+          duplicates: imports.duplicates,
+          runStartedAt: imports.runStartedAt,
+        });
+      return row?.file ? { ...row, file: row.file, runStartedAt: row.runStartedAt! } : undefined;
+    },
+
+    async setProgress(id: string, processed: number, total: number) {
+      await db.update(imports).set({ processed, total, updatedAt: sql`now()` }).where(eq(imports.id, id));
+    },
+
+    /** The report, the file dropped, and the 'import.finished' audit entry, in one transaction. */
+    async finish(userId: string, id: string, status: 'finished' | 'failed', report: ImportReport) {
+      await transaction(async (tx) => {
+        await tx
+          .update(imports)
+          .set({ status, report, file: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+          .where(and(eq(imports.userId, userId), eq(imports.id, id)));
+        await recordAudit(tx, {
+          userId,
+          action: 'import.finished',
+          entityType: 'import',
+          entityId: id,
+          details: {
+            status,
+            created: report.created,
+            updated: report.updated,
+            skipped: report.skipped,
+            failed: report.failed,
+            photosStored: report.photosStored,
+          },
+        });
+      });
+    },
+  };
+}
+export type ImportsRepo = ReturnType<typeof createImportsRepo>;

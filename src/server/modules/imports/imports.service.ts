@@ -1,0 +1,165 @@
+import { Readable } from 'node:stream';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { AppError, notFound } from '../../platform/errors.js';
+import { LIMITS } from '../../platform/limits.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { ImportField, ImportJob, ImportPreview, ImportReport, StartImportFields } from '../../../shared/api/imports.js';
+import type { createContactsService, ImportedContact } from '../contacts/contacts.service.js';
+import type { createPhotosService } from '../photos/photos.service.js';
+import type { ImportsRepo } from './imports.repo.js';
+import type { Draft, RowResult } from './draft.js';
+import { openImportFile } from './reader.js';
+
+type Deps = {
+  repo: ImportsRepo;
+  contacts: ReturnType<typeof createContactsService>;
+  photos: ReturnType<typeof createPhotosService>;
+  /** Queues the run on a worker (the import job); without a job runner (tests) the run starts in this process. */
+  enqueue?: (importId: string) => Promise<unknown>;
+};
+
+const emptyReport = (): ImportReport => ({
+  created: 0,
+  updated: 0,
+  skipped: 0,
+  failed: 0,
+  photosStored: 0,
+  photosSkipped: 0,
+  failures: [],
+  warnings: [],
+});
+
+const view = ({ photo, ...d }: Draft) => ({ ...d, hasPhoto: photo !== null });
+const toContact = ({ photo: _photo, ...d }: Draft): ImportedContact => d;
+
+function checkMapping(mapping: ImportField[] | undefined, columns: number) {
+  if (mapping && mapping.length !== columns) {
+    throw new AppError(
+      'bad_request',
+      `The mapping names ${mapping.length} fields but the file has ${columns} columns. Send one field per column.`,
+    );
+  }
+}
+
+export function createImportsService({ repo, contacts, photos, enqueue }: Deps) {
+  /** Reads the stored file and writes its rows batch by batch, through the contacts and photos services. */
+  async function run(importId: string, log?: { error(obj: object, msg: string): void }): Promise<void> {
+    const job = await repo.claim(importId);
+    if (!job) return;
+    const actor: Actor = { userId: job.userId, sessionIdHash: '' };
+    const report = emptyReport();
+    const note = (list: ImportReport['failures'], issue: ImportReport['failures'][number]) => {
+      if (list.length < LIMITS.imports.reportIssues) list.push(issue);
+    };
+    try {
+      const file = await openImportFile(job.file);
+      let total = 0;
+      for await (const _row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) total++;
+      let processed = 0;
+      let batch: RowResult[] = [];
+      const flush = async () => {
+        const good = batch.filter((r) => r.draft);
+        if (good.length) {
+          const outcomes = await contacts.importBatch(
+            job.userId,
+            good.map((r) => toContact(r.draft!)),
+            {
+              duplicates: job.duplicates,
+              tagIds: job.tagIds,
+              matchCreatedBefore: job.runStartedAt,
+            },
+          );
+          for (const [i, o] of outcomes.entries()) {
+            report[o.outcome]++;
+            const photo = good[i]!.draft!.photo;
+            if (!photo) continue;
+            // Kept only with the contact's photo consent, and never over a picture they already have.
+            if (!o.hasPhotoConsent || o.hasPhoto) {
+              report.photosSkipped++;
+              continue;
+            }
+            try {
+              await photos.upload(actor, o.contactId, Readable.from([photo]), {});
+              report.photosStored++;
+            } catch {
+              report.photosSkipped++;
+              note(report.warnings, { line: good[i]!.line, field: 'photo', reason: 'is not an image this server can read' });
+            }
+          }
+        }
+        processed += batch.length;
+        batch = [];
+        await repo.setProgress(importId, processed, total);
+        await yieldToLoop();
+      };
+      for await (const row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) {
+        for (const w of row.warnings) note(report.warnings, w);
+        if (row.error) {
+          report.failed++;
+          note(report.failures, row.error);
+        }
+        batch.push(row);
+        if (batch.length >= LIMITS.imports.batchRows) await flush();
+      }
+      await flush();
+      await repo.finish(job.userId, importId, 'finished', report);
+    } catch (err) {
+      log?.error({ err, importId }, 'import failed');
+      note(report.failures, {
+        line: 0,
+        field: 'file',
+        reason: err instanceof AppError ? err.message : 'the import stopped on an unexpected error',
+      });
+      await repo.finish(job.userId, importId, 'failed', report);
+    }
+  }
+
+  return {
+    run,
+
+    /** What the file is, how its columns would map, and its first rows as they would be imported. */
+    async preview(_actor: Actor, bytes: Buffer, mapping?: ImportField[]): Promise<ImportPreview> {
+      const file = await openImportFile(bytes);
+      checkMapping(mapping, file.headers.length);
+      const columns = file.headers.map((header, index) => ({
+        index,
+        header,
+        field: (mapping ?? file.proposed)[index]!,
+        samples: file.samples[index] ?? [],
+      }));
+      const rows: ImportPreview['rows'] = [];
+      let total = 0;
+      for await (const row of file.rows(mapping)) {
+        total++;
+        if (rows.length < LIMITS.imports.previewRows)
+          rows.push({ line: row.line, contact: row.draft ? view(row.draft) : null, error: row.error });
+      }
+      return { format: file.format, encoding: file.encoding, delimiter: file.delimiter, columns, total, rows };
+    },
+
+    /** Stores the file and queues its import; answers the import's id at once. */
+    async start(actor: Actor, bytes: Buffer, filename: string, fields: StartImportFields): Promise<{ id: string }> {
+      const file = await openImportFile(bytes);
+      checkMapping(fields.mapping, file.headers.length);
+      await contacts.requireTags(actor, fields.tagIds ?? []);
+      const id = await repo.insert(actor.userId, {
+        filename: filename.slice(0, 200),
+        format: file.format,
+        file: bytes,
+        mapping: fields.mapping ?? null,
+        tagIds: fields.tagIds ?? [],
+        duplicates: fields.duplicates,
+        total: 0,
+      });
+      if (enqueue) await enqueue(id);
+      else setImmediate(() => void run(id));
+      return { id };
+    },
+
+    async get(actor: Actor, id: string): Promise<ImportJob> {
+      const job = await repo.find(actor.userId, id);
+      if (!job) throw notFound('Import');
+      return job;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { signUp } from '../support/client.js';
+import { allContacts, contactFixtures, fixture, importFile } from '../support/imports.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('export', () => {
+  const files = contactFixtures;
+  const comparable = (c: any) => ({
+    name: c.name,
+    emails: c.emails,
+    phones: c.phones,
+    birthday: c.birthday,
+    importantDates: c.importantDates,
+    notes: c.notes,
+    customFields: c.customFields,
+  });
+  const sorted = (list: any[]) => list.map(comparable).sort((x, y) => (x.name + x.emails).localeCompare(y.name + y.emails));
+
+  it.each(['4.0', '3.0'])('vCard %s: every fixture exports and imports into a fresh user without loss', async (version) => {
+    for (const f of files()) {
+      const a = await signUp(t.app, 'exp');
+      await importFile(a, fixture(f));
+      const res = await a.get(`/api/contacts/export.vcf?version=${version}`);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('text/vcard');
+      expect(res.text).toContain(`VERSION:${version}`);
+      const fresh = await signUp(t.app, 'exp');
+      const job = await importFile(fresh, Buffer.from(res.text));
+      expect(job.report.failed, f).toBe(0);
+      expect(sorted(await allContacts(fresh)), f).toEqual(sorted(await allContacts(a)));
+    }
+  });
+
+  it('CSV: every fixture exports and imports into a fresh user without loss', async () => {
+    for (const f of files()) {
+      const a = await signUp(t.app, 'exp');
+      await importFile(a, fixture(f));
+      const res = await a.get('/api/contacts/export.csv');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('text/csv');
+      const fresh = await signUp(t.app, 'exp');
+      const job = await importFile(fresh, Buffer.from(res.text));
+      expect(job.report.failed, f).toBe(0);
+      expect(sorted(await allContacts(fresh)), f).toEqual(sorted(await allContacts(a)));
+    }
+  });
+
+  it('CSV: UTF-8 with BOM, RFC 4180 quoting, formula cells neutralised, the list filters and a selection', async () => {
+    const a = await signUp(t.app, 'exp');
+    const tag = await a.post('/api/tags', { name: 'Clients' });
+    const evil = await a.post('/api/contacts', {
+      name: '=HYPERLINK("http://x.test","click")',
+      phones: ['+49 30 1234'],
+      notes: 'line 1\n"quoted", comma',
+      customFields: { Source: '@SUM(A1)', Other: '-2+3', Tab: '\tx' },
+      tagIds: [tag.body.id],
+    });
+    await a.post('/api/contacts', { name: 'Plain Person', emails: ['plain@example.org'] });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/contacts/export.csv',
+      headers: { cookie: [...a.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const text = res.body.slice(1);
+    expect(text.split('\r\n')[0]).toBe(
+      'Name,E-mail Address,Phone,Birthday,Important Dates,Notes,Tags,Lifecycle Stage,Status,Custom: Other,Custom: Source,Custom: Tab',
+    );
+    expect(text).toContain(
+      `"'=HYPERLINK(""http://x.test"",""click"")",,'+49 30 1234,,,"line 1\n""quoted"", comma",Clients,discovery,active,'-2+3,'@SUM(A1),'\tx\r\n`,
+    );
+    const filtered = await a.get(`/api/contacts/export.csv?tags=${tag.body.id}`);
+    expect(filtered.text).not.toContain('Plain Person');
+    const selected = await a.get(`/api/contacts/export.vcf?ids=${evil.body.id}`);
+    expect(selected.text.match(/BEGIN:VCARD/g)).toHaveLength(1);
+    expect((await a.get('/api/contacts/export.csv?stage=nonsense')).status).toBe(400);
+  });
+
+  it("never contains another user's contacts, even when their ids are named", async () => {
+    const a = await signUp(t.app, 'exp');
+    const b = await signUp(t.app, 'exp');
+    const theirs = await b.post('/api/contacts', { name: 'Secret B', emails: ['secret-b@example.org'] });
+    await a.post('/api/contacts', { name: 'Mine A' });
+    for (const url of ['/api/contacts/export.vcf', '/api/contacts/export.csv', `/api/contacts/export.vcf?ids=${theirs.body.id}`]) {
+      const res = await a.get(url);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain('Secret B');
+      expect(res.text).not.toContain('secret-b');
+    }
+  });
+});
