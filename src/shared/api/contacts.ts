@@ -16,7 +16,7 @@ const boundedRecord = <V extends z.ZodType>(value: V, max: number, what: string)
  * ("ext. 12", "x12", "#12"); 3 to 17 digits before the extension (E.164 allows 15).
  */
 const PHONE_SHAPE = /^\+?[\d\s().\-/]+?(?:\s*(?:ext\.?|x|#)\s*\d{1,6})?$/i;
-const isPhone = (value: string) => {
+export const isPhone = (value: string) => {
   if (!PHONE_SHAPE.test(value)) return false;
   const digits = value.replace(/(?:ext\.?|x|#)\s*\d{1,6}$/i, '').replace(/\D/g, '').length;
   return digits >= 3 && digits <= 17;

@@ -11,6 +11,7 @@ import {
   contactTags,
   documents,
   emails,
+  idempotencyKeys,
   goals,
   interactions,
   tags,
@@ -20,85 +21,18 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
-import type { CursorPosition } from '../../platform/cursor.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
-import { escapeLike, SQL_FOLD_FROM, SQL_FOLD_TO } from './search-text.js';
+import { filterSql, type ContactFilter, type PageRequest } from './contacts-filter.sql.js';
+import { contactTransferQueries } from './contacts-transfer.repo.js';
+
 import { defaultCountry } from './phones.js';
-import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
-import type { ConsentPurpose, ReconnectGroup } from '../../../shared/domain.js';
-import { consentGrantedSql } from '../consent/consent.sql.js';
 import { anonymiseAuditForContacts, recordAudits } from '../audit/audit.repo.js';
+
+export type { ContactFilter } from './contacts-filter.sql.js';
+export type { ExportRow } from './contacts-transfer.repo.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
-
-export type ContactFilter = {
-  terms: string[];
-  tagIds?: string[];
-  tagMode: 'any' | 'all';
-  stages?: string[];
-  status?: string;
-  aiConsent?: boolean;
-  photoConsent?: boolean;
-  /** Purposes every listed contact allows now, and purposes none of them allows. */
-  consent?: ConsentPurpose[];
-  noConsent?: ConsentPurpose[];
-  lastContactBefore?: Date;
-  reconnect?: { group: ReconnectGroup; now: Date; defaults: CadenceDefaults };
-};
-export type PageRequest = { sort: string; order: 'asc' | 'desc'; limit: number; after?: CursorPosition };
-
-function filterSql(userId: string, f: ContactFilter): SQL {
-  const where: SQL[] = [sql`${c.userId} = ${userId}`];
-  // Each word matches the contact's own text (trigram index) or the name of one of its tags.
-  for (const term of f.terms) {
-    const pattern = `%${escapeLike(term)}%`;
-    where.push(sql`${c.id} in (
-      select x.id from ${c} x where x.user_id = ${userId} and x.search_text like ${pattern}
-      union
-      select ct.contact_id from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
-      where t.user_id = ${userId} and lower(translate(t.name, ${SQL_FOLD_FROM}, ${SQL_FOLD_TO})) like ${pattern})`);
-  }
-  if (f.tagIds?.length) {
-    where.push(
-      f.tagMode === 'all'
-        ? // One grouped pass over the tags' links beats a count per contact (142 ms → 12 ms at 10k contacts).
-          sql`${c.id} in (select ct.contact_id from ${contactTags} ct
-                where ct.user_id = ${userId} and ct.tag_id in ${inList(f.tagIds)}
-                group by ct.contact_id having count(*) = ${f.tagIds.length})`
-        : sql`exists (select 1 from ${contactTags} ct where ct.contact_id = ${c.id} and ct.tag_id in ${inList(f.tagIds)})`,
-    );
-  }
-  if (f.stages?.length) where.push(sql`${c.lifecycleStage} in ${inList(f.stages)}`);
-  if (f.status) where.push(sql`${c.status} = ${f.status}`);
-  if (f.aiConsent !== undefined) where.push(sql`${consentGrantedSql(c.id, 'ai_processing')} = ${f.aiConsent}`);
-  if (f.photoConsent !== undefined) where.push(sql`${consentGrantedSql(c.id, 'photo_enrichment')} = ${f.photoConsent}`);
-  for (const p of f.consent ?? []) where.push(consentGrantedSql(c.id, p));
-  for (const p of f.noConsent ?? []) where.push(sql`not ${consentGrantedSql(c.id, p)}`);
-  if (f.lastContactBefore) {
-    where.push(sql`(${c.lastContactAt} is null or ${c.lastContactAt} < ${f.lastContactBefore})`);
-  }
-  if (f.reconnect) {
-    const { group, now, defaults } = f.reconnect;
-    where.push(sql`${c.id} in (select r.id from ${dueContactsSql(userId, now, defaults)} r where ${reconnectGroupSql} = ${group})`);
-  }
-  return sql.join(where, sql` and `);
-}
-
-export type ExportRow = {
-  id: string;
-  name: string;
-  key: string;
-  emails: string[];
-  phones: string[];
-  birthday: string | null;
-  importantDates: { label: string; date: string }[];
-  notes: string;
-  customFields: Record<string, string | number | boolean | null>;
-  lifecycleStage: string;
-  status: string;
-  tags: string[];
-};
 
 export function createContactsRepo(db: Db) {
   return {
@@ -261,6 +195,9 @@ export function createContactsRepo(db: Db) {
         ), erased_suggestions as (
           delete from ${aiSuggestions} s
           where s.user_id = ${userId} and exists (select 1 from gone g where strpos(s.payload::text, g.id::text) > 0)
+        ), forgotten_answers as (
+          -- Kept answers of retryable requests may show the contact: the account's go (they only guard retries).
+          delete from ${idempotencyKeys} k where k.user_id = ${userId}
         )
         select id from gone`,
       );
@@ -341,87 +278,7 @@ export function createContactsRepo(db: Db) {
         where user_id = ${userId} and id in ${inList(ids)}`);
     },
 
-    /**
-     * One statement: the user's contacts created before `before` that share an email (lower-cased)
-     * or a phone (digits only, without a leading 00) with an imported batch, or, for rows that
-     * have neither, the exact name.
-     */
-    async findImportMatches(userId: string, emails: string[], phones: string[], names: string[], before: Date, tx: Db = db) {
-      if (!emails.length && !phones.length && !names.length) return [];
-      // The lists travel as JSON text: the same on PGlite and node-postgres.
-      const list = (values: string[]) => sql`array(select json_array_elements_text(${JSON.stringify(values)}::json))`;
-      return tx
-        .select({
-          id: c.id,
-          name: c.name,
-          emails: c.emails,
-          phones: c.phones,
-          birthday: c.birthday,
-          importantDates: c.importantDates,
-          notes: c.notes,
-          customFields: c.customFields,
-          socialHandles: c.socialHandles,
-          hasPhotoConsent: sql<boolean>`${consentGrantedSql(c.id, 'photo_enrichment')}`,
-          photoId: c.photoId,
-        })
-        .from(c)
-        .where(
-          sql`${c.userId} = ${userId} and ${c.createdAt} < ${before} and (
-            ${c.emails} && ${list(emails)}
-            or exists (select 1 from unnest(${c.phones}) p
-                       where regexp_replace(regexp_replace(p, '[^0-9]', '', 'g'), '^00', '') = any(${list(phones)}))
-            or ${c.name} = any(${list(names)}))`,
-        )
-        .orderBy(c.createdAt, c.id)
-        .for('update');
-    },
-
-    /** One statement for the whole batch; ids in the order of `rows`. */
-    async insertMany(userId: string, rows: (ContactWrite & { name: string })[], tx: Db = db): Promise<string[]> {
-      if (!rows.length) return [];
-      const inserted = await tx
-        .insert(c)
-        .values(rows.map((r) => ({ ...r, userId })))
-        .returning({ id: c.id });
-      return inserted.map((r) => r.id);
-    },
-
-    /**
-     * One statement: the next `limit` contacts of an export in name order (keyset after the last one
-     * sent), filtered as the list is, optionally only `ids`; with their tag names.
-     */
-    async exportPage(
-      userId: string,
-      filter: ContactFilter,
-      ids: string[] | undefined,
-      after: { key: string; id: string } | undefined,
-      limit: number,
-    ) {
-      const where = [filterSql(userId, filter)];
-      if (ids) where.push(ids.length ? sql`${c.id} in ${inList(ids)}` : sql`false`);
-      if (after) where.push(sql`(lower(${c.name}), ${c.id}) > (${after.key}, ${after.id}::uuid)`);
-      return queryRows<ExportRow>(
-        db,
-        sql`select ${c.id} as id, ${c.name} as name, lower(${c.name}) as key, ${c.emails} as emails, ${c.phones} as phones,
-                   ${c.birthday}::text as birthday, ${c.importantDates} as "importantDates", ${c.notes} as notes,
-                   ${c.customFields} as "customFields", ${c.lifecycleStage}::text as "lifecycleStage", ${c.status}::text as status,
-                   coalesce((select array_agg(t.name order by lower(t.name)) from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
-                             where ct.contact_id = ${c.id}), '{}') as tags
-            from ${c} where ${sql.join(where, sql` and `)}
-            order by lower(${c.name}), ${c.id} limit ${limit}`,
-      );
-    },
-
-    /** One statement: the custom field names used by the contacts an export will contain. */
-    async exportCustomKeys(userId: string, filter: ContactFilter, ids: string[] | undefined): Promise<string[]> {
-      const where = [filterSql(userId, filter)];
-      if (ids) where.push(ids.length ? sql`${c.id} in ${inList(ids)}` : sql`false`);
-      const rows = await queryRows<{ k: string }>(
-        db,
-        sql`select distinct jsonb_object_keys(${c.customFields}) as k from ${c} where ${sql.join(where, sql` and `)} order by 1`,
-      );
-      return rows.map((r) => r.k);
-    },
+    ...contactTransferQueries(db),
 
     transaction: transactionRunner(db),
   };

@@ -22,6 +22,7 @@ const OMITTED_COLUMNS: Record<string, readonly string[]> = {
 /** Tables that hold nothing of their own: rebuilt from other rows, so exporting them adds nothing. */
 export const DERIVED_TABLES: Readonly<Record<string, string>> = {
   interaction_day_counts: 'counts per day kept by triggers from interactions',
+  idempotency_keys: 'answers kept for a day so that a retried request is not written twice',
 };
 
 export type ExportTable = {

@@ -31,6 +31,9 @@ export const FILE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ai_suggestions: 'changes the AI assistant proposed, and your decisions',
   llm_usage: 'each call to the AI model: task, model, tokens and cost (no content)',
   audit_log: 'the audit log: sign-ins, exports, erasures and other security-relevant actions',
+  duplicate_dismissals: 'pairs of contacts you marked as not the same person',
+  contact_merges: 'merges of duplicate contacts, with what undoing each one puts back (kept 30 days)',
+  imports: 'contact imports: file name, status and report (the files themselves are not kept)',
 };
 
 const datedName = (prefix: string, now: Date) => `${prefix}-${now.toISOString().slice(0, 10)}.zip`;
@@ -49,7 +52,9 @@ function readme(tables: readonly ExportTable[], scope: Scope, now: Date): string
     ...(scope.contactId
       ? []
       : [
-          `Not included, because they are rebuilt from the files above: ${Object.entries(DERIVED_TABLES).map(([n, why]) => `${n} (${why})`)}.`,
+          `Not included: ${Object.entries(DERIVED_TABLES)
+            .map(([n, why]) => `${n} (${why})`)
+            .join('; ')}.`,
         ]),
   ];
   return `${lines.join('\n')}\n`;

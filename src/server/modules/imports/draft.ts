@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contactFields } from '../../../shared/api/contacts.js';
+import { contactFields, isPhone } from '../../../shared/api/contacts.js';
 import { DATE_RANGE } from '../../../shared/api/dates.js';
 import { LIMITS } from '../../platform/limits.js';
 
@@ -105,6 +105,7 @@ export function finishRow(line: number, raw: RawContact): RowResult {
     const phone = clean(p);
     if (!phone) continue;
     if (phone.length > 50) warnings.push({ line, field: 'phone', reason: 'is longer than 50 characters' });
+    else if (!isPhone(phone)) warnings.push({ line, field: 'phone', reason: 'is not a phone number' });
     else if (!phones.includes(phone)) phones.push(phone);
   }
   const organization = clean(raw.organization);
