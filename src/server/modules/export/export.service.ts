@@ -1,6 +1,5 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import yazl from 'yazl';
 import { LIMITS } from '../../platform/limits.js';
 import { notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/types.js';
@@ -85,7 +84,10 @@ export function createExportService({ repo, limiter, clock }: Deps) {
    * archiver before the next is started, so at most a page of rows (or of photos) is in memory
    * whatever the size of the account, and a slow reader slows the database reads down.
    */
-  function stream(scope: Scope): Readable {
+  // The archiver is loaded on the first export: the embedded default's memory budget has no room
+  // for code that most processes never run (ARCHITECTURE.md, memory of the embedded default).
+  async function stream(scope: Scope): Promise<Readable> {
+    const { default: yazl } = await import('yazl');
     const zip = new yazl.ZipFile();
     // yazl's output is a stream.PassThrough; its typings only promise a NodeJS.ReadableStream.
     const output = zip.outputStream as unknown as PassThrough;
@@ -146,7 +148,7 @@ export function createExportService({ repo, limiter, clock }: Deps) {
     async exportAccount(actor: Actor) {
       await start(actor, 'exports');
       await repo.audit({ userId: actor.userId, action: 'export.account', entityType: 'account', entityId: actor.userId });
-      return { filename: datedName('mindfulcrm-export', clock()), body: stream({ userId: actor.userId }) };
+      return { filename: datedName('mindfulcrm-export', clock()), body: await stream({ userId: actor.userId }) };
     },
 
     /** One client's records (their access request), in the same shape. */
@@ -156,7 +158,7 @@ export function createExportService({ repo, limiter, clock }: Deps) {
       await repo.audit({ userId: actor.userId, action: 'export.contact', entityType: 'contact', entityId: contactId });
       return {
         filename: datedName(`mindfulcrm-contact-${contactId.slice(0, 8)}`, clock()),
-        body: stream({ userId: actor.userId, contactId }),
+        body: await stream({ userId: actor.userId, contactId }),
       };
     },
   };

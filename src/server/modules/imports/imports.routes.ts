@@ -7,7 +7,6 @@ import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
 import { Readable } from 'node:stream';
-import { csvHeader, csvLines, csvRowOf, vcardOf } from './contacts-export.js';
 import {
   exportCsvQuery,
   exportVcfQuery,
@@ -79,6 +78,7 @@ export async function registerImportsRoutes(app: App) {
       const actor = requireActor(req);
       const pages = contacts.exportPages(actor, req.query);
       const version = req.query.version;
+      const { vcardOf } = await import('./contacts-export.js');
       async function* cards() {
         for await (const page of pages) yield page.map((row) => vcardOf(row, version)).join('');
       }
@@ -105,6 +105,7 @@ export async function registerImportsRoutes(app: App) {
       const actor = requireActor(req);
       const keys = await contacts.exportCustomKeys(actor, req.query);
       const pages = contacts.exportPages(actor, req.query);
+      const { csvHeader, csvLines, csvRowOf } = await import('./contacts-export.js');
       async function* lines() {
         yield `\uFEFF${csvLines([csvHeader(keys)])}`;
         for await (const page of pages) yield csvLines(page.map((row) => csvRowOf(row, keys)));

@@ -8,7 +8,9 @@ import type { createContactsService, ImportedContact } from '../contacts/contact
 import type { createPhotosService } from '../photos/photos.service.js';
 import type { ImportsRepo } from './imports.repo.js';
 import type { Draft, RowResult } from './draft.js';
-import { openImportFile } from './reader.js';
+
+/** The parsers (csv-parse, ical.js, iconv-lite, libqp) are loaded by the first import or preview. */
+const openImportFile = async (bytes: Buffer) => (await import('./reader.js')).openImportFile(bytes);
 
 type Deps = {
   repo: ImportsRepo;
