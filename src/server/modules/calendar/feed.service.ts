@@ -13,7 +13,7 @@ type Deps = { repo: FeedRepo; limiter: RateLimiter; clock: () => Date; onChange:
 
 const DAY_MS = 86_400_000;
 /** The feed's path for a token; the token is the only credential, so it is never logged or stored. */
-export const feedPath = (token: string) => `/ics/${token}.ics`;
+const feedPath = (token: string) => `/ics/${token}.ics`;
 /** A token is 32 random bytes in base64url: 43 characters. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -132,4 +132,3 @@ export function createFeedService({ repo, limiter, clock, onChange }: Deps) {
     },
   };
 }
-export type FeedService = ReturnType<typeof createFeedService>;
