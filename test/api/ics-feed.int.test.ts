@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/server/config.js';
 import { LIMITS } from '../../src/server/platform/limits.js';
+import { createLogger } from '../../src/server/runtime.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 
@@ -178,5 +181,34 @@ describe('calendar feed rate limit', () => {
     let status = 0;
     for (let i = 0; i <= LIMITS.calendarFeed.perToken && status !== 429; i++) status = (await fetchFeed(pathOf(url))).statusCode;
     expect(status).toBe(429);
+  });
+});
+
+describe('calendar feed logs', () => {
+  it('never writes the token of the feed path to the request log', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger(
+      loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'info', SESSION_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: 'ab'.repeat(32) }),
+      sink,
+    );
+    const logged = await createTestApp({}, t.database, { log });
+    try {
+      const user = await signUp(logged.app, 'ics-log');
+      const { url } = (await user.post('/api/calendar/feed')).body;
+      const token = pathOf(url).slice('/ics/'.length, -'.ics'.length);
+      const res = await logged.app.inject({ method: 'GET', url: pathOf(url) });
+      expect(res.statusCode).toBe(200);
+      const text = lines.join('');
+      expect(text).toContain('/ics/<token>');
+      expect(text).not.toContain(token);
+    } finally {
+      await logged.close();
+    }
   });
 });
