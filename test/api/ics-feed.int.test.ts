@@ -150,6 +150,16 @@ describe('calendar feed', () => {
     expect((await fetchFeed(pathOf(url))).statusCode).toBe(200);
   });
 
+  it('keeps no answer under an Idempotency-Key (the token is stored nowhere): a repeat makes a new address', async () => {
+    const first = await a.post('/api/calendar/feed', {}, { 'idempotency-key': 'ics-feed-once' });
+    const again = await a.post('/api/calendar/feed', {}, { 'idempotency-key': 'ics-feed-once' });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.body.url).not.toBe(first.body.url);
+    url = again.body.url;
+    expect((await fetchFeed(pathOf(first.body.url))).statusCode).toBe(404);
+  });
+
   it('an unknown or malformed token is a 404 with the standard error body', async () => {
     for (const path of ['/ics/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics', '/ics/short.ics', '/ics/nothing-here']) {
       const res = await fetchFeed(path);

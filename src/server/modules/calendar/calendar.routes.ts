@@ -20,11 +20,16 @@ export function registerCalendarRoutes(app: App, config: Config) {
     calendarFeed.status(requireActor(req)),
   );
 
-  app.post('/api/calendar/feed', { schema: { tags: TAGS, response: { 201: feedCreatedResponse } } }, async (req, reply) => {
-    // The URL a calendar app will fetch: the configured public address, else the one this request used.
-    const origin = config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`;
-    return reply.status(201).send(await calendarFeed.rotate(requireActor(req), origin));
-  });
+  // Its answer holds the token, which is stored nowhere (so not as a kept Idempotency-Key answer either).
+  app.post(
+    '/api/calendar/feed',
+    { config: { skipIdempotency: true }, schema: { tags: TAGS, response: { 201: feedCreatedResponse } } },
+    async (req, reply) => {
+      // The URL a calendar app will fetch: the configured public address, else the one this request used.
+      const origin = config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`;
+      return reply.status(201).send(await calendarFeed.rotate(requireActor(req), origin));
+    },
+  );
 
   app.delete('/api/calendar/feed', { schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
     await calendarFeed.revoke(requireActor(req));
