@@ -87,6 +87,8 @@ describe('calendar feed', () => {
     const res = await fetchFeed(pathOf(url));
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    // Bounded work: the token lookup, then one statement for every event.
+    expect(Number(res.headers['x-db-statements'])).toBe(2);
     const list = events(res.body);
     const by = (summary: string) => list.find((e) => e.summary === summary);
 
