@@ -126,6 +126,14 @@ describe('calendar feed', () => {
     expect(res.body).not.toContain('Bravo');
   });
 
+  it('escapes text: a name with commas, semicolons and a backslash reads back the same', async () => {
+    const name = 'Alpha Okafor, Zaid; \\ the second, of a very long family name that makes the line fold over';
+    expect((await a.post('/api/contacts', { name, birthday: '1975-11-02' })).status).toBe(201);
+    const res = await fetchFeed(pathOf(url));
+    expect(res.body.split('\r\n').every((line) => Buffer.byteLength(line) <= 75)).toBe(true);
+    expect(events(res.body).map((e) => e.summary)).toContain(`Birthday: ${name}`);
+  });
+
   it('keeps the same UIDs from one fetch to the next', async () => {
     const first = events((await fetchFeed(pathOf(url))).body).map((e) => e.uid);
     const second = events((await fetchFeed(pathOf(url))).body).map((e) => e.uid);
