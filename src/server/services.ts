@@ -39,6 +39,8 @@ import { createTodayRepo } from './modules/today/today.repo.js';
 import { createTodayService } from './modules/today/today.service.js';
 import { createCalendarRepo } from './modules/calendar/calendar.repo.js';
 import { createCalendarService } from './modules/calendar/calendar.service.js';
+import { createFeedRepo } from './modules/calendar/feed.repo.js';
+import { createFeedService } from './modules/calendar/feed.service.js';
 import { createDuplicatesRepo } from './modules/duplicates/duplicates.repo.js';
 import { createMergeRepo } from './modules/duplicates/merge.repo.js';
 import { createDuplicatesService } from './modules/duplicates/duplicates.service.js';
@@ -116,6 +118,7 @@ export function createServices(deps: ServiceDeps) {
     idempotency: createIdempotencyRepo(db, clock),
     today: createTodayService({ repo: createTodayRepo(db), cache, clock, onChange }),
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
+    calendarFeed: createFeedService({ repo: createFeedRepo(db), limiter, clock, onChange }),
     duplicates: createDuplicatesService({ repo: createDuplicatesRepo(db), merges: createMergeRepo(), cursors, clock, onChange }),
     exports: createExportService({ repo: createExportRepo(db), limiter, clock }),
   };

@@ -91,5 +91,7 @@ export const AUDIT_ACTIONS = [
   'google.connected',
   'google.disconnected',
   'ai.budget_changed',
+  'calendar_feed.rotated',
+  'calendar_feed.revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

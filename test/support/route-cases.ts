@@ -241,6 +241,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/contacts/:id/snooze': { params: { id: 'contact' }, body: () => ({ days: 3 }) },
   // Naming B's contact answers 404 "Contact not found", as a contact that does not exist does.
   'POST /api/calendar/events': { body: (f) => ({ title: 'A session', startsAt: '2030-01-01T10:00:00Z', contactId: f.contact }) },
+  // The calendar feed is per user (no ids); the feed itself, GET /ics/<token>.ics, is outside /api
+  // (public, the token is the credential): ics-feed.int.test.ts checks B's token never shows A's data.
+  'GET /api/calendar/feed': {},
+  'POST /api/calendar/feed': { body: () => ({}) },
+  'DELETE /api/calendar/feed': {},
 
   'GET /api/contacts/:id/consents': { params: { id: 'contact' } },
   'GET /api/contacts/:id/consents/history': { params: { id: 'contact' } },

@@ -30,7 +30,7 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerReconnectRoutes(app);
   registerDashboardRoutes(app);
   registerTodayRoutes(app);
-  registerCalendarRoutes(app);
+  registerCalendarRoutes(app, config);
   registerConsentRoutes(app);
   registerAuditRoutes(app);
   registerDuplicatesRoutes(app);

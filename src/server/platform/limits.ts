@@ -27,6 +27,12 @@ export const LIMITS = Object.freeze({
    * (vCard, CSV) read the same pages and take at most `ids` contacts in a selection.
    */
   export: Object.freeze({ pageRows: 500, photoPageRows: 10, perUser: 10, windowMs: 60 * 60_000, ids: 1000 }),
+  /**
+   * The calendar feed (GET /ics/<token>.ics): the window of dated events (days back, days ahead;
+   * birthdays and important dates repeat yearly and are not cut), the most events of each kind, and
+   * fetches per token and per address (calendar apps poll every few minutes to hours).
+   */
+  calendarFeed: Object.freeze({ daysBack: 30, daysAhead: 400, maxPerKind: 5_000, perToken: 60, perIp: 300, windowMs: 60 * 60_000 }),
   /** Deleting the account without the password needs a sign-in younger than this. */
   freshSignInMs: 5 * 60_000,
   sessionTouchMs: 5 * 60_000,

@@ -1,6 +1,6 @@
 /**
  * What may reach the logs of a request or an error. Client data (names, emails, notes, search
- * text) never does: a URL keeps its path and only the names of its query parameters, and an error
+ * text) never does: a URL keeps its path (not the calendar feed's token) and only the names of its query parameters, and an error
  * keeps its type, its database code, constraint and statement name, and where it was thrown; never
  * its message, the SQL parameters, or a driver's detail, which quote the values.
  */
@@ -8,6 +8,8 @@
 type RequestLike = { method?: string; url?: string; id?: unknown; ip?: string; socket?: { remoteAddress?: string } };
 
 export function redactUrl(url: string): string {
+  // The calendar feed's path is its credential (GET /ics/<token>.ics).
+  if (url.startsWith('/ics/')) return '/ics/<token>';
   const at = url.indexOf('?');
   if (at < 0) return url;
   const names = [...new URLSearchParams(url.slice(at + 1)).keys()].map((name) => (/^[\w.[\]-]{1,40}$/.test(name) ? name : '?'));

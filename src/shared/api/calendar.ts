@@ -29,3 +29,18 @@ export const eventResponse = z.strictObject({
   contactId: z.uuid().nullable(),
 });
 export type CalendarEvent = z.infer<typeof eventResponse>;
+
+/**
+ * The secret calendar feed: GET says whether it is on and since when (only the token's hash is
+ * kept, so the URL is shown once, by POST, which makes or replaces it).
+ */
+export const feedStatusResponse = z.strictObject({
+  url: z.null(),
+  createdAt: dateTimeOut.nullable(),
+});
+export type FeedStatus = z.infer<typeof feedStatusResponse>;
+
+export const feedCreatedResponse = z.strictObject({ url: z.string() });
+export type FeedCreated = z.infer<typeof feedCreatedResponse>;
+
+export const feedTokenParams = z.strictObject({ file: z.string().max(200) });

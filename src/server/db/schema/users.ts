@@ -87,3 +87,15 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );
+
+/**
+ * The secret calendar feed (GET /ics/<token>.ics), one per user: only the SHA-256 of the token is
+ * kept, so the URL can be shown once (when made or rotated); rotating replaces the hash.
+ */
+export const calendarFeeds = pgTable('calendar_feeds', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique('calendar_feeds_token_hash_uq'),
+  createdAt: createdAt(),
+});

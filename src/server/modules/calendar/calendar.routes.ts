@@ -1,14 +1,54 @@
+import { z } from 'zod';
 import type { App } from '../../app.js';
+import type { Config } from '../../config.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
-import { createEventBody, eventResponse } from '../../../shared/api/calendar.js';
+import { notFound } from '../../platform/errors.js';
+import { createEventBody, eventResponse, feedCreatedResponse, feedStatusResponse, feedTokenParams } from '../../../shared/api/calendar.js';
 
-export function registerCalendarRoutes(app: App) {
-  const { calendar } = app.services;
+export function registerCalendarRoutes(app: App, config: Config) {
+  const { calendar, calendarFeed } = app.services;
+  const TAGS = ['calendar'];
 
   app.post(
     '/api/calendar/events',
-    { schema: { tags: ['calendar'], body: createEventBody, response: { 201: eventResponse } } },
+    { schema: { tags: TAGS, body: createEventBody, response: { 201: eventResponse } } },
     async (req, reply) => sendJsonText(reply, await calendar.create(requireActor(req), req.body), 201),
+  );
+
+  app.get('/api/calendar/feed', { schema: { tags: TAGS, response: { 200: feedStatusResponse } } }, async (req) =>
+    calendarFeed.status(requireActor(req)),
+  );
+
+  // Its answer holds the token, which is stored nowhere (so not as a kept Idempotency-Key answer either).
+  app.post(
+    '/api/calendar/feed',
+    { config: { skipIdempotency: true }, schema: { tags: TAGS, response: { 201: feedCreatedResponse } } },
+    async (req, reply) => {
+      // The URL a calendar app will fetch: the configured public address, else the one this request used.
+      const origin = config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`;
+      return reply.status(201).send(await calendarFeed.rotate(requireActor(req), origin));
+    },
+  );
+
+  app.delete('/api/calendar/feed', { schema: { tags: TAGS, response: { 204: z.null() } } }, async (req, reply) => {
+    await calendarFeed.revoke(requireActor(req));
+    return reply.status(204).send(null);
+  });
+
+  // The feed itself: no session, the token in the path is the credential (calendar apps poll it).
+  app.get(
+    '/ics/:file',
+    { config: { isPublic: true, errorStatuses: [404, 429] }, schema: { hide: true, params: feedTokenParams } },
+    async (req, reply) => {
+      const { file } = req.params;
+      if (!file.endsWith('.ics')) throw notFound('Calendar feed');
+      const body = await calendarFeed.render(file.slice(0, -'.ics'.length), req.ip);
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('cache-control', 'private, no-store')
+        .header('content-disposition', 'inline; filename="mindfulcrm.ics"')
+        .send(body);
+    },
   );
 }

@@ -13,6 +13,7 @@ import { recordAudit, type AuditEntry } from '../audit/audit.repo.js';
 const OMITTED_COLUMNS: Record<string, readonly string[]> = {
   users: ['password_hash'],
   sessions: ['id_hash'],
+  calendar_feeds: ['token_hash'],
   oauth_connections: ['access_token_enc', 'refresh_token_enc'],
   sync_state: ['sync_token', 'page_token'],
   contacts: ['search_text', 'month_days'],

@@ -33,6 +33,7 @@ export const FILE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   duplicate_dismissals: 'pairs of contacts you marked as not the same person',
   contact_merges: 'merges of duplicate contacts, with what undoing each one puts back (kept 30 days)',
   imports: 'contact imports: file name, status and report (the files themselves are not kept)',
+  calendar_feeds: 'whether your calendar feed is on and since when (never its secret address)',
 };
 
 const datedName = (prefix: string, now: Date) => `${prefix}-${now.toISOString().slice(0, 10)}.zip`;

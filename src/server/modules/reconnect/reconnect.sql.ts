@@ -17,12 +17,15 @@ export type CadenceDefaults = Record<string, number>;
  * The stage cadences are worked out once per statement (eight rows, `offset 0` keeps the planner
  * from re-evaluating them per contact), and the filter compares each contact's last contact with
  * a precomputed instant, so counting thousands of contacts costs a comparison each.
+ *
+ * `dueBy` (default `now`) widens it to contacts falling due by then, snoozes ending by then
+ * included: the calendar feed asks for the coming months.
  */
-export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefaults): SQL {
-  const at = sql`${now.toISOString()}::timestamptz`;
+export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefaults, dueBy: Date = now): SQL {
+  const at = sql`${dueBy.toISOString()}::timestamptz`;
   const stageSetting = sql`u.settings->'keepInTouchDays'->(s.stage::text)`;
   return sql`(
-    select ${c.id}, ${c.name}, ${c.photoId}, ${c.lifecycleStage}, ${c.lastContactAt}, ${c.emails}, ${c.phones},
+    select ${c.id}, ${c.name}, ${c.photoId}, ${c.lifecycleStage}, ${c.lastContactAt}, ${c.emails}, ${c.phones}, ${c.snoozedUntil},
            coalesce(c.keep_in_touch_days, k.days) as cadence,
            coalesce(c.last_contact_at, c.created_at) as since,
            coalesce(c.last_contact_at, c.created_at) + coalesce(c.keep_in_touch_days, k.days) * interval '1 day' as due

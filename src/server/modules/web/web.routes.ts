@@ -29,7 +29,7 @@ export function registerWeb(app: App, config: Config) {
   }
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0]!;
-    const isApi = url === '/api' || url.startsWith('/api/') || url.startsWith('/health') || url === '/metrics';
+    const isApi = url === '/api' || url.startsWith('/api/') || url.startsWith('/health') || url === '/metrics' || url.startsWith('/ics/');
     if (!isApi && hasWeb && (request.method === 'GET' || request.method === 'HEAD')) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html', root);
     }

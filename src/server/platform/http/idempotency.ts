@@ -32,12 +32,14 @@ const requestHash = (request: FastifyRequest) => requestHashOf(request.routeOpti
  * answers the first result (with `Idempotent-Replayed: true`) without writing again; the same key
  * with another body is refused (422); a retry while the first is still running waits (409,
  * Retry-After). 5xx answers are not kept, so a retry after a server failure runs again. Multipart
- * uploads are read by their handler, after this hook, so they are not covered.
+ * uploads are read by their handler, after this hook, so they are not covered; nor are routes with
+ * `config: { skipIdempotency: true }`, whose answer carries a secret that must not be stored.
  */
 export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore) {
   app.addHook('preHandler', async (request, reply) => {
     const header = request.headers[IDEMPOTENCY_HEADER];
     if (request.method !== 'POST' || header === undefined || !request.actor) return;
+    if (request.routeOptions.config?.skipIdempotency) return;
     if (String(request.headers['content-type'] ?? '').startsWith('multipart/')) return;
     const key = Array.isArray(header) ? header[0]! : header;
     if (key.length < 1 || key.length > LIMITS.idempotency.keyChars || !KEY_SHAPE.test(key)) {

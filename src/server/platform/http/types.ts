@@ -9,6 +9,8 @@ declare module 'fastify' {
     isPublic?: boolean;
     /** Skips the CSRF check (only for routes that authenticate another way, such as a bearer token). */
     skipCsrf?: boolean;
+    /** Never stores its answer under an Idempotency-Key (answers that carry a secret shown once). */
+    skipIdempotency?: boolean;
   }
   interface FastifyRequest {
     actor?: Actor;

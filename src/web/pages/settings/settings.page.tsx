@@ -10,6 +10,7 @@ import { THEME_LABEL } from '../../app/theme';
 import { Busy, ErrorNotice, Field, PageHeader } from '../../components/ui';
 import { SessionsSection } from './sessions-section';
 import { ActivitySection } from './activity-section';
+import { CalendarFeedSection } from './calendar-feed-section';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
@@ -251,6 +252,7 @@ export default function SettingsPage() {
       <ProfileSection user={user} />
       <AppearanceSection user={user} />
       <CadenceSection user={user} />
+      <CalendarFeedSection />
       <PasswordSection />
       <SessionsSection />
       <ActivitySection />
