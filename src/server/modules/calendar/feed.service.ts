@@ -1,4 +1,3 @@
-import ICAL from 'ical.js';
 import { notFound } from '../../platform/errors.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { LIMITS } from '../../platform/limits.js';
@@ -7,7 +6,7 @@ import type { Actor } from '../../platform/http/types.js';
 import { recordAudit } from '../audit/audit.repo.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import type { FeedStatus } from '../../../shared/api/calendar.js';
-import type { FeedRepo, FeedRow } from './feed.repo.js';
+import type { FeedRepo } from './feed.repo.js';
 
 type Deps = { repo: FeedRepo; limiter: RateLimiter; clock: () => Date; onChange: (userId: string) => Promise<void> };
 
@@ -16,54 +15,6 @@ const DAY_MS = 86_400_000;
 const feedPath = (token: string) => `/ics/${token}.ics`;
 /** A token is 32 random bytes in base64url: 43 characters. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-/** The yearly rule of a date; 29 February falls on the last day of February in other years. */
-function yearly(date: string): ICAL.Recur {
-  return date.slice(5) === '02-29'
-    ? ICAL.Recur.fromData({ freq: 'YEARLY', bymonth: [2], bymonthday: [-1] })
-    : ICAL.Recur.fromData({ freq: 'YEARLY' });
-}
-
-function allDay(event: ICAL.Event, date: string): void {
-  const start = ICAL.Time.fromDateString(date);
-  const end = start.clone();
-  end.adjust(1, 0, 0, 0);
-  event.startDate = start;
-  event.endDate = end;
-}
-
-function toEvent(row: FeedRow, stamp: ICAL.Time): ICAL.Component {
-  const comp = new ICAL.Component('vevent');
-  const event = new ICAL.Event(comp);
-  comp.addPropertyWithValue('dtstamp', stamp);
-  switch (row.kind) {
-    case 'birthday':
-      event.uid = `birthday-${row.id}@mindfulcrm`;
-      event.summary = `Birthday: ${row.name}`;
-      allDay(event, row.date);
-      comp.addPropertyWithValue('rrule', yearly(row.date));
-      break;
-    case 'date':
-      // Stable while the date and its label stay the same (the list's order may change).
-      event.uid = `date-${row.id}-${sha256(`${row.label}\n${row.date}`).slice(0, 16)}@mindfulcrm`;
-      event.summary = `${row.label.trim() || 'Important date'}: ${row.name}`;
-      allDay(event, row.date);
-      comp.addPropertyWithValue('rrule', yearly(row.date));
-      break;
-    case 'task':
-      event.uid = `task-${row.id}@mindfulcrm`;
-      event.summary = `Task due: ${row.name}`;
-      event.startDate = ICAL.Time.fromJSDate(new Date(row.at), true);
-      break;
-    case 'reconnect':
-      event.uid = `reconnect-${row.id}@mindfulcrm`;
-      event.summary = `Reconnect with ${row.name}`;
-      allDay(event, row.date);
-      break;
-  }
-  comp.addPropertyWithValue('transp', 'TRANSPARENT');
-  return comp;
-}
 
 export function createFeedService({ repo, limiter, clock, onChange }: Deps) {
   return {
@@ -120,15 +71,9 @@ export function createFeedService({ repo, limiter, clock, onChange }: Deps) {
         maxPerKind: L.maxPerKind,
         defaults: DEFAULT_KEEP_IN_TOUCH_DAYS,
       });
-      const cal = new ICAL.Component('vcalendar');
-      cal.addPropertyWithValue('version', '2.0');
-      cal.addPropertyWithValue('prodid', '-//MindfulCRM//Calendar feed//EN');
-      cal.addPropertyWithValue('calscale', 'GREGORIAN');
-      cal.addPropertyWithValue('x-wr-calname', 'MindfulCRM');
-      cal.addPropertyWithValue('x-wr-timezone', owner.timezone);
-      const stamp = ICAL.Time.fromJSDate(now, true);
-      for (const row of rows) cal.addSubcomponent(toEvent(row, stamp));
-      return cal.toString();
+      // ical.js is loaded by the first feed fetch, not at start (the embedded default's memory budget).
+      const { calendarText } = await import('./feed-ics.js');
+      return calendarText(rows, owner.timezone, now);
     },
   };
 }
