@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -8,6 +8,7 @@ import { postFile } from '../support/route-cases.js';
 import { queryRows } from '../../src/server/platform/db.js';
 import { seedPractice } from '../../src/server/seed/seed-practice.js';
 import { pairsSql } from '../../src/server/modules/duplicates/duplicates.repo.js';
+import { contactMerges } from '../../src/server/db/schema/index.js';
 
 /** Issue 11 items 4 and 5: duplicate detection, dismissal, merge and undo, through the API. */
 let t: TestApp;
@@ -287,6 +288,38 @@ describe('merge and undo', () => {
       const late = await a.post(`/api/merges/${res.body.mergeId}/undo`);
       expect(late.status).toBe(409);
       expect(late.body.error.message).toMatch(/30 days/);
+    } finally {
+      now = Date.now();
+    }
+  });
+
+  it('forgets the merged-away rows once a merge can no longer be undone, and keeps its history line', async () => {
+    const a = await signUp(t.app, 'merge-forget');
+    const snapshotOf = async (id: string) =>
+      JSON.stringify((await t.database.db.select().from(contactMerges).where(eq(contactMerges.id, id)))[0]!.snapshot);
+    const pair = async (name: string) => [
+      (await createContact(a, { name: `${name} Old`, emails: [`${name.toLowerCase()}@forget.test`] })).id,
+      (await createContact(a, { name: `${name} New`, emails: [`${name.toLowerCase()}@forget.test`] })).id,
+    ];
+    const [keepA, goneA] = await pair('Undone');
+    const undone = (await a.post('/api/contacts/merge', { primaryId: keepA, contactIds: [keepA, goneA] })).body.mergeId as string;
+    expect((await a.post(`/api/merges/${undone}/undo`)).status).toBe(200);
+    const [keepB, goneB] = await pair('Recent');
+    const recent = (await a.post('/api/contacts/merge', { primaryId: keepB, contactIds: [keepB, goneB] })).body.mergeId as string;
+    expect(await snapshotOf(recent)).toContain('Recent New');
+
+    // An undone merge's snapshot goes at once; a recent one stays until its 30 days are over.
+    await t.app.services.duplicates.forgetExpiredSnapshots();
+    expect(await snapshotOf(undone)).toBe('{}');
+    expect(await snapshotOf(recent)).toContain('Recent New');
+    now += 31 * 86_400_000;
+    try {
+      expect(await t.app.services.duplicates.forgetExpiredSnapshots()).toBeGreaterThanOrEqual(1);
+      expect(await snapshotOf(recent)).toBe('{}');
+      const history = await a.get('/api/merges');
+      expect(history.status, history.text).toBe(200);
+      expect(history.body.items.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining([undone, recent]));
+      expect((await a.post(`/api/merges/${recent}/undo`)).status).toBe(409);
     } finally {
       now = Date.now();
     }

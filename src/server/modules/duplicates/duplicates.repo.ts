@@ -71,6 +71,21 @@ export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
 
 export function createDuplicatesRepo(db: Db) {
   return {
+    /**
+     * One statement: the snapshots that can no longer be used (the merge was undone, or its undo
+     * window closed before `before`) are emptied; the history row and its summary stay. Answers how
+     * many were emptied.
+     */
+    async forgetSnapshots(before: Date): Promise<number> {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`update ${contactMerges} set snapshot = '{}'::jsonb
+            where snapshot <> '{}'::jsonb and (undone_at is not null or created_at < ${before.toISOString()}::timestamptz)
+            returning id`,
+      );
+      return rows.length;
+    },
+
     /** At most `cap` matching pairs, the strongest kinds first: one statement per kind, the next only while the cap is not reached. */
     async findPairs(userId: string, cap: number): Promise<MatchedPair[]> {
       const pairs: MatchedPair[] = [];

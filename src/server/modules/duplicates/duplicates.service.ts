@@ -159,6 +159,11 @@ export function createDuplicatesService({ repo, merges, cursors, clock, onChange
       return result;
     },
 
+    /** For the hourly job: merged-away contacts' rows are not kept past the undo window (or an undo). */
+    async forgetExpiredSnapshots(): Promise<number> {
+      return repo.forgetSnapshots(new Date(clock().getTime() - D.undoDays * DAY_MS));
+    },
+
     async history(actor: Actor, query: { limit: number; cursor?: string }): Promise<string> {
       const scope = 'merges';
       const after = query.cursor ? cursors.decode(scope, query.cursor) : undefined;
