@@ -81,6 +81,7 @@ export const AUDIT_ACTIONS = [
   'account.deleted',
   'export.account',
   'export.contact',
+  'export.contacts',
   'contact.erased',
   'consent.changed',
   'contacts.merged',

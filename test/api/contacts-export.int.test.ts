@@ -94,4 +94,20 @@ describe('export', () => {
       expect(res.text).not.toContain('secret-b');
     }
   });
+
+  it('writes each contacts export to the audit log, with its format and no client data', async () => {
+    const a = await signUp(t.app, 'exp-audit');
+    const c = await a.post('/api/contacts', { name: 'Audit Person', emails: ['audit.person@example.test'] });
+    expect((await a.get('/api/contacts/export.csv')).status).toBe(200);
+    expect((await a.get(`/api/contacts/export.vcf?ids=${c.body.id}`)).status).toBe(200);
+    const audit = await a.get('/api/audit?kind=export');
+    expect(audit.status, audit.text).toBe(200);
+    const entries = audit.body.items.filter((e: { action: string }) => e.action === 'export.contacts');
+    expect(entries.map((e: { details: { format: string; selected: number | null } }) => e.details)).toEqual([
+      { format: 'vcf', selected: 1 },
+      { format: 'csv', selected: null },
+    ]);
+    expect(audit.text).not.toContain('Audit Person');
+    expect(audit.text).not.toContain('audit.person@example.test');
+  });
 });

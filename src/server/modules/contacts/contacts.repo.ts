@@ -26,7 +26,7 @@ import { filterSql, type ContactFilter, type PageRequest } from './contacts-filt
 import { contactTransferQueries } from './contacts-transfer.repo.js';
 
 import { defaultCountry } from './phones.js';
-import { anonymiseAuditForContacts, recordAudits } from '../audit/audit.repo.js';
+import { anonymiseAuditForContacts, recordAudit, recordAudits, type AuditEntry } from '../audit/audit.repo.js';
 
 export type { ContactFilter } from './contacts-filter.sql.js';
 export type { ExportRow } from './contacts-transfer.repo.js';
@@ -280,6 +280,7 @@ export function createContactsRepo(db: Db) {
 
     ...contactTransferQueries(db),
 
+    audit: (entry: AuditEntry) => recordAudit(db, entry),
     transaction: transactionRunner(db),
   };
 }

@@ -318,6 +318,17 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       return repo.exportCustomKeys(actor.userId, filterOf(query), query.ids);
     },
 
+    /** An export of contacts (vCard or CSV) goes to the audit log: the format and how many were chosen, never who. */
+    async recordExport(actor: Actor, format: 'vcf' | 'csv', query: ExportQuery): Promise<void> {
+      await repo.audit({
+        userId: actor.userId,
+        action: 'export.contacts',
+        entityType: 'account',
+        entityId: actor.userId,
+        details: { format, selected: query.ids?.length ?? null },
+      });
+    },
+
     /** The contacts of an export, page by page in name order, filtered as the list is (or only `ids`). */
     async *exportPages(actor: Actor, query: ExportQuery): AsyncGenerator<ExportRow[]> {
       let after: { key: string; id: string } | undefined;

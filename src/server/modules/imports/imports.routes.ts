@@ -76,6 +76,7 @@ export async function registerImportsRoutes(app: App) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
+      await contacts.recordExport(actor, 'vcf', req.query);
       const pages = contacts.exportPages(actor, req.query);
       const version = req.query.version;
       const { vcardOf } = await import('./contacts-export.js');
@@ -103,6 +104,7 @@ export async function registerImportsRoutes(app: App) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
+      await contacts.recordExport(actor, 'csv', req.query);
       const keys = await contacts.exportCustomKeys(actor, req.query);
       const pages = contacts.exportPages(actor, req.query);
       const { csvHeader, csvLines, csvRowOf } = await import('./contacts-export.js');

@@ -4,7 +4,7 @@ import { Busy, ErrorNotice, Spinner } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
 import { CONSENT_PURPOSE_LABELS } from '../../lib/labels';
 import type { AuditEntryItem } from '../../../shared/api/audit';
-import type { ConsentPurpose } from '../../../shared/domain';
+import type { AuditAction, ConsentPurpose } from '../../../shared/domain';
 
 /** The kinds the filter offers (an action prefix each), with what a person calls them. */
 const KINDS: [string, string][] = [
@@ -17,7 +17,8 @@ const KINDS: [string, string][] = [
   ['import', 'Imports'],
 ];
 
-const ACTION_TEXT: Record<string, string> = {
+// Every action has its words: the compiler refuses a new action without them.
+const ACTION_TEXT: Record<AuditAction, string> = {
   'auth.sign_in': 'Signed in',
   'auth.sign_in_failed': 'Failed sign-in (wrong password)',
   'auth.sign_out': 'Signed out',
@@ -27,6 +28,7 @@ const ACTION_TEXT: Record<string, string> = {
   'account.deleted': 'Account deleted',
   'export.account': 'Exported all data',
   'export.contact': 'Exported a contact’s data',
+  'export.contacts': 'Exported contacts (vCard or CSV)',
   'contact.erased': 'Contact erased',
   'consent.changed': 'Consent recorded',
   'contacts.merged': 'Contacts merged',
@@ -37,6 +39,8 @@ const ACTION_TEXT: Record<string, string> = {
   'google.connected': 'Google connected',
   'google.disconnected': 'Google disconnected',
   'ai.budget_changed': 'AI budget changed',
+  'calendar_feed.rotated': 'Calendar feed address made',
+  'calendar_feed.revoked': 'Calendar feed turned off',
 };
 
 function describe(entry: AuditEntryItem): string {
@@ -46,7 +50,7 @@ function describe(entry: AuditEntryItem): string {
     const purpose = CONSENT_PURPOSE_LABELS[d.purpose as ConsentPurpose] ?? String(d.purpose);
     return `${d.granted ? 'Consent given' : 'Consent withdrawn'}: ${purpose.toLowerCase()}${who ? ` — ${who}` : ''}`;
   }
-  const base = ACTION_TEXT[entry.action] ?? entry.action;
+  const base = ACTION_TEXT[entry.action as AuditAction] ?? entry.action;
   return who ? `${base} — ${who}` : base;
 }
 
