@@ -30,6 +30,9 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     // Every answer is checked against its schema (refused in production, so not for production-mode apps).
     VALIDATE_RESPONSES: env.NODE_ENV === 'production' ? 'false' : 'true',
     MAX_EVENT_LOOP_DELAY_MS: '0',
+    // A test process holds the embedded database, its fixtures and every app it made: its resident
+    // size says nothing about the server's (the built server's memory has its own tests).
+    MAX_RSS_MB: '0',
     DATABASE_URL: process.env.DATABASE_URL ?? '',
     REDIS_URL: process.env.REDIS_URL ?? '',
     DATABASE_POOL_SIZE: '4',
