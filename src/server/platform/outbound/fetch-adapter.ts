@@ -1,0 +1,58 @@
+import type { Headers as OutboundHeaders } from './exchange.js';
+import { OutboundError } from './outbound-error.js';
+import type { OutboundProvider } from './provider-client.js';
+
+export type FetchAdapterOptions = {
+  /** The requests only read (an LLM completion, a token refresh): POSTs may be retried too. */
+  retrySafe?: boolean;
+  /** Overrides the provider's call timeout for every request of this fetch. */
+  timeoutMs?: number;
+};
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+function toResponse(status: number, headers: OutboundHeaders, body: Buffer | undefined): Response {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  return new Response(NULL_BODY.has(status) ? null : new Uint8Array(body ?? Buffer.alloc(0)), { status, headers: out });
+}
+
+/**
+ * A `fetch` for SDKs that take one (the OpenAI SDK, Google's clients): every request goes through
+ * the provider, so it gets the timeouts, retries, breaker and metrics of the one outbound client.
+ * An HTTP error status comes back as a Response with that status (the SDK reads its own error
+ * codes from it), after the provider's retries; network failures, timeouts and an open breaker
+ * reject with the `OutboundError`. Turn the SDK's own retries off: the provider already retries.
+ */
+export function fetchThrough(provider: OutboundProvider, options: FetchAdapterOptions = {}): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    try {
+      const res = await provider.request({
+        url: request.url,
+        method: request.method,
+        headers,
+        body,
+        signal: init?.signal ?? undefined,
+        retrySafe: options.retrySafe,
+        timeoutMs: options.timeoutMs,
+      });
+      return toResponse(res.status, res.headers, res.body);
+    } catch (err) {
+      if (err instanceof OutboundError && err.kind === 'http_status' && err.status) {
+        const headers: OutboundHeaders =
+          err.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) } : {};
+        return toResponse(err.status, { 'content-type': 'application/json', ...headers }, err.body);
+      }
+      throw err;
+    }
+  };
+}
