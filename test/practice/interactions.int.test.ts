@@ -384,3 +384,44 @@ describe('upsertMany (syncs and imports)', () => {
     expect((await a.get('/api/interactions')).body.items).toEqual([]);
   });
 });
+
+describe('removeFromSource (cancelled events, full resyncs)', () => {
+  it('removes a source’s entries under a prefix except those kept, and fixes last contact', async () => {
+    const a = await signUp(t.app, 'ix-remove');
+    const b = await signUp(t.app, 'ix-remove-b');
+    const one = await contact(a, 'Remove One');
+    const two = await contact(a, 'Remove Two');
+    const theirs = await contact(b, 'Not Removed');
+    const item = (contactId: string, sourceId: string, day: number, source: 'calendar' | 'import' = 'calendar') => ({
+      contactId,
+      type: 'meeting' as const,
+      occurredAt: new Date(Date.UTC(2030, 2, day, 10)),
+      source,
+      sourceId,
+    });
+    const { interactions } = t.app.services;
+    await interactions.upsertMany(a.userId, [
+      item(one, 'cal-1:evt-a:x', 1),
+      item(one, 'cal-1:evt-b:x', 9),
+      item(two, 'cal-1:evt-c,\'q":x', 5),
+      item(two, 'cal-2:evt-a:x', 7),
+      item(one, 'cal-1:evt-z:x', 20, 'import'),
+    ]);
+    await interactions.upsertMany(b.userId, [item(theirs, 'cal-1:evt-a:x', 2)]);
+
+    // A full resync of cal-1 that no longer sees evt-b: only evt-b's entry goes.
+    expect(await interactions.removeFromSource(a.userId, 'calendar', 'cal-1:', ['cal-1:evt-a:x', 'cal-1:evt-c,\'q":x'])).toBe(1);
+    const ids = async (who: typeof a) =>
+      ((await who.get('/api/interactions')).body.items as { sourceId: string }[]).map((i) => i.sourceId).sort();
+    expect(await ids(a)).toEqual(['cal-1:evt-a:x', 'cal-1:evt-c,\'q":x', 'cal-1:evt-z:x', 'cal-2:evt-a:x']);
+    expect(await lastContactOf(a, one)).toBe('2030-03-20T10:00:00.000Z');
+
+    // A cancelled event: every entry under its prefix goes, in that source only, for that user only.
+    expect(await interactions.removeFromSource(a.userId, 'calendar', 'cal-1:evt-c,\'q":')).toBe(1);
+    expect(await lastContactOf(a, two)).toBe('2030-03-07T10:00:00.000Z');
+    expect(await interactions.removeFromSource(a.userId, 'calendar', 'cal-1:')).toBe(1);
+    expect(await ids(a)).toEqual(['cal-1:evt-z:x', 'cal-2:evt-a:x']);
+    expect(await ids(b)).toEqual(['cal-1:evt-a:x']);
+    expect(await interactions.removeFromSource(a.userId, 'calendar', 'cal-1:')).toBe(0);
+  });
+});

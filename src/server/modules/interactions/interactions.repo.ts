@@ -265,6 +265,22 @@ export function createInteractionsRepo(db: Db) {
       return row ?? { inserted: 0, updated: 0 };
     },
 
+    /**
+     * One statement: deletes the user's items of a source whose source id starts with `prefix` (a
+     * calendar, a feed, one event's entries), except those in `keep`; answers their contacts.
+     */
+    async deleteFromSource(userId: string, source: string, prefix: string, keep: string[], tx: Db): Promise<string[]> {
+      const rows = await queryRows<{ contact_id: string }>(
+        tx,
+        sql`delete from ${interactions}
+            where user_id = ${userId} and source = ${source}::interaction_source
+              and starts_with(source_id, ${prefix})
+              and source_id not in (select jsonb_array_elements_text(${JSON.stringify(keep)}::jsonb))
+            returning contact_id`,
+      );
+      return [...new Set(rows.map((r) => r.contact_id))];
+    },
+
     transaction: transactionRunner(db),
   };
 }

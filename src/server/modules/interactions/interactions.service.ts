@@ -12,6 +12,7 @@ import {
   type ListInteractionsQuery,
   type UpdateInteractionInput,
 } from '../../../shared/api/interactions.js';
+import type { INTERACTION_SOURCES } from '../../../shared/domain.js';
 
 type Deps = { repo: InteractionsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
 
@@ -172,6 +173,26 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
       });
       if (result.inserted || result.updated) await onChange(userId);
       return result;
+    },
+
+    /**
+     * For syncs and imports: removes the entries of a source whose source ids start with `prefix`
+     * and are not in `keep` (a cancelled event's entries, or what a full resync no longer saw), in
+     * one statement, and fixes the contacts' last contact. Answers how many contacts were touched.
+     */
+    async removeFromSource(
+      userId: string,
+      source: (typeof INTERACTION_SOURCES)[number],
+      prefix: string,
+      keep: string[] = [],
+    ): Promise<number> {
+      const touched = await repo.transaction(async (tx) => {
+        const contactIds = await repo.deleteFromSource(userId, source, prefix, keep, tx);
+        await repo.recomputeLastContact(userId, contactIds, tx);
+        return contactIds;
+      });
+      if (touched.length) await onChange(userId);
+      return touched.length;
     },
   };
 }
