@@ -32,26 +32,29 @@ export const MATCH_KINDS = ['email', 'phone', 'name_domain'] as const;
 type MatchKind = (typeof MATCH_KINDS)[number];
 
 /**
- * One kind of match as an indexed self-join over the user's contacts, at most `cap` pairs (a < b):
- * emails and phones through their GIN indexes (&&), names through the trigram index on name_key
+ * One kind of match over the user's contacts, at most `cap` pairs (a < b): emails and phones by
+ * equality of their values (a hash join, linear in the user's values), names through the trigram index on name_key
  * (%, similarity at least LIMITS.duplicates.nameSimilarity) and an email domain in common.
- * Dismissed pairs are left out. No ORDER BY: the nested loop stops at the cap, so a practice full
+ * Dismissed pairs are left out. No ORDER BY: the name probes stop at the cap, so a practice full
  * of duplicates answers as fast as one without. Exported for the EXPLAIN test.
  */
 export function pairsSql(kind: MatchKind, userId: string, cap: number): SQL {
   // least(a, b) = a rather than a < b: the planner must not AND the primary key into each probe.
   const ordered = sql`least(a.id, b.id) = a.id and a.id <> b.id`;
   const threshold = LIMITS.duplicates.nameSimilarity;
+  // Emails and phones: each of the user's values once per contact, joined on equality (a hash join
+  // over the user's own values, whatever the statistics say), one row per pair.
+  const shared = (column: SQL, matchKind: string, detail: SQL, score: string) => sql`
+    select x.id as a, y.id as b, ${sql.raw(`'${matchKind}'`)} as kind, ${detail} as detail, ${sql.raw(score)}::float8 as score
+    from (select id, unnest(${column}) as v from ${c} where user_id = ${userId} and ${column} <> '{}') x
+    join (select id, unnest(${column}) as v from ${c} where user_id = ${userId} and ${column} <> '{}') y
+      on y.v = x.v and x.id < y.id
+    group by x.id, y.id`;
   const join =
     kind === 'email'
-      ? sql`select a.id as a, b.id as b, 'email' as kind,
-              (select min(e) from unnest(a.emails) e where e = any(b.emails)) as detail, 1.0::float8 as score
-            from ${c} a join ${c} b on b.user_id = ${userId} and b.emails && a.emails and ${ordered}
-            where a.user_id = ${userId} and a.emails <> '{}'`
+      ? shared(sql.raw('emails'), 'email', sql`min(x.v)`, '1.0')
       : kind === 'phone'
-        ? sql`select a.id as a, b.id as b, 'phone' as kind, null as detail, 0.9::float8 as score
-              from ${c} a join ${c} b on b.user_id = ${userId} and b.phones_e164 && a.phones_e164 and ${ordered}
-              where a.user_id = ${userId} and a.phones_e164 <> '{}'`
+        ? shared(sql.raw('phones_e164'), 'phone', sql`null`, '0.9')
         : sql`select a.id as a, b.id as b, 'name_domain' as kind, (
                 select min(split_part(x, '@', 2)) from unnest(a.emails) x join unnest(b.emails) y
                 on split_part(x, '@', 2) = split_part(y, '@', 2)) as detail,
