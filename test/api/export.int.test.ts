@@ -8,7 +8,8 @@ import { LIMITS } from '../../src/server/platform/limits.js';
 import { DERIVED_TABLES, EXPORT_TABLES } from '../../src/server/modules/export/export.repo.js';
 import { FILE_DESCRIPTIONS } from '../../src/server/modules/export/export.service.js';
 import { createTestApp, hasRedis, type TestApp } from '../support/app.js';
-import { signUp } from '../support/client.js';
+import { signUp, TestClient } from '../support/client.js';
+import { seedPractice } from '../../src/server/seed/seed-practice.js';
 import { createContact, createTag } from '../support/contacts.js';
 import { postFile } from '../support/route-cases.js';
 import { getBytes, jsonl, readZip } from '../support/zip.js';
@@ -231,4 +232,31 @@ describe('the export limit', () => {
     const other = await signUp(t.app, 'export-limit-other');
     expect((await getBytes(other, '/api/export')).status).toBe(200);
   });
+});
+
+describe('GET /api/export of an account larger than one page per table', () => {
+  it('pages every table, composite keys included, and holds every row once', async () => {
+    const seeded = await seedPractice(t.database, {
+      users: 1,
+      contactsPerUser: Math.ceil(LIMITS.export.pageRows * 1.5),
+      interactionsPerContact: 2,
+      emailPrefix: `export-pages-${crypto.randomUUID().slice(0, 8)}`,
+      analyze: false,
+    });
+    const client = new TestClient(t.app);
+    const login = await client.post('/api/auth/login', { email: seeded.users[0]!.email, password: seeded.password });
+    expect(login.status, login.text).toBe(200);
+    const res = await getBytes(client, '/api/export');
+    expect(res.status).toBe(200);
+    const files = await readZip(res.bytes);
+    for (const table of ['contacts', 'interactions', 'contact_tags', 'goals']) {
+      const rows = jsonl(files.get(`${table}.jsonl`));
+      expect(rows.length, table).toBe(seeded.rows[table]);
+      // Each row once: the pages neither overlap nor skip.
+      const keys = rows.map((r) => JSON.stringify(table === 'contact_tags' ? [r.contact_id, r.tag_id] : r.id));
+      expect(new Set(keys).size, table).toBe(rows.length);
+    }
+    expect(seeded.rows.contact_tags).toBeGreaterThan(LIMITS.export.pageRows);
+    await t.database.db.execute(sql`delete from users where id = ${seeded.users[0]!.id}`);
+  }, 120_000);
 });

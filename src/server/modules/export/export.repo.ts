@@ -58,7 +58,10 @@ function describe(table: PgTable): ExportTable | undefined {
   const owner = config.name === 'users' ? byName.get('id') : byName.get('user_id');
   if (!owner || DERIVED_TABLES[config.name]) return undefined;
   const ordered = KEYSET_ORDER[config.name]?.map((name) => byName.get(name)!);
-  const key = ordered ?? config.primaryKeys[0]?.columns ?? config.columns.filter((c) => c.primary);
+  // A composite primary key names its columns through Drizzle's index-config stand-ins (whose
+  // getSQLType recurses forever): take the table's own columns of the same names.
+  const primary = config.primaryKeys[0]?.columns.map((c) => byName.get(c.name)!);
+  const key = ordered ?? primary ?? config.columns.filter((c) => c.primary);
   if (!key.length) throw new Error(`Table ${config.name} has no primary key to page the export by`);
   return { name: config.name, table, key, owner, contactColumn: byName.get('contact_id'), omit: OMITTED_COLUMNS[config.name] ?? [] };
 }
