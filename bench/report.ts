@@ -34,7 +34,27 @@ export type ServerStart = {
   peakMb: number;
 };
 
-export type Results = { meta: Record<string, string>; databases: DatabaseChoice[]; starts: ServerStart[]; rows: Row[] };
+/** One run of a one-shot operation (an export, a merge): its wall time and the server's RSS around it. */
+export type OperationRow = {
+  database: DatabaseChoice;
+  size: string;
+  operation: string;
+  wallMs: number;
+  units: number;
+  unit: string;
+  note?: string;
+  rssStartMb: number;
+  rssPeakMb: number;
+  rssAfterMb: number;
+};
+
+export type Results = {
+  meta: Record<string, string>;
+  databases: DatabaseChoice[];
+  starts: ServerStart[];
+  rows: Row[];
+  operations: OperationRow[];
+};
 
 const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toFixed(digits));
 const rss = (r: Row) => `${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssAfterMb}`;
@@ -70,7 +90,7 @@ function sideBySide(rows: Row[], databases: DatabaseChoice[]): string[] {
 }
 
 export function toMarkdown(results: Results): string {
-  const { meta, databases, starts, rows } = results;
+  const { meta, databases, starts, rows, operations } = results;
   const lines = [
     Object.entries(meta)
       .map(([k, v]) => `${k}: ${v}`)
@@ -89,6 +109,19 @@ export function toMarkdown(results: Results): string {
     lines.push('Side by side (✗: misses its budget, see the tables below):', '', ...sideBySide(rows, databases), '');
   for (const d of databases) {
     lines.push(`**${DATABASE_LABELS[d]}**`, '', ...detailTable(rows.filter((r) => r.database === d)), '');
+  }
+  if (operations.length) {
+    lines.push(
+      '**Operations** (one run each: wall time, and the server RSS in MB at its start, its peak and after)',
+      '',
+      '| database | size | operation | wall ms | handled | note | RSS MB start / peak / after |',
+      '|---|---|---|---|---|---|---|',
+      ...operations.map(
+        (o) =>
+          `| ${DATABASE_LABELS[o.database]} | ${o.size} | ${o.operation} | ${o.wallMs} | ${o.units.toLocaleString('en')} ${o.unit} | ${o.note ?? ''} | ${o.rssStartMb} / ${o.rssPeakMb} / ${o.rssAfterMb} |`,
+      ),
+      '',
+    );
   }
   return `${lines.join('\n')}`;
 }

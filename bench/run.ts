@@ -9,8 +9,9 @@ import { startCeiling } from './ceiling.js';
 import { runLoad, type LoadRequest } from './load.js';
 import { buildContext } from './context.js';
 import { SCENARIOS, type BenchContext, type Scenario } from './scenarios.js';
+import { OPERATIONS } from './operations.js';
 import { SIZES, type Size } from './sizes.js';
-import { writeResults, type Row, type ServerStart } from './report.js';
+import { writeResults, type OperationRow, type Row, type ServerStart } from './report.js';
 import { DATABASE_LABELS, parseDatabases, prepareTarget, type DatabaseChoice } from './targets.js';
 import { judge, judgeTenantScaling } from './budgets.js';
 
@@ -114,7 +115,43 @@ async function runScenario(scenario: Scenario, run: RunInfo): Promise<Row[]> {
   return rows;
 }
 
-async function runSize(size: Size, database: DatabaseChoice, seconds: number, starts: ServerStart[]): Promise<Row[]> {
+/** The one-shot operations (exports, merges, imports, syncs): wall time and the RSS they took. */
+async function runOperations(run: RunInfo, seededRows: number): Promise<OperationRow[]> {
+  const rows: OperationRow[] = [];
+  for (const op of OPERATIONS.filter((o) => !values.only || o.name.includes(values.only))) {
+    const missing = op.needs.filter((r) => !run.ctx.routes.has(r));
+    if (missing.length) {
+      log(`  ${op.name}: skipped (${missing.join(', ')} not present yet)`);
+      continue;
+    }
+    const rss = rssTracker(run.server);
+    const ticker = setInterval(rss.tick, 100);
+    try {
+      const results = await op.run(run.server.url, run.ctx, seededRows);
+      const memory = rss.done();
+      for (const r of results) {
+        const { step, ...result } = r;
+        rows.push({ database: run.database, size: run.size.name, operation: step ? `${op.name}: ${step}` : op.name, ...result, ...memory });
+        log(
+          `  ${op.name}: ${r.wallMs} ms for ${r.units} ${r.unit}${r.note ? ` (${r.note})` : ''} RSS ${memory.rssStartMb}/${memory.rssPeakMb}/${memory.rssAfterMb} MB`,
+        );
+      }
+    } catch (err) {
+      log(`  ${op.name} failed: ${(err as Error).message}\n${run.server.logTail()}`);
+    } finally {
+      clearInterval(ticker);
+    }
+  }
+  return rows;
+}
+
+async function runSize(
+  size: Size,
+  database: DatabaseChoice,
+  seconds: number,
+  starts: ServerStart[],
+  operations: OperationRow[],
+): Promise<Row[]> {
   log(`\n== ${size.name} on ${DATABASE_LABELS[database]}: seeding ${size.users} user(s) × ${size.contactsPerUser} contacts`);
   const target = await prepareTarget(database, size, process.env);
   let server: RunningServer | undefined;
@@ -148,6 +185,10 @@ async function runSize(size: Size, database: DatabaseChoice, seconds: number, st
       }
       rows.push(...(await runScenario(scenario, { size, database, server, ctx, seconds })));
     }
+    if (!size.scenarios) {
+      const seededRows = Object.values(seeded.rows).reduce((a, b) => a + b, 0);
+      operations.push(...(await runOperations({ size, database, server, ctx, seconds }, seededRows)));
+    }
     // The kernel's high-water mark catches a peak between two samples.
     start.peakMb = processMemoryMb(server.pid).hwm;
     return rows;
@@ -163,13 +204,14 @@ async function main() {
   const names = values.quick ? ['quick'] : (values.sizes?.split(',') ?? ['spec', 'large', 'multi']);
   const rows: Row[] = [];
   const starts: ServerStart[] = [];
+  const operations: OperationRow[] = [];
   const failures: string[] = [];
   for (const name of names) {
     const size = SIZES[name];
     if (!size) throw new Error(`Unknown size ${name}; choose from ${Object.keys(SIZES).join(', ')}`);
     for (const database of databases) {
       try {
-        rows.push(...(await runSize(size, database, values.seconds ? Number(values.seconds) : size.seconds, starts)));
+        rows.push(...(await runSize(size, database, values.seconds ? Number(values.seconds) : size.seconds, starts, operations)));
       } catch (err) {
         // One size failing (a server that would not start, say) still leaves the others' results.
         failures.push(`${size.name} on ${database}: ${(err as Error).message}`);
@@ -190,7 +232,7 @@ async function main() {
     node: process.version,
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`,
   };
-  const files = writeResults({ meta, databases, starts, rows });
+  const files = writeResults({ meta, databases, starts, rows, operations });
   log(`\nResults: ${files.json}\n${fs.readFileSync(files.markdown, 'utf8')}`);
   if (failures.length) throw new Error(`Some sizes failed:\n${failures.join('\n')}`);
 }

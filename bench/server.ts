@@ -14,7 +14,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type RunningServer = { url: string; pid: number; rssMb(): number; stop(): Promise<void> };
+export type RunningServer = { url: string; pid: number; rssMb(): number; stop(): Promise<void>; /** The last lines it printed (warnings and errors). */ logTail(): string };
 
 /** A process's resident set now (VmRSS) and its peak since start (VmHWM), in MB; 0 once it has exited. */
 export function processMemoryMb(pid: number): { rss: number; hwm: number } {
@@ -82,6 +82,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
     url,
     pid,
     rssMb: () => processMemoryMb(pid).rss,
+    logTail: () => output.split('\n').slice(-20).join('\n').slice(0, 6000),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
