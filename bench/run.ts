@@ -29,6 +29,8 @@ const { values } = parseArgs({
 });
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
+/** --only "a,b": the scenarios and operations whose names contain any of the parts. */
+const picked = (name: string) => !values.only || values.only.split(',').some((part) => name.includes(part.trim()));
 
 async function statementsOf(url: string, req: LoadRequest): Promise<number | null> {
   const res = await fetch(`${url}${req.path}`, { method: req.method, headers: req.headers, body: req.body });
@@ -118,7 +120,7 @@ async function runScenario(scenario: Scenario, run: RunInfo): Promise<Row[]> {
 /** The one-shot operations (exports, merges, imports, syncs): wall time and the RSS they took. */
 async function runOperations(run: RunInfo, seededRows: number): Promise<OperationRow[]> {
   const rows: OperationRow[] = [];
-  for (const op of OPERATIONS.filter((o) => !values.only || o.name.includes(values.only))) {
+  for (const op of OPERATIONS.filter((o) => picked(o.name))) {
     const missing = op.needs.filter((r) => !run.ctx.routes.has(r));
     if (missing.length) {
       log(`  ${op.name}: skipped (${missing.join(', ')} not present yet)`);
@@ -174,7 +176,7 @@ async function runSize(
     starts.push(start);
     log(`   server RSS ${readyMb} MB when ready, ${start.signedInMb} MB signed in`);
     const wanted = SCENARIOS.filter(
-      (s) => (!size.scenarios || size.scenarios.includes(s.name)) && (!values.only || s.name.includes(values.only)),
+      (s) => (!size.scenarios || size.scenarios.includes(s.name)) && picked(s.name),
     );
     const rows: Row[] = [];
     for (const scenario of wanted) {

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
-import { allContacts, contactFixtures, fixture, importFile } from '../support/imports.js';
+import sharp from 'sharp';
+import { allContacts, contactFixtures, fixture, importFile, postForm } from '../support/imports.js';
+import { postFile } from '../support/route-cases.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -20,7 +22,9 @@ describe('export', () => {
     notes: c.notes,
     customFields: c.customFields,
   });
-  const sorted = (list: any[]) => list.map(comparable).sort((x, y) => (x.name + x.emails).localeCompare(y.name + y.emails));
+  const sorted = (list: any[], view = comparable) => list.map(view).sort((x, y) => (x.name + x.emails).localeCompare(y.name + y.emails));
+  // vCard also carries the labels of emails and phones.
+  const withLabels = (c: any) => ({ ...comparable(c), emailLabels: c.emailLabels, phoneLabels: c.phoneLabels });
 
   it.each(['4.0', '3.0'])('vCard %s: every fixture exports and imports into a fresh user without loss', async (version) => {
     for (const f of files()) {
@@ -33,8 +37,39 @@ describe('export', () => {
       const fresh = await signUp(t.app, 'exp');
       const job = await importFile(fresh, Buffer.from(res.text));
       expect(job.report.failed, f).toBe(0);
-      expect(sorted(await allContacts(fresh)), f).toEqual(sorted(await allContacts(a)));
+      expect(sorted(await allContacts(fresh), withLabels), f).toEqual(sorted(await allContacts(a), withLabels));
     }
+  });
+
+  it.each(['4.0', '3.0'])('vCard %s: labels of every kind and the picture travel, and come back on import', async (version) => {
+    const a = await signUp(t.app, 'exp-labels');
+    const created = await a.post('/api/contacts', {
+      name: 'Label Person',
+      emails: ['home@example.test', 'work@example.test', 'studio@example.test'],
+      emailLabels: { 'home@example.test': 'home', 'work@example.test': 'work', 'studio@example.test': 'Studio, Room 2' },
+      phones: ['+44 20 7946 0018', '+44 7700 900123'],
+      phoneLabels: { '+44 7700 900123': 'mobile' },
+      hasPhotoConsent: true,
+    });
+    expect(created.status, created.text).toBe(201);
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#39a' } })
+      .png()
+      .toBuffer();
+    expect((await postFile(a, `/api/contacts/${created.body.id}/photos`, png)).status).toBe(201);
+    const res = await a.get(`/api/contacts/export.vcf?version=${version}`);
+    expect(res.text).toMatch(version === '4.0' ? /PHOTO:data:image\/webp;base64,/ : /PHOTO;ENCODING=b;TYPE=WEBP:/);
+    const preview = await postForm(a, '/api/imports/preview', Buffer.from(res.text), {}, 'contacts.vcf');
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.body.rows[0].contact).toMatchObject({
+      name: 'Label Person',
+      hasPhoto: true,
+      emailLabels: { 'home@example.test': 'home', 'work@example.test': 'work', 'studio@example.test': 'Studio, Room 2' },
+      phoneLabels: { '+44 7700 900123': 'mobile' },
+    });
+    const fresh = await signUp(t.app, 'exp-labels');
+    expect((await importFile(fresh, Buffer.from(res.text))).report.failed).toBe(0);
+    const [copy] = await allContacts(fresh);
+    expect(withLabels(copy)).toEqual(withLabels((await a.get(`/api/contacts/${created.body.id}`)).body));
   });
 
   it('CSV: every fixture exports and imports into a fresh user without loss', async () => {

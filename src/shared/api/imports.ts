@@ -85,6 +85,9 @@ const draftContact = z.strictObject({
   name: z.string(),
   emails: z.array(z.string()),
   phones: z.array(z.string()),
+  /** The file's label of each email and phone, by value ("work", "mobile"). */
+  emailLabels: z.record(z.string(), z.string()),
+  phoneLabels: z.record(z.string(), z.string()),
   birthday: z.string().nullable(),
   importantDates: z.array(z.strictObject({ label: z.string(), date: z.string() })),
   notes: z.string(),

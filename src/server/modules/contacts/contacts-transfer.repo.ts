@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
-import { contacts as c, contactTags, tags } from '../../db/schema/index.js';
+import { contactPhotos, contacts as c, contactTags, tags } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
 import { consentGrantedSql } from '../consent/consent.sql.js';
 import { filterSql, type ContactFilter } from './contacts-filter.sql.js';
@@ -12,6 +12,8 @@ export type ExportRow = {
   key: string;
   emails: string[];
   phones: string[];
+  emailLabels: Record<string, string>;
+  phoneLabels: Record<string, string>;
   birthday: string | null;
   importantDates: { label: string; date: string }[];
   notes: string;
@@ -19,6 +21,8 @@ export type ExportRow = {
   lifecycleStage: string;
   status: string;
   tags: string[];
+  /** The current picture, in base64, when asked for (vCard); null when there is none. */
+  photo?: { type: string; base64: string } | null;
 };
 
 /** The contacts repo's queries for imports (matching, batch inserts) and the vCard / CSV exports. */
@@ -39,6 +43,8 @@ export function contactTransferQueries(db: Db) {
           name: c.name,
           emails: c.emails,
           phones: c.phones,
+          emailLabels: c.emailLabels,
+          phoneLabels: c.phoneLabels,
           birthday: c.birthday,
           importantDates: c.importantDates,
           notes: c.notes,
@@ -79,6 +85,7 @@ export function contactTransferQueries(db: Db) {
       ids: string[] | undefined,
       after: { key: string; id: string } | undefined,
       limit: number,
+      withPhotos = false,
     ) {
       const where = [filterSql(userId, filter)];
       if (ids) where.push(ids.length ? sql`${c.id} in ${inList(ids)}` : sql`false`);
@@ -86,10 +93,15 @@ export function contactTransferQueries(db: Db) {
       return queryRows<ExportRow>(
         db,
         sql`select ${c.id} as id, ${c.name} as name, lower(${c.name}) as key, ${c.emails} as emails, ${c.phones} as phones,
-                   ${c.birthday}::text as birthday, ${c.importantDates} as "importantDates", ${c.notes} as notes,
+                   ${c.emailLabels} as "emailLabels", ${c.phoneLabels} as "phoneLabels", ${c.birthday}::text as birthday, ${c.importantDates} as "importantDates", ${c.notes} as notes,
                    ${c.customFields} as "customFields", ${c.lifecycleStage}::text as "lifecycleStage", ${c.status}::text as status,
                    coalesce((select array_agg(t.name order by lower(t.name)) from ${contactTags} ct join ${tags} t on t.id = ct.tag_id
-                             where ct.contact_id = ${c.id}), '{}') as tags
+                             where ct.contact_id = ${c.id}), '{}') as tags${
+                               withPhotos
+                                 ? sql`, (select json_build_object('type', p.mime_type, 'base64', translate(encode(p.data, 'base64'), E'\n', ''))
+                                          from ${contactPhotos} p where p.id = ${c.photoId} and p.deleted_at is null) as photo`
+                                 : sql``
+                             }
             from ${c} where ${sql.join(where, sql` and `)}
             order by lower(${c.name}), ${c.id} limit ${limit}`,
       );

@@ -17,6 +17,8 @@ export type ImportedContact = {
   name: string;
   emails: string[];
   phones: string[];
+  emailLabels: Record<string, string>;
+  phoneLabels: Record<string, string>;
   birthday: string | null;
   importantDates: { label: string; date: string }[];
   notes: string;
@@ -38,6 +40,11 @@ function mergeImported(current: Awaited<ReturnType<ContactsRepo['findImportMatch
     ...draft.importantDates.filter((d) => !current.importantDates.some((x) => sameDate(x, d))),
   ].slice(0, LIMITS.contact.importantDates);
   const customFields = { ...current.customFields, ...draft.customFields };
+  // A label the file gives is kept only for a value that had none; the user's own labels stay.
+  const labelsOf = (values: string[], mine: Record<string, string>, theirs: Record<string, string>) =>
+    Object.fromEntries(values.flatMap((v) => ((mine[v] ?? theirs[v]) ? [[v, mine[v] ?? theirs[v]!]] : [])));
+  const emailLabels = labelsOf(emails, current.emailLabels, draft.emailLabels);
+  const phoneLabels = labelsOf(phones, current.phoneLabels, draft.phoneLabels);
   const notes =
     !draft.notes || current.notes.includes(draft.notes)
       ? current.notes
@@ -48,13 +55,17 @@ function mergeImported(current: Awaited<ReturnType<ContactsRepo['findImportMatch
   const changed =
     emails.length !== current.emails.length ||
     phones.length !== current.phones.length ||
+    Object.keys(emailLabels).length !== Object.keys(current.emailLabels).length ||
+    Object.keys(phoneLabels).length !== Object.keys(current.phoneLabels).length ||
     importantDates.length !== current.importantDates.length ||
     notes !== current.notes ||
     birthday !== current.birthday ||
     Object.keys(customFields).length > LIMITS.contact.customFields ||
     Object.entries(draft.customFields).some(([k, v]) => current.customFields[k] !== v);
   if (Object.keys(customFields).length > LIMITS.contact.customFields) return null;
-  return changed ? { emails, phones, importantDates, customFields, notes: notes.slice(0, LIMITS.text.notes), birthday } : null;
+  return changed
+    ? { emails, phones, emailLabels, phoneLabels, importantDates, customFields, notes: notes.slice(0, LIMITS.text.notes), birthday }
+    : null;
 }
 
 type Deps = {
@@ -330,12 +341,14 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     },
 
     /** The contacts of an export, page by page in name order, filtered as the list is (or only `ids`). */
-    async *exportPages(actor: Actor, query: ExportQuery): AsyncGenerator<ExportRow[]> {
+    async *exportPages(actor: Actor, query: ExportQuery, withPhotos = false): AsyncGenerator<ExportRow[]> {
       let after: { key: string; id: string } | undefined;
+      // Pages with pictures (tens of KB each) are smaller, so that a page stays a few MB.
+      const size = withPhotos ? LIMITS.export.vcardPageRows : LIMITS.export.pageRows;
       for (;;) {
-        const rows = await repo.exportPage(actor.userId, filterOf(query), query.ids, after, LIMITS.export.pageRows);
+        const rows = await repo.exportPage(actor.userId, filterOf(query), query.ids, after, size, withPhotos);
         if (rows.length) yield rows;
-        if (rows.length < LIMITS.export.pageRows) return;
+        if (rows.length < size) return;
         const last = rows[rows.length - 1]!;
         after = { key: last.key, id: last.id };
       }

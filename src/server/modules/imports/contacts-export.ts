@@ -12,6 +12,9 @@ const textProp = (name: string, value: string, params: Record<string, string> = 
   return p;
 };
 
+/** Labels vCard has a TYPE for; any other label travels as Apple's grouped X-ABLABEL, which phones read. */
+const VCARD_TYPES: Record<string, string> = { home: 'home', work: 'work', mobile: 'cell', fax: 'fax', pager: 'pager' };
+
 /** One contact as a vCard 4.0 or 3.0 (ical.js writes, escapes and folds it). */
 export function vcardOf(row: ExportRow, version: '4.0' | '3.0'): string {
   const card = new ICAL.Component(['vcard', [], []]);
@@ -21,12 +24,41 @@ export function vcardOf(row: ExportRow, version: '4.0' | '3.0'): string {
   // The whole name as the given name: FN is what we read back; N must be there for 3.0 readers.
   n.setValue(['', row.name, '', '', '']);
   card.addProperty(n);
-  for (const email of row.emails) card.addProperty(textProp('email', email));
+  let item = 0;
+  /** Adds a property with its label: a TYPE, or a group and its X-ABLABEL. */
+  const labelled = (prop: InstanceType<typeof ICAL.Property>, label: string | undefined) => {
+    const type = label && VCARD_TYPES[label.toLowerCase()];
+    if (type) prop.setParameter('type', type);
+    else if (label) {
+      const group = `item${++item}`;
+      prop.setParameter('group', group);
+      card.addProperty(prop);
+      const name = textProp('x-ablabel', label, { group });
+      name.resetType('text');
+      name.setValue(label);
+      card.addProperty(name);
+      return;
+    }
+    card.addProperty(prop);
+  };
+  for (const email of row.emails) labelled(textProp('email', email), row.emailLabels[email]);
   for (const phone of row.phones) {
     const tel = new ICAL.Property('tel');
     tel.resetType('text');
     tel.setValue(phone);
-    card.addProperty(tel);
+    labelled(tel, row.phoneLabels[phone]);
+  }
+  if (row.photo) {
+    // vCard 4.0: a data URI; 3.0: inline base64.
+    const photo = new ICAL.Property('photo');
+    if (version === '4.0') photo.setValue(`data:${row.photo.type};base64,${row.photo.base64}`);
+    else {
+      photo.setParameter('encoding', 'b');
+      photo.setParameter('type', row.photo.type.replace(/^image\//, '').toUpperCase());
+      photo.resetType('binary');
+      photo.setValue(row.photo.base64);
+    }
+    card.addProperty(photo);
   }
   if (row.birthday) {
     const bday = new ICAL.Property('bday');
@@ -34,7 +66,6 @@ export function vcardOf(row: ExportRow, version: '4.0' | '3.0'): string {
     bday.setValue(ICAL.VCardTime.fromDateAndOrTimeString(row.birthday, 'date'));
     card.addProperty(bday);
   }
-  let item = 0;
   for (const d of row.importantDates) {
     if (d.label === 'Anniversary' && version === '4.0' && !card.getFirstProperty('anniversary')) {
       card.addProperty(textProp('anniversary', d.date));
@@ -72,7 +103,8 @@ export function vcardOf(row: ExportRow, version: '4.0' | '3.0'): string {
     categories.setValues(row.tags);
     card.addProperty(categories);
   }
-  return `${card.toString()}\r\n`;
+  // ical.js escapes the comma of a data URI as text; phones read the URI unescaped, as RFC 2397 writes it.
+  return `${card.toString().replace(/^PHOTO:(data:[^,\\\r\n]*;base64)\\,/m, 'PHOTO:$1,')}\r\n`;
 }
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe (= + - @ tab CR). */

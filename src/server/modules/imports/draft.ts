@@ -11,6 +11,9 @@ export type Draft = {
   name: string;
   emails: string[];
   phones: string[];
+  /** The label of each email and phone ("work", "mobile", an Apple custom label), by value. */
+  emailLabels: Record<string, string>;
+  phoneLabels: Record<string, string>;
   birthday: string | null;
   importantDates: { label: string; date: string }[];
   notes: string;
@@ -27,6 +30,9 @@ export type RawContact = {
   organization: string;
   emails: string[];
   phones: string[];
+  /** The label the file gives the email or phone at the same index (empty for none). */
+  emailTypes: string[];
+  phoneTypes: string[];
   birthday: string;
   dates: { label: string; value: string }[];
   notes: string[];
@@ -40,6 +46,8 @@ export const emptyRaw = (): RawContact => ({
   organization: '',
   emails: [],
   phones: [],
+  emailTypes: [],
+  phoneTypes: [],
   birthday: '',
   dates: [],
   notes: [],
@@ -90,7 +98,8 @@ export function finishRow(line: number, raw: RawContact): RowResult {
   const fail = (field: string, reason: string): RowResult => ({ line, draft: null, error: { line, field, reason }, warnings });
 
   const emails: string[] = [];
-  for (const e of raw.emails) {
+  const emailLabels: Record<string, string> = {};
+  for (const [i, e] of raw.emails.entries()) {
     const email = e
       .trim()
       .replace(/^mailto:/i, '')
@@ -98,15 +107,24 @@ export function finishRow(line: number, raw: RawContact): RowResult {
     if (!email) continue;
     if (!emailCheck.safeParse(email).success || email.length > 320)
       warnings.push({ line, field: 'email', reason: 'is not an email address' });
-    else if (!emails.includes(email)) emails.push(email);
+    else if (!emails.includes(email)) {
+      emails.push(email);
+      const label = clean(raw.emailTypes[i] ?? '').slice(0, 40);
+      if (label) emailLabels[email] = label;
+    }
   }
   const phones: string[] = [];
-  for (const p of raw.phones) {
+  const phoneLabels: Record<string, string> = {};
+  for (const [i, p] of raw.phones.entries()) {
     const phone = clean(p);
     if (!phone) continue;
     if (phone.length > 50) warnings.push({ line, field: 'phone', reason: 'is longer than 50 characters' });
     else if (!isPhone(phone)) warnings.push({ line, field: 'phone', reason: 'is not a phone number' });
-    else if (!phones.includes(phone)) phones.push(phone);
+    else if (!phones.includes(phone)) {
+      phones.push(phone);
+      const label = clean(raw.phoneTypes[i] ?? '').slice(0, 40);
+      if (label) phoneLabels[phone] = label;
+    }
   }
   const organization = clean(raw.organization);
   const name = clean(raw.name) || clean(raw.nameParts.filter(Boolean).join(' ')) || organization || emails[0] || phones[0] || '';
@@ -138,6 +156,8 @@ export function finishRow(line: number, raw: RawContact): RowResult {
     name,
     emails,
     phones,
+    emailLabels,
+    phoneLabels,
     birthday,
     importantDates,
     notes: raw.notes
@@ -154,6 +174,8 @@ export function finishRow(line: number, raw: RawContact): RowResult {
       name: contactFields.name,
       emails: contactFields.emails,
       phones: contactFields.phones,
+      emailLabels: contactFields.emailLabels,
+      phoneLabels: contactFields.phoneLabels,
       birthday: contactFields.birthday,
       importantDates: contactFields.importantDates,
       notes: contactFields.notes,

@@ -77,7 +77,7 @@ export async function registerImportsRoutes(app: App) {
     async (req, reply) => {
       const actor = requireActor(req);
       await contacts.recordExport(actor, 'vcf', req.query);
-      const pages = contacts.exportPages(actor, req.query);
+      const pages = contacts.exportPages(actor, req.query, true);
       const version = req.query.version;
       const { vcardOf } = await import('./contacts-export.js');
       async function* cards() {

@@ -125,6 +125,27 @@ const typesOf = (p: JProp): string[] => {
 /** Apple's "_$!<Anniversary>!$_" → "Anniversary"; custom labels stay as written. */
 const appleLabel = (label: string) => label.replace(/^_\$!<(.*)>!\$_$/, '$1');
 
+/** vCard TYPE values that say what an email or phone is for, as the labels the web app offers. */
+const TYPE_LABELS: Record<string, string> = {
+  home: 'home',
+  work: 'work',
+  cell: 'mobile',
+  mobile: 'mobile',
+  iphone: 'mobile',
+  fax: 'fax',
+  pager: 'pager',
+  other: 'other',
+  main: 'main',
+};
+
+/** An email's or phone's label: the Apple label of its group, else the first TYPE that names a purpose. */
+function channelLabel(p: JProp, group: string | undefined, labels: Map<string, string>): string {
+  const apple = group ? labels.get(group) : undefined;
+  if (apple) return apple.toLowerCase() === 'mobile' ? 'mobile' : apple;
+  for (const t of typesOf(p)) if (TYPE_LABELS[t]) return TYPE_LABELS[t]!;
+  return '';
+}
+
 function photoBytes(prop: JProp): Buffer | null {
   const value = text(prop[3]).trim();
   if (!value) return null;
@@ -168,9 +189,11 @@ export function cardToDraft(card: CardText): RowResult {
       }
       case 'email':
         raw.emails.push(text(value));
+        raw.emailTypes.push(channelLabel(p, group, labels));
         break;
       case 'tel':
         raw.phones.push(text(value).replace(/^tel:/i, ''));
+        raw.phoneTypes.push(channelLabel(p, group, labels));
         break;
       case 'bday':
         raw.birthday ||= text(value);
