@@ -26,10 +26,19 @@ describe('consent on the contact page', () => {
     const nextYear = `${new Date().getFullYear() + 1}-06-30`;
     await page.getByLabel('Valid until').fill(nextYear);
     await page.getByLabel('Evidence note').fill('Intake form, signed at the first session');
+    const scan = Buffer.from('%PDF-1.4\n% intake form signed by Lena\n%%EOF\n');
+    await page.getByLabel('Evidence file').setInputFiles({ name: 'Lena – intake.pdf', mimeType: 'application/pdf', buffer: scan });
     await page.getByRole('button', { name: 'Record decision' }).click();
     await page.getByTestId('toast-success').filter({ hasText: 'Consent recorded' }).first().waitFor();
     await photoState.getByText(/^Given, until/).waitFor();
     await page.getByTestId('consent-history').getByText('Intake form, signed at the first session').waitFor();
+    // The file is kept with the entry and downloads as it was uploaded.
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Evidence: Lena – intake.pdf' }).click();
+    const saved = await (await download).createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of saved) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(scan)).toBe(true);
 
     const states = await apiFromPage<States>(page, 'GET', `/api/contacts/${contact.id}/consents`);
     const photo = states.purposes.find((p) => p.purpose === 'photo_enrichment')!;

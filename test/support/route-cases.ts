@@ -21,7 +21,18 @@ type Fixture = {
   randomId?(): string;
 };
 
-export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal' | 'merge' | 'import';
+export type ResourceKind =
+  | 'contact'
+  | 'tag'
+  | 'session'
+  | 'photo'
+  | 'project'
+  | 'task'
+  | 'interaction'
+  | 'goal'
+  | 'merge'
+  | 'import'
+  | 'evidence';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -131,6 +142,17 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
       return res.body.id;
     },
     read: (id, ids) => `/api/contacts/${ids.contact}/interactions?limit=200#${id}`,
+  },
+  evidence: {
+    needs: ['contact'],
+    async create(owner, ids) {
+      const res = await postFile(owner, `/api/contacts/${ids.contact}/consents/evidence`, Buffer.from('Signed by B on paper.\n'), {
+        filename: 'b-form.txt',
+        contentType: 'text/plain',
+      });
+      return res.body.id;
+    },
+    read: (id, ids) => `/api/contacts/${ids.contact}/consents/evidence/${id}`,
   },
   goal: {
     needs: ['contact'],
@@ -254,6 +276,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     literalParams: { purpose: 'ai_processing' },
     body: () => ({ granted: false, method: 'verbal', note: 'Withdrawn by A' }),
   },
+  // Multipart only: a JSON body is refused (415) first; consent-evidence.int.test.ts uploads to B's contact.
+  'POST /api/contacts/:id/consents/evidence': { params: { id: 'contact' }, foreignStatus: 415 },
+  'GET /api/contacts/:id/consents/evidence/:evidenceId': { params: { id: 'contact', evidenceId: 'evidence' } },
   'GET /api/audit': {},
   'GET /api/duplicates': {},
   // Naming one of B's contacts answers 404 "Contact not found", as a contact that does not exist does.

@@ -31,7 +31,7 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerDashboardRoutes(app);
   registerTodayRoutes(app);
   registerCalendarRoutes(app, config);
-  registerConsentRoutes(app);
+  await registerConsentRoutes(app);
   registerAuditRoutes(app);
   registerDuplicatesRoutes(app);
   registerExportRoutes(app);

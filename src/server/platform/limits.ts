@@ -4,7 +4,8 @@ export const LIMITS = Object.freeze({
   page: Object.freeze({ defaultSize: 50, maxSize: 200 }),
   bulkIds: 1000,
   /** Consent ledger: the evidence note of an entry; history pages use `page`. */
-  consent: Object.freeze({ noteChars: 1000 }),
+  /** The evidence file of an entry (a signed form, a scan, a saved email): its size and how many a contact keeps. */
+  consent: Object.freeze({ noteChars: 1000, evidenceBytes: 5 * 1024 * 1024, evidencePerContact: 50 }),
   text: Object.freeze({ name: 200, short: 500, notes: 20_000, search: 200 }),
   contact: Object.freeze({ emails: 20, phones: 20, customFields: 100, socialHandles: 20, importantDates: 50, tags: 100 }),
   task: Object.freeze({ contacts: 50, minutes: 1_000_000 }),

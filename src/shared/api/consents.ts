@@ -19,7 +19,11 @@ export const consentChangeFields = {
   note: note.default(''),
   expiresAt: isoDateTime.nullable().default(null),
 };
-export const putConsentBody = z.strictObject(consentChangeFields);
+export const putConsentBody = z.strictObject({
+  ...consentChangeFields,
+  /** A file uploaded first with POST /api/contacts/:id/consents/evidence, shown with the entry. */
+  evidenceId: uuidId('must be an evidence file id (UUID) from POST /api/contacts/:id/consents/evidence').nullable().default(null),
+});
 export type PutConsentInput = z.output<typeof putConsentBody>;
 
 /** The action POST /api/contacts/bulk takes to record one decision for many contacts. */
@@ -27,6 +31,22 @@ export const bulkConsentFields = { purpose, ...consentChangeFields };
 
 export const consentHistoryQuery = z.strictObject({ ...pageQueryFields, purpose: purpose.optional() });
 export type ConsentHistoryQuery = z.output<typeof consentHistoryQuery>;
+
+export const consentEvidenceParams = z.strictObject({
+  id: uuidId('must be a contact id (UUID)'),
+  evidenceId: uuidId('must be an evidence file id (UUID)'),
+});
+/** An evidence file as lists show it (its bytes come from GET …/evidence/:evidenceId). */
+export const consentEvidenceResponse = z.strictObject({
+  id: z.uuid(),
+  contactId: z.uuid(),
+  filename: z.string(),
+  mimeType: z.string(),
+  byteSize: z.number().int(),
+  createdAt: dateTimeOut,
+});
+export const consentEvidenceBytes = z.string().meta({ format: 'binary', examples: ['(the file as uploaded)'] });
+const evidenceLink = z.strictObject({ id: z.uuid(), filename: z.string(), mimeType: z.string(), byteSize: z.number().int() }).nullable();
 
 export const consentEntryResponse = z.strictObject({
   id: z.uuid(),
@@ -38,6 +58,7 @@ export const consentEntryResponse = z.strictObject({
   expiresAt: dateTimeOut.nullable(),
   recordedBy: z.uuid().nullable(),
   recordedAt: dateTimeOut,
+  evidence: evidenceLink,
 });
 export const consentHistoryResponse = z.strictObject({ items: z.array(consentEntryResponse), nextCursor: z.string().nullable() });
 
@@ -52,6 +73,7 @@ export const consentStateResponse = z.strictObject({
   note: z.string().nullable(),
   expiresAt: dateTimeOut.nullable(),
   entryId: z.uuid().nullable(),
+  evidence: evidenceLink,
 });
 export const consentStatesResponse = z.strictObject({ contactId: z.uuid(), purposes: z.array(consentStateResponse) });
 
@@ -59,4 +81,5 @@ export type ConsentEntry = z.infer<typeof consentEntryResponse>;
 export type ConsentState = z.infer<typeof consentStateResponse>;
 export type ConsentStates = z.infer<typeof consentStatesResponse>;
 export type ConsentHistory = z.infer<typeof consentHistoryResponse>;
+export type ConsentEvidence = z.infer<typeof consentEvidenceResponse>;
 export type PutConsentBody = z.input<typeof putConsentBody>;

@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api-client';
 import type { ConsentPurpose } from '../../shared/domain';
-import type { ConsentHistory, ConsentStates, PutConsentBody } from '../../shared/api/consents';
+import type { ConsentEvidence, ConsentHistory, ConsentStates, PutConsentBody } from '../../shared/api/consents';
 import type { AuditPage } from '../../shared/api/audit';
 
 const consentKey = (contactId: string) => ['contacts', 'consents', contactId];
@@ -27,8 +27,16 @@ export function useConsentHistory(contactId: string) {
 export function useRecordConsent(contactId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ purpose, ...body }: PutConsentBody & { purpose: ConsentPurpose }) =>
-      api.put<ConsentStates>(`/api/contacts/${contactId}/consents/${purpose}`, body),
+    // An evidence file is uploaded first; the entry then names it.
+    mutationFn: async ({ purpose, file, ...body }: PutConsentBody & { purpose: ConsentPurpose; file?: File | null }) => {
+      let evidenceId: string | null = null;
+      if (file) {
+        const form = new FormData();
+        form.append('file', file);
+        evidenceId = (await api.upload<ConsentEvidence>(`/api/contacts/${contactId}/consents/evidence`, form)).id;
+      }
+      return api.put<ConsentStates>(`/api/contacts/${contactId}/consents/${purpose}`, { ...body, evidenceId });
+    },
     onSuccess: (states) => {
       qc.setQueryData([...consentKey(contactId), 'states'], states);
       void qc.invalidateQueries({ queryKey: [...consentKey(contactId), 'history'] });

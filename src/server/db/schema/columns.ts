@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision keeps timestamps round-trippable through JavaScript Dates and ISO
 // strings, which keyset cursors rely on.
@@ -9,3 +9,9 @@ export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
 
 export const createdAt = () => ts('created_at').notNull().default(sql`now()`);
 export const updatedAt = () => ts('updated_at').notNull().default(sql`now()`);
+
+/** Bytes (photos, uploaded files): node-postgres answers a Buffer, PGlite a Uint8Array. */
+export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});

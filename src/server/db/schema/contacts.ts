@@ -16,7 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts, updatedAt } from './columns.js';
+import { bytea, createdAt, id, ts, updatedAt } from './columns.js';
 import { users } from './users.js';
 import { contactPhotos } from './photos.js';
 import { CONSENT_METHODS, CONSENT_PURPOSES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../../shared/domain.js';
@@ -147,6 +147,8 @@ export const consents = pgTable(
     method: consentMethod('method').notNull(),
     /** Evidence: where the decision was given (bounded by LIMITS.consent.noteChars). */
     note: text('note').notNull().default(''),
+    /** Evidence: a signed form, a scanned page, an email kept as a file (uploaded first). */
+    evidenceId: uuid('evidence_id').references((): AnyPgColumn => consentEvidence.id),
     expiresAt: ts('expires_at'),
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'cascade' }),
     recordedAt: ts('recorded_at').notNull().default(sql`now()`),
@@ -159,4 +161,29 @@ export const consents = pgTable(
     index('consents_user_idx').on(t.userId),
     check('consents_note_len', sql`char_length(${t.note}) <= 1000`),
   ],
+);
+
+/**
+ * A file that shows a consent decision (a signed intake form, a photo of a page, a saved email):
+ * uploaded for a contact, then named by the ledger entries that rest on it. Removed with the
+ * contact (erasure), moved with it (merge), exported as a file.
+ */
+export const consentEvidence = pgTable(
+  'consent_evidence',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    mimeType: text('mime_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    sha256: text('sha256').notNull(),
+    data: bytea('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('consent_evidence_contact_idx').on(t.contactId, t.createdAt), index('consent_evidence_user_idx').on(t.userId)],
 );

@@ -1,12 +1,7 @@
-import { customType, index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts, updatedAt } from './columns.js';
+import { index, integer, jsonb, pgEnum, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bytea, createdAt, id, ts, updatedAt } from './columns.js';
 import { users } from './users.js';
 import { IMPORT_DUPLICATE_POLICIES, IMPORT_STATUSES, type ImportReport } from '../../../shared/api/imports.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-});
 
 export const importStatus = pgEnum('import_status', IMPORT_STATUSES);
 export const importDuplicates = pgEnum('import_duplicates', IMPORT_DUPLICATE_POLICIES);

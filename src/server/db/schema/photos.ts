@@ -1,13 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, customType, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts } from './columns.js';
+import { type AnyPgColumn, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bytea, createdAt, id, ts } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
-});
 
 /**
  * Processed 400×400 WebP photos. The bytes live in the database (a few tens of KB each) so that

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { consents, contacts } from '../../db/schema/index.js';
+import { consentEvidence, consents, contacts } from '../../db/schema/index.js';
 import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
 import { isoSql, timestampParam } from '../../db/sql-helpers.js';
 import type { KeyedJsonRow } from '../../platform/cursor.js';
@@ -47,7 +47,17 @@ export type ConsentChange = {
   method: ConsentMethod;
   note: string;
   expiresAt: Date | null;
+  /** An evidence file of the contact (checked by the caller). */
+  evidenceId: string | null;
 };
+
+/** The evidence file an entry names, as lists show it; null without one. */
+const evidenceJson = (evidenceId: SQL) => sql`(
+  select json_build_object('id', e.id, 'filename', e.filename, 'mimeType', e.mime_type, 'byteSize', e.byte_size)
+  from ${consentEvidence} e where e.id = ${evidenceId})`;
+
+const evidenceView = sql`json_build_object('id', e.id, 'contactId', e.contact_id, 'filename', e.filename,
+  'mimeType', e.mime_type, 'byteSize', e.byte_size, 'createdAt', ${isoSql(sql`e.created_at`)})::text`;
 
 const entryJson = (x: SQL) => sql`json_build_object(
   'id', ${x}.id,
@@ -58,7 +68,8 @@ const entryJson = (x: SQL) => sql`json_build_object(
   'note', ${x}.note,
   'expiresAt', ${isoSql(sql`${x}.expires_at`)},
   'recordedBy', ${x}.recorded_by,
-  'recordedAt', ${isoSql(sql`${x}.recorded_at`)}
+  'recordedAt', ${isoSql(sql`${x}.recorded_at`)},
+  'evidence', ${evidenceJson(sql`${x}.evidence_id`)}
 )`;
 
 export function createConsentRepo(db: Db) {
@@ -81,7 +92,8 @@ export function createConsentRepo(db: Db) {
             'method', l.method,
             'note', l.note,
             'expiresAt', ${isoSql(sql`l.expires_at`)},
-            'entryId', l.id
+            'entryId', l.id,
+            'evidence', ${evidenceJson(sql`l.evidence_id`)}
           ) order by p.ord)
           from unnest(${`{${CONSENT_PURPOSES.join(',')}}`}::consent_purpose[]) with ordinality as p(purpose, ord)
           left join lateral (
@@ -152,15 +164,63 @@ export function createConsentRepo(db: Db) {
         tx,
         sql`
         with ins as (
-          insert into ${consents} (user_id, contact_id, purpose, is_granted, method, note, expires_at, recorded_by)
+          insert into ${consents} (user_id, contact_id, purpose, is_granted, method, note, expires_at, recorded_by, evidence_id)
           select ${userId}, c.id, ${change.purpose}::consent_purpose, ${change.granted}, ${change.method}::consent_method,
-                 ${change.note}, ${change.expiresAt ? timestampParam(change.expiresAt) : sql`null::timestamptz`}, ${userId}
+                 ${change.note}, ${change.expiresAt ? timestampParam(change.expiresAt) : sql`null::timestamptz`}, ${userId},
+                 ${change.evidenceId}::uuid
           from ${contacts} c
           where c.user_id = ${userId} and c.id = any(${`{${contactIds.join(',')}}`}::uuid[])${changedOnly}
           returning contact_id
         )
         select c.id, c.name from ins join ${contacts} c on c.id = ins.contact_id`,
       );
+    },
+
+    /**
+     * One statement: stores an evidence file for the user's contact, unless the contact already
+     * keeps `max` of them; answers its view as JSON text, 'full', or undefined (not the user's contact).
+     */
+    async insertEvidence(
+      userId: string,
+      contactId: string,
+      file: { filename: string; mimeType: string; sha256: string; data: Buffer },
+      max: number,
+    ): Promise<string | 'full' | undefined> {
+      const [row] = await queryRows<{ j: string | null; n: number }>(
+        db,
+        sql`
+        with c as (select c.id, (select count(*)::int from ${consentEvidence} e where e.contact_id = c.id) as n
+                   from ${contacts} c where c.user_id = ${userId} and c.id = ${contactId}),
+        e as (
+          insert into ${consentEvidence} (user_id, contact_id, filename, mime_type, byte_size, sha256, data)
+          select ${userId}, c.id, ${file.filename}, ${file.mimeType}, ${file.data.length}, ${file.sha256}, ${file.data}
+          from c where c.n < ${max}
+          returning *)
+        select (select ${evidenceView} from e) as j, c.n from c`,
+      );
+      if (!row) return undefined;
+      return row.j ?? 'full';
+    },
+
+    /** One statement: an evidence file of the user's contact, bytes included. */
+    async findEvidence(userId: string, contactId: string, evidenceId: string) {
+      const [row] = await queryRows<{ filename: string; mime_type: string; data: Buffer | Uint8Array }>(
+        db,
+        sql`select filename, mime_type, data from ${consentEvidence}
+            where user_id = ${userId} and contact_id = ${contactId} and id = ${evidenceId}`,
+      );
+      return row
+        ? { filename: row.filename, mimeType: row.mime_type, data: Buffer.isBuffer(row.data) ? row.data : Buffer.from(row.data) }
+        : undefined;
+    },
+
+    /** True when the file is evidence of that contact of the user. */
+    async evidenceBelongs(userId: string, contactId: string, evidenceId: string): Promise<boolean> {
+      const rows = await queryRows(
+        db,
+        sql`select 1 from ${consentEvidence} where user_id = ${userId} and contact_id = ${contactId} and id = ${evidenceId}`,
+      );
+      return rows.length > 0;
     },
 
     transaction: transactionRunner(db),

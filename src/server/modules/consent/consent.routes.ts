@@ -1,8 +1,16 @@
+import multipart from '@fastify/multipart';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../app.js';
+import { LIMITS } from '../../platform/limits.js';
+import { readOneFile } from '../../platform/http/multipart.js';
+import { attachmentHeader, EVIDENCE_KINDS } from './evidence-file.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import {
   consentContactParams,
+  consentEvidenceBytes,
+  consentEvidenceParams,
+  consentEvidenceResponse,
   consentHistoryQuery,
   consentHistoryResponse,
   consentPurposeParams,
@@ -13,8 +21,53 @@ import {
 const TAGS = ['consents'];
 
 // Answers are JSON text built by PostgreSQL; the response schemas document them in OpenAPI.
-export function registerConsentRoutes(app: App) {
+export async function registerConsentRoutes(app: App) {
   const { consent } = app.services;
+
+  // Multipart parsing lives in this scope only, so every JSON route keeps refusing multipart bodies.
+  await app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    await scope.register(multipart, {
+      limits: { fileSize: LIMITS.consent.evidenceBytes + 1, files: 1, fields: 2, parts: 3, fieldSize: 1024, headerPairs: 50 },
+      throwFileSizeLimit: false,
+    });
+    scope.addHook('onSend', async (req, reply) => {
+      if (!req.raw.complete) reply.header('connection', 'close');
+    });
+    scope.post(
+      '/api/contacts/:id/consents/evidence',
+      {
+        schema: {
+          tags: TAGS,
+          description: `multipart/form-data with the file in the field "file": ${EVIDENCE_KINDS}, at most ${LIMITS.consent.evidenceBytes / 1024 / 1024} MB (the type is read from the content). Name it in PUT …/consents/:purpose as evidenceId.`,
+          consumes: ['multipart/form-data'],
+          params: consentContactParams,
+          response: { 201: consentEvidenceResponse },
+        },
+      },
+      async (req, reply) => {
+        const file = await readOneFile(req, { field: 'file', maxBytes: LIMITS.consent.evidenceBytes, what: 'evidence file' });
+        return sendJsonText(reply, await consent.uploadEvidence(requireActor(req), req.params.id, file), 201);
+      },
+    );
+  });
+
+  app.get(
+    '/api/contacts/:id/consents/evidence/:evidenceId',
+    {
+      schema: {
+        tags: TAGS,
+        description: 'The evidence file as uploaded, as a download.',
+        params: consentEvidenceParams,
+        response: { 200: { description: 'The file', content: { 'application/octet-stream': { schema: consentEvidenceBytes } } } },
+      },
+    },
+    async (req, reply) => {
+      const file = await consent.evidence(requireActor(req), req.params.id, req.params.evidenceId);
+      reply.header('content-disposition', attachmentHeader(file.filename)).header('x-content-type-options', 'nosniff');
+      return reply.type(file.mimeType).send(file.data as never);
+    },
+  );
 
   app.get(
     '/api/contacts/:id/consents',

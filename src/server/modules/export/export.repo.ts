@@ -1,14 +1,15 @@
 import { is, sql, type SQL } from 'drizzle-orm';
 import { getTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core';
 import * as schema from '../../db/schema/index.js';
-import { contactPhotos } from '../../db/schema/index.js';
+import { consentEvidence, contactPhotos } from '../../db/schema/index.js';
 import type { Db } from '../../platform/db.js';
 import { queryRows } from '../../platform/db.js';
 import { recordAudit, type AuditEntry } from '../audit/audit.repo.js';
 
 /**
  * Columns never written to an export: secrets (password hash, session id hashes, OAuth tokens,
- * sync tokens), copies kept only for search or indexes, and photo bytes (written as image files).
+ * sync tokens), copies kept only for search or indexes, and file bytes (photos and consent
+ * evidence, written as files of their own).
  */
 const OMITTED_COLUMNS: Record<string, readonly string[]> = {
   users: ['password_hash'],
@@ -18,6 +19,7 @@ const OMITTED_COLUMNS: Record<string, readonly string[]> = {
   sync_state: ['sync_token', 'page_token'],
   contacts: ['search_text', 'month_days'],
   contact_photos: ['data'],
+  consent_evidence: ['data'],
 };
 
 /** Tables that hold nothing of their own: rebuilt from other rows, so exporting them adds nothing. */
@@ -143,11 +145,19 @@ export function createExportRepo(db: Db) {
       };
     },
 
-    /** A page of photo files (bytes included) in id order. */
-    async photoPage(scope: Scope, afterId: string | undefined, limit: number) {
-      const rows = await queryRows<{ id: string; contact_id: string; mime_type: string; data: Buffer | Uint8Array }>(
+    /** A page of files (photos or consent evidence, bytes included) in id order. */
+    async filePage(kind: 'photos' | 'evidence', scope: Scope, afterId: string | undefined, limit: number) {
+      const table = kind === 'photos' ? contactPhotos : consentEvidence;
+      const name = kind === 'photos' ? sql`null` : sql`x.filename`;
+      const rows = await queryRows<{
+        id: string;
+        contact_id: string;
+        mime_type: string;
+        filename: string | null;
+        data: Buffer | Uint8Array;
+      }>(
         db,
-        sql`select id, contact_id, mime_type, data from ${contactPhotos} x
+        sql`select id, contact_id, mime_type, ${name} as filename, data from ${table} x
             where x.user_id = ${scope.userId}
               ${scope.contactId ? sql`and x.contact_id = ${scope.contactId}` : sql``}
               ${afterId ? sql`and x.id > ${afterId}` : sql``}

@@ -22,6 +22,7 @@ export const FILE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   task_contacts: 'which contacts a task is about',
   task_activities: 'the history of changes to each task',
   contact_photos: 'photo records; the images themselves are in photos/<contact id>/<photo id>.webp',
+  consent_evidence: 'evidence files of consent decisions; the files themselves are in consent-evidence/<contact id>/<file id>-<name>',
   calendar_events: 'calendar events (added by hand or synced)',
   emails: 'emails kept from a connected mailbox',
   documents: 'documents linked to contacts, with their extracted text',
@@ -48,6 +49,7 @@ function readme(tables: readonly ExportTable[], scope: Scope, now: Date): string
     '',
     ...tables.map((t) => `${t.name}.jsonl: ${FILE_DESCRIPTIONS[t.name] ?? `rows of the ${t.name} table`}`),
     'photos/: the contact photos as WebP image files, one folder per contact.',
+    'consent-evidence/: the files that show consent decisions (forms, scans, messages), one folder per contact.',
     '',
     ...(scope.contactId
       ? []
@@ -120,15 +122,20 @@ export function createExportService({ repo, limiter, clock }: Deps) {
           } while (after && !output.destroyed);
         });
       }
-      let afterId: string | undefined;
-      do {
-        const photos = await repo.photoPage(scope, afterId, LIMITS.export.photoPageRows);
-        for (const p of photos) {
-          const ext = p.mime_type === 'image/webp' ? 'webp' : 'img';
-          await addEntry(`photos/${p.contact_id}/${p.id}.${ext}`, (out) => write(out, p.data));
-        }
-        afterId = photos.length === LIMITS.export.photoPageRows ? photos.at(-1)!.id : undefined;
-      } while (afterId && !output.destroyed);
+      for (const kind of ['photos', 'evidence'] as const) {
+        let afterId: string | undefined;
+        do {
+          const files = await repo.filePage(kind, scope, afterId, LIMITS.export.photoPageRows);
+          for (const f of files) {
+            const name =
+              kind === 'photos'
+                ? `photos/${f.contact_id}/${f.id}.${f.mime_type === 'image/webp' ? 'webp' : 'img'}`
+                : `consent-evidence/${f.contact_id}/${f.id}-${(f.filename ?? 'evidence').replace(/[^\p{L}\p{N}._ -]/gu, '_')}`;
+            await addEntry(name, (out) => write(out, f.data));
+          }
+          afterId = files.length === LIMITS.export.photoPageRows ? files.at(-1)!.id : undefined;
+        } while (afterId && !output.destroyed);
+      }
       zip.end();
     }
 

@@ -8,8 +8,9 @@ import type { ConsentState } from '../../../shared/api/consents';
 import { CONSENT_METHOD_LABELS, CONSENT_PURPOSE_LABELS } from '../../lib/labels';
 import { formatDate, formatDateTime } from '../../lib/format';
 
-/** The server's limit for an evidence note (LIMITS.consent.noteChars). */
+/** The server's limits for an evidence note and file (LIMITS.consent.noteChars, evidenceBytes). */
 const NOTE_MAX = 1000;
+const FILE_MAX_MB = 5;
 
 function describeState(s: ConsentState): { text: string; tone: string } {
   if (s.granted) return { text: s.expiresAt ? `Given, until ${formatDate(s.expiresAt)}` : 'Given', tone: 'border-brand bg-brand-soft' };
@@ -51,6 +52,9 @@ function RecordConsentForm({ contactId }: { contactId: string }) {
   const [note, setNote] = useState('');
   const [expires, setExpires] = useState('');
   const [expiryError, setExpiryError] = useState<string | undefined>();
+  const [file, setFile] = useState<File | null>(null);
+  const [fileKey, setFileKey] = useState(0);
+  const [fileError, setFileError] = useState<string | undefined>();
   const errors = fieldErrors(record.error);
   const granted = decision === 'granted';
 
@@ -67,13 +71,20 @@ function RecordConsentForm({ contactId }: { contactId: string }) {
       expiresAt = end.toISOString();
     }
     setExpiryError(undefined);
+    if (file && file.size > FILE_MAX_MB * 1024 * 1024) {
+      setFileError(`The file is larger than ${FILE_MAX_MB} MB. Choose a smaller scan or a PDF.`);
+      return;
+    }
+    setFileError(undefined);
     record.mutate(
-      { purpose, granted, method, note, expiresAt },
+      { purpose, granted, method, note, expiresAt, file },
       {
         onSuccess: () => {
           toast.success(`${granted ? 'Consent' : 'Withdrawal'} recorded: ${CONSENT_PURPOSE_LABELS[purpose].toLowerCase()}.`);
           setNote('');
           setExpires('');
+          setFile(null);
+          setFileKey((k) => k + 1);
         },
       },
     );
@@ -134,6 +145,22 @@ function RecordConsentForm({ contactId }: { contactId: string }) {
       >
         {(p) => <textarea {...p} className="input" rows={2} maxLength={NOTE_MAX} value={note} onChange={(e) => setNote(e.target.value)} />}
       </Field>
+      <Field
+        label="Evidence file"
+        hint={`Optional: the signed form, a scan or a saved message (PDF, image or text, up to ${FILE_MAX_MB} MB).`}
+        error={fileError}
+      >
+        {(p) => (
+          <input
+            {...p}
+            key={fileKey}
+            className="input"
+            type="file"
+            accept=".pdf,.txt,image/*"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        )}
+      </Field>
       {record.error && !Object.keys(errors).length && <ErrorNotice error={record.error} title="Decision not recorded" />}
       <button type="submit" className="btn-primary" disabled={record.isPending}>
         <Busy isBusy={record.isPending} busyText="Recording…">
@@ -168,6 +195,15 @@ function ConsentHistoryList({ contactId }: { contactId: string }) {
               {formatDateTime(e.recordedAt)}
               {e.note && <> · “{e.note}”</>}
             </p>
+            {e.evidence && (
+              <a
+                className="font-medium text-brand-ink underline"
+                href={`/api/contacts/${contactId}/consents/evidence/${e.evidence.id}`}
+                download={e.evidence.filename}
+              >
+                Evidence: {e.evidence.filename}
+              </a>
+            )}
           </li>
         ))}
       </ol>
