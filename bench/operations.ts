@@ -30,6 +30,47 @@ async function call(url: string, ctx: BenchContext, method: string, path: string
   return bytes;
 }
 
+/** Latencies of one GET repeated back to back until `until` settles: what a user sees meanwhile. */
+async function readWhile(url: string, ctx: BenchContext, path: string, until: Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  void until.finally(() => {
+    done = true;
+  });
+  while (!done) {
+    const started = performance.now();
+    await call(url, ctx, 'GET', path);
+    latencies.push(performance.now() - started);
+  }
+  return latencies;
+}
+
+const p99 = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!) : 0;
+};
+
+/** A Google Contacts export of `n` people, with accents, several emails and phones, a quoted note. */
+function googleContactsCsv(n: number): Buffer {
+  const lines = ['Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value,Notes'];
+  for (let i = 0; i < n; i++) {
+    const given = ['Zoë', 'José', 'Anna', 'Małgorzata', 'Chloé', 'Ólafur'][i % 6]!;
+    lines.push(
+      `${given} Import${i},${given},Import${i},* home,import-${i}@bench.example,Mobile,+44 7700 ${String(900000 + i).slice(-6)},"Met at a retreat, ""yin"" class\nsecond line"`,
+    );
+  }
+  return Buffer.from(`${lines.join('\r\n')}\r\n`);
+}
+
+async function postFile(url: string, ctx: BenchContext, path: string, file: Buffer, filename: string) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(file)]), filename);
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: ctx.headers, body: form });
+  const body = (await res.json()) as { id: string };
+  if (!res.ok) throw new Error(`POST ${path}: ${res.status}`);
+  return body;
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();
   const value = await work();
@@ -37,8 +78,58 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 const MERGE_INTERACTIONS = 1_000;
+const IMPORT_ROWS = 10_000;
 
 export const OPERATIONS: Operation[] = [
+  {
+    // Issue 12: a practitioner's whole address book arriving at once, while they keep working.
+    name: `import a ${IMPORT_ROWS.toLocaleString('en')}-row Google Contacts CSV`,
+    needs: ['POST /api/imports', 'GET /api/imports/{id}'],
+    run: async (url, ctx) => {
+      const csv = googleContactsCsv(IMPORT_ROWS);
+      const started = performance.now();
+      const job = await postFile(url, ctx, '/api/imports', csv, 'google.csv');
+      const finished = (async () => {
+        for (;;) {
+          const state = JSON.parse((await call(url, ctx, 'GET', `/api/imports/${job.id}`)).toString()) as {
+            status: string;
+            report: { created: number; failed: number };
+          };
+          if (state.status === 'finished' || state.status === 'failed') return state;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      const reads = await readWhile(url, ctx, '/api/contacts?limit=50', finished);
+      const state = await finished;
+      const ms = Math.round(performance.now() - started);
+      const note = `${state.status}: ${state.report.created} created, ${state.report.failed} failed; ${Math.round((IMPORT_ROWS * 1000) / ms)} rows/s; contacts page p99 ${p99(reads)} ms over ${reads.length} reads meanwhile`;
+      return [{ wallMs: ms, units: IMPORT_ROWS, unit: 'rows', note }];
+    },
+  },
+  {
+    // Issue 12: the whole address book out again, in both formats.
+    name: 'contacts export',
+    needs: ['GET /api/contacts/export.vcf', 'GET /api/contacts/export.csv'],
+    run: async (url, ctx) => {
+      const results: OperationResult[] = [];
+      for (const [step, path] of [
+        ['vCard 4.0', '/api/contacts/export.vcf'],
+        ['CSV', '/api/contacts/export.csv'],
+      ] as const) {
+        const { ms, value } = await timed(() => call(url, ctx, 'GET', path));
+        const text = value.toString('utf8');
+        const contacts = step === 'CSV' ? text.split('\r\n').filter(Boolean).length - 1 : text.split('BEGIN:VCARD').length - 1;
+        results.push({
+          wallMs: ms,
+          units: contacts,
+          unit: 'contacts',
+          step,
+          note: `${(value.length / 1e6).toFixed(1)} MB, ${Math.round((contacts * 1000) / Math.max(1, ms))} contacts/s`,
+        });
+      }
+      return results;
+    },
+  },
   {
     // Issue 11: the whole account as a ZIP, read as fast as the client can.
     name: 'account export (ZIP)',

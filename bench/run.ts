@@ -175,9 +175,7 @@ async function runSize(
     const start: ServerStart = { database, size: size.name, seedSeconds: seeded.seconds, readyMb, signedInMb: server.rssMb(), peakMb: 0 };
     starts.push(start);
     log(`   server RSS ${readyMb} MB when ready, ${start.signedInMb} MB signed in`);
-    const wanted = SCENARIOS.filter(
-      (s) => (!size.scenarios || size.scenarios.includes(s.name)) && picked(s.name),
-    );
+    const wanted = SCENARIOS.filter((s) => (!size.scenarios || size.scenarios.includes(s.name)) && picked(s.name));
     const rows: Row[] = [];
     for (const scenario of wanted) {
       const missing = scenario.needs.filter((r) => !ctx.routes.has(r));

@@ -14,7 +14,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type RunningServer = { url: string; pid: number; rssMb(): number; stop(): Promise<void>; /** The last lines it printed (warnings and errors). */ logTail(): string };
+export type RunningServer = {
+  url: string;
+  pid: number;
+  rssMb(): number;
+  stop(): Promise<void> /** The last lines it printed (warnings and errors). */;
+  logTail(): string;
+};
 
 /** A process's resident set now (VmRSS) and its peak since start (VmHWM), in MB; 0 once it has exited. */
 export function processMemoryMb(pid: number): { rss: number; hwm: number } {

@@ -25,8 +25,13 @@ export type OpenedFile = {
 const SAMPLE_ROWS = 3;
 const SAMPLE_CHARS = 80;
 
-/** Cards between two turns of the event loop. */
+/**
+ * Cards, and CSV rows, between two turns of the event loop: parsing and checking rows is
+ * synchronous work (a stream piped into the parser resolves on microtasks, which never let other
+ * requests in), so a 10,000-row file would otherwise hold the loop for seconds.
+ */
 const CARDS_PER_TURN = 25;
+const ROWS_PER_TURN = 100;
 
 /** Decodes the file and tells what it is; refuses (400) anything that is neither CSV nor vCard. */
 export async function openImportFile(bytes: Buffer): Promise<OpenedFile> {
@@ -82,7 +87,9 @@ export async function openImportFile(bytes: Buffer): Promise<OpenedFile> {
     async *rows(mapping = proposed) {
       const broken: Issue[] = [];
       let isHeader = true;
+      let n = 0;
       for await (const record of csvRecords(text, delimiter, broken)) {
+        if (++n % ROWS_PER_TURN === 0) await yieldToLoop();
         while (broken.length) {
           const issue = broken.shift()!;
           yield { line: issue.line, draft: null, error: issue, warnings: [] };
