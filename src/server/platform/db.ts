@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,7 @@ import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
 import { embeddedStartParams } from './embedded-settings.js';
 import { LIMITS } from './limits.js';
+import { MIGRATIONS_FOLDER } from './migrations-folder.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -42,7 +44,6 @@ export type DatabaseOptions = {
   log: PinoLogger;
 };
 
-const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 // Any constant works; it only has to be the same for every instance migrating one database.
 const MIGRATION_LOCK_KEY = 7_261_883_001;
 
@@ -102,11 +103,11 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   // The caller owns the folder and holds its lock (runtime.ts).
   const dataDir = options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined;
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const client = await PGlite.create({
-    dataDir,
-    extensions: { pg_trgm },
-    startParams: embeddedStartParams(options.embeddedCacheMb ?? LIMITS.embeddedDb.defaultCacheMb),
-  });
+  const cacheMb = options.embeddedCacheMb ?? LIMITS.embeddedDb.defaultCacheMb;
+  if (dataDir && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    await firstStartInChild(dataDir, cacheMb);
+  }
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(cacheMb) });
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     db,
@@ -127,6 +128,24 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
       }
     },
   };
+}
+
+/** Creates the embedded database and applies the migrations in a child process (embedded-first-start.ts). */
+async function firstStartInChild(dataDir: string, cacheMb: number): Promise<void> {
+  const here = fileURLToPath(import.meta.url);
+  const script = path.join(path.dirname(here), `embedded-first-start${path.extname(here)}`);
+  const child = spawn(process.execPath, [...process.execArgv, script, dataDir, String(cacheMb)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) {
+    // A half-created folder would be taken for a database at the next start.
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`Creating the embedded database failed (exit code ${code}); see the messages above.`);
+  }
 }
 
 /** Runs `fn` in one transaction; repos hand it to their services as `repo.transaction`. */
