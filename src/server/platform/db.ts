@@ -16,7 +16,8 @@ import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
 import { embeddedStartParams } from './embedded-settings.js';
 import { LIMITS } from './limits.js';
-import { MIGRATIONS_FOLDER } from './migrations-folder.js';
+
+const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -128,6 +129,14 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
       }
     },
   };
+}
+
+/** Creates the embedded database in `dataDir` and applies the migrations (embedded-first-start.ts runs it in a child). */
+export async function createEmbeddedDatabase(dataDir: string, cacheMb: number): Promise<void> {
+  const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(cacheMb) });
+  await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  await client.exec('CHECKPOINT');
+  await client.close();
 }
 
 /** Creates the embedded database and applies the migrations in a child process (embedded-first-start.ts). */

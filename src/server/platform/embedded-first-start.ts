@@ -7,16 +7,8 @@
  *
  *   node embedded-first-start.js <data folder>/pgdata <cache MB>
  */
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
-import { embeddedStartParams } from './embedded-settings.js';
-import { MIGRATIONS_FOLDER } from './migrations-folder.js';
+import { createEmbeddedDatabase } from './db.js';
 
 const [dataDir, cacheMb] = process.argv.slice(2);
 if (!dataDir || !cacheMb) throw new Error('usage: embedded-first-start <pgdata folder> <cache MB>');
-const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(Number(cacheMb)) });
-await migrate(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
-await client.exec('CHECKPOINT');
-await client.close();
+await createEmbeddedDatabase(dataDir, Number(cacheMb));
