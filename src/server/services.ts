@@ -52,6 +52,7 @@ import type { JobRunner } from './platform/jobs.js';
 import type { JobDeps } from './app-jobs.js';
 import { createImportsRepo } from './modules/imports/imports.repo.js';
 import { createImportsService } from './modules/imports/imports.service.js';
+import { embeddedUploadStore } from './platform/upload-store.js';
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 
 export type ServiceDeps = {
@@ -127,6 +128,7 @@ export function createServices(deps: ServiceDeps) {
     ...services,
     imports: createImportsService({
       repo: createImportsRepo(db),
+      uploads: database.kind === 'pglite' ? embeddedUploadStore(database.dataDir) : undefined,
       contacts: services.contacts,
       photos: services.photos,
       enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,

@@ -26,6 +26,8 @@ export type Database = {
   kind: 'pglite' | 'postgres';
   /** The PGlite instance in embedded mode (pg-boss and tools need the raw client). */
   pglite?: PGlite;
+  /** Embedded mode: the data folder (none for an in-memory database). */
+  dataDir?: string;
   pool?: pg.Pool;
   /** Total statements issued through this database since start. */
   statementCount(): number;
@@ -114,6 +116,7 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
     db,
     kind: 'pglite',
     pglite: client,
+    dataDir: options.dataDir,
     statementCount: count,
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     ping: async () => {

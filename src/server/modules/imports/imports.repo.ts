@@ -7,7 +7,8 @@ import type { ImportJob, ImportReport } from '../../../shared/api/imports.js';
 type NewImport = {
   filename: string;
   format: 'csv' | 'vcard';
-  file: Buffer;
+  /** Null when the file waits in the upload store (embedded database). */
+  file: Buffer | null;
   mapping: string[] | null;
   tagIds: string[];
   duplicates: 'skip' | 'update' | 'create';
@@ -75,7 +76,7 @@ export function createImportsRepo(db: Db) {
           duplicates: imports.duplicates,
           runStartedAt: imports.runStartedAt,
         });
-      return row?.file ? { ...row, file: row.file, runStartedAt: row.runStartedAt! } : undefined;
+      return row ? { ...row, runStartedAt: row.runStartedAt! } : undefined;
     },
 
     async setProgress(id: string, processed: number, total: number) {

@@ -9,6 +9,7 @@ import type { ImportedContact } from '../contacts/contacts-import.js';
 import type { createPhotosService } from '../photos/photos.service.js';
 import type { ImportsRepo } from './imports.repo.js';
 import type { Draft, RowResult } from './draft.js';
+import type { UploadStore } from '../../platform/upload-store.js';
 
 /** The parsers (csv-parse, ical.js, iconv-lite, libqp) are loaded by the first import or preview. */
 const openImportFile = async (bytes: Buffer) => (await import('./reader.js')).openImportFile(bytes);
@@ -17,6 +18,8 @@ type Deps = {
   repo: ImportsRepo;
   contacts: ReturnType<typeof createContactsService>;
   photos: ReturnType<typeof createPhotosService>;
+  /** Where the file waits on the embedded database (upload-store.ts); on PostgreSQL it is kept in the row. */
+  uploads?: UploadStore;
   /** Queues the run on a worker (the import job); without a job runner (tests) the run starts in this process. */
   enqueue?: (importId: string) => Promise<unknown>;
 };
@@ -44,7 +47,7 @@ function checkMapping(mapping: ImportField[] | undefined, columns: number) {
   }
 }
 
-export function createImportsService({ repo, contacts, photos, enqueue }: Deps) {
+export function createImportsService({ repo, contacts, photos, uploads, enqueue }: Deps) {
   /** Reads the stored file and writes its rows batch by batch, through the contacts and photos services. */
   async function run(importId: string, log?: { error(obj: object, msg: string): void }): Promise<void> {
     const job = await repo.claim(importId);
@@ -55,7 +58,9 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
       if (list.length < LIMITS.imports.reportIssues) list.push(issue);
     };
     try {
-      const file = await openImportFile(job.file);
+      const bytes = job.file ?? (await uploads?.get(importId));
+      if (!bytes) throw new AppError('bad_request', 'the uploaded file is no longer on the server; upload it again');
+      const file = await openImportFile(bytes);
       let total = 0;
       for await (const _row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) total++;
       let processed = 0;
@@ -106,6 +111,7 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
       }
       await flush();
       await repo.finish(job.userId, importId, 'finished', report);
+      await uploads?.remove(importId);
     } catch (err) {
       log?.error({ err, importId }, 'import failed');
       note(report.failures, {
@@ -114,6 +120,7 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
         reason: err instanceof AppError ? err.message : 'the import stopped on an unexpected error',
       });
       await repo.finish(job.userId, importId, 'failed', report);
+      await uploads?.remove(importId);
     }
   }
 
@@ -148,12 +155,13 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
       const id = await repo.insert(actor.userId, {
         filename: filename.slice(0, 200),
         format: file.format,
-        file: bytes,
+        file: uploads ? null : bytes,
         mapping: fields.mapping ?? null,
         tagIds: fields.tagIds ?? [],
         duplicates: fields.duplicates,
         total: 0,
       });
+      await uploads?.put(id, bytes);
       if (enqueue) await enqueue(id);
       else setImmediate(() => void run(id));
       return { id };
