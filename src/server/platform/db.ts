@@ -9,7 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { sql, type Logger, type SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger as PinoLogger } from 'pino';
 import * as schema from '../db/schema/index.js';
@@ -186,4 +186,20 @@ export function isUniqueViolation(err: unknown): boolean {
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * A statement that stores bytes (an uploaded file). `build` gets the SQL expression that stands for
+ * them. On PGlite they travel as the query's /dev/blob, read by pg_read_binary_file: a bytea
+ * parameter is encoded in JavaScript there, and a 5 MB file took the 256 MB heap down. On
+ * PostgreSQL they are a parameter, which node-postgres sends in binary.
+ */
+export async function queryRowsWithBytes<T>(db: Db, bytes: Buffer, build: (data: SQL) => SQL): Promise<T[]> {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client instanceof PGlite) {
+    const query = new PgDialect().sqlToQuery(build(sql`pg_read_binary_file('/dev/blob')`));
+    const result = await client.query<T>(query.sql, query.params, { blob: new Blob([new Uint8Array(bytes)]) });
+    return result.rows;
+  }
+  return queryRows<T>(db, build(sql`${bytes}`));
 }

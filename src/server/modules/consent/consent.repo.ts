@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { consentEvidence, consents, contacts } from '../../db/schema/index.js';
-import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
+import { queryRows, queryRowsWithBytes, transactionRunner, type Db } from '../../platform/db.js';
 import { isoSql, timestampParam } from '../../db/sql-helpers.js';
 import type { KeyedJsonRow } from '../../platform/cursor.js';
 import type { ConsentMethod, ConsentPurpose } from '../../../shared/domain.js';
@@ -186,14 +186,15 @@ export function createConsentRepo(db: Db) {
       file: { filename: string; mimeType: string; sha256: string; data: Buffer },
       max: number,
     ): Promise<string | 'full' | undefined> {
-      const [row] = await queryRows<{ j: string | null; n: number }>(
+      const [row] = await queryRowsWithBytes<{ j: string | null; n: number }>(
         db,
-        sql`
+        file.data,
+        (data) => sql`
         with c as (select c.id, (select count(*)::int from ${consentEvidence} e where e.contact_id = c.id) as n
                    from ${contacts} c where c.user_id = ${userId} and c.id = ${contactId}),
         e as (
           insert into ${consentEvidence} (user_id, contact_id, filename, mime_type, byte_size, sha256, data)
-          select ${userId}, c.id, ${file.filename}, ${file.mimeType}, ${file.data.length}, ${file.sha256}, ${file.data}
+          select ${userId}, c.id, ${file.filename}, ${file.mimeType}, ${file.data.length}, ${file.sha256}, ${data}
           from c where c.n < ${max}
           returning *)
         select (select ${evidenceView} from e) as j, c.n from c`,
