@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import crypto from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -168,6 +169,38 @@ describe.skipIf(!!process.env.DATABASE_URL || !isBuilt)(
       expect(atStart.rss, figures).toBeLessThanOrEqual(BUDGET_MB);
       expect(atEnd.hwm, figures).toBeLessThanOrEqual(BUDGET_MB);
 
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }, 600_000);
+
+    it('stays up through large uploads at its 256 MB heap limit: evidence files and a vCard with a 20 MB photo', async () => {
+      // A bytea parameter is encoded in JavaScript by PGlite: before upload-store.ts and
+      // queryRowsWithBytes, a 5 MB evidence file or a 28 MB vCard ended the process.
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mindfulcrm-uploads-'));
+      const { child, url } = await startServer(embeddedEnv(dataDir));
+      const request = await signUp(url);
+      const contact = await request('POST', '/api/contacts', { name: 'Evidence Zoë' });
+      for (let i = 0; i < 3; i++) {
+        const form = new FormData();
+        const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), crypto.randomBytes(5 * 1024 * 1024 - 64)]);
+        form.append('file', new Blob([new Uint8Array(pdf)]), `scan-${i}.pdf`);
+        expect((await request('POST', `/api/contacts/${contact.body.id}/consents/evidence`, form)).status).toBe(201);
+      }
+      const photo = crypto.randomBytes(20 * 1024 * 1024).toString('base64');
+      const cards = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Photo\r\nPHOTO;ENCODING=b;TYPE=JPEG:${photo}\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Small Card\r\nEMAIL:small@example.test\r\nEND:VCARD\r\n`;
+      const form = new FormData();
+      form.append('file', new Blob([cards]), 'big.vcf');
+      const started = await request('POST', '/api/imports', form);
+      expect(started.status).toBe(202);
+      let job = { status: 'queued', report: { created: 0, failed: 0 } };
+      for (let i = 0; i < 600 && job.status !== 'finished' && job.status !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        job = (await request('GET', `/api/imports/${started.body.id}`)).body;
+      }
+      expect(job).toMatchObject({ status: 'finished', report: { created: 1, failed: 1 } });
+      expect(child.exitCode).toBeNull();
+      expect((await request('GET', '/api/contacts?limit=10')).status).toBe(200);
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }, 600_000);
