@@ -146,7 +146,9 @@ export async function createEmbeddedDatabase(dataDir: string, cacheMb: number): 
 async function firstStartInChild(dataDir: string, cacheMb: number): Promise<void> {
   const here = fileURLToPath(import.meta.url);
   const script = path.join(path.dirname(here), `embedded-first-start${path.extname(here)}`);
-  const child = spawn(process.execPath, [...process.execArgv, script, dataDir, String(cacheMb)], {
+  // From source (npm run dev, tests) the child needs a TypeScript loader; the built server does not.
+  const loader = script.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...loader, script, dataDir, String(cacheMb)], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const code = await new Promise<number | null>((resolve, reject) => {

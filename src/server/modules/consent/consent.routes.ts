@@ -1,8 +1,6 @@
-import multipart from '@fastify/multipart';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../app.js';
 import { LIMITS } from '../../platform/limits.js';
-import { readOneFile } from '../../platform/http/multipart.js';
+import { multipartRoutes, readOneFile } from '../../platform/http/multipart.js';
 import { attachmentHeader, EVIDENCE_KINDS } from './evidence-file.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
@@ -24,16 +22,7 @@ const TAGS = ['consents'];
 export async function registerConsentRoutes(app: App) {
   const { consent } = app.services;
 
-  // Multipart parsing lives in this scope only, so every JSON route keeps refusing multipart bodies.
-  await app.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    await scope.register(multipart, {
-      limits: { fileSize: LIMITS.consent.evidenceBytes + 1, files: 1, fields: 2, parts: 3, fieldSize: 1024, headerPairs: 50 },
-      throwFileSizeLimit: false,
-    });
-    scope.addHook('onSend', async (req, reply) => {
-      if (!req.raw.complete) reply.header('connection', 'close');
-    });
+  await multipartRoutes(app, { fileBytes: LIMITS.consent.evidenceBytes }, (scope) => {
     scope.post(
       '/api/contacts/:id/consents/evidence',
       {

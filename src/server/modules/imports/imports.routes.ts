@@ -1,8 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z, type ZodError } from 'zod';
 import type { App } from '../../app.js';
+import { MULTIPART_OVERHEAD, multipartRoutes } from '../../platform/http/multipart.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
@@ -20,7 +19,6 @@ import {
 
 const TAGS = ['imports'];
 const FIELD = 'file';
-const MULTIPART_OVERHEAD = 64 * 1024;
 const tooLarge = () =>
   new AppError('payload_too_large', `The file is larger than ${LIMITS.imports.fileBytes / 1024 / 1024} MB. Split it into smaller files.`);
 
@@ -120,16 +118,7 @@ export async function registerImportsRoutes(app: App) {
     },
   );
 
-  // Multipart parsing lives in this scope only, so every JSON route keeps refusing multipart bodies.
-  await app.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    await scope.register(multipart, {
-      limits: { fileSize: LIMITS.imports.fileBytes + 1, files: 1, fields: 5, parts: 6, fieldSize: 20_000, headerPairs: 50 },
-      throwFileSizeLimit: false,
-    });
-    scope.addHook('onSend', async (req, reply) => {
-      if (!req.raw.complete) reply.header('connection', 'close');
-    });
+  await multipartRoutes(app, { fileBytes: LIMITS.imports.fileBytes, fieldSize: 20_000 }, (scope) => {
     scope.post(
       '/api/imports/preview',
       {

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
-import multipart from '@fastify/multipart';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { MULTIPART_OVERHEAD, multipartRoutes } from '../../platform/http/multipart.js';
 import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
@@ -20,8 +19,6 @@ import {
 } from '../../../shared/api/photos.js';
 
 const TAGS = ['photos'];
-// Boundaries and part headers around the file; a body bigger than the cap plus this cannot fit.
-const MULTIPART_OVERHEAD = 64 * 1024;
 const FIELD = 'file';
 const tooLarge = () =>
   new AppError('payload_too_large', `The photo is larger than ${LIMITS.photo.uploadBytes / 1024 / 1024} MB. Choose a smaller image.`);
@@ -48,19 +45,7 @@ async function openFilePart(req: FastifyRequest): Promise<Readable> {
 export async function registerPhotosRoutes(app: App) {
   const { photos } = app.services;
 
-  // Multipart parsing lives in this scope only, so every JSON route keeps refusing multipart bodies.
-  await app.register(async (plugin) => {
-    const scope = plugin.withTypeProvider<ZodTypeProvider>();
-    await scope.register(multipart, {
-      // One byte over the cap so the upload guard sees the overflow and answers 413.
-      limits: { fileSize: LIMITS.photo.uploadBytes + 1, files: 1, fields: 5, parts: 6, fieldSize: 1024, headerPairs: 50 },
-      throwFileSizeLimit: false,
-    });
-    // An answer given before the body was read (too large, bad type, not your contact) closes the
-    // connection: otherwise Node keeps the socket, paused, waiting for the rest of a body nobody reads.
-    scope.addHook('onSend', async (req, reply) => {
-      if (!req.raw.complete) reply.header('connection', 'close');
-    });
+  await multipartRoutes(app, { fileBytes: LIMITS.photo.uploadBytes }, (scope) => {
     scope.post(
       '/api/contacts/:id/photos',
       {

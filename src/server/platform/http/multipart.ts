@@ -1,4 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { App } from '../../app.js';
 import { AppError, badRequest } from '../errors.js';
 
 /** Boundaries and part headers around a file: a body bigger than the cap plus this cannot fit. */
@@ -33,4 +36,25 @@ export async function readOneFile(
   const bytes = await part.toBuffer();
   if (part.file.truncated || bytes.length > maxBytes) throw tooLarge();
   return { bytes, filename: part.filename ?? '' };
+}
+
+/**
+ * Registers `routes` in a scope of their own that parses multipart bodies (one file of at most
+ * `fileBytes`, a few small text fields), so every JSON route elsewhere keeps refusing them.
+ */
+export async function multipartRoutes(app: App, limits: { fileBytes: number; fieldSize?: number }, routes: (scope: App) => void) {
+  await app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>() as unknown as App;
+    await scope.register(multipart, {
+      // One byte over the cap, so the route sees the overflow and answers 413.
+      limits: { fileSize: limits.fileBytes + 1, files: 1, fields: 5, parts: 6, fieldSize: limits.fieldSize ?? 1024, headerPairs: 50 },
+      throwFileSizeLimit: false,
+    });
+    // An answer given before the body was read (too large, bad type, not your contact) closes the
+    // connection: otherwise Node keeps the socket, paused, waiting for the rest of a body nobody reads.
+    scope.addHook('onSend', async (req, reply) => {
+      if (!req.raw.complete) reply.header('connection', 'close');
+    });
+    routes(scope);
+  });
 }
