@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/platform/db.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { signUp, type TestClient } from '../support/client.js';
+import { signUp, TEST_PASSWORD, TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
 import { faults } from '../fakes/fake-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
@@ -135,7 +135,10 @@ describe('connecting Google', () => {
     expect(wrong.status).toBe(400);
     const missing = await a.get(`/api/google/callback?code=${back.searchParams.get('code')}`);
     expect(missing.status).toBe(400);
-    // B's browser cannot finish A's flow (the state is bound to A's session) ...
+    // Another browser cannot finish A's flow, not even one signed in as A: the state is bound to A's session ...
+    const aElsewhere = new TestClient(t.app);
+    expect((await aElsewhere.post('/api/auth/login', { email: a.email, password: TEST_PASSWORD })).status).toBe(200);
+    expect((await aElsewhere.get(back.pathname + back.search)).status).toBe(400);
     const stolen = await b.get(back.pathname + back.search);
     expect(stolen.status).toBe(400);
     // ... and that attempt used the state up.
