@@ -244,7 +244,13 @@ describe('calendar sync', () => {
       organizer: { email: 'bob@client.test' },
       conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'https://meet.google.com/x' }] },
     });
-    google.putEvent(email, 'work', { id: 'allday', summary: 'Retreat', start: { date: '2030-02-01' }, end: { date: '2030-02-02' }, attendees: [{ email: 'ann.home@client.test' }, { email: 'bob@client.test' }] });
+    google.putEvent(email, 'work', {
+      id: 'allday',
+      summary: 'Retreat',
+      start: { date: '2030-02-01' },
+      end: { date: '2030-02-02' },
+      attendees: [{ email: 'ann.home@client.test' }, { email: 'bob@client.test' }],
+    });
 
     const first = await syncNow(client);
     expect(first).toMatchObject({ status: 'idle', lastError: null, failures: 0 });
@@ -265,7 +271,9 @@ describe('calendar sync', () => {
     expect(kind(`primary:series_20300110:${bob.id}`)).toBe('video');
     expect(entries.find((e) => e.source_id === `work:allday:${ann.id}`)!.metadata.allDay).toBe(true);
     // 6 events over pages of 3 on primary: the fake was asked for more than one page.
-    expect(google.requests.filter((r) => r.path === '/calendar/v3/calendars/primary/events' && r.query.pageToken).length).toBeGreaterThan(0);
+    expect(google.requests.filter((r) => r.path === '/calendar/v3/calendars/primary/events' && r.query.pageToken).length).toBeGreaterThan(
+      0,
+    );
 
     // Nothing changed: nothing written.
     const second = await syncNow(client);
@@ -273,7 +281,12 @@ describe('calendar sync', () => {
     expect(google.requests.at(-1)!.query.syncToken).toBeDefined();
 
     // A moved event updates its entry; a cancelled one loses its entries.
-    google.putEvent(email, 'primary', { id: 'ev1', summary: 'Session 1 (moved)', start: at(20), attendees: [{ email: 'ann@client.test' }] });
+    google.putEvent(email, 'primary', {
+      id: 'ev1',
+      summary: 'Session 1 (moved)',
+      start: at(20),
+      attendees: [{ email: 'ann@client.test' }],
+    });
     google.cancelEvent(email, 'primary', 'ev3');
     const third = await syncNow(client);
     expect(third.stats).toMatchObject({ inserted: 0, updated: 1, removed: 1 });
@@ -302,7 +315,12 @@ describe('calendar sync', () => {
     const annOfB = await grantedContact(b.client, ['shared@client.test']);
     google.putEvent(a.email, 'primary', { id: 'a1', summary: 'A session', start: at(3), attendees: [{ email: 'shared@client.test' }] });
     google.putEvent(b.email, 'primary', { id: 'b1', summary: 'B session', start: at(4), attendees: [{ email: 'shared@client.test' }] });
-    google.putEvent(b.email, 'primary', { id: 'a1', summary: 'B has the same event id', start: at(5), attendees: [{ email: 'shared@client.test' }] });
+    google.putEvent(b.email, 'primary', {
+      id: 'a1',
+      summary: 'B has the same event id',
+      start: at(5),
+      attendees: [{ email: 'shared@client.test' }],
+    });
 
     const from = google.requests.length;
     await syncNow(a.client);
@@ -344,7 +362,10 @@ describe('calendar sync', () => {
   it('invalid_grant marks the connection needs_reconnect and stops every call to Google', async () => {
     const { client, email } = await connectedUser('revoked');
     // The user's token is still valid; make it need a refresh by revoking at Google and expiring it.
-    await queryRows(t.database.db, sql`update oauth_connections set expires_at = now() - interval '1 hour' where user_id = ${client.userId}`);
+    await queryRows(
+      t.database.db,
+      sql`update oauth_connections set expires_at = now() - interval '1 hour' where user_id = ${client.userId}`,
+    );
     google.revokeGrants(email);
     const failed = await syncNow(client);
     expect(failed).toMatchObject({ status: 'needs_reconnect', lastError: { kind: 'auth_revoked' } });

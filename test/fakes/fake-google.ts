@@ -86,7 +86,9 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     const code = `code-${crypto.randomBytes(8).toString('hex')}`;
     codes.set(code, {
       email: nextEmail,
-      scopes: String(q.scope ?? '').split(' ').filter(Boolean),
+      scopes: String(q.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
       challenge: q.code_challenge,
       redirectUri: String(q.redirect_uri),
       used: false,
@@ -108,7 +110,12 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
       if (!form.code_verifier) return oauthError(400, 'invalid_request', 'Missing code verifier.');
       const challenge = crypto.createHash('sha256').update(form.code_verifier).digest('base64url');
       if (challenge !== code.challenge) return oauthError(400, 'invalid_grant', 'Invalid code verifier.');
-      const grant: Grant = { email: code.email, scopes: code.scopes, refreshToken: `1//${crypto.randomBytes(12).toString('hex')}`, revoked: false };
+      const grant: Grant = {
+        email: code.email,
+        scopes: code.scopes,
+        refreshToken: `1//${crypto.randomBytes(12).toString('hex')}`,
+        revoked: false,
+      };
       grants.set(grant.refreshToken, grant);
       return {
         json: {
@@ -123,7 +130,9 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     if (form.grant_type === 'refresh_token') {
       const grant = grants.get(form.refresh_token ?? '');
       if (!grant || grant.revoked) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
-      return { json: { access_token: issueAccess(grant), expires_in: accessTtlSeconds, scope: grant.scopes.join(' '), token_type: 'Bearer' } };
+      return {
+        json: { access_token: issueAccess(grant), expires_in: accessTtlSeconds, scope: grant.scopes.join(' '), token_type: 'Bearer' },
+      };
     }
     return oauthError(400, 'unsupported_grant_type');
   });
@@ -169,7 +178,8 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
         offset = Number(m[3]);
       } else if (q.syncToken) {
         const m = /^s:(\d+)$/.exec(q.syncToken);
-        if (!m || Number(m[1]) < who.user.tokensValidFrom) return apiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
+        if (!m || Number(m[1]) < who.user.tokensValidFrom)
+          return apiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
         since = Number(m[1]);
       }
       const incremental = since >= 0;

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { dateTimeOut } from './dates.js';
 
-/** Google services a user can turn on (Gmail and Drive come later). */
-export const GOOGLE_SERVICES = ['calendar'] as const;
-export type GoogleService = (typeof GOOGLE_SERVICES)[number];
-
 export const connectQuery = z.strictObject({
   /** Turn Calendar on with this grant (asks for the calendar read scope). */
   calendar: z.enum(['true', 'false']).default('false'),

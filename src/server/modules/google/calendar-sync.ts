@@ -13,7 +13,10 @@ import type { GoogleService } from './google.service.js';
 import { classifyGoogleError, type GoogleErrorKind } from './google-errors.js';
 
 type Interactions = {
-  upsertMany(userId: string, items: ImportedInteraction[]): Promise<{ inserted: number; updated: number; unchanged: number; skipped: number }>;
+  upsertMany(
+    userId: string,
+    items: ImportedInteraction[],
+  ): Promise<{ inserted: number; updated: number; unchanged: number; skipped: number }>;
   removeFromSource(userId: string, source: 'calendar', prefix: string, keep?: string[]): Promise<number>;
 };
 
@@ -35,7 +38,7 @@ const MEETING_URL = /(zoom\.us|meet\.google\.com|teams\.microsoft\.com|whereby\.
 const PHONE = /^\s*(tel:)?\+?[\d\s().-]{6,}\s*$/i;
 
 /** In person, video or phone, from the conference data and the location. */
-export function meetingKind(event: calendar_v3.Schema$Event): 'in_person' | 'video' | 'phone' {
+function meetingKind(event: calendar_v3.Schema$Event): 'in_person' | 'video' | 'phone' {
   const points = event.conferenceData?.entryPoints ?? [];
   if (points.some((p) => p.entryPointType === 'video') || event.hangoutLink) return 'video';
   if (points.some((p) => p.entryPointType === 'phone')) return 'phone';
@@ -45,8 +48,7 @@ export function meetingKind(event: calendar_v3.Schema$Event): 'in_person' | 'vid
   return 'in_person';
 }
 
-const occurredAt = (e: calendar_v3.Schema$Event) =>
-  e.start?.dateTime ?? (e.start?.date ? `${e.start.date}T12:00:00Z` : undefined);
+const occurredAt = (e: calendar_v3.Schema$Event) => e.start?.dateTime ?? (e.start?.date ? `${e.start.date}T12:00:00Z` : undefined);
 
 /**
  * Calendar sync for one user: each chosen calendar paged with its sync token (none: a full read),
@@ -55,7 +57,14 @@ const occurredAt = (e: calendar_v3.Schema$Event) =>
  * meeting on the timeline, written through the interactions service a page at a time.
  */
 export function createCalendarSync({ repo, db, google, clients, interactions, clock, enqueue }: Deps) {
-  async function writePage(userId: string, calendarId: string, items: calendar_v3.Schema$Event[], full: boolean, keep: string[], stats: Stats) {
+  async function writePage(
+    userId: string,
+    calendarId: string,
+    items: calendar_v3.Schema$Event[],
+    full: boolean,
+    keep: string[],
+    stats: Stats,
+  ) {
     const live = items.filter((e) => e.id && e.status !== 'cancelled' && occurredAt(e));
     const emailsOf = (e: calendar_v3.Schema$Event) =>
       [...(e.attendees ?? []).map((a) => a.email), e.organizer?.email].filter((x): x is string => !!x).map((x) => x.toLowerCase());
@@ -205,7 +214,11 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       const enabled = !!connection?.services.includes('calendar');
       const lastError = row?.lastError ? (JSON.parse(row.lastError) as LastError) : null;
       const status =
-        connection?.status === 'needs_reconnect' ? 'needs_reconnect' : row?.status === 'running' || row?.status === 'failed' ? row.status : 'idle';
+        connection?.status === 'needs_reconnect'
+          ? 'needs_reconnect'
+          : row?.status === 'running' || row?.status === 'failed'
+            ? row.status
+            : 'idle';
       const { failures = 0, ...stats } = row?.stats ?? {};
       return {
         services: [
@@ -224,4 +237,3 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
     },
   };
 }
-export type CalendarSync = ReturnType<typeof createCalendarSync>;

@@ -36,7 +36,10 @@ export function createGoogleRepo(db: Db) {
     async upsert(
       tx: Db,
       userId: string,
-      values: Pick<ConnectionRow, 'providerAccountId' | 'accountEmail' | 'scopes' | 'accessTokenEnc' | 'refreshTokenEnc' | 'expiresAt' | 'services'>,
+      values: Pick<
+        ConnectionRow,
+        'providerAccountId' | 'accountEmail' | 'scopes' | 'accessTokenEnc' | 'refreshTokenEnc' | 'expiresAt' | 'services'
+      >,
       now: Date,
     ): Promise<void> {
       await tx

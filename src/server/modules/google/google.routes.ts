@@ -60,8 +60,10 @@ export function registerGoogleRoutes(app: App, config: Config) {
     },
   );
 
-  app.get('/api/google', { schema: { tags: TAGS, description: 'The Google connection (never its tokens).', response: { 200: connectionResponse } } }, async (req) =>
-    google.status(requireActor(req)),
+  app.get(
+    '/api/google',
+    { schema: { tags: TAGS, description: 'The Google connection (never its tokens).', response: { 200: connectionResponse } } },
+    async (req) => google.status(requireActor(req)),
   );
 
   app.delete(
@@ -77,7 +79,11 @@ export function registerGoogleRoutes(app: App, config: Config) {
     '/api/google/calendars',
     {
       config: { errorStatuses: [409, 503] },
-      schema: { tags: TAGS, description: "The user's Google calendars; `selected` marks those synced.", response: { 200: calendarsResponse } },
+      schema: {
+        tags: TAGS,
+        description: "The user's Google calendars; `selected` marks those synced.",
+        response: { 200: calendarsResponse },
+      },
     },
     async (req) => google.calendars(requireActor(req)),
   );
@@ -86,7 +92,12 @@ export function registerGoogleRoutes(app: App, config: Config) {
     '/api/google/calendars',
     {
       config: { errorStatuses: [409, 503] },
-      schema: { tags: TAGS, description: 'Chooses the calendars to sync.', body: selectCalendarsBody, response: { 200: calendarsResponse } },
+      schema: {
+        tags: TAGS,
+        description: 'Chooses the calendars to sync.',
+        body: selectCalendarsBody,
+        response: { 200: calendarsResponse },
+      },
     },
     async (req) => google.selectCalendars(requireActor(req), req.body.calendarIds),
   );
@@ -95,14 +106,25 @@ export function registerGoogleRoutes(app: App, config: Config) {
     '/api/sync/:service',
     {
       config: { errorStatuses: [409] },
-      schema: { tags: ['sync'], description: 'Starts a sync now; 202 with the job id.', params: syncServiceParams, response: { 202: syncStartedResponse } },
+      schema: {
+        tags: ['sync'],
+        description: 'Starts a sync now; 202 with the job id.',
+        params: syncServiceParams,
+        response: { 202: syncStartedResponse },
+      },
     },
     async (req, reply) => reply.status(202).send({ jobId: await calendarSync.start(requireActor(req)) }),
   );
 
   app.get(
     '/api/sync',
-    { schema: { tags: ['sync'], description: 'Status of every sync: last success, last error, next run.', response: { 200: syncStatusResponse } } },
+    {
+      schema: {
+        tags: ['sync'],
+        description: 'Status of every sync: last success, last error, next run.',
+        response: { 200: syncStatusResponse },
+      },
+    },
     async (req) => calendarSync.status(requireActor(req)),
   );
 }

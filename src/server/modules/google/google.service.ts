@@ -143,7 +143,8 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       if (!config.clientId || !config.clientSecret) throw notConfigured();
       if (!query.state) throw badState();
       const saved = await repo.takeState(sha256(query.state));
-      if (!saved || saved.userId !== actor.userId || saved.sessionIdHash !== actor.sessionIdHash || saved.expiresAt < clock()) throw badState();
+      if (!saved || saved.userId !== actor.userId || saved.sessionIdHash !== actor.sessionIdHash || saved.expiresAt < clock())
+        throw badState();
       if (query.error) return 'denied';
       if (!query.code) throw badRequest('Google sent no authorization code. Start connecting Google again.');
       const codeVerifier = cipher.open(saved.codeVerifierEnc);
@@ -154,8 +155,9 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       try {
         tokens = (await client.getToken({ code: query.code, codeVerifier, redirect_uri: redirectUri })).tokens;
         client.setCredentials(tokens);
-        info = (await client.request<{ sub: string; email?: string; email_verified?: boolean }>({ url: `${config.apiUrl}/oauth2/v3/userinfo` }))
-          .data;
+        info = (
+          await client.request<{ sub: string; email?: string; email_verified?: boolean }>({ url: `${config.apiUrl}/oauth2/v3/userinfo` })
+        ).data;
       } catch (err) {
         const failure = classifyGoogleError(err);
         if (failure.kind === 'temporary') throw new AppError('unavailable', 'Google did not answer. Try connecting again in a minute.');
@@ -211,7 +213,12 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       }
       await repo.transaction(async (tx) => {
         await repo.remove(tx, actor.userId);
-        await recordAudit(tx, { userId: actor.userId, action: 'google.disconnected', entityType: 'google', details: { revokedAtGoogle: revoked } });
+        await recordAudit(tx, {
+          userId: actor.userId,
+          action: 'google.disconnected',
+          entityType: 'google',
+          details: { revokedAtGoogle: revoked },
+        });
       });
       await onChange(actor.userId);
     },
@@ -231,7 +238,8 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       const items = await listCalendars(actor.userId);
       const known = new Set(items.map((c) => c.id));
       const unknown = calendarIds.filter((id) => !known.has(id));
-      if (unknown.length) throw badRequest('Some calendars are not in your Google account. Pick calendars from GET /api/google/calendars.', { unknown });
+      if (unknown.length)
+        throw badRequest('Some calendars are not in your Google account. Pick calendars from GET /api/google/calendars.', { unknown });
       const ids = [...new Set(calendarIds)];
       await repo.update(actor.userId, { calendarIds: ids }, clock());
       const chosen = new Set(ids);
