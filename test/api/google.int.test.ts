@@ -359,6 +359,38 @@ describe('calendar sync', () => {
     expect((await client.get('/api/google')).body.status).toBe('active');
   });
 
+  it('refreshes an access token about to expire before calling, persists it, and calls with the new one', async () => {
+    const { client, email } = await connectedUser('refresh');
+    const sealed = async () =>
+      (
+        await queryRows<{ a: string }>(
+          t.database.db,
+          sql`select access_token_enc as a from oauth_connections where user_id = ${client.userId}`,
+        )
+      )[0]!.a;
+    await queryRows(
+      t.database.db,
+      sql`update oauth_connections set expires_at = now() + interval '1 minute' where user_id = ${client.userId}`,
+    );
+    const before = await sealed();
+    const issued = new Set(google.accessTokensOf(email));
+    const from = google.requests.length;
+    expect(await syncNow(client)).toMatchObject({ status: 'idle', lastError: null });
+    const calls = google.requests.slice(from);
+    const refresh = calls.findIndex((r) => r.path === '/token' && r.text.includes('grant_type=refresh_token'));
+    expect(refresh).toBeGreaterThanOrEqual(0);
+    const fresh = google.accessTokensOf(email).filter((tok) => !issued.has(tok));
+    expect(fresh).toHaveLength(1);
+    const apiCalls = calls.filter((r) => r.path.startsWith('/calendar/'));
+    expect(apiCalls.length).toBeGreaterThan(0);
+    for (const call of apiCalls) expect(call.headers.authorization).toBe(`Bearer ${fresh[0]}`);
+    expect(await sealed()).not.toBe(before);
+    // The next run uses the stored token without refreshing.
+    const next = google.requests.length;
+    await syncNow(client);
+    expect(google.requests.slice(next).some((r) => r.path === '/token')).toBe(false);
+  });
+
   it('invalid_grant marks the connection needs_reconnect and stops every call to Google', async () => {
     const { client, email } = await connectedUser('revoked');
     // The user's token is still valid; make it need a refresh by revoking at Google and expiring it.
@@ -374,6 +406,8 @@ describe('calendar sync', () => {
     const from = google.requests.length;
     expect((await client.post('/api/sync/calendar')).status).toBe(409);
     expect((await client.get('/api/google/calendars')).status).toBe(409);
+    // Even a queued run (the job) makes no call while the connection needs reconnecting.
+    await t.app.services.calendarSync.run(client.userId);
     expect(google.requests.length).toBe(from);
 
     // Reconnecting makes it active again.
