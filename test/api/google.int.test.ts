@@ -7,6 +7,10 @@ import { signUp, TEST_PASSWORD, TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
 import { faults } from '../fakes/fake-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
+import pino from 'pino';
+import { createJobRunner, queueName } from '../../src/server/platform/jobs.js';
+import type { JobDeps } from '../../src/server/app-jobs.js';
+import { calendarSyncJob } from '../../src/server/modules/google/jobs/calendar-sync.job.js';
 
 /** Google connection (OAuth with PKCE and state) and Calendar sync, against the fake Google. */
 
@@ -414,5 +418,28 @@ describe('calendar sync', () => {
     const again = await connect(client, email);
     expect(again.status).toBe(302);
     expect((await client.get('/api/google')).body.status).toBe('active');
+  });
+});
+
+describe('the google.calendar-sync job', () => {
+  it("runs a user's sync on pg-boss, one queued at most per user", async () => {
+    const jobs = createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
+    jobs.register(calendarSyncJob);
+    try {
+      // Queue first (not a worker), to see the singleton: the second send for the same user is refused while one waits.
+      await jobs.start({ isWorker: false, deps: { services: t.app.services } });
+      const { client, email } = await connectedUser('job');
+      await grantedContact(client, ['job@client.test']);
+      google.putEvent(email, 'primary', { id: 'j1', summary: 'S', start: at(8), attendees: [{ email: 'job@client.test' }] });
+      expect(queueName(calendarSyncJob)).toBe('google.calendar-sync.v1');
+      expect(await jobs.send(calendarSyncJob, { userId: client.userId })).toEqual(expect.any(String));
+      expect(await jobs.send(calendarSyncJob, { userId: client.userId })).toBeNull();
+      await jobs.stop();
+      await jobs.start({ isWorker: true, deps: { services: t.app.services } });
+      for (let i = 0; i < 600 && (await entriesOf(client.userId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await entriesOf(client.userId)).toHaveLength(1);
+    } finally {
+      await jobs.stop();
+    }
   });
 });
