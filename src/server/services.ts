@@ -154,7 +154,7 @@ export function createServices(deps: ServiceDeps) {
       clients: googleClients,
       interactions: services.interactions,
       clock,
-      enqueue: jobs ? (userId) => jobs.send(calendarSyncJob, { userId }) : undefined,
+      enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
     }),
     imports: createImportsService({
       repo: createImportsRepo(db),

@@ -10,7 +10,9 @@ import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
 import pino from 'pino';
 import { createJobRunner, queueName } from '../../src/server/platform/jobs.js';
 import type { JobDeps } from '../../src/server/app-jobs.js';
-import { calendarSyncJob } from '../../src/server/modules/google/jobs/calendar-sync.job.js';
+import { calendarSyncJob, calendarSyncScheduleJob } from '../../src/server/modules/google/jobs/calendar-sync.job.js';
+import { createServices } from '../../src/server/services.js';
+import { createMemoryStore } from '../../src/server/platform/kv.js';
 
 /** Google connection (OAuth with PKCE and state) and Calendar sync, against the fake Google. */
 
@@ -440,6 +442,45 @@ describe('the google.calendar-sync job', () => {
       expect(await entriesOf(client.userId)).toHaveLength(1);
     } finally {
       await jobs.stop();
+    }
+  });
+
+  it('the schedule queues every connected user at their own offset in the interval, shown as nextRunAt', async () => {
+    const jobs = createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
+    jobs.register(calendarSyncJob);
+    jobs.register(calendarSyncScheduleJob);
+    // Services that queue through this runner (the test app's run syncs in process).
+    const services = createServices({
+      config: t.config,
+      secrets: { sessionSecret: 'test-session-secret-that-is-long-enough', encryptionKey: 'ab'.repeat(32) },
+      database: t.database,
+      kv: createMemoryStore(),
+      clock: () => new Date(),
+      jobs,
+    });
+    try {
+      await jobs.start({ isWorker: false, deps: { services } });
+      const { client } = await connectedUser('schedule');
+      const status = (await client.get('/api/sync')).body.services[0];
+      const next = Date.parse(status.nextRunAt);
+      expect(next).toBeGreaterThan(Date.now() - 1000);
+      expect(next).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+      const disconnected = await signUp(t.app, 'schedule-none');
+      expect((await disconnected.get('/api/sync')).body.services[0].nextRunAt).toBeNull();
+
+      expect(await services.calendarSync.scheduleAll()).toBeGreaterThan(0);
+      const [job] = await queryRows<{ start_after: Date }>(
+        t.database.db,
+        sql`select start_after from pgboss.job where name = ${queueName(calendarSyncJob)} and data->>'userId' = ${client.userId}`,
+      );
+      expect(job).toBeDefined();
+      // Queued for its offset in this interval (never later than the interval's end).
+      expect(new Date(job!.start_after).getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    } finally {
+      await jobs.stop();
+      await services.outbound.close();
+      // The tick queued every connected user of this database (earlier runs' too): none of them is to run later.
+      await queryRows(t.database.db, sql`delete from pgboss.job where name = ${queueName(calendarSyncJob)} and state = 'created'`);
     }
   });
 });

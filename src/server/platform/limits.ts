@@ -95,8 +95,8 @@ export const LIMITS = Object.freeze({
     refreshMarginMs: 5 * 60_000,
     /** Events asked per page of a calendar sync (Google allows up to 2,500). */
     eventsPageSize: 250,
-    /** Calendars one user may choose for sync. */
-    maxCalendars: 50,
+    /** Scheduled syncs: every connected user once per interval, each at their own offset in it. */
+    syncIntervalMinutes: 15,
   }),
   imports: Object.freeze({
     fileBytes: 40 * 1024 * 1024,

@@ -28,8 +28,22 @@ type Deps = {
   interactions: Interactions;
   clock: () => Date;
   /** Queues the sync job; absent (tests without a job runner): the process runs the sync itself. */
-  enqueue?: (userId: string) => Promise<string | null>;
+  enqueue?: (userId: string, startAfterSeconds?: number) => Promise<string | null>;
 };
+
+const INTERVAL_MS = LIMITS.google.syncIntervalMinutes * 60_000;
+
+/** Each user's fixed offset in the interval, so scheduled syncs do not all start at the same second. */
+function offsetMs(userId: string): number {
+  return crypto.createHash('sha256').update(userId).digest().readUInt32BE(0) % INTERVAL_MS;
+}
+
+/** When the schedule runs this user's sync next: their offset after the current interval's start. */
+function nextRun(userId: string, now: Date): Date {
+  const start = Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
+  const at = start + offsetMs(userId);
+  return new Date(at > now.getTime() ? at : at + INTERVAL_MS);
+}
 
 type Stats = { events: number; inserted: number; updated: number; removed: number; pages: number };
 type LastError = { kind: GoogleErrorKind; message: string; at: string };
@@ -196,6 +210,19 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
   return {
     run,
 
+    /** The scheduled tick: queues every connected user's sync, each at their offset in the interval. */
+    async scheduleAll(): Promise<number> {
+      if (!enqueue) return 0;
+      const now = clock();
+      const start = Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
+      const users = await repo.scheduledCalendarUsers();
+      for (const userId of users) {
+        const delay = Math.max(0, start + offsetMs(userId) - now.getTime());
+        await enqueue(userId, Math.ceil(delay / 1000));
+      }
+      return users.length;
+    },
+
     /** "Sync now": queues the job (one waiting per user at most) and answers its id. */
     async start(actor: Actor): Promise<string> {
       const connection = await repo.find(actor.userId);
@@ -229,7 +256,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
             lastSuccessAt: row?.lastSyncedAt?.toISOString() ?? null,
             lastError,
             failures,
-            nextRunAt: null,
+            nextRunAt: enabled && connection?.status === 'active' ? nextRun(actor.userId, clock()).toISOString() : null,
             stats,
           },
         ],

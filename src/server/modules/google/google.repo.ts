@@ -67,6 +67,21 @@ export function createGoogleRepo(db: Db) {
       return rows.length > 0;
     },
 
+    /** Users whose calendar sync runs on schedule: connected, active, Calendar on (system job, all users). */
+    async scheduledCalendarUsers(): Promise<string[]> {
+      const rows = await db
+        .select({ userId: oauthConnections.userId })
+        .from(oauthConnections)
+        .where(
+          and(
+            eq(oauthConnections.provider, PROVIDER),
+            eq(oauthConnections.status, 'active'),
+            sql`'calendar' = any(${oauthConnections.services})`,
+          ),
+        );
+      return rows.map((r) => r.userId);
+    },
+
     async syncStates(userId: string): Promise<SyncStateRow[]> {
       return db
         .select()
