@@ -314,6 +314,26 @@ describe('calendar sync', () => {
     expect(fourth.stats).toMatchObject({ inserted: 0, updated: 0, removed: 0 });
   });
 
+  it("streams a sync job's progress over SSE to its owner only", async () => {
+    const { client, email } = await connectedUser('sse');
+    await grantedContact(client, ['sse@client.test']);
+    for (let i = 1; i <= 4; i++)
+      google.putEvent(email, 'primary', { id: `s${i}`, summary: 'S', start: at(i), attendees: [{ email: 'sse@client.test' }] });
+    const started = await client.post('/api/sync/calendar');
+    expect(started.status).toBe(202);
+    const stream = await client.get(`/api/sync/jobs/${started.body.jobId}/events`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers['content-type']).toBe('text/event-stream');
+    const done = /event: done\ndata: (.+)\n/.exec(stream.text);
+    expect(done, stream.text).not.toBeNull();
+    expect(JSON.parse(done![1]!)).toMatchObject({ service: 'calendar', status: 'idle', stats: { events: 4, inserted: 4, pages: 2 } });
+    expect(stream.text).toContain('event: progress');
+
+    const other = await signUp(t.app, 'sse-other');
+    expect((await other.get(`/api/sync/jobs/${started.body.jobId}/events`)).status).toBe(404);
+    expect((await client.get(`/api/sync/jobs/${crypto.randomUUID()}/events`)).status).toBe(404);
+  });
+
   it("user A's sync never sends B's token, and B's events never land on A's contacts", async () => {
     const a = await connectedUser('iso-a');
     const b = await connectedUser('iso-b');

@@ -258,6 +258,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PUT /api/google/calendars': { body: () => ({ calendarIds: [] }) },
   'POST /api/sync/:service': { literalParams: { service: 'calendar' } },
   'GET /api/sync': {},
+  // A sync job id is found only in its owner's status row: any other id, B's included, is a 404.
+  'GET /api/sync/jobs/:id/events': { literalParams: { id: '00000000-0000-4000-8000-000000000000' }, ownStatus: 404 },
 
   'GET /api/contacts/:id/consents': { params: { id: 'contact' } },
   'GET /api/contacts/:id/consents/history': { params: { id: 'contact' } },

@@ -97,6 +97,8 @@ export const LIMITS = Object.freeze({
     eventsPageSize: 250,
     /** Scheduled syncs: every connected user once per interval, each at their own offset in it. */
     syncIntervalMinutes: 15,
+    /** How often the progress stream of a sync reads its state. */
+    progressPollMs: 250,
   }),
   imports: Object.freeze({
     fileBytes: 40 * 1024 * 1024,

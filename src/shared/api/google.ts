@@ -37,6 +37,8 @@ export const selectCalendarsBody = z.strictObject({
 export const SYNC_SERVICES = ['calendar'] as const;
 export const syncServiceParams = z.strictObject({ service: z.enum(SYNC_SERVICES) });
 
+export const syncJobParams = z.strictObject({ id: z.string().min(1).max(100) });
+
 export const syncStartedResponse = z.strictObject({ jobId: z.string() });
 
 /** Why the last run failed, reduced to what the user can act on. */

@@ -5,7 +5,7 @@ import { LIMITS } from '../../platform/limits.js';
 import { allowedContactIds } from '../consent/consent.repo.js';
 import type { ImportedInteraction } from '../../../shared/api/interactions.js';
 import type { SyncStatus } from '../../../shared/api/google.js';
-import { conflict } from '../../platform/errors.js';
+import { conflict, notFound } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { GoogleRepo } from './google.repo.js';
 import type { GoogleClients } from './google-clients.js';
@@ -133,7 +133,14 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
     stats.pages += 1;
   }
 
-  async function syncCalendar(userId: string, api: calendar_v3.Calendar, calendarId: string, syncToken: string | null, stats: Stats) {
+  async function syncCalendar(
+    userId: string,
+    api: calendar_v3.Calendar,
+    calendarId: string,
+    syncToken: string | null,
+    stats: Stats,
+    progress: () => Promise<void>,
+  ) {
     const full = !syncToken;
     const keep: string[] = [];
     let pageToken: string | undefined;
@@ -148,6 +155,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
         ...(syncToken ? { syncToken } : {}),
       });
       await writePage(userId, calendarId, res.data.items ?? [], full, keep, stats);
+      await progress();
       pageToken = res.data.nextPageToken ?? undefined;
       nextSyncToken = res.data.nextSyncToken;
     } while (pageToken);
@@ -160,14 +168,16 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
    * One run for one user. Throws a GoogleCallError of kind `temporary` (the job retries it); any
    * other failure is recorded and ends the run. `invalid_grant` marks the connection needs_reconnect.
    */
-  async function run(userId: string): Promise<Stats | undefined> {
+  async function run(userId: string, jobId?: string): Promise<Stats | undefined> {
     const connection = await repo.find(userId);
     if (!connection?.services.includes('calendar')) return undefined;
     const now = clock();
     const states = new Map((await repo.syncStates(userId)).map((s) => [s.resourceId, s]));
     const failures = states.get('')?.stats.failures ?? 0;
-    await repo.putSyncState(userId, '', { status: 'running', lastStartedAt: now }, now);
+    await repo.putSyncState(userId, '', { status: 'running', lastStartedAt: now, ...(jobId ? { jobId } : {}) }, now);
     const stats: Stats = { events: 0, inserted: 0, updated: 0, removed: 0, pages: 0 };
+    // Progress for GET /api/sync/jobs/:id/events: the counts so far, after each page.
+    const progress = () => repo.putSyncState(userId, '', { stats: { ...stats, failures } }, clock());
     try {
       const { client } = await google.authorized(userId);
       const api = await clients.calendar(client);
@@ -175,10 +185,10 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       for (const calendarId of calendarIds) {
         const token = states.get(calendarId)?.syncToken ?? null;
         try {
-          await syncCalendar(userId, api, calendarId, token, stats);
+          await syncCalendar(userId, api, calendarId, token, stats, progress);
         } catch (err) {
           if (!token || classifyGoogleError(err).kind !== 'cursor_invalid') throw err;
-          await syncCalendar(userId, api, calendarId, null, stats);
+          await syncCalendar(userId, api, calendarId, null, stats, progress);
         }
       }
       await repo.putSyncState(
@@ -228,11 +238,24 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       const connection = await repo.find(actor.userId);
       if (!connection?.services.includes('calendar')) throw conflict('Connect Google with Calendar first (Integrations page).');
       if (connection.status === 'needs_reconnect') throw conflict('Google no longer accepts the connection. Reconnect Google first.');
-      await repo.putSyncState(actor.userId, '', { status: 'running' }, clock());
-      if (enqueue) return (await enqueue(actor.userId)) ?? 'already-queued';
-      const id = crypto.randomUUID();
-      setImmediate(() => void run(actor.userId).catch(() => undefined));
-      return id;
+      if (enqueue) {
+        const queued = await enqueue(actor.userId);
+        // null: a run of this user is already waiting; its id is the one stored when it was queued.
+        const jobId = queued ?? (await repo.syncStates(actor.userId)).find((s) => s.resourceId === '')?.jobId ?? crypto.randomUUID();
+        await repo.putSyncState(actor.userId, '', { status: 'running', jobId }, clock());
+        return jobId;
+      }
+      const jobId = crypto.randomUUID();
+      await repo.putSyncState(actor.userId, '', { status: 'running', jobId }, clock());
+      setImmediate(() => void run(actor.userId, jobId).catch(() => undefined));
+      return jobId;
+    },
+
+    /** The run `jobId` of this user, as GET /api/sync shows it; 404 for another user's or an unknown job. */
+    async job(actor: Actor, jobId: string): Promise<SyncStatus['services'][number]> {
+      const row = (await repo.syncStates(actor.userId)).find((s) => s.resourceId === '');
+      if (!row || row.jobId !== jobId) throw notFound('Sync job');
+      return (await this.status(actor)).services[0]!;
     },
 
     async status(actor: Actor): Promise<SyncStatus> {

@@ -93,7 +93,9 @@ export function createGoogleRepo(db: Db) {
     async putSyncState(
       userId: string,
       resourceId: string,
-      set: Partial<Pick<SyncStateRow, 'syncToken' | 'status' | 'lastError' | 'itemsSynced' | 'stats' | 'lastStartedAt' | 'lastSyncedAt'>>,
+      set: Partial<
+        Pick<SyncStateRow, 'syncToken' | 'status' | 'lastError' | 'itemsSynced' | 'stats' | 'lastStartedAt' | 'lastSyncedAt' | 'jobId'>
+      >,
       now: Date,
     ): Promise<void> {
       await db

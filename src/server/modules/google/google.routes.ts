@@ -3,12 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
 import { requireActor } from '../../platform/http/security.js';
+import { LIMITS } from '../../platform/limits.js';
 import {
   calendarsResponse,
   callbackQuery,
   connectionResponse,
   connectQuery,
   selectCalendarsBody,
+  syncJobParams,
   syncServiceParams,
   syncStartedResponse,
   syncStatusResponse,
@@ -126,5 +128,44 @@ export function registerGoogleRoutes(app: App, config: Config) {
       },
     },
     async (req) => calendarSync.status(requireActor(req)),
+  );
+
+  app.get(
+    '/api/sync/jobs/:id/events',
+    {
+      schema: {
+        tags: ['sync'],
+        description:
+          'text/event-stream: "progress" events ({ events, pages, inserted, updated, removed }) while the sync runs, then one "done" event with the service status of GET /api/sync.',
+        params: syncJobParams,
+        response: { 200: { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } } },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      let job = await calendarSync.job(actor, req.params.id);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      let closed = false;
+      req.raw.on('close', () => {
+        closed = true;
+      });
+      let last = '';
+      while (!closed) {
+        const progress = JSON.stringify(job.stats);
+        if (progress !== last) {
+          last = progress;
+          res.write(`event: progress\ndata: ${progress}\n\n`);
+        }
+        if (job.status !== 'running') {
+          res.write(`event: done\ndata: ${JSON.stringify(job)}\n\n`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, LIMITS.google.progressPollMs));
+        job = await calendarSync.job(actor, req.params.id);
+      }
+      res.end();
+    },
   );
 }
