@@ -8,7 +8,15 @@ import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
-export const JOBS = [sessionCleanupJob, purgeDeletedJob, purgeIdempotencyKeysJob, runImportJob, forgetMergeSnapshotsJob, calendarSyncJob, calendarSyncScheduleJob];
+export const JOBS = [
+  sessionCleanupJob,
+  purgeDeletedJob,
+  purgeIdempotencyKeysJob,
+  runImportJob,
+  forgetMergeSnapshotsJob,
+  calendarSyncJob,
+  calendarSyncScheduleJob,
+];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {
   for (const job of JOBS) runner.register(job);
