@@ -153,6 +153,19 @@ describe('connecting Google', () => {
     expect((await b.get('/api/google')).body.connected).toBe(false);
   });
 
+  it('Calendar stays off when the user unticks its scope at Google', async () => {
+    const client = await signUp(t.app, 'granular');
+    const email = googleEmail();
+    google.addUser({ email });
+    google.authorizeAs(email, { deny: ['https://www.googleapis.com/auth/calendar.readonly'] });
+    const start = await client.get('/api/google/connect?calendar=true');
+    const back = new URL(await google.approve(String(start.headers.location)));
+    google.authorizeAs(email);
+    expect((await client.get(back.pathname + back.search)).status).toBe(302);
+    expect((await client.get('/api/google')).body).toMatchObject({ connected: true, services: { calendar: false } });
+    expect((await client.post('/api/sync/calendar')).status).toBe(409);
+  });
+
   it('the fake refuses a code exchange without the PKCE verifier', async () => {
     const client = await signUp(t.app, 'pkce');
     const email = googleEmail();

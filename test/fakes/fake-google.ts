@@ -51,6 +51,7 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
   let seq = 0;
   let nextEmail: string | undefined;
+  let nextDenied: string[] = [];
   let accessTtlSeconds = 3600;
   const pageSize = options.pageSize ?? 50;
 
@@ -88,7 +89,7 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
       email: nextEmail,
       scopes: String(q.scope ?? '')
         .split(' ')
-        .filter(Boolean),
+        .filter((scope) => scope && !nextDenied.includes(scope)),
       challenge: q.code_challenge,
       redirectUri: String(q.redirect_uri),
       used: false,
@@ -240,9 +241,10 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
         tokensValidFrom: 0,
       });
     },
-    /** The Google account that approves the next authorize request. */
-    authorizeAs(email: string) {
+    /** The Google account that approves the next authorize requests; `deny`: scopes the user unticks (granular consent). */
+    authorizeAs(email: string, options: { deny?: string[] } = {}) {
       nextEmail = email;
+      nextDenied = options.deny ?? [];
     },
     /** Adds or replaces an event (a change: it shows in the next incremental sync). */
     putEvent(email: string, calendarId: string, event: FakeEvent) {

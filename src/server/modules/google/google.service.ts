@@ -166,6 +166,9 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       if (!tokens.access_token || !info.sub) throw badRequest('Google refused the sign-in. Start connecting Google again.');
       const existing = await repo.find(actor.userId);
       const now = clock();
+      const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
+      // With granular consent the user may untick Calendar: a service is on only when its scope was granted.
+      const services = saved.services.filter((s) => s !== 'calendar' || scopes.includes(CALENDAR_SCOPE));
       await repo.transaction(async (tx) => {
         await repo.upsert(
           tx,
@@ -173,12 +176,12 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
           {
             providerAccountId: info.sub,
             accountEmail: info.email_verified === false ? null : (info.email ?? null),
-            scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
+            scopes,
             accessTokenEnc: cipher.seal(tokens.access_token!),
             // Google sends a refresh token with prompt=consent; keep the one we had otherwise.
             refreshTokenEnc: tokens.refresh_token ? cipher.seal(tokens.refresh_token) : (existing?.refreshTokenEnc ?? null),
             expiresAt: tokens.expiry_date ? new Date(tokens.expiry_date) : null,
-            services: saved.services,
+            services,
           },
           now,
         );
@@ -186,7 +189,7 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
           userId: actor.userId,
           action: 'google.connected',
           entityType: 'google',
-          details: { services: saved.services, reconnected: !!existing },
+          details: { services, reconnected: !!existing },
         });
       });
       await onChange(actor.userId);
