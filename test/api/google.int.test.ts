@@ -190,6 +190,22 @@ describe('connecting Google', () => {
     expect((await client.get('/api/google')).body.connected).toBe(false);
   });
 
+  it('never sends a code exchange twice: a 503 from Google is a 503 asking to try again', async () => {
+    const client = await signUp(t.app, 'exchange-503');
+    const email = googleEmail();
+    google.addUser({ email });
+    google.authorizeAs(email);
+    const start = await client.get('/api/google/connect?calendar=true');
+    const back = new URL(await google.approve(String(start.headers.location)));
+    const from = google.requests.length;
+    google.fake.failNext(1, faults.status(503));
+    const res = await client.get(back.pathname + back.search);
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(/Try connecting again/);
+    expect(google.requests.slice(from).filter((r) => r.path === '/token')).toHaveLength(1);
+    expect((await client.get('/api/google')).body.connected).toBe(false);
+  });
+
   it('a denied consent at Google comes back without connecting', async () => {
     const client = await signUp(t.app, 'denied');
     google.authorizeAs(googleEmail());

@@ -168,7 +168,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
    * One run for one user. Throws a GoogleCallError of kind `temporary` (the job retries it); any
    * other failure is recorded and ends the run. `invalid_grant` marks the connection needs_reconnect.
    */
-  async function run(userId: string, jobId?: string): Promise<Stats | undefined> {
+  async function run(userId: string, jobId?: string, log?: { warn(obj: object, msg: string): void }): Promise<Stats | undefined> {
     const connection = await repo.find(userId);
     if (!connection?.services.includes('calendar')) return undefined;
     const now = clock();
@@ -200,6 +200,8 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       return stats;
     } catch (err) {
       const failure = classifyGoogleError(err);
+      // Only the error's type and code reach the log (platform/log-fields.ts), never event data.
+      if (failure.kind === 'unknown') log?.warn({ err }, 'calendar sync failed for an unexpected reason');
       if (failure.kind === 'auth_revoked') await google.markNeedsReconnect(userId);
       const lastError: LastError = { kind: failure.kind, message: failure.message, at: clock().toISOString() };
       await repo.putSyncState(

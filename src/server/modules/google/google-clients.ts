@@ -10,11 +10,14 @@ import { fetchThrough } from '../../platform/outbound/fetch-adapter.js';
  * own retries are off (the provider retries).
  */
 export function createGoogleClients(google: Config['google'], http: OutboundProvider) {
-  const transporterOptions = { fetchImplementation: fetchThrough(http, { retrySafe: true }), retry: false };
+  // Refreshes, revokes and reads may be sent again; a code exchange may not (the code works once).
+  const retrying = { fetchImplementation: fetchThrough(http, { retrySafe: true }), retry: false };
+  const once = { fetchImplementation: fetchThrough(http, { retrySafe: false }), retry: false };
   return {
-    async oauth(redirectUri?: string): Promise<OAuth2Client> {
+    async oauth(redirectUri?: string, options: { isCodeExchange?: boolean } = {}): Promise<OAuth2Client> {
+      const transporterOptions = options.isCodeExchange ? once : retrying;
       const { OAuth2Client } = await import('google-auth-library');
-      return new OAuth2Client({
+      const client = new OAuth2Client({
         clientId: google.clientId,
         clientSecret: google.clientSecret,
         redirectUri,
@@ -28,6 +31,11 @@ export function createGoogleClients(google: Config['google'], http: OutboundProv
         eagerRefreshThresholdMillis: 0,
         forceRefreshOnFailure: false,
       });
+      // Token calls ask gaxios to retry (their own per-request retry config): the provider decides instead.
+      client.transporter.interceptors.request.add({
+        resolved: async (config) => Object.assign(config, { retry: false, retryConfig: { retry: 0, noResponseRetries: 0 } }),
+      });
+      return client;
     },
     async calendar(auth: OAuth2Client): Promise<calendar_v3.Calendar> {
       const { calendar } = await import('@googleapis/calendar');

@@ -149,7 +149,7 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       if (!query.code) throw badRequest('Google sent no authorization code. Start connecting Google again.');
       const codeVerifier = cipher.open(saved.codeVerifierEnc);
       if (!codeVerifier) throw badState();
-      const client = await clients.oauth(redirectUri);
+      const client = await clients.oauth(redirectUri, { isCodeExchange: true });
       let tokens: Credentials;
       let info: { sub: string; email?: string; email_verified?: boolean };
       try {
