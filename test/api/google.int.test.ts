@@ -230,6 +230,24 @@ describe('connecting Google', () => {
   });
 });
 
+describe('account deletion', () => {
+  it('revokes the Google grant at Google and deletes the tokens with the account', async () => {
+    const { client, email } = await connectedUser('delete-account');
+    const res = await client.request('DELETE', '/api/account', { password: TEST_PASSWORD });
+    expect(res.status, res.text).toBe(204);
+    expect(google.isRevoked(email)).toBe(true);
+    expect(await queryRows(t.database.db, sql`select 1 from oauth_connections where user_id = ${client.userId}`)).toHaveLength(0);
+  });
+
+  it('a refused deletion (wrong password) revokes nothing', async () => {
+    const { client, email } = await connectedUser('delete-refused');
+    const res = await client.request('DELETE', '/api/account', { password: 'not the password' });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(google.isRevoked(email)).toBe(false);
+    expect((await client.get('/api/google')).body.connected).toBe(true);
+  });
+});
+
 describe('calendar sync', () => {
   it('lists calendars and lets the user choose; an unknown calendar is a 400', async () => {
     const { client } = await connectedUser('calendars', ['primary', 'work']);

@@ -200,6 +200,19 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       return view(await repo.find(actor.userId));
     },
 
+    /**
+     * For account deletion (the tokens go with the account's rows): read the grant before deleting,
+     * then `revoke` it at Google after the account is gone. Best effort, like disconnect.
+     */
+    async grantOf(userId: string): Promise<string | undefined> {
+      const connection = await repo.find(userId);
+      return connection ? (open(connection.refreshTokenEnc) ?? open(connection.accessTokenEnc)) : undefined;
+    },
+    async revoke(token: string | undefined): Promise<void> {
+      if (!token || !config.clientId) return;
+      await (await clients.oauth()).revokeToken(token).catch(() => undefined);
+    },
+
     /** Revokes the grant at Google (best effort: a grant Google already dropped is gone anyway) and deletes the tokens. */
     async disconnect(actor: Actor): Promise<void> {
       const connection = await repo.find(actor.userId);
