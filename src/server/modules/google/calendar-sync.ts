@@ -265,12 +265,15 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       const row = (await repo.syncStates(actor.userId)).find((s) => s.resourceId === '');
       const enabled = !!connection?.services.includes('calendar');
       const lastError = row?.lastError ? (JSON.parse(row.lastError) as LastError) : null;
+      // A run in progress says so until it has recorded its outcome (it may mark the connection first).
       const status =
-        connection?.status === 'needs_reconnect'
-          ? 'needs_reconnect'
-          : row?.status === 'running' || row?.status === 'failed'
-            ? row.status
-            : 'idle';
+        row?.status === 'running'
+          ? 'running'
+          : connection?.status === 'needs_reconnect'
+            ? 'needs_reconnect'
+            : row?.status === 'failed'
+              ? 'failed'
+              : 'idle';
       const { failures = 0, ...stats } = row?.stats ?? {};
       return {
         services: [
