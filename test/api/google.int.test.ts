@@ -418,18 +418,21 @@ describe('calendar sync', () => {
     const { client, email } = await connectedUser('faults');
     await grantedContact(client, ['fault@client.test']);
     google.putEvent(email, 'primary', { id: 'f1', summary: 'S', start: at(6), attendees: [{ email: 'fault@client.test' }] });
-    google.fake.failNext(1, faults.status(429, { retryAfter: '0' }));
+    google.failNext(1, '429');
     const ok = await syncNow(client);
     expect(ok).toMatchObject({ status: 'idle', lastError: null, failures: 0 });
     expect(await entriesOf(client.userId)).toHaveLength(1);
 
-    const rateLimited = faults.status(403, {
-      body: JSON.stringify({ error: { code: 403, message: 'Rate Limit Exceeded', errors: [{ reason: 'rateLimitExceeded' }] } }),
-    });
-    google.fake.failNext(1, rateLimited);
+    google.failNext(1, '403-rate-limit');
     const failed = await syncNow(client);
     expect(failed).toMatchObject({ status: 'failed', failures: 1, lastError: { kind: 'temporary' } });
     expect((await client.get('/api/google')).body.status).toBe('active');
+    // 5xx past the outbound client's attempts: failed again, the counter goes up, still active.
+    google.failNext(3, '5xx');
+    expect(await syncNow(client)).toMatchObject({ status: 'failed', failures: 2, lastError: { kind: 'temporary' } });
+    expect((await client.get('/api/google')).body.status).toBe('active');
+    // The next good run clears it.
+    expect(await syncNow(client)).toMatchObject({ status: 'idle', failures: 0, lastError: null });
   });
 
   it('refreshes an access token about to expire before calling, persists it, and calls with the new one', async () => {

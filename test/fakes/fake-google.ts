@@ -268,6 +268,15 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     isRevoked(email: string) {
       return [...grants.values()].filter((g) => g.email === email).every((g) => g.revoked);
     },
+    /** Delays every answer (the benchmark's 50 ms per call). */
+    setLatency: (ms: number) => fake.setLatency(ms),
+    /** The next `count` requests fail as Google does: 429, 403 rateLimitExceeded, or 503. */
+    failNext(count: number, kind: '429' | '403-rate-limit' | '5xx') {
+      if (kind === '429')
+        fake.failNext(count, { ...apiError(429, 'rateLimitExceeded', 'Rate Limit Exceeded'), headers: { 'retry-after': '0' } });
+      else if (kind === '403-rate-limit') fake.failNext(count, apiError(403, 'rateLimitExceeded', 'Rate Limit Exceeded'));
+      else fake.failNext(count, apiError(503, 'backendError', 'Backend Error'));
+    },
     /** Lifetime of access tokens issued from now on (0: expired at once, so every call refreshes first). */
     setAccessTtl(seconds: number) {
       accessTtlSeconds = seconds;
