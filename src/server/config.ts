@@ -77,6 +77,13 @@ const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   /** Run job workers inside `serve` (the embedded default). Set false when separate `worker` processes run them. */
   RUN_WORKERS: bool.default(true),
+  /** The OAuth client of the Google Cloud project (README, "Google"); unset: Google cannot be connected. */
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Google's endpoints; tests and the dev mode point them at the fake Google. */
+  GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+  GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+  GOOGLE_API_URL: z.url().default('https://www.googleapis.com'),
 });
 
 export type Config = Readonly<{
@@ -108,6 +115,14 @@ export type Config = Readonly<{
   metricsPort: number | undefined;
   webDistDir: string | undefined;
   runWorkers: boolean;
+  google: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    authUrl: string;
+    tokenUrl: string;
+    /** Userinfo and Calendar (…/oauth2/v3/userinfo, …/calendar/v3/…); no trailing slash. */
+    apiUrl: string;
+  };
 }>;
 
 export class ConfigError extends Error {}
@@ -160,6 +175,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort: e.METRICS_PORT,
     webDistDir: e.WEB_DIST_DIR,
     runWorkers: e.RUN_WORKERS,
+    google: Object.freeze({
+      clientId: e.GOOGLE_CLIENT_ID,
+      clientSecret: e.GOOGLE_CLIENT_SECRET,
+      authUrl: e.GOOGLE_AUTH_URL,
+      tokenUrl: e.GOOGLE_TOKEN_URL,
+      apiUrl: e.GOOGLE_API_URL.replace(/\/+$/, ''),
+    }),
   });
 }
 

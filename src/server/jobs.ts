@@ -4,10 +4,19 @@ import { sessionCleanupJob } from './modules/auth/jobs/session-cleanup.job.js';
 import { purgeDeletedJob } from './modules/trash/jobs/purge-deleted.job.js';
 import { purgeIdempotencyKeysJob } from './modules/idempotency/jobs/purge-keys.job.js';
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
+import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/calendar-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
-export const JOBS = [sessionCleanupJob, purgeDeletedJob, purgeIdempotencyKeysJob, runImportJob, forgetMergeSnapshotsJob];
+export const JOBS = [
+  sessionCleanupJob,
+  purgeDeletedJob,
+  purgeIdempotencyKeysJob,
+  runImportJob,
+  forgetMergeSnapshotsJob,
+  calendarSyncJob,
+  calendarSyncScheduleJob,
+];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {
   for (const job of JOBS) runner.register(job);

@@ -54,6 +54,12 @@ import { createImportsRepo } from './modules/imports/imports.repo.js';
 import { createImportsService } from './modules/imports/imports.service.js';
 import { embeddedUploadStore } from './platform/upload-store.js';
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
+import { createCipher } from './platform/crypto.js';
+import { createGoogleRepo } from './modules/google/google.repo.js';
+import { createGoogleClients } from './modules/google/google-clients.js';
+import { createGoogleService } from './modules/google/google.service.js';
+import { createCalendarSync } from './modules/google/calendar-sync.js';
+import { calendarSyncJob } from './modules/google/jobs/calendar-sync.job.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -124,8 +130,33 @@ export function createServices(deps: ServiceDeps) {
     exports: createExportService({ repo: createExportRepo(db), limiter, clock }),
   };
   const { jobs } = deps;
+  const googleConfig = config.google;
+  // Google's endpoints are the operator's configuration: trusted (the fake Google on loopback in tests).
+  const googleHttp = services.outbound.provider('google', {
+    trustedOrigins: [googleConfig.authUrl, googleConfig.tokenUrl, googleConfig.apiUrl],
+  });
+  const googleRepo = createGoogleRepo(db);
+  const googleClients = createGoogleClients(googleConfig, googleHttp);
+  const google = createGoogleService({
+    repo: googleRepo,
+    config: googleConfig,
+    clients: googleClients,
+    cipher: createCipher(Buffer.from(deps.secrets.encryptionKey, 'hex')),
+    clock,
+    onChange,
+  });
   return {
     ...services,
+    google,
+    calendarSync: createCalendarSync({
+      repo: googleRepo,
+      db,
+      google,
+      clients: googleClients,
+      interactions: services.interactions,
+      clock,
+      enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
+    }),
     imports: createImportsService({
       repo: createImportsRepo(db),
       uploads: database.kind === 'pglite' ? embeddedUploadStore(database.dataDir) : undefined,

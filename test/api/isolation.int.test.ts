@@ -100,7 +100,8 @@ async function snapshotOf(owner: TestClient, ids: ForeignIds) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // A Google client is configured (nobody connects, so Google is never called): the connect routes answer as in production.
+  t = await createTestApp({ GOOGLE_CLIENT_ID: 'isolation-client', GOOGLE_CLIENT_SECRET: 'isolation-secret' });
   routes = t.app.routeTable.filter((r) => r.url.startsWith('/api/'));
   a = await signUp(t.app, 'iso-a');
   b = await signUp(t.app, 'iso-b');
@@ -203,7 +204,8 @@ describe('reads by A', () => {
     const bIdList = Object.values(bIds);
     for (const route of routes.filter((r) => !r.isPublic && r.method === 'GET' && hasCase(r))) {
       const res = await send(a, route, aIds, aIds);
-      if (res.status >= 400) problems.push(`${routeKey(route)}: answered ${res.status} with A's own ids (give its case a query?)`);
+      if (res.status >= 400 && res.status !== caseOf(route).ownStatus)
+        problems.push(`${routeKey(route)}: answered ${res.status} with A's own ids (give its case a query?)`);
       const leaked = bIdList.filter((id) => res.text.includes(id));
       if (leaked.length) problems.push(`${routeKey(route)}: shows B's ids ${leaked.join(', ')}`);
     }

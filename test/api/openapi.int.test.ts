@@ -57,7 +57,8 @@ describe('GET /api/openapi.json', () => {
     each((r, op) => {
       const problems: string[] = [];
       const statuses = Object.keys(op.responses).map(Number);
-      if (!statuses.some((s) => s >= 200 && s < 300)) problems.push('no success status');
+      // A redirect (the OAuth connect and callback) is the success answer of a browser step.
+      if (!statuses.some((s) => s >= 200 && s < 400)) problems.push('no success status');
       for (const status of expectedErrorStatuses(r)) {
         const schema = op.responses[status]?.content?.['application/json']?.schema;
         const codes: string[] | undefined = schema?.properties?.error?.properties?.code?.enum;

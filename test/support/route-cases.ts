@@ -53,6 +53,8 @@ export type RouteCase =
       query?: string;
       /** Status for a request naming B's (or random) ids when it is not 404, e.g. bulk answers 200. */
       foreignStatus?: number;
+      /** Status a GET answers the caller with their own ids when it is not below 400 (Google not connected in the isolation app). */
+      ownStatus?: number;
       /** Routes that end the caller's session or account; run last and on a fresh client. */
       isDestructiveToCaller?: boolean;
     };
@@ -268,6 +270,18 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/calendar/feed': {},
   'POST /api/calendar/feed': { body: () => ({}) },
   'DELETE /api/calendar/feed': {},
+  // Google: per user (no ids). Nobody connects Google in the isolation app;
+  // google.int.test.ts checks, on the fake Google, that one user's sync never uses another's token.
+  'GET /api/google/connect': {},
+  'GET /api/google/callback': { ownStatus: 400 },
+  'GET /api/google': {},
+  'DELETE /api/google': {},
+  'GET /api/google/calendars': { ownStatus: 409 },
+  'PUT /api/google/calendars': { body: () => ({ calendarIds: [] }) },
+  'POST /api/sync/:service': { literalParams: { service: 'calendar' } },
+  'GET /api/sync': {},
+  // A sync job id is found only in its owner's status row: any other id, B's included, is a 404.
+  'GET /api/sync/jobs/:id/events': { literalParams: { id: '00000000-0000-4000-8000-000000000000' }, ownStatus: 404 },
 
   'GET /api/contacts/:id/consents': { params: { id: 'contact' } },
   'GET /api/contacts/:id/consents/history': { params: { id: 'contact' } },

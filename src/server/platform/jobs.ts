@@ -96,13 +96,21 @@ export function createJobRunner<Deps = unknown>(options: { database: Database; d
     },
 
     /** Validates the payload before anything is queued; answers the job id, or null when one with the same key already waits. */
-    async send<Schema extends z.ZodType>(job: JobDefinition<Schema, Deps>, payload: z.input<Schema>): Promise<string | null> {
+    async send<Schema extends z.ZodType>(
+      job: JobDefinition<Schema, Deps>,
+      payload: z.input<Schema>,
+      options: { startAfterSeconds?: number } = {},
+    ): Promise<string | null> {
       if (!boss) throw new Error('the job runner has not started');
       if (!jobs.has(queueName(job))) throw new Error(`job ${queueName(job)} is not registered`);
       const parsed = job.payload.safeParse(payload);
       if (!parsed.success) throw new JobPayloadError(`invalid payload for ${job.name}: ${parsed.error.message}`);
       const singletonKey = job.singletonKey?.(parsed.data);
-      return boss.send(queueName(job), parsed.data as object, singletonKey ? { singletonKey } : {});
+      return boss.send(queueName(job), parsed.data as object, {
+        ...(singletonKey ? { singletonKey } : {}),
+        // A later start (scheduled syncs spread users over the interval).
+        ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+      });
     },
 
     /** Jobs waiting per queue, for /metrics. */

@@ -88,6 +88,19 @@ export const LIMITS = Object.freeze({
    * rows written per transaction, rows in the preview, and the kept failure/warning lines per report.
    * A row over a cap fails alone; the file over its cap is a 413.
    */
+  /** Google connection and sync (modules/google). */
+  google: Object.freeze({
+    /** How long a connect flow may take between the redirect to Google and the callback. */
+    stateTtlMs: 10 * 60_000,
+    /** An access token expiring within this is refreshed (and persisted) before any call. */
+    refreshMarginMs: 5 * 60_000,
+    /** Events asked per page of a calendar sync (Google allows up to 2,500). */
+    eventsPageSize: 250,
+    /** Scheduled syncs: every connected user once per interval, each at their own offset in it. */
+    syncIntervalMinutes: 15,
+    /** How often the progress stream of a sync reads its state. */
+    progressPollMs: 250,
+  }),
   imports: Object.freeze({
     fileBytes: 40 * 1024 * 1024,
     cellChars: 64 * 1024,

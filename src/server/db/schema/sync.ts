@@ -91,6 +91,8 @@ export const syncState = pgTable(
     stats: jsonb('stats').$type<Record<string, number>>().notNull().default({}),
     lastStartedAt: ts('last_started_at'),
     lastSyncedAt: ts('last_synced_at'),
+    /** The job of the run queued or running (its progress is streamed by GET /api/sync/jobs/:id/events). */
+    jobId: text('job_id'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -61,10 +61,34 @@ export const oauthConnections = pgTable(
     refreshTokenEnc: text('refresh_token_enc'),
     expiresAt: ts('expires_at'),
     revokedAt: ts('revoked_at'),
+    /** 'active', or 'needs_reconnect' once Google refused the grant (invalid_grant): no call is made until the user reconnects. */
+    status: text('status').notNull().default('active'),
+    /** Services the user turned on ('calendar'), and the calendars chosen for sync. */
+    services: text('services').array().notNull().default(sql`'{}'::text[]`),
+    calendarIds: text('calendar_ids').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('oauth_connections_user_provider_uq').on(t.userId, t.provider)],
+);
+
+/**
+ * OAuth `state` of a connect flow that has not come back yet: bound to the browser session that
+ * started it, single use (deleted when read), short-lived; the PKCE verifier is sealed.
+ */
+export const oauthStates = pgTable(
+  'oauth_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    sessionIdHash: text('session_id_hash').notNull(),
+    codeVerifierEnc: text('code_verifier_enc').notNull(),
+    services: text('services').array().notNull().default(sql`'{}'::text[]`),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('oauth_states_expires_idx').on(t.expiresAt)],
 );
 
 /**

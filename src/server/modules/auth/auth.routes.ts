@@ -88,7 +88,11 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
       config: { errorStatuses: [422, 429] },
     },
     async (req, reply) => {
-      await auth.deleteAccount(requireActor(req).userId, req.session, req.body, meta(req));
+      const userId = requireActor(req).userId;
+      // A connected Google grant is revoked at Google once the account (and its tokens) is gone.
+      const grant = await app.services.google.grantOf(userId);
+      await auth.deleteAccount(userId, req.session, req.body, meta(req));
+      await app.services.google.revoke(grant);
       clearSessionCookie(reply, config);
       return reply.status(204).send(null);
     },

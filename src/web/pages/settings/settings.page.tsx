@@ -11,6 +11,7 @@ import { Busy, ErrorNotice, Field, PageHeader } from '../../components/ui';
 import { SessionsSection } from './sessions-section';
 import { ActivitySection } from './activity-section';
 import { CalendarFeedSection } from './calendar-feed-section';
+import { GoogleSection } from './google-section';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
@@ -252,6 +253,7 @@ export default function SettingsPage() {
       <ProfileSection user={user} />
       <AppearanceSection user={user} />
       <CadenceSection user={user} />
+      <GoogleSection />
       <CalendarFeedSection />
       <PasswordSection />
       <SessionsSection />

@@ -1,0 +1,123 @@
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { contacts, oauthConnections, oauthStates, syncState } from '../../db/schema/index.js';
+import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
+
+const PROVIDER = 'google';
+
+export type ConnectionRow = typeof oauthConnections.$inferSelect;
+export type SyncStateRow = typeof syncState.$inferSelect;
+export type OAuthStateRow = typeof oauthStates.$inferSelect;
+
+/** The Google connection, its pending OAuth states and its sync cursors; every query scoped by user. */
+export function createGoogleRepo(db: Db) {
+  return {
+    transaction: transactionRunner(db),
+
+    async saveState(row: OAuthStateRow, now: Date): Promise<void> {
+      // Expired states of anyone are dropped on the way (an index range on expires_at).
+      await db.delete(oauthStates).where(lt(oauthStates.expiresAt, now));
+      await db.insert(oauthStates).values(row);
+    },
+
+    /** Takes a state: read and deleted in one statement, so it can be used once only. */
+    async takeState(stateHash: string): Promise<OAuthStateRow | undefined> {
+      const [row] = await db.delete(oauthStates).where(eq(oauthStates.stateHash, stateHash)).returning();
+      return row;
+    },
+
+    async find(userId: string): Promise<ConnectionRow | undefined> {
+      const [row] = await db
+        .select()
+        .from(oauthConnections)
+        .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)));
+      return row;
+    },
+
+    async upsert(
+      tx: Db,
+      userId: string,
+      values: Pick<
+        ConnectionRow,
+        'providerAccountId' | 'accountEmail' | 'scopes' | 'accessTokenEnc' | 'refreshTokenEnc' | 'expiresAt' | 'services'
+      >,
+      now: Date,
+    ): Promise<void> {
+      await tx
+        .insert(oauthConnections)
+        .values({ userId, provider: PROVIDER, ...values, status: 'active', createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [oauthConnections.userId, oauthConnections.provider],
+          set: { ...values, status: 'active', revokedAt: null, updatedAt: now },
+        });
+    },
+
+    async update(userId: string, set: Partial<Omit<ConnectionRow, 'id' | 'userId' | 'provider'>>, now: Date): Promise<void> {
+      await db
+        .update(oauthConnections)
+        .set({ ...set, updatedAt: now })
+        .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)));
+    },
+
+    async remove(tx: Db, userId: string): Promise<boolean> {
+      const rows = await tx
+        .delete(oauthConnections)
+        .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)))
+        .returning({ id: oauthConnections.id });
+      await tx.delete(syncState).where(and(eq(syncState.userId, userId), eq(syncState.provider, 'google_calendar')));
+      return rows.length > 0;
+    },
+
+    /** Users whose calendar sync runs on schedule: connected, active, Calendar on (system job, all users). */
+    async scheduledCalendarUsers(): Promise<string[]> {
+      const rows = await db
+        .select({ userId: oauthConnections.userId })
+        .from(oauthConnections)
+        .where(
+          and(
+            eq(oauthConnections.provider, PROVIDER),
+            eq(oauthConnections.status, 'active'),
+            sql`'calendar' = any(${oauthConnections.services})`,
+          ),
+        );
+      return rows.map((r) => r.userId);
+    },
+
+    async syncStates(userId: string): Promise<SyncStateRow[]> {
+      return db
+        .select()
+        .from(syncState)
+        .where(and(eq(syncState.userId, userId), eq(syncState.provider, 'google_calendar')));
+    },
+
+    /** Writes one cursor or status row (resourceId '' is the service's own status). */
+    async putSyncState(
+      userId: string,
+      resourceId: string,
+      set: Partial<
+        Pick<SyncStateRow, 'syncToken' | 'status' | 'lastError' | 'itemsSynced' | 'stats' | 'lastStartedAt' | 'lastSyncedAt' | 'jobId'>
+      >,
+      now: Date,
+    ): Promise<void> {
+      await db
+        .insert(syncState)
+        .values({ userId, provider: 'google_calendar', resourceId, ...set, updatedAt: now })
+        .onConflictDoUpdate({ target: [syncState.userId, syncState.provider, syncState.resourceId], set: { ...set, updatedAt: now } });
+    },
+
+    /**
+     * One statement: the user's contacts (not deleted) that have any of these emails, case-insensitively,
+     * as (email in lower case, contact id) pairs.
+     */
+    async contactsByEmail(userId: string, emails: readonly string[]): Promise<{ email: string; id: string }[]> {
+      if (!emails.length) return [];
+      return queryRows<{ email: string; id: string }>(
+        db,
+        sql`select distinct lower(e) as email, c.id
+            from ${contacts} c, unnest(c.emails) e
+            where c.user_id = ${userId}
+              and lower(e) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`,
+      );
+    },
+  };
+}
+export type GoogleRepo = ReturnType<typeof createGoogleRepo>;

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import type { Config } from '../../config.js';
+import { requireActor } from '../../platform/http/security.js';
+import { LIMITS } from '../../platform/limits.js';
+import {
+  calendarsResponse,
+  callbackQuery,
+  connectionResponse,
+  connectQuery,
+  selectCalendarsBody,
+  syncJobParams,
+  syncServiceParams,
+  syncStartedResponse,
+  syncStatusResponse,
+} from '../../../shared/api/google.js';
+
+const CALLBACK_PATH = '/api/google/callback';
+/** Where the browser lands after the callback (the web app's settings, which show the connection). */
+const WEB_RETURN = '/settings';
+
+export function registerGoogleRoutes(app: App, config: Config) {
+  const { google, calendarSync } = app.services;
+  const TAGS = ['google'];
+  const redirectUri = (req: FastifyRequest) =>
+    `${config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`}${CALLBACK_PATH}`;
+  const redirect = { 302: z.null().meta({ description: 'Redirect (Location header)' }) };
+
+  app.get(
+    '/api/google/connect',
+    {
+      config: { errorStatuses: [503] },
+      schema: {
+        tags: TAGS,
+        description:
+          'Starts connecting Google: 302 to Google with a single-use state bound to this session and a PKCE challenge. calendar=true also asks for the Calendar read scope.',
+        querystring: connectQuery,
+        response: redirect,
+      },
+    },
+    async (req, reply) => {
+      const url = await google.start(requireActor(req), { calendar: req.query.calendar === 'true' }, redirectUri(req));
+      return reply.header('cache-control', 'no-store').redirect(url, 302);
+    },
+  );
+
+  app.get(
+    CALLBACK_PATH,
+    {
+      config: { errorStatuses: [503] },
+      schema: {
+        tags: TAGS,
+        description: "Google's redirect back: exchanges the code (PKCE), stores the tokens encrypted, then 302 to the web app.",
+        querystring: callbackQuery,
+        response: redirect,
+      },
+    },
+    async (req, reply) => {
+      const outcome = await google.callback(requireActor(req), req.query, redirectUri(req));
+      return reply.header('cache-control', 'no-store').redirect(`${WEB_RETURN}?google=${outcome}`, 302);
+    },
+  );
+
+  app.get(
+    '/api/google',
+    { schema: { tags: TAGS, description: 'The Google connection (never its tokens).', response: { 200: connectionResponse } } },
+    async (req) => google.status(requireActor(req)),
+  );
+
+  app.delete(
+    '/api/google',
+    { schema: { tags: TAGS, description: 'Revokes the grant at Google and deletes the tokens.', response: { 204: z.null() } } },
+    async (req, reply) => {
+      await google.disconnect(requireActor(req));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/google/calendars',
+    {
+      config: { errorStatuses: [409, 503] },
+      schema: {
+        tags: TAGS,
+        description: "The user's Google calendars; `selected` marks those synced.",
+        response: { 200: calendarsResponse },
+      },
+    },
+    async (req) => google.calendars(requireActor(req)),
+  );
+
+  app.put(
+    '/api/google/calendars',
+    {
+      config: { errorStatuses: [409, 503] },
+      schema: {
+        tags: TAGS,
+        description: 'Chooses the calendars to sync.',
+        body: selectCalendarsBody,
+        response: { 200: calendarsResponse },
+      },
+    },
+    async (req) => google.selectCalendars(requireActor(req), req.body.calendarIds),
+  );
+
+  app.post(
+    '/api/sync/:service',
+    {
+      config: { errorStatuses: [409] },
+      schema: {
+        tags: ['sync'],
+        description: 'Starts a sync now; 202 with the job id.',
+        params: syncServiceParams,
+        response: { 202: syncStartedResponse },
+      },
+    },
+    async (req, reply) => reply.status(202).send({ jobId: await calendarSync.start(requireActor(req)) }),
+  );
+
+  app.get(
+    '/api/sync',
+    {
+      schema: {
+        tags: ['sync'],
+        description: 'Status of every sync: last success, last error, next run.',
+        response: { 200: syncStatusResponse },
+      },
+    },
+    async (req) => calendarSync.status(requireActor(req)),
+  );
+
+  app.get(
+    '/api/sync/jobs/:id/events',
+    {
+      schema: {
+        tags: ['sync'],
+        description:
+          'text/event-stream: "progress" events ({ events, pages, inserted, updated, removed }) while the sync runs, then one "done" event with the service status of GET /api/sync.',
+        params: syncJobParams,
+        response: { 200: { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } } },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      let job = await calendarSync.job(actor, req.params.id);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      let closed = false;
+      req.raw.on('close', () => {
+        closed = true;
+      });
+      let last = '';
+      while (!closed) {
+        const progress = JSON.stringify(job.stats);
+        if (progress !== last) {
+          last = progress;
+          res.write(`event: progress\ndata: ${progress}\n\n`);
+        }
+        if (job.status !== 'running') {
+          res.write(`event: done\ndata: ${JSON.stringify(job)}\n\n`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, LIMITS.google.progressPollMs));
+        job = await calendarSync.job(actor, req.params.id);
+      }
+      res.end();
+    },
+  );
+}

@@ -1,0 +1,297 @@
+import crypto from 'node:crypto';
+import { startFakeServer, type RecordedRequest, type FakeReply } from './fake-server.js';
+
+/**
+ * A fake Google on the fake-server kit: OAuth (authorize, token with PKCE, refresh, revoke),
+ * userinfo, calendarList and events (pages, sync tokens, 410 on a stale token, cancellations,
+ * recurring instances). Each user's data is reached only through that user's access token, and
+ * every request is recorded (`fake.requests`), so a test can check whose token each call carried.
+ *
+ *   const google = await startFakeGoogle();
+ *   google.addUser({ email: 'a@gmail.test' });
+ *   google.authorizeAs('a@gmail.test');            // who "signs in" at the next authorize
+ *   env: GOOGLE_AUTH_URL: google.authUrl, GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_API_URL: google.url
+ */
+
+export type FakeEvent = {
+  id: string;
+  status?: 'confirmed' | 'cancelled';
+  summary?: string;
+  location?: string;
+  start: { dateTime?: string; date?: string };
+  end?: { dateTime?: string; date?: string };
+  attendees?: { email: string; displayName?: string; responseStatus?: string }[];
+  organizer?: { email: string; self?: boolean };
+  recurringEventId?: string;
+  conferenceData?: { entryPoints?: { entryPointType: string; uri: string }[] };
+};
+
+type StoredEvent = FakeEvent & { seq: number };
+type FakeUser = {
+  sub: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  calendars: Map<string, { summary: string; primary: boolean; events: Map<string, StoredEvent> }>;
+  /** Sync tokens issued before this sequence number answer 410. */
+  tokensValidFrom: number;
+};
+type Grant = { email: string; scopes: string[]; refreshToken: string; revoked: boolean };
+
+export type FakeGoogle = Awaited<ReturnType<typeof startFakeGoogle>>;
+
+const CLIENT_ID = 'fake-client-id.apps.googleusercontent.test';
+const CLIENT_SECRET = 'fake-client-secret';
+
+export async function startFakeGoogle(options: { pageSize?: number } = {}) {
+  const fake = await startFakeServer();
+  const users = new Map<string, FakeUser>();
+  const codes = new Map<string, { email: string; scopes: string[]; challenge: string; redirectUri: string; used: boolean }>();
+  const grants = new Map<string, Grant>(); // by refresh token
+  const accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
+  let seq = 0;
+  let nextEmail: string | undefined;
+  let nextDenied: string[] = [];
+  let accessTtlSeconds = 3600;
+  const pageSize = options.pageSize ?? 50;
+
+  const oauthError = (status: number, error: string, description = error): FakeReply => ({
+    status,
+    json: { error, error_description: description },
+  });
+  const apiError = (status: number, reason: string, message: string): FakeReply => ({
+    status,
+    json: { error: { code: status, message, errors: [{ reason, message, domain: 'global' }] } },
+  });
+
+  function bearer(req: RecordedRequest): { user: FakeUser; grant: Grant } | undefined {
+    const token = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    const entry = token ? accessTokens.get(token) : undefined;
+    if (!entry || entry.grant.revoked || entry.expiresAt < Date.now()) return undefined;
+    const user = users.get(entry.grant.email);
+    return user ? { user, grant: entry.grant } : undefined;
+  }
+  const unauthorized = () => apiError(401, 'authError', 'Invalid Credentials');
+
+  function issueAccess(grant: Grant) {
+    const token = `ya29.${crypto.randomBytes(12).toString('hex')}`;
+    accessTokens.set(token, { grant, expiresAt: Date.now() + accessTtlSeconds * 1000 });
+    return token;
+  }
+
+  fake.route('GET', '/o/oauth2/v2/auth', (req) => {
+    const q = req.query;
+    if (q.client_id !== CLIENT_ID) return oauthError(400, 'invalid_client');
+    if (!q.code_challenge || q.code_challenge_method !== 'S256') return oauthError(400, 'invalid_request', 'PKCE required');
+    if (!nextEmail || !users.has(nextEmail)) return oauthError(400, 'access_denied');
+    const code = `code-${crypto.randomBytes(8).toString('hex')}`;
+    codes.set(code, {
+      email: nextEmail,
+      scopes: String(q.scope ?? '')
+        .split(' ')
+        .filter((scope) => scope && !nextDenied.includes(scope)),
+      challenge: q.code_challenge,
+      redirectUri: String(q.redirect_uri),
+      used: false,
+    });
+    const back = new URL(String(q.redirect_uri));
+    back.searchParams.set('code', code);
+    back.searchParams.set('state', String(q.state ?? ''));
+    return { status: 302, headers: { location: back.toString() } };
+  });
+
+  fake.route('POST', '/token', (req) => {
+    const form = Object.fromEntries(new URLSearchParams(req.text));
+    if (form.client_id !== CLIENT_ID || form.client_secret !== CLIENT_SECRET) return oauthError(401, 'invalid_client');
+    if (form.grant_type === 'authorization_code') {
+      const code = codes.get(form.code ?? '');
+      if (!code || code.used) return oauthError(400, 'invalid_grant', 'Malformed auth code.');
+      code.used = true;
+      if (form.redirect_uri !== code.redirectUri) return oauthError(400, 'redirect_uri_mismatch');
+      if (!form.code_verifier) return oauthError(400, 'invalid_request', 'Missing code verifier.');
+      const challenge = crypto.createHash('sha256').update(form.code_verifier).digest('base64url');
+      if (challenge !== code.challenge) return oauthError(400, 'invalid_grant', 'Invalid code verifier.');
+      const grant: Grant = {
+        email: code.email,
+        scopes: code.scopes,
+        refreshToken: `1//${crypto.randomBytes(12).toString('hex')}`,
+        revoked: false,
+      };
+      grants.set(grant.refreshToken, grant);
+      return {
+        json: {
+          access_token: issueAccess(grant),
+          refresh_token: grant.refreshToken,
+          expires_in: accessTtlSeconds,
+          scope: grant.scopes.join(' '),
+          token_type: 'Bearer',
+        },
+      };
+    }
+    if (form.grant_type === 'refresh_token') {
+      const grant = grants.get(form.refresh_token ?? '');
+      if (!grant || grant.revoked) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+      return {
+        json: { access_token: issueAccess(grant), expires_in: accessTtlSeconds, scope: grant.scopes.join(' '), token_type: 'Bearer' },
+      };
+    }
+    return oauthError(400, 'unsupported_grant_type');
+  });
+
+  fake.route('POST', '/revoke', (req) => {
+    const token = req.query.token ?? new URLSearchParams(req.text).get('token') ?? '';
+    const grant = grants.get(token) ?? accessTokens.get(token)?.grant;
+    if (!grant) return oauthError(400, 'invalid_token');
+    grant.revoked = true;
+    return { json: {} };
+  });
+
+  fake.route('GET', '/oauth2/v3/userinfo', (req) => {
+    const who = bearer(req);
+    if (!who) return unauthorized();
+    const { user } = who;
+    return { json: { sub: user.sub, email: user.email, email_verified: user.emailVerified, name: user.name } };
+  });
+
+  fake.route('GET', '/calendar/v3/users/me/calendarList', (req) => {
+    const who = bearer(req);
+    if (!who) return unauthorized();
+    if (!who.grant.scopes.some((s) => s.includes('calendar'))) return apiError(403, 'insufficientPermissions', 'Insufficient Permission');
+    const items = [...who.user.calendars].map(([id, c]) => ({ id, summary: c.summary, primary: c.primary, accessRole: 'owner' }));
+    return { json: { kind: 'calendar#calendarList', items } };
+  });
+
+  function eventsRoute(calendarId: string) {
+    return (req: RecordedRequest): FakeReply => {
+      const who = bearer(req);
+      if (!who) return unauthorized();
+      const calendar = who.user.calendars.get(calendarId);
+      if (!calendar) return apiError(404, 'notFound', 'Not Found');
+      const q = req.query;
+      let since = -1;
+      let offset = 0;
+      let upTo = seq;
+      if (q.pageToken) {
+        const m = /^p:(-?\d+):(\d+):(\d+)$/.exec(q.pageToken);
+        if (!m) return apiError(400, 'invalid', 'Invalid page token');
+        since = Number(m[1]);
+        upTo = Number(m[2]);
+        offset = Number(m[3]);
+      } else if (q.syncToken) {
+        const m = /^s:(\d+)$/.exec(q.syncToken);
+        if (!m || Number(m[1]) < who.user.tokensValidFrom)
+          return apiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
+        since = Number(m[1]);
+      }
+      const incremental = since >= 0;
+      const all = [...calendar.events.values()]
+        .filter((e) => e.seq > since && e.seq <= upTo && (incremental || e.status !== 'cancelled' || q.showDeleted === 'true'))
+        .sort((a, b) => a.seq - b.seq);
+      const size = Math.min(Number(q.maxResults) || pageSize, pageSize);
+      const page = all.slice(offset, offset + size);
+      const more = offset + size < all.length;
+      const items = page.map(({ seq: _seq, ...e }) => ({ kind: 'calendar#event', status: 'confirmed', ...e }));
+      return {
+        json: {
+          kind: 'calendar#events',
+          items,
+          ...(more ? { nextPageToken: `p:${since}:${upTo}:${offset + size}` } : { nextSyncToken: `s:${upTo}` }),
+        },
+      };
+    };
+  }
+
+  function calendarOf(email: string, calendarId: string) {
+    const user = users.get(email);
+    const calendar = user?.calendars.get(calendarId);
+    if (!calendar) throw new Error(`fake google: no calendar ${calendarId} for ${email}`);
+    return calendar;
+  }
+
+  return {
+    fake,
+    url: fake.url,
+    requests: fake.requests,
+    authUrl: `${fake.url}/o/oauth2/v2/auth`,
+    tokenUrl: `${fake.url}/token`,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    /** The settings that point the app at this fake. */
+    env(): Record<string, string> {
+      return {
+        GOOGLE_CLIENT_ID: CLIENT_ID,
+        GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
+        GOOGLE_AUTH_URL: `${fake.url}/o/oauth2/v2/auth`,
+        GOOGLE_TOKEN_URL: `${fake.url}/token`,
+        GOOGLE_API_URL: fake.url,
+      };
+    },
+    addUser(u: { email: string; name?: string; emailVerified?: boolean; calendars?: string[] }) {
+      const calendars = new Map<string, { summary: string; primary: boolean; events: Map<string, StoredEvent> }>();
+      for (const [i, id] of (u.calendars ?? ['primary']).entries()) {
+        calendars.set(id, { summary: id, primary: i === 0, events: new Map() });
+        fake.route('GET', `/calendar/v3/calendars/${encodeURIComponent(id)}/events`, eventsRoute(id));
+      }
+      users.set(u.email, {
+        sub: String(100000 + users.size),
+        email: u.email,
+        name: u.name ?? u.email.split('@')[0]!,
+        emailVerified: u.emailVerified ?? true,
+        calendars,
+        tokensValidFrom: 0,
+      });
+    },
+    /** The Google account that approves the next authorize requests; `deny`: scopes the user unticks (granular consent). */
+    authorizeAs(email: string, options: { deny?: string[] } = {}) {
+      nextEmail = email;
+      nextDenied = options.deny ?? [];
+    },
+    /** Adds or replaces an event (a change: it shows in the next incremental sync). */
+    putEvent(email: string, calendarId: string, event: FakeEvent) {
+      calendarOf(email, calendarId).events.set(event.id, { ...event, seq: ++seq });
+    },
+    /** Cancels an event: listed as cancelled in incremental syncs, gone from full ones. */
+    cancelEvent(email: string, calendarId: string, eventId: string) {
+      const events = calendarOf(email, calendarId).events;
+      const e = events.get(eventId);
+      if (e) events.set(eventId, { ...e, status: 'cancelled', seq: ++seq });
+    },
+    /** Every sync token issued so far answers 410 Gone from now on. */
+    invalidateSyncTokens(email: string) {
+      const user = users.get(email);
+      if (user) user.tokensValidFrom = seq + 1;
+    },
+    /** The grant is revoked at Google: refreshes answer invalid_grant, access tokens 401. */
+    revokeGrants(email: string) {
+      for (const g of grants.values()) if (g.email === email) g.revoked = true;
+    },
+    isRevoked(email: string) {
+      return [...grants.values()].filter((g) => g.email === email).every((g) => g.revoked);
+    },
+    /** Delays every answer (the benchmark's 50 ms per call). */
+    setLatency: (ms: number) => fake.setLatency(ms),
+    /** The next `count` requests fail as Google does: 429, 403 rateLimitExceeded, or 503. */
+    failNext(count: number, kind: '429' | '403-rate-limit' | '5xx') {
+      if (kind === '429')
+        fake.failNext(count, { ...apiError(429, 'rateLimitExceeded', 'Rate Limit Exceeded'), headers: { 'retry-after': '0' } });
+      else if (kind === '403-rate-limit') fake.failNext(count, apiError(403, 'rateLimitExceeded', 'Rate Limit Exceeded'));
+      else fake.failNext(count, apiError(503, 'backendError', 'Backend Error'));
+    },
+    /** Lifetime of access tokens issued from now on (0: expired at once, so every call refreshes first). */
+    setAccessTtl(seconds: number) {
+      accessTtlSeconds = seconds;
+    },
+    /** The access tokens issued to a Google account (to check whose token a request carried). */
+    accessTokensOf(email: string): string[] {
+      return [...accessTokens].filter(([, v]) => v.grant.email === email).map(([t]) => t);
+    },
+    /** Follows an authorize URL as the browser would; answers the redirect back to the app. */
+    async approve(authorizeUrl: string): Promise<string> {
+      const res = await fetch(authorizeUrl, { redirect: 'manual' });
+      const location = res.headers.get('location');
+      if (!location) throw new Error(`fake google: authorize answered ${res.status} ${await res.text()}`);
+      return location;
+    },
+    close: () => fake.close(),
+  };
+}
