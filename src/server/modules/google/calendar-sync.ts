@@ -17,7 +17,7 @@ type Interactions = {
     userId: string,
     items: ImportedInteraction[],
   ): Promise<{ inserted: number; updated: number; unchanged: number; skipped: number }>;
-  removeFromSource(userId: string, source: 'calendar', prefix: string, keep?: string[]): Promise<number>;
+  removeFromSource(userId: string, source: 'calendar', prefix: string | string[], keep?: string[]): Promise<number>;
 };
 
 type Deps = {
@@ -123,11 +123,15 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       stats.updated += r.updated;
     }
     if (!full) {
-      // A changed event may have lost attendees; a cancelled one loses all its entries.
-      for (const e of items) {
-        if (!e.id) continue;
-        stats.removed += await interactions.removeFromSource(userId, 'calendar', `${calendarId}:${e.id}:`, perEvent.get(e.id) ?? []);
-      }
+      // A changed event may have lost attendees; a cancelled one loses all its entries: one
+      // statement for the page, keeping what the page still lists.
+      const changed = items.filter((e) => e.id);
+      stats.removed += await interactions.removeFromSource(
+        userId,
+        'calendar',
+        changed.map((e) => `${calendarId}:${e.id}:`),
+        changed.flatMap((e) => perEvent.get(e.id!) ?? []),
+      );
     }
     stats.events += items.length;
     stats.pages += 1;

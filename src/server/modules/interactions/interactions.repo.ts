@@ -266,19 +266,27 @@ export function createInteractionsRepo(db: Db) {
     },
 
     /**
-     * One statement: deletes the user's items of a source whose source id starts with `prefix` (a
-     * calendar, a feed, one event's entries), except those in `keep`; answers their contacts.
+     * One statement: deletes the user's items of a source whose source id starts with one of
+     * `prefixes` (a calendar, a feed, the events of a page), except those in `keep`; answers their
+     * contacts and how many items went.
      */
-    async deleteFromSource(userId: string, source: string, prefix: string, keep: string[], tx: Db): Promise<string[]> {
+    async deleteFromSource(
+      userId: string,
+      source: string,
+      prefixes: string[],
+      keep: string[],
+      tx: Db,
+    ): Promise<{ contactIds: string[]; removed: number }> {
       const rows = await queryRows<{ contact_id: string }>(
         tx,
         sql`delete from ${interactions}
             where user_id = ${userId} and source = ${source}::interaction_source
-              and starts_with(source_id, ${prefix})
+              and exists (select 1 from jsonb_array_elements_text(${JSON.stringify(prefixes)}::jsonb) p(prefix)
+                          where starts_with(source_id, p.prefix))
               and source_id not in (select jsonb_array_elements_text(${JSON.stringify(keep)}::jsonb))
             returning contact_id`,
       );
-      return [...new Set(rows.map((r) => r.contact_id))];
+      return { contactIds: [...new Set(rows.map((r) => r.contact_id))], removed: rows.length };
     },
 
     transaction: transactionRunner(db),

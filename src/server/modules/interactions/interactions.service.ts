@@ -177,22 +177,25 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
 
     /**
      * For syncs and imports: removes the entries of a source whose source ids start with `prefix`
-     * and are not in `keep` (a cancelled event's entries, or what a full resync no longer saw), in
-     * one statement, and fixes the contacts' last contact. Answers how many contacts were touched.
+     * (or any of several) and are not in `keep` (a cancelled event's entries, or what a full resync
+     * no longer saw), in one statement, and fixes the contacts' last contact. Answers how many
+     * entries were removed.
      */
     async removeFromSource(
       userId: string,
       source: (typeof INTERACTION_SOURCES)[number],
-      prefix: string,
+      prefix: string | string[],
       keep: string[] = [],
     ): Promise<number> {
-      const touched = await repo.transaction(async (tx) => {
-        const contactIds = await repo.deleteFromSource(userId, source, prefix, keep, tx);
-        await repo.recomputeLastContact(userId, contactIds, tx);
-        return contactIds;
+      const prefixes = typeof prefix === 'string' ? [prefix] : prefix;
+      if (!prefixes.length) return 0;
+      const { contactIds, removed } = await repo.transaction(async (tx) => {
+        const result = await repo.deleteFromSource(userId, source, prefixes, keep, tx);
+        await repo.recomputeLastContact(userId, result.contactIds, tx);
+        return result;
       });
-      if (touched.length) await onChange(userId);
-      return touched.length;
+      if (contactIds.length) await onChange(userId);
+      return removed;
     },
   };
 }
