@@ -4,6 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { seedDemoGoogle } from '../../fakes/demo-google.js';
+import { startFakeGoogle } from '../../fakes/fake-google.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -82,7 +84,11 @@ export default async function setup(project: TestProject) {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcrm-e2e-'));
   const port = await freePort();
-  const env = serverEnv(dataDir, port);
+  // Google is the fake one (test/fakes), seeded with the demo calendars: the browser goes to its
+  // consent page and back as it would to Google's.
+  const google = await startFakeGoogle();
+  seedDemoGoogle(google);
+  const env = { ...serverEnv(dataDir, port), ...google.env() };
   const bigUser = seedBigPractice(env);
 
   let output = '';
@@ -109,6 +115,7 @@ export default async function setup(project: TestProject) {
       clearTimeout(timer);
       if (server.exitCode === null) server.kill('SIGKILL');
     }
+    await google.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (contractViolations) throw new Error(`${contractViolations} answers broke their response schemas:\n${output}`);
   };

@@ -1,0 +1,46 @@
+import type { startFakeGoogle } from './fake-google.js';
+
+/** The Google account of the demo: whoever signs in is you@gmail.test. */
+export const DEMO_GOOGLE_USER = 'you@gmail.test';
+
+/**
+ * A few weeks of sessions in two calendars: with anna@example.com (in person, weekly), with
+ * ben@example.com (video, weekly) and a weekend retreat with both. Used by `npm run dev:google`
+ * and the browser tests.
+ */
+export function seedDemoGoogle(google: Awaited<ReturnType<typeof startFakeGoogle>>): void {
+  const me = DEMO_GOOGLE_USER;
+  google.addUser({ email: me, name: 'You', calendars: ['primary', 'groups'] });
+  google.authorizeAs(me);
+  const day = (offset: number, hour: number) => {
+    const d = new Date();
+    d.setUTCDate(d.getUTCDate() + offset);
+    d.setUTCHours(hour, 0, 0, 0);
+    return { dateTime: d.toISOString() };
+  };
+  for (let i = -14; i <= 14; i += 7) {
+    google.putEvent(me, 'primary', {
+      id: `anna${i + 14}`,
+      summary: 'Session with Anna',
+      start: day(i, 9),
+      end: day(i, 10),
+      attendees: [{ email: 'anna@example.com' }],
+      location: 'Practice room',
+    });
+    google.putEvent(me, 'primary', {
+      id: `ben${i + 14}`,
+      summary: 'Video session with Ben',
+      start: day(i + 1, 14),
+      end: day(i + 1, 15),
+      attendees: [{ email: 'ben@example.com' }],
+      conferenceData: { entryPoints: [{ entryPointType: 'video', uri: 'https://meet.google.com/abc-defg-hij' }] },
+    });
+  }
+  google.putEvent(me, 'groups', {
+    id: 'retreat',
+    summary: 'Weekend retreat',
+    start: { date: day(10, 0).dateTime.slice(0, 10) },
+    end: { date: day(12, 0).dateTime.slice(0, 10) },
+    attendees: [{ email: 'anna@example.com' }, { email: 'ben@example.com' }],
+  });
+}
