@@ -129,6 +129,8 @@ export function createServices(deps: ServiceDeps) {
       repo: createImportsRepo(db),
       contacts: services.contacts,
       photos: services.photos,
+      interactions: services.interactions,
+      clock,
       enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,
     }),
   };

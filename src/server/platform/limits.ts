@@ -97,6 +97,23 @@ export const LIMITS = Object.freeze({
     reportIssues: 1_000,
     progressPollMs: 500,
   }),
+  /**
+   * Calendar (.ics) imports and subscriptions: occurrences are kept from daysBack before now to
+   * daysAhead after; a series is walked at most seriesIterations steps, a file gives at most
+   * maxOccurrences occurrences; events parsed between two turns of the event loop.
+   */
+  icsImport: Object.freeze({
+    daysBack: 2 * 365,
+    daysAhead: 365,
+    seriesIterations: 20_000,
+    maxOccurrences: 50_000,
+    eventsPerTurn: 50,
+  }),
+  /**
+   * Calendar subscriptions (ICS URLs): per user, the largest body fetched, the fetch timeout, and
+   * how often each is fetched again.
+   */
+  calendarSubscriptions: Object.freeze({ perUser: 20, maxBytes: 10 * 1024 * 1024, timeoutMs: 15_000, refreshMinutes: 60, urlChars: 2_000 }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
     /**

@@ -8,14 +8,18 @@ import type { createContactsService, ImportedContact } from '../contacts/contact
 import type { createPhotosService } from '../photos/photos.service.js';
 import type { ImportsRepo } from './imports.repo.js';
 import type { Draft, RowResult } from './draft.js';
+import type { IngestDeps } from './calendar-ingest.js';
 
 /** The parsers (csv-parse, ical.js, iconv-lite, libqp) are loaded by the first import or preview. */
 const openImportFile = async (bytes: Buffer) => (await import('./reader.js')).openImportFile(bytes);
+const calendarIngest = () => import('./calendar-ingest.js');
 
 type Deps = {
   repo: ImportsRepo;
   contacts: ReturnType<typeof createContactsService>;
   photos: ReturnType<typeof createPhotosService>;
+  interactions: IngestDeps['interactions'];
+  clock: () => Date;
   /** Queues the run on a worker (the import job); without a job runner (tests) the run starts in this process. */
   enqueue?: (importId: string) => Promise<unknown>;
 };
@@ -43,7 +47,9 @@ function checkMapping(mapping: ImportField[] | undefined, columns: number) {
   }
 }
 
-export function createImportsService({ repo, contacts, photos, enqueue }: Deps) {
+export function createImportsService({ repo, contacts, photos, interactions, clock, enqueue }: Deps) {
+  const ingestDeps: IngestDeps = { repo, interactions, clock };
+
   /** Reads the stored file and writes its rows batch by batch, through the contacts and photos services. */
   async function run(importId: string, log?: { error(obj: object, msg: string): void }): Promise<void> {
     const job = await repo.claim(importId);
@@ -55,6 +61,17 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
     };
     try {
       const file = await openImportFile(job.file);
+      if (file.calendarText !== undefined) {
+        const { ingestCalendar } = await calendarIngest();
+        const { failures, ...counts } = await ingestCalendar(ingestDeps, job.userId, file.calendarText, { kind: 'file' }, (done, all) =>
+          repo.setProgress(importId, done, all),
+        );
+        for (const f of failures) note(report.failures, f);
+        Object.assign(report, { created: counts.created, updated: counts.updated, skipped: counts.unchanged, failed: failures.length });
+        report.calendar = counts;
+        await repo.finish(job.userId, importId, 'finished', report);
+        return;
+      }
       let total = 0;
       for await (const _row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) total++;
       let processed = 0;
@@ -120,8 +137,22 @@ export function createImportsService({ repo, contacts, photos, enqueue }: Deps) 
     run,
 
     /** What the file is, how its columns would map, and its first rows as they would be imported. */
-    async preview(_actor: Actor, bytes: Buffer, mapping?: ImportField[]): Promise<ImportPreview> {
+    async preview(actor: Actor, bytes: Buffer, mapping?: ImportField[]): Promise<ImportPreview> {
       const file = await openImportFile(bytes);
+      if (file.calendarText !== undefined) {
+        if (mapping) throw new AppError('bad_request', 'A calendar file has no columns to map. Send it without "mapping".');
+        const { readCalendar } = await import('./ics.js');
+        const cal = await readCalendar(file.calendarText, { now: clock(), timezone: await repo.timezoneOf(actor.userId) });
+        return {
+          format: file.format,
+          encoding: file.encoding,
+          delimiter: null,
+          columns: [],
+          total: cal.events,
+          rows: [],
+          calendar: { events: cal.events, occurrences: cal.occurrences.length },
+        };
+      }
       checkMapping(mapping, file.headers.length);
       const columns = file.headers.map((header, index) => ({
         index,

@@ -1,0 +1,277 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import ICAL from 'ical.js';
+import { badRequest } from '../../platform/errors.js';
+import { LIMITS } from '../../platform/limits.js';
+import { sha256 } from '../../platform/crypto.js';
+
+/** One occurrence of an event inside the import window, with the addresses of the people in it. */
+export type IcsOccurrence = {
+  uid: string;
+  /** Stable per occurrence: the original start of a recurring instance (RECURRENCE-ID), else its start. */
+  key: string;
+  start: Date;
+  end: Date | null;
+  allDay: boolean;
+  summary: string;
+  description: string;
+  location: string;
+  /** Organiser and attendees, lower-cased, without "mailto:". */
+  emails: string[];
+};
+
+export type IcsCalendar = {
+  /** Distinct UIDs (a series and its overrides count once). */
+  events: number;
+  uids: string[];
+  occurrences: IcsOccurrence[];
+  /** Events that could not be read (no start, an unreadable rule), with why. */
+  broken: { uid: string; reason: string }[];
+};
+
+/** Windows time-zone ids (Outlook, Exchange) a file may name without a VTIMEZONE, mapped to IANA. */
+const WINDOWS_ZONES: Record<string, string> = {
+  'W. Europe Standard Time': 'Europe/Berlin',
+  'Central Europe Standard Time': 'Europe/Budapest',
+  'Romance Standard Time': 'Europe/Paris',
+  'Central European Standard Time': 'Europe/Warsaw',
+  'GMT Standard Time': 'Europe/London',
+  'Greenwich Standard Time': 'Atlantic/Reykjavik',
+  'E. Europe Standard Time': 'Europe/Chisinau',
+  'FLE Standard Time': 'Europe/Kiev',
+  'GTB Standard Time': 'Europe/Bucharest',
+  'Russian Standard Time': 'Europe/Moscow',
+  'Eastern Standard Time': 'America/New_York',
+  'Central Standard Time': 'America/Chicago',
+  'Mountain Standard Time': 'America/Denver',
+  'US Mountain Standard Time': 'America/Phoenix',
+  'Pacific Standard Time': 'America/Los_Angeles',
+  'Alaskan Standard Time': 'America/Anchorage',
+  'Hawaiian Standard Time': 'Pacific/Honolulu',
+  'Atlantic Standard Time': 'America/Halifax',
+  'Canada Central Standard Time': 'America/Regina',
+  'E. South America Standard Time': 'America/Sao_Paulo',
+  'India Standard Time': 'Asia/Kolkata',
+  'China Standard Time': 'Asia/Shanghai',
+  'Tokyo Standard Time': 'Asia/Tokyo',
+  'Singapore Standard Time': 'Asia/Singapore',
+  'AUS Eastern Standard Time': 'Australia/Sydney',
+  'New Zealand Standard Time': 'Pacific/Auckland',
+  'South Africa Standard Time': 'Africa/Johannesburg',
+  'Israel Standard Time': 'Asia/Jerusalem',
+  'Arabian Standard Time': 'Asia/Dubai',
+  UTC: 'UTC',
+};
+
+function isIana(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The offset (ms) of an IANA zone at an instant. */
+function ianaOffset(zone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(at));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(at / 1000) * 1000;
+}
+
+/** Wall-clock time in an IANA zone to an instant (the later offset wins in a DST gap, as calendar apps do). */
+function wallToUtc(wall: number, zone: string): number {
+  const first = wall - ianaOffset(zone, wall);
+  const second = wall - ianaOffset(zone, first);
+  return second;
+}
+
+/** The instant of a time; `tzid` is its property's TZID (ical.js leaves times in zones it does not know floating). */
+type ZoneResolver = (time: ICAL.Time, tzid?: string) => number;
+
+/**
+ * Turns an event time into an instant: UTC as is, a TZID that is an IANA name through the
+ * platform's zone data, a Windows name through the table above, any other TZID through the file's
+ * own VTIMEZONE; floating times and unknown zones are read in the user's time zone.
+ */
+function zoneResolver(root: ICAL.Component, userZone: string): ZoneResolver {
+  const fileZones = new Map<string, ICAL.Timezone>();
+  for (const vtz of root.getAllSubcomponents('vtimezone')) {
+    const tzid = String(vtz.getFirstPropertyValue('tzid') ?? '');
+    if (tzid) fileZones.set(tzid, new ICAL.Timezone(vtz));
+  }
+  const cache = new Map<string, { iana: string } | { file: ICAL.Timezone }>();
+  const lookup = (tzid: string) => {
+    let hit = cache.get(tzid);
+    if (!hit) {
+      const bare = tzid.replace(/^"|"$/g, '').trim();
+      const windows = WINDOWS_ZONES[bare];
+      const file = fileZones.get(tzid) ?? fileZones.get(bare);
+      if (isIana(bare)) hit = { iana: bare };
+      else if (windows) hit = { iana: windows };
+      else if (file) hit = { file };
+      else hit = { iana: userZone };
+      cache.set(tzid, hit);
+    }
+    return hit;
+  };
+  return (time, hint) => {
+    const wall = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second);
+    const known = time.zone?.tzid;
+    if (known === 'UTC' || time.zone === ICAL.Timezone.utcTimezone) return wall;
+    const tzid = !known || known === 'floating' ? (time.isDate ? undefined : hint) : known;
+    if (!tzid) return wallToUtc(wall, userZone);
+    const zone = lookup(tzid);
+    if ('iana' in zone) return wallToUtc(wall, zone.iana);
+    return wall - zone.file.utcOffset(time) * 1000;
+  };
+}
+
+const addressOf = (value: unknown, param: unknown): string | null => {
+  for (const candidate of [param, value]) {
+    if (typeof candidate !== 'string') continue;
+    const email = candidate
+      .replace(/^mailto:/i, '')
+      .trim()
+      .toLowerCase();
+    if (email.includes('@') && email.length <= 320) return email;
+  }
+  return null;
+};
+
+function peopleOf(event: ICAL.Component): string[] {
+  const emails = new Set<string>();
+  for (const prop of [...event.getAllProperties('organizer'), ...event.getAllProperties('attendee')]) {
+    const email = addressOf(prop.getFirstValue(), prop.getParameter('email'));
+    if (email) emails.add(email);
+  }
+  return [...emails];
+}
+
+const text = (event: ICAL.Component, name: string) => {
+  const value = event.getFirstPropertyValue(name);
+  return typeof value === 'string' ? value.trim() : '';
+};
+
+/** A UID made safe for a source id: no ":" (the separator) and a bounded length. */
+export function uidKey(uid: string): string {
+  const encoded = encodeURIComponent(uid);
+  return encoded.length <= 200 ? encoded : `h${sha256(uid).slice(0, 40)}`;
+}
+
+const cancelled = (event: ICAL.Component) => text(event, 'status').toUpperCase() === 'CANCELLED';
+
+/**
+ * Parses an iCalendar text with ical.js and expands every event over the window around `now`
+ * (LIMITS.icsImport): recurring series by their RRULE/RDATE less EXDATE, overrides (RECURRENCE-ID)
+ * replacing or moving their instance, cancelled instances left out. Yields the event loop as it goes.
+ */
+export async function readCalendar(source: string, options: { now: Date; timezone: string }): Promise<IcsCalendar> {
+  let root: ICAL.Component;
+  try {
+    const parsed = ICAL.parse(source);
+    root = new ICAL.Component(Array.isArray(parsed[0]) ? (parsed[0] as unknown as typeof parsed) : parsed);
+  } catch {
+    throw badRequest('This calendar file cannot be read. Export the calendar again as an iCalendar (.ics) file.');
+  }
+  if (root.name !== 'vcalendar') throw badRequest('This file is not an iCalendar (.ics) file.');
+  const limits = LIMITS.icsImport;
+  const now = options.now.getTime();
+  const from = now - limits.daysBack * 86_400_000;
+  const to = now + limits.daysAhead * 86_400_000;
+  const instant = zoneResolver(root, options.timezone);
+  const vevents = root.getAllSubcomponents('vevent');
+
+  // Series with their overrides; an override without its series stands alone.
+  const masters = new Map<string, ICAL.Event>();
+  const overrides: ICAL.Event[] = [];
+  const singles: ICAL.Event[] = [];
+  const broken: IcsCalendar['broken'] = [];
+  const uids = new Set<string>();
+  for (const comp of vevents) {
+    const uid = text(comp, 'uid');
+    if (!uid) {
+      broken.push({ uid: '', reason: 'has no UID' });
+      continue;
+    }
+    uids.add(uid);
+    if (!comp.getFirstProperty('dtstart')) {
+      broken.push({ uid, reason: 'has no start (DTSTART)' });
+      continue;
+    }
+    const event = new ICAL.Event(comp, { strictExceptions: false });
+    if (event.isRecurrenceException()) overrides.push(event);
+    else if (event.isRecurring()) masters.set(uid, event);
+    else singles.push(event);
+  }
+  for (const ex of overrides) {
+    const master = masters.get(ex.uid);
+    if (master) master.relateException(ex);
+    else singles.push(ex);
+  }
+
+  const occurrences: IcsOccurrence[] = [];
+  const full = () => occurrences.length >= limits.maxOccurrences;
+  const tzidOf = (item: ICAL.Event, name: 'dtstart' | 'dtend') => {
+    const value = item.component.getFirstProperty(name)?.getParameter('tzid');
+    return typeof value === 'string' ? value : undefined;
+  };
+  const push = (item: ICAL.Event, start: ICAL.Time, end: ICAL.Time | null, key: string) => {
+    const at = instant(start, tzidOf(item, 'dtstart'));
+    if (at < from || at > to || full()) return;
+    occurrences.push({
+      uid: item.uid,
+      key,
+      start: new Date(at),
+      end: end ? new Date(instant(end, tzidOf(item, 'dtend') ?? tzidOf(item, 'dtstart'))) : null,
+      allDay: start.isDate,
+      summary: text(item.component, 'summary'),
+      description: text(item.component, 'description'),
+      location: text(item.component, 'location'),
+      emails: peopleOf(item.component),
+    });
+  };
+  const keyOf = (time: ICAL.Time, master: ICAL.Event) =>
+    time.isDate ? time.toString() : new Date(instant(time, tzidOf(master, 'dtstart'))).toISOString();
+
+  let turn = 0;
+  for (const event of singles) {
+    if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
+    if (cancelled(event.component)) continue;
+    try {
+      const start = event.startDate;
+      const key = event.isRecurrenceException() ? keyOf(event.recurrenceId, event) : keyOf(start, event);
+      push(event, start, event.endDate ?? null, key);
+    } catch {
+      broken.push({ uid: event.uid, reason: 'has a start or end that cannot be read' });
+    }
+  }
+  for (const event of masters.values()) {
+    if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
+    if (cancelled(event.component)) continue;
+    try {
+      const iterator = event.iterator();
+      for (let n = 0; n < limits.seriesIterations && !full(); n++) {
+        const next = iterator.next();
+        if (!next) break;
+        const wall = instant(next, tzidOf(event, 'dtstart'));
+        if (wall > to + 86_400_000) break;
+        if (wall < from - 366 * 86_400_000) continue;
+        const details = event.getOccurrenceDetails(next);
+        if (cancelled(details.item.component)) continue;
+        push(details.item, details.startDate, details.endDate, keyOf(details.recurrenceId, event));
+      }
+    } catch {
+      broken.push({ uid: event.uid, reason: 'has a recurrence rule that cannot be read' });
+    }
+  }
+  return { events: uids.size, uids: [...uids], occurrences, broken };
+}
