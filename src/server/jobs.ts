@@ -5,9 +5,17 @@ import { purgeDeletedJob } from './modules/trash/jobs/purge-deleted.job.js';
 import { purgeIdempotencyKeysJob } from './modules/idempotency/jobs/purge-keys.job.js';
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
+import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
-export const JOBS = [sessionCleanupJob, purgeDeletedJob, purgeIdempotencyKeysJob, runImportJob, forgetMergeSnapshotsJob];
+export const JOBS = [
+  sessionCleanupJob,
+  purgeDeletedJob,
+  purgeIdempotencyKeysJob,
+  runImportJob,
+  forgetMergeSnapshotsJob,
+  refreshSubscriptionsJob,
+];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {
   for (const job of JOBS) runner.register(job);

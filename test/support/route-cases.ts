@@ -21,7 +21,18 @@ type Fixture = {
   randomId?(): string;
 };
 
-export type ResourceKind = 'contact' | 'tag' | 'session' | 'photo' | 'project' | 'task' | 'interaction' | 'goal' | 'merge' | 'import';
+export type ResourceKind =
+  | 'contact'
+  | 'tag'
+  | 'session'
+  | 'photo'
+  | 'project'
+  | 'task'
+  | 'interaction'
+  | 'goal'
+  | 'merge'
+  | 'import'
+  | 'subscription';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -47,6 +58,14 @@ export type RouteCase =
     };
 
 export const FIXTURES: Record<ResourceKind, Fixture> = {
+  subscription: {
+    // A refused literal address: the first fetch fails at once, without DNS or a connection.
+    async create(owner) {
+      const res = await owner.post('/api/calendar/subscriptions', { url: `http://10.0.0.1/b-${Math.random().toString(36).slice(2)}.ics` });
+      return res.body.id;
+    },
+    read: (id) => `/api/calendar/subscriptions#${id}`,
+  },
   import: {
     async create(owner) {
       const csv = Buffer.from('Name,E-mail Address\nB Imported,b-imported@example.test\n');
@@ -246,6 +265,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/calendar/feed': {},
   'POST /api/calendar/feed': { body: () => ({}) },
   'DELETE /api/calendar/feed': {},
+  'GET /api/calendar/subscriptions': {},
+  'POST /api/calendar/subscriptions': { body: () => ({ url: `webcal://10.0.0.1/a-${Math.random().toString(36).slice(2)}.ics` }) },
+  'POST /api/calendar/subscriptions/:id/refresh': { params: { id: 'subscription' } },
+  'DELETE /api/calendar/subscriptions/:id': { params: { id: 'subscription' } },
 
   'GET /api/contacts/:id/consents': { params: { id: 'contact' } },
   'GET /api/contacts/:id/consents/history': { params: { id: 'contact' } },

@@ -111,9 +111,16 @@ export const LIMITS = Object.freeze({
   }),
   /**
    * Calendar subscriptions (ICS URLs): per user, the largest body fetched, the fetch timeout, and
-   * how often each is fetched again.
+   * how often each is fetched again, and the most fetched by one run of the job (every 5 minutes).
    */
-  calendarSubscriptions: Object.freeze({ perUser: 20, maxBytes: 10 * 1024 * 1024, timeoutMs: 15_000, refreshMinutes: 60, urlChars: 2_000 }),
+  calendarSubscriptions: Object.freeze({
+    perUser: 20,
+    maxBytes: 10 * 1024 * 1024,
+    timeoutMs: 15_000,
+    refreshMinutes: 60,
+    urlChars: 2_000,
+    perRun: 200,
+  }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
     /**

@@ -8,6 +8,8 @@ import { LIMITS } from '../../server/platform/limits.js';
 export const IMPORT_STATUSES = ['queued', 'running', 'finished', 'failed'] as const;
 export const IMPORT_DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
 export const IMPORT_FORMATS = ['csv', 'vcard', 'ics'] as const;
+/** A calendar subscription: never fetched yet, fetched (changed or not), or its last fetch failed. */
+export const SUBSCRIPTION_STATUSES = ['pending', 'ok', 'failed'] as const;
 export const IMPORT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 
 /** What a CSV column can become; `custom` keeps the value in a custom field named after the column. */

@@ -7,7 +7,7 @@ import { sha256 } from '../../platform/crypto.js';
 /** One occurrence of an event inside the import window, with the addresses of the people in it. */
 export type IcsOccurrence = {
   uid: string;
-  /** Stable per occurrence: the original start of a recurring instance (RECURRENCE-ID), else its start. */
+  /** Stable per occurrence: the original start of a recurring instance (RECURRENCE-ID), `once` for a one-off event. */
   key: string;
   start: Date;
   end: Date | null;
@@ -167,6 +167,9 @@ export function uidKey(uid: string): string {
   return encoded.length <= 200 ? encoded : `h${sha256(uid).slice(0, 40)}`;
 }
 
+/** The occurrence key of an event that does not repeat. */
+const ONCE = 'once';
+
 const cancelled = (event: ICAL.Component) => text(event, 'status').toUpperCase() === 'CANCELLED';
 
 /**
@@ -248,7 +251,8 @@ export async function readCalendar(source: string, options: { now: Date; timezon
     if (cancelled(event.component)) continue;
     try {
       const start = event.startDate;
-      const key = event.isRecurrenceException() ? keyOf(event.recurrenceId, event) : keyOf(start, event);
+      // A one-off event keeps its key when it moves, so a changed file updates its entry.
+      const key = event.isRecurrenceException() ? keyOf(event.recurrenceId, event) : ONCE;
       push(event, start, event.endDate ?? null, key);
     } catch {
       broken.push({ uid: event.uid, reason: 'has a start or end that cannot be read' });
