@@ -11,6 +11,7 @@ import { Busy, ErrorNotice, Field, PageHeader } from '../../components/ui';
 import { SessionsSection } from './sessions-section';
 import { ActivitySection } from './activity-section';
 import { CalendarFeedSection } from './calendar-feed-section';
+import { CalendarSubscriptionsSection } from './calendar-subscriptions-section';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
@@ -253,6 +254,7 @@ export default function SettingsPage() {
       <AppearanceSection user={user} />
       <CadenceSection user={user} />
       <CalendarFeedSection />
+      <CalendarSubscriptionsSection />
       <PasswordSection />
       <SessionsSection />
       <ActivitySection />
