@@ -100,7 +100,7 @@ export const LIMITS = Object.freeze({
   /**
    * Calendar (.ics) imports and subscriptions: occurrences are kept from daysBack before now to
    * daysAhead after; a series is walked at most seriesIterations steps, a file gives at most
-   * maxOccurrences occurrences; events parsed between two turns of the event loop.
+   * maxOccurrences occurrences; events parsed, and series steps walked, between two turns of the event loop.
    */
   icsImport: Object.freeze({
     daysBack: 2 * 365,
@@ -108,6 +108,7 @@ export const LIMITS = Object.freeze({
     seriesIterations: 20_000,
     maxOccurrences: 50_000,
     eventsPerTurn: 50,
+    stepsPerTurn: 100,
   }),
   /**
    * Calendar subscriptions (ICS URLs): per user, the largest body fetched, the fetch timeout, and

@@ -4,6 +4,38 @@ import { badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { sha256 } from '../../platform/crypto.js';
 
+const EVENT_EDGE = /^(BEGIN|END):VEVENT[ \t]*\r?$/gim;
+
+/**
+ * Cuts the text into the calendar without its events (properties, VTIMEZONEs) and each VEVENT's
+ * own text, at the BEGIN/END:VEVENT lines (never folded: they are short); ical.js parses each part.
+ */
+function splitEvents(source: string): { skeleton: string; blocks: string[] } {
+  const blocks: string[] = [];
+  const outside: string[] = [];
+  let last = 0;
+  let open = -1;
+  for (const match of source.matchAll(EVENT_EDGE)) {
+    const begin = match[1]!.toUpperCase() === 'BEGIN';
+    if (begin && open < 0) {
+      outside.push(source.slice(last, match.index));
+      open = match.index;
+    } else if (!begin && open >= 0) {
+      const end = match.index + match[0].length;
+      blocks.push(source.slice(open, end));
+      open = -1;
+      last = end;
+    }
+  }
+  outside.push(source.slice(open >= 0 ? open : last));
+  return { skeleton: outside.join('\n'), blocks };
+}
+
+function componentOf(text: string): ICAL.Component {
+  const parsed = ICAL.parse(text);
+  return new ICAL.Component(Array.isArray(parsed[0]) ? (parsed[0] as unknown as typeof parsed) : parsed);
+}
+
 /** One occurrence of an event inside the import window, with the addresses of the people in it. */
 export type IcsOccurrence = {
   uid: string;
@@ -71,18 +103,28 @@ function isIana(name: string): boolean {
   }
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatterOf = (zone: string) => {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+};
+
 /** The offset (ms) of an IANA zone at an instant. */
 function ianaOffset(zone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(at));
+  const parts = formatterOf(zone).formatToParts(new Date(at));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(at / 1000) * 1000;
 }
@@ -178,10 +220,10 @@ const cancelled = (event: ICAL.Component) => text(event, 'status').toUpperCase()
  * replacing or moving their instance, cancelled instances left out. Yields the event loop as it goes.
  */
 export async function readCalendar(source: string, options: { now: Date; timezone: string }): Promise<IcsCalendar> {
+  const { skeleton, blocks } = splitEvents(source);
   let root: ICAL.Component;
   try {
-    const parsed = ICAL.parse(source);
-    root = new ICAL.Component(Array.isArray(parsed[0]) ? (parsed[0] as unknown as typeof parsed) : parsed);
+    root = componentOf(skeleton);
   } catch {
     throw badRequest('This calendar file cannot be read. Export the calendar again as an iCalendar (.ics) file.');
   }
@@ -191,15 +233,28 @@ export async function readCalendar(source: string, options: { now: Date; timezon
   const from = now - limits.daysBack * 86_400_000;
   const to = now + limits.daysAhead * 86_400_000;
   const instant = zoneResolver(root, options.timezone);
-  const vevents = root.getAllSubcomponents('vevent');
+  const broken: IcsCalendar['broken'] = [];
+  // Each event is parsed on its own (ical.js), a few per turn of the event loop: a large file does
+  // not hold the loop for its whole parse, and one unreadable event does not sink the others.
+  const vevents: ICAL.Component[] = root.getAllSubcomponents('vevent');
+  for (const [n, block] of blocks.entries()) {
+    if ((n + 1) % limits.eventsPerTurn === 0) await yieldToLoop();
+    try {
+      const comp = componentOf(block);
+      if (comp.name === 'vevent') vevents.push(comp);
+    } catch {
+      broken.push({ uid: '', reason: 'cannot be read' });
+    }
+  }
 
   // Series with their overrides; an override without its series stands alone.
   const masters = new Map<string, ICAL.Event>();
   const overrides: ICAL.Event[] = [];
   const singles: ICAL.Event[] = [];
-  const broken: IcsCalendar['broken'] = [];
   const uids = new Set<string>();
+  let turn = 0;
   for (const comp of vevents) {
+    if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
     const uid = text(comp, 'uid');
     if (!uid) {
       broken.push({ uid: '', reason: 'has no UID' });
@@ -245,7 +300,6 @@ export async function readCalendar(source: string, options: { now: Date; timezon
   const keyOf = (time: ICAL.Time, master: ICAL.Event) =>
     time.isDate ? time.toString() : new Date(instant(time, tzidOf(master, 'dtstart'))).toISOString();
 
-  let turn = 0;
   for (const event of singles) {
     if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
     if (cancelled(event.component)) continue;
@@ -258,12 +312,14 @@ export async function readCalendar(source: string, options: { now: Date; timezon
       broken.push({ uid: event.uid, reason: 'has a start or end that cannot be read' });
     }
   }
+  let steps = 0;
   for (const event of masters.values()) {
     if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
     if (cancelled(event.component)) continue;
     try {
       const iterator = event.iterator();
       for (let n = 0; n < limits.seriesIterations && !full(); n++) {
+        if (++steps % limits.stepsPerTurn === 0) await yieldToLoop();
         const next = iterator.next();
         if (!next) break;
         const wall = instant(next, tzidOf(event, 'dtstart'));
