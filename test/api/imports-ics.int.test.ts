@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
-import { fixture, importFile, postForm } from '../support/imports.js';
+import { FIXTURES, fixture, importFile, postForm } from '../support/imports.js';
+import fs from 'node:fs';
 
 // The fixtures are old exports: each test sets the clock near its file's dates (the import window
 // is two years back and one year ahead of now), then signs up.
@@ -42,6 +43,8 @@ const withOrganizer = (name: string, email: string) =>
       .toString('utf8')
       .replace(/^BEGIN:VEVENT\r?$/gm, (line) => `${line}\nORGANIZER:mailto:${email}`),
   );
+
+const calendarFixtures = () => fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.ics'));
 
 const importIcs = (client: TestClient, file: Buffer) => importFile(client, file);
 
@@ -259,6 +262,72 @@ describe('re-imports and changed files', () => {
     expect(aJob.report.calendar).toMatchObject({ created: 3, updated: 0 });
     expect(await entriesOf(a, ca.id)).toHaveLength(3);
     expect(await entriesOf(b, cb.id)).toEqual(bBefore);
+  });
+});
+
+describe('time zones, cancellations and broken events', () => {
+  it('every calendar fixture previews as ics with its number of events', async () => {
+    const expected: Record<string, [string, number]> = {
+      'google-calendar-public-export-recurring-exdate-overrides.ics': ['2019-03-01T12:00:00Z', 58],
+      'google-calendar-invite-request-attendees.ics': ['2019-03-01T12:00:00Z', 1],
+      'outlook-2007-calendar-export-windows-tzid.ics': ['2009-06-01T12:00:00Z', 31],
+      'exchange-2007-invitation-umlauts.ics': ['2015-03-01T12:00:00Z', 1],
+      'apple-ical-allday-recurring-exdate-override.ics': ['2012-01-01T12:00:00Z', 1],
+      'apple-calendar-macos-attendees-organizer.ics': ['2015-08-01T12:00:00Z', 1],
+    };
+    expect(Object.keys(expected).sort()).toEqual(calendarFixtures().sort());
+    for (const [name, [at, events]] of Object.entries(expected)) {
+      now = new Date(at);
+      const a = await signUp(t.app, 'ics');
+      const res = await postForm(a, '/api/imports/preview', fixture(name), {}, name);
+      expect(res.status, `${name}: ${res.text}`).toBe(200);
+      expect(res.body, name).toMatchObject({ format: 'ics', total: events, calendar: { events } });
+      expect(res.body.calendar.occurrences, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('a Windows TZID without a VTIMEZONE, an EMAIL parameter, a cancelled event and an unreadable one', async () => {
+    now = new Date('2025-06-01T12:00:00Z');
+    const a = await signUp(t.app, 'ics');
+    const c = await consentingContact(a, 'Client', ['client@example.test']);
+    const file = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:win@test',
+      'DTSTART;TZID=W. Europe Standard Time:20250115T100000',
+      'SUMMARY:Winter session',
+      'ATTENDEE;EMAIL=Client@Example.test;CN=Client:urn:uuid:1234',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:win-summer@test',
+      'DTSTART;TZID="Eastern Standard Time":20250715T100000',
+      'SUMMARY:Summer session',
+      'ORGANIZER:mailto:client@example.test',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:cancelled@test',
+      'DTSTART:20250301T100000Z',
+      'STATUS:CANCELLED',
+      'SUMMARY:Cancelled',
+      'ORGANIZER:mailto:client@example.test',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:broken@test',
+      'this line is not a property',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const job = await importIcs(a, Buffer.from(file));
+    expect(job.status).toBe('finished');
+    expect(job.report).toMatchObject({ created: 2, failed: 1 });
+    expect(job.report.failures).toEqual([{ line: 1, field: 'event', reason: 'cannot be read' }]);
+    expect((await entriesOf(a, c.id)).map((e) => [e.subject, e.occurredAt])).toEqual([
+      // 10:00 in Berlin in winter (UTC+1); 10:00 in New York in summer (UTC-4).
+      ['Winter session', '2025-01-15T09:00:00.000Z'],
+      ['Summer session', '2025-07-15T14:00:00.000Z'],
+    ]);
   });
 });
 
