@@ -91,7 +91,8 @@ export function createSubscriptionsService({ repo, feeds, ingest, forget, clock 
       } else if (res.status !== 200) {
         outcome = { status: 'failed', error: `The calendar server answered ${res.status}.` };
       } else {
-        const text = res.text();
+        // UTF-8 or UTF-16 (with or without a BOM) or Windows-1252, as the file import reads it.
+        const { text } = (await import('../imports/decode.js')).decodeFile(res.body);
         if (!/^\s*BEGIN:VCALENDAR/i.test(text.slice(0, 1024))) {
           outcome = { status: 'failed', error: 'The address does not answer an iCalendar (.ics) file.' };
         } else {
