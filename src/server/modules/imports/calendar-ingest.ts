@@ -6,7 +6,7 @@ import { readCalendar, uidKey } from './ics.js';
 import type { ImportsRepo } from './imports.repo.js';
 
 export type IngestDeps = {
-  repo: Pick<ImportsRepo, 'timezoneOf' | 'calendarContacts'>;
+  repo: Pick<ImportsRepo, 'timezoneOf' | 'calendarContacts' | 'calendarSourceIds'>;
   interactions: Pick<ReturnType<typeof createInteractionsService>, 'upsertMany' | 'removeFromSource'>;
   clock: () => Date;
 };
@@ -96,8 +96,16 @@ export async function ingestCalendar(
     if (scope.kind === 'subscription') {
       result.removedContacts += await deps.interactions.removeFromSource(userId, 'import', base, [...keep.values()].flat());
     } else {
-      for (const uid of cal.uids) {
-        const prefix = `${base}${uidKey(uid)}:`;
+      // Only the events of this file that have entries it no longer holds: one removal each.
+      const inFile = new Set(cal.uids.map((uid) => `${base}${uidKey(uid)}:`));
+      const kept = new Set([...keep.values()].flat());
+      const stale = new Set<string>();
+      for (const sourceId of await deps.repo.calendarSourceIds(userId)) {
+        if (kept.has(sourceId)) continue;
+        const prefix = sourceId.slice(0, sourceId.indexOf(':', base.length) + 1);
+        if (inFile.has(prefix)) stale.add(prefix);
+      }
+      for (const prefix of stale) {
         result.removedContacts += await deps.interactions.removeFromSource(userId, 'import', prefix, keep.get(prefix) ?? []);
       }
     }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { contacts, imports, users } from '../../db/schema/index.js';
+import { contacts, imports, interactions, users } from '../../db/schema/index.js';
 import { type Db, queryRows, transactionRunner } from '../../platform/db.js';
 import { allowedContactIds } from '../consent/consent.repo.js';
 import { recordAudit } from '../audit/audit.repo.js';
@@ -57,6 +57,16 @@ export function createImportsRepo(db: Db) {
         rows.map((r) => r.id),
       );
       return rows.filter((r) => allowed.has(r.id));
+    },
+
+    /** The source ids of the user's entries that came from calendar files (`ics:…`), to find what a re-import dropped. */
+    async calendarSourceIds(userId: string): Promise<string[]> {
+      const rows = await queryRows<{ source_id: string }>(
+        db,
+        sql`select source_id from ${interactions}
+            where user_id = ${userId} and source = 'import' and starts_with(source_id, 'ics:')`,
+      );
+      return rows.map((r) => r.source_id);
     },
 
     /** The import and its 'import.started' audit entry, in one transaction. */
