@@ -5,6 +5,8 @@ import { createContact } from '../support/contacts.js';
 import { fakeDns } from '../support/outbound.js';
 import { faults, type FakeServer, startFakeServer } from '../fakes/fake-server.js';
 import { startFakeIcsServer } from '../fakes/fake-ics-server.js';
+import { refreshSubscriptionsJob } from '../../src/server/modules/calendar/jobs/refresh-subscriptions.job.js';
+import pino from 'pino';
 
 // The fake calendar server listens on 127.0.0.1, which the SSRF-safe mode refuses: the test app
 // lets the subscriptions reach that one origin directly (feedTestOrigins) and nothing else, so the
@@ -126,7 +128,9 @@ describe('calendar subscriptions', () => {
     const start = now;
     now = new Date(start.getTime() + 61 * 60_000);
     try {
-      expect(await t.app.services.calendarSubscriptions.refreshDue(1_000)).toBeGreaterThanOrEqual(1);
+      // The scheduled job's own handler, as a worker runs it.
+      const { handle } = await refreshSubscriptionsJob.load();
+      await handle({}, { deps: { services: t.app.services }, jobId: 'test', log: pino({ level: 'silent' }) });
       expect(ics.requests.slice(seen).some((r) => r.path === '/cal.ics' && typeof r.headers['if-none-match'] === 'string')).toBe(true);
       const after = (await a.get('/api/calendar/subscriptions')).body.items[0];
       expect(after).toMatchObject({ status: 'ok', lastFetchedAt: now.toISOString() });
