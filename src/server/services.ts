@@ -160,6 +160,7 @@ export function createServices(deps: ServiceDeps) {
         return counts;
       },
       forget: (userId, id) => services.interactions.removeFromSource(userId, 'import', `icsfeed:${id}:`),
+      limiter: services.limiter,
       clock,
     }),
   };

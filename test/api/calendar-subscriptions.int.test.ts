@@ -190,4 +190,18 @@ describe('calendar subscriptions', () => {
     expect((await b.post(`/api/calendar/subscriptions/${added.body.id}/refresh`)).status).toBe(404);
     expect((await a.get('/api/calendar/subscriptions')).body.items).toHaveLength(1);
   });
+
+  it('limits the fetches a user asks for: 429 with Retry-After', async () => {
+    const a = await signUp(t.app, 'sub');
+    const added = await a.post('/api/calendar/subscriptions', { url: 'http://10.0.0.1/limited.ics' });
+    expect(added.status).toBe(201);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await a.post(`/api/calendar/subscriptions/${added.body.id}/refresh`)).status);
+    // The add counted once: 59 refreshes pass, the 60th is refused.
+    expect(statuses.filter((s) => s === 200)).toHaveLength(59);
+    const refused = await a.post(`/api/calendar/subscriptions/${added.body.id}/refresh`);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(refused.body.error.message).toMatch(/Too many calendar fetches/);
+  });
 });

@@ -111,8 +111,9 @@ export const LIMITS = Object.freeze({
     stepsPerTurn: 100,
   }),
   /**
-   * Calendar subscriptions (ICS URLs): per user, the largest body fetched, the fetch timeout, and
-   * how often each is fetched again, and the most fetched by one run of the job (every 5 minutes).
+   * Calendar subscriptions (ICS URLs): per user, the largest body fetched, the fetch timeout, how
+   * often each is fetched again, the most fetched by one run of the job (every 5 minutes), and the
+   * fetches a user may ask for (add, refresh now) per hour (then 429).
    */
   calendarSubscriptions: Object.freeze({
     perUser: 20,
@@ -121,6 +122,7 @@ export const LIMITS = Object.freeze({
     refreshMinutes: 60,
     urlChars: 2_000,
     perRun: 200,
+    fetchesPerHour: 60,
   }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,

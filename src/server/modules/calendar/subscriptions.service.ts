@@ -1,6 +1,7 @@
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { Actor } from '../../platform/http/types.js';
+import type { RateLimiter } from '../../platform/rate-limiter.js';
 import { OutboundError } from '../../platform/outbound/outbound-error.js';
 import type { OutboundProvider } from '../../platform/outbound/provider-client.js';
 import type { CalendarSubscription } from '../../../shared/api/calendar.js';
@@ -15,6 +16,7 @@ type Deps = {
   ingest: (userId: string, text: string, subscriptionId: string) => Promise<CalendarCounts>;
   /** Removes every entry a subscription wrote. */
   forget: (userId: string, subscriptionId: string) => Promise<unknown>;
+  limiter: RateLimiter;
   clock: () => Date;
 };
 
@@ -73,7 +75,11 @@ const view = (row: SubscriptionRow): CalendarSubscription => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-export function createSubscriptionsService({ repo, feeds, ingest, forget, clock }: Deps) {
+export function createSubscriptionsService({ repo, feeds, ingest, forget, limiter, clock }: Deps) {
+  /** Fetches a person asks for (add, refresh now): each reaches a server of their choosing. */
+  const countFetch = (actor: Actor) =>
+    limiter.consume({ key: `icssub:user:${actor.userId}`, limit: { max: L.fetchesPerHour, windowMs: 3_600_000 } }, 'calendar fetches');
+
   /**
    * Fetches one subscription with its validators (If-None-Match, If-Modified-Since): a 304 writes
    * nothing; a new calendar is ingested. The outcome (or why it failed) is saved on the row.
@@ -121,6 +127,7 @@ export function createSubscriptionsService({ repo, feeds, ingest, forget, clock 
     /** Adds the URL and fetches it once at once; the answer says how that went. */
     async add(actor: Actor, input: string): Promise<CalendarSubscription> {
       const url = normaliseFeedUrl(input);
+      await countFetch(actor);
       if ((await repo.countFor(actor.userId)) >= L.perUser) {
         throw new AppError('unprocessable', `You can subscribe to at most ${L.perUser} calendars. Remove one first.`);
       }
@@ -132,7 +139,9 @@ export function createSubscriptionsService({ repo, feeds, ingest, forget, clock 
 
     /** Fetches it now, whatever its schedule. */
     async refresh(actor: Actor, id: string): Promise<CalendarSubscription> {
-      await fetchOne(await owned(actor, id));
+      const row = await owned(actor, id);
+      await countFetch(actor);
+      await fetchOne(row);
       return view(await owned(actor, id));
     },
 
