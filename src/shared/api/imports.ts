@@ -128,8 +128,8 @@ export const importPreviewResponse = z.strictObject({
   total: z.number().int(),
   /** The first rows as they would be imported, or why they would fail. */
   rows: z.array(z.strictObject({ line: z.number().int(), contact: draftContact.nullable(), error: issue.nullable() })),
-  /** Calendar (.ics) files: events and occurrences in the import window (nothing is matched or saved). */
-  calendar: z.strictObject({ events: count, occurrences: count }).optional(),
+  /** Calendar (.ics) files: events, occurrences in the import window, and those with a contact (nothing is saved). */
+  calendar: z.strictObject({ events: count, occurrences: count, withContacts: count }).optional(),
 });
 export type ImportPreview = z.infer<typeof importPreviewResponse>;
 

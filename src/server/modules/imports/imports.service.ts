@@ -143,6 +143,10 @@ export function createImportsService({ repo, contacts, photos, interactions, clo
         if (mapping) throw new AppError('bad_request', 'A calendar file has no columns to map. Send it without "mapping".');
         const { readCalendar } = await import('./ics.js');
         const cal = await readCalendar(file.calendarText, { now: clock(), timezone: await repo.timezoneOf(actor.userId) });
+        const known = new Set(
+          (await repo.calendarContacts(actor.userId, [...new Set(cal.occurrences.flatMap((o) => o.emails))])).flatMap((c) => c.emails),
+        );
+        const withContacts = cal.occurrences.filter((o) => o.emails.some((e) => known.has(e))).length;
         return {
           format: file.format,
           encoding: file.encoding,
@@ -150,7 +154,7 @@ export function createImportsService({ repo, contacts, photos, interactions, clo
           columns: [],
           total: cal.events,
           rows: [],
-          calendar: { events: cal.events, occurrences: cal.occurrences.length },
+          calendar: { events: cal.events, occurrences: cal.occurrences.length, withContacts },
         };
       }
       checkMapping(mapping, file.headers.length);

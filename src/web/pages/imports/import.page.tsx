@@ -219,8 +219,9 @@ export default function ImportPage() {
           </h2>
           <p className="text-sm text-muted">
             {p.calendar.occurrences} {p.calendar.occurrences === 1 ? 'occurrence' : 'occurrences'} from two years ago to a year ahead
-            (repeating events counted once per date). Each occurrence with one of your contacts as organiser or attendee, matched by email
-            and with calendar consent, becomes a meeting on their timeline. Importing the file again updates those meetings.
+            (repeating events counted once per date); {p.calendar.withContacts} with one of your contacts. Each occurrence with one of your
+            contacts as organiser or attendee, matched by email and with calendar consent, becomes a meeting on their timeline. Importing
+            the file again updates those meetings.
           </p>
           {start.error && <p className="text-sm text-danger">{errorMessage(start.error)}</p>}
           <button
