@@ -107,7 +107,7 @@ export const LIMITS = Object.freeze({
     daysAhead: 365,
     seriesIterations: 20_000,
     maxOccurrences: 50_000,
-    eventsPerTurn: 50,
+    eventsPerTurn: 25,
     stepsPerTurn: 100,
   }),
   /**

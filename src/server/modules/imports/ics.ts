@@ -234,48 +234,6 @@ export async function readCalendar(source: string, options: { now: Date; timezon
   const to = now + limits.daysAhead * 86_400_000;
   const instant = zoneResolver(root, options.timezone);
   const broken: IcsCalendar['broken'] = [];
-  // Each event is parsed on its own (ical.js), a few per turn of the event loop: a large file does
-  // not hold the loop for its whole parse, and one unreadable event does not sink the others.
-  const vevents: ICAL.Component[] = root.getAllSubcomponents('vevent');
-  for (const [n, block] of blocks.entries()) {
-    if ((n + 1) % limits.eventsPerTurn === 0) await yieldToLoop();
-    try {
-      const comp = componentOf(block);
-      if (comp.name === 'vevent') vevents.push(comp);
-    } catch {
-      broken.push({ uid: '', reason: 'cannot be read' });
-    }
-  }
-
-  // Series with their overrides; an override without its series stands alone.
-  const masters = new Map<string, ICAL.Event>();
-  const overrides: ICAL.Event[] = [];
-  const singles: ICAL.Event[] = [];
-  const uids = new Set<string>();
-  let turn = 0;
-  for (const comp of vevents) {
-    if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
-    const uid = text(comp, 'uid');
-    if (!uid) {
-      broken.push({ uid: '', reason: 'has no UID' });
-      continue;
-    }
-    uids.add(uid);
-    if (!comp.getFirstProperty('dtstart')) {
-      broken.push({ uid, reason: 'has no start (DTSTART)' });
-      continue;
-    }
-    const event = new ICAL.Event(comp, { strictExceptions: false });
-    if (event.isRecurrenceException()) overrides.push(event);
-    else if (event.isRecurring()) masters.set(uid, event);
-    else singles.push(event);
-  }
-  for (const ex of overrides) {
-    const master = masters.get(ex.uid);
-    if (master) master.relateException(ex);
-    else singles.push(ex);
-  }
-
   const occurrences: IcsOccurrence[] = [];
   const full = () => occurrences.length >= limits.maxOccurrences;
   const tzidOf = (item: ICAL.Event, name: 'dtstart' | 'dtend') => {
@@ -299,19 +257,59 @@ export async function readCalendar(source: string, options: { now: Date; timezon
   };
   const keyOf = (time: ICAL.Time, master: ICAL.Event) =>
     time.isDate ? time.toString() : new Date(instant(time, tzidOf(master, 'dtstart'))).toISOString();
-
-  for (const event of singles) {
-    if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
-    if (cancelled(event.component)) continue;
+  const single = (event: ICAL.Event) => {
+    if (cancelled(event.component)) return;
     try {
-      const start = event.startDate;
       // A one-off event keeps its key when it moves, so a changed file updates its entry.
       const key = event.isRecurrenceException() ? keyOf(event.recurrenceId, event) : ONCE;
-      push(event, start, event.endDate ?? null, key);
+      push(event, event.startDate, event.endDate ?? null, key);
     } catch {
       broken.push({ uid: event.uid, reason: 'has a start or end that cannot be read' });
     }
+  };
+
+  // Each event is parsed on its own (ical.js), a few per turn of the event loop: a large file does
+  // not hold the loop for its whole parse, and one unreadable event does not sink the others. A
+  // one-off event becomes its occurrence at once; series and overrides are kept to be joined.
+  const masters = new Map<string, ICAL.Event>();
+  const overrides: ICAL.Event[] = [];
+  const uids = new Set<string>();
+  const take = (comp: ICAL.Component) => {
+    const uid = text(comp, 'uid');
+    if (!uid) {
+      broken.push({ uid: '', reason: 'has no UID' });
+      return;
+    }
+    uids.add(uid);
+    if (!comp.getFirstProperty('dtstart')) {
+      broken.push({ uid, reason: 'has no start (DTSTART)' });
+      return;
+    }
+    const event = new ICAL.Event(comp, { strictExceptions: false });
+    if (event.isRecurrenceException()) overrides.push(event);
+    else if (event.isRecurring()) masters.set(uid, event);
+    else single(event);
+  };
+  for (const comp of root.getAllSubcomponents('vevent')) take(comp);
+  let turn = 0;
+  for (const block of blocks) {
+    if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
+    let comp: ICAL.Component;
+    try {
+      comp = componentOf(block);
+    } catch {
+      broken.push({ uid: '', reason: 'cannot be read' });
+      continue;
+    }
+    if (comp.name === 'vevent') take(comp);
   }
+  // An override without its series stands alone.
+  for (const ex of overrides) {
+    const master = masters.get(ex.uid);
+    if (master) master.relateException(ex);
+    else single(ex);
+  }
+
   let steps = 0;
   for (const event of masters.values()) {
     if (++turn % limits.eventsPerTurn === 0) await yieldToLoop();
