@@ -65,7 +65,9 @@ function multipartIcs() {
   lines.push('END:VCALENDAR', '');
   const boundary = 'bench-boundary-ics-3b9c';
   const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="calendar.ics"\r\nContent-Type: text/calendar\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="calendar.ics"\r\nContent-Type: text/calendar\r\n\r\n`,
+    ),
     Buffer.from(lines.join('\r\n')),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
