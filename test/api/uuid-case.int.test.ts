@@ -27,6 +27,7 @@ async function fixtures(client: TestClient): Promise<ForeignIds> {
     'session',
     'merge',
     'import',
+    'subscription',
   ] as ResourceKind[]) {
     ids[kind] = await FIXTURES[kind].create(client, ids);
   }
