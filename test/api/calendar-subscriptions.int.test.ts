@@ -16,6 +16,8 @@ let now = new Date('2025-03-01T12:00:00Z');
 let t: TestApp;
 let ics: Awaited<ReturnType<typeof startFakeIcsServer>>;
 let other: FakeServer;
+/** Everything the app logged, to check that no URL, address or event text is in it. */
+const logLines: string[] = [];
 
 function calendar(events: { uid: string; start: string; title: string }[]) {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN'];
@@ -44,6 +46,7 @@ beforeAll(async () => {
   other = await startFakeServer();
   other.route('GET', '/cal.ics', () => ({ body: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' }));
   t = await createTestApp({}, undefined, {
+    log: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }),
     clock: () => now,
     outbound: {
       resolve: fakeDns({ 'loopback.example': ['127.0.0.1'], 'mixed.example': ['93.184.216.34', '10.1.2.3'] }),
@@ -203,5 +206,21 @@ describe('calendar subscriptions', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();
     expect(refused.body.error.message).toMatch(/Too many calendar fetches/);
+  });
+
+  it('logs no subscription URL, calendar text or attendee address', () => {
+    const logged = logLines.join('');
+    expect(logged.length).toBeGreaterThan(0);
+    for (const secret of [
+      'cal.ics',
+      'moved.ics',
+      'limited.ics',
+      '10.0.0.1',
+      'loopback.example',
+      'feed-client@example.test',
+      'First session',
+    ]) {
+      expect(logged, secret).not.toContain(secret);
+    }
   });
 });
