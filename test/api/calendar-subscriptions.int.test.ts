@@ -101,7 +101,7 @@ describe('calendar subscriptions', () => {
 
     ics.publish(calendar([{ uid: 'a@test', start: '20250305T110000', title: 'First session (later)' }]));
     const changed = await a.post(`/api/calendar/subscriptions/${added.body.id}/refresh`);
-    expect(changed.body.counts).toMatchObject({ events: 1, created: 0, updated: 1, unchanged: 0, removedContacts: 1 });
+    expect(changed.body.counts).toMatchObject({ events: 1, created: 0, updated: 1, unchanged: 0, removed: 1 });
     expect((await entries(a, contactId)).map((e) => [e.subject, e.occurredAt])).toEqual([
       ['First session (later)', '2025-03-05T10:00:00.000Z'],
     ]);

@@ -86,7 +86,7 @@ describe('calendar fixtures: counts, titles and times in their time zones', () =
 
     // The same file again changes nothing.
     const again = await importIcs(a, fixture(name));
-    expect(again.report.calendar).toMatchObject({ created: 0, updated: 0, unchanged: 56, removedContacts: 0 });
+    expect(again.report.calendar).toMatchObject({ created: 0, updated: 0, unchanged: 56, removed: 0 });
     expect(await entriesOf(a, group.id)).toEqual(entries);
   });
 
@@ -236,7 +236,7 @@ describe('re-imports and changed files', () => {
     // The 17th moved to the 18th at 11:00 and the 24th cancelled by EXDATE; the single event is not in
     // this file, and a file speaks only for the events (UIDs) it holds, so its entry stays.
     const second = await importIcs(a, series({ moved: '20250318T110000', exdate: true }));
-    expect(second.report.calendar).toMatchObject({ events: 1, occurrences: 3, created: 0, updated: 1, unchanged: 2, removedContacts: 1 });
+    expect(second.report.calendar).toMatchObject({ events: 1, occurrences: 3, created: 0, updated: 1, unchanged: 2, removed: 1 });
     const after = await entriesOf(a, c.id);
     expect(after.map((e) => [e.subject, e.occurredAt])).toEqual([
       ['Supervision', '2025-03-03T14:00:00.000Z'],

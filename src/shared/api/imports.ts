@@ -47,8 +47,8 @@ export const calendarCounts = z.strictObject({
   created: count,
   updated: count,
   unchanged: count,
-  /** Contacts whose entries from an earlier import of these events were removed (gone from the file). */
-  removedContacts: count,
+  /** Entries an earlier import of these events wrote that are gone from the file, removed (as counted by interactions.removeFromSource). */
+  removed: count,
   /** Occurrences with no contact (by organiser or attendee email, with calendar consent). */
   unmatched: count,
 });

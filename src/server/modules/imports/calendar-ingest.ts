@@ -48,7 +48,7 @@ export async function ingestCalendar(
     created: 0,
     updated: 0,
     unchanged: 0,
-    removedContacts: 0,
+    removed: 0,
     unmatched: 0,
     failures: cal.broken.map((b, i) => ({ line: i + 1, field: 'event', reason: b.reason })),
   };
@@ -94,7 +94,7 @@ export async function ingestCalendar(
   // A file cut at the occurrence cap does not say what disappeared.
   if (cal.occurrences.length < LIMITS.icsImport.maxOccurrences) {
     if (scope.kind === 'subscription') {
-      result.removedContacts += await deps.interactions.removeFromSource(userId, 'import', base, [...keep.values()].flat());
+      result.removed += await deps.interactions.removeFromSource(userId, 'import', base, [...keep.values()].flat());
     } else {
       // Only the events of this file that have entries it no longer holds: one removal each.
       const inFile = new Set(cal.uids.map((uid) => `${base}${uidKey(uid)}:`));
@@ -106,7 +106,7 @@ export async function ingestCalendar(
         if (inFile.has(prefix)) stale.add(prefix);
       }
       for (const prefix of stale) {
-        result.removedContacts += await deps.interactions.removeFromSource(userId, 'import', prefix, keep.get(prefix) ?? []);
+        result.removed += await deps.interactions.removeFromSource(userId, 'import', prefix, keep.get(prefix) ?? []);
       }
     }
   }

@@ -63,7 +63,7 @@ function Report({ job }: { job: ImportJob }) {
             <strong>{r.calendar.unmatched}</strong> without a contact
           </li>
           <li>
-            <strong>{r.calendar.removedContacts}</strong> contacts with meetings removed
+            <strong>{r.calendar.removed}</strong> meetings removed
           </li>
         </ul>
       )}
