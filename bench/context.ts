@@ -44,6 +44,36 @@ async function multipartPhoto() {
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/** A calendar export of 2,000 events (one in ten weekly for 20 weeks, in Europe/Berlin) as a multipart upload. */
+function multipartIcs() {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//MindfulCRM bench//EN'];
+  for (let i = 0; i < 2_000; i++) {
+    const date = `2026${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:bench-${i}@mindfulcrm`,
+      'DTSTAMP:20260101T000000Z',
+      `DTSTART;TZID=Europe/Berlin:${date}T100000`,
+      `DTEND;TZID=Europe/Berlin:${date}T110000`,
+      ...(i % 10 === 0 ? ['RRULE:FREQ=WEEKLY;COUNT=20'] : []),
+      `SUMMARY:Session ${i}`,
+      'ORGANIZER:mailto:practitioner@example.test',
+      `ATTENDEE;CN=Client ${i % 600}:mailto:client-${i % 600}@example.test`,
+      'END:VEVENT',
+    );
+  }
+  lines.push('END:VCALENDAR', '');
+  const boundary = 'bench-boundary-ics-3b9c';
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="calendar.ics"\r\nContent-Type: text/calendar\r\n\r\n`,
+    ),
+    Buffer.from(lines.join('\r\n')),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 /** Signs in as the seeded users and finds the ids, cursors and terms the scenarios use. */
 export async function buildContext(url: string, users: { email: string }[], password: string, maxSessions: number): Promise<BenchContext> {
   const sessions: Session[] = [];
@@ -90,6 +120,7 @@ export async function buildContext(url: string, users: { email: string }[], pass
     tagId: allTags[0]?.id ?? '',
     searchTerm: String(sample.name).split(/\s+/)[0]!.slice(0, 4),
     photoUpload: await multipartPhoto(),
+    icsUpload: multipartIcs(),
     routes,
   };
 }

@@ -10,6 +10,8 @@ export type BenchContext = {
   tagId: string;
   searchTerm: string;
   photoUpload?: { body: Buffer; contentType: string };
+  /** A 2,000-event calendar file as a multipart body. */
+  icsUpload?: { body: Buffer; contentType: string };
   routes: Set<string>;
 };
 
@@ -139,6 +141,24 @@ export const SCENARIOS: Scenario[] = [
               path: `/api/contacts/${ctx.contactId}/photos`,
               headers: { ...ctx.headers, 'content-type': ctx.photoUpload.contentType },
               body: ctx.photoUpload.body,
+            },
+          ]
+        : [],
+  },
+  {
+    // Issue 12: reading and expanding a 2,000-event calendar (5,800 occurrences in the window) and
+    // matching its attendees, as the preview does before an import; one at a time, as people do.
+    name: 'ICS preview, 2,000 events',
+    needs: ['POST /api/imports/preview'],
+    concurrency: [1],
+    requests: (ctx) =>
+      ctx.icsUpload
+        ? [
+            {
+              method: 'POST',
+              path: '/api/imports/preview',
+              headers: { ...ctx.headers, 'content-type': ctx.icsUpload.contentType },
+              body: ctx.icsUpload.body,
             },
           ]
         : [],

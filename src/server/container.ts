@@ -4,7 +4,7 @@ import type { Database } from './platform/db.js';
 import type { KeyValueStore } from './platform/kv.js';
 import type { JobRunner } from './platform/jobs.js';
 import { createMetrics } from './platform/metrics.js';
-import { createServices } from './services.js';
+import { createServices, type ServiceDeps } from './services.js';
 import { registerJobs } from './jobs.js';
 import type { JobDeps } from './app-jobs.js';
 
@@ -17,6 +17,8 @@ export type ContainerDeps = {
   /** Absent in tests that do not exercise jobs. */
   jobs?: JobRunner<JobDeps>;
   clock?: () => Date;
+  /** Tests: the outbound client's DNS, clock and limits (see ServiceDeps). */
+  outbound?: ServiceDeps['outbound'];
 };
 
 /**

@@ -6,6 +6,7 @@ import { purgeIdempotencyKeysJob } from './modules/idempotency/jobs/purge-keys.j
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/calendar-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
+import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
 export const JOBS = [
@@ -16,6 +17,7 @@ export const JOBS = [
   forgetMergeSnapshotsJob,
   calendarSyncJob,
   calendarSyncScheduleJob,
+  refreshSubscriptionsJob,
 ];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {

@@ -45,7 +45,9 @@ import { createDuplicatesRepo } from './modules/duplicates/duplicates.repo.js';
 import { createMergeRepo } from './modules/duplicates/merge.repo.js';
 import { createDuplicatesService } from './modules/duplicates/duplicates.service.js';
 import { createPracticeCache } from './platform/practice-cache.js';
-import { createOutboundClient } from './platform/outbound/outbound-client.js';
+import { createOutboundClient, type OutboundClientDeps } from './platform/outbound/outbound-client.js';
+import { createSubscriptionsRepo } from './modules/calendar/subscriptions.repo.js';
+import { createSubscriptionsService } from './modules/calendar/subscriptions.service.js';
 import { createExportRepo } from './modules/export/export.repo.js';
 import { createExportService } from './modules/export/export.service.js';
 import type { JobRunner } from './platform/jobs.js';
@@ -70,6 +72,12 @@ export type ServiceDeps = {
   clock: () => Date;
   /** Queues work for the workers (imports); absent in tests that do not exercise jobs. */
   jobs?: JobRunner<JobDeps>;
+  /**
+   * Tests only: the outbound client's DNS, waits and limits, and `feedTestOrigins`, origins the
+   * calendar subscriptions may reach directly (the fake ICS server on 127.0.0.1). A served process
+   * never sets it: user-supplied URLs then always go through the SSRF-safe mode.
+   */
+  outbound?: OutboundClientDeps & { feedTestOrigins?: readonly string[] };
 };
 
 /** Every service is created once, here, and shared by all requests. */
@@ -119,7 +127,7 @@ export function createServices(deps: ServiceDeps) {
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
     // Every call to another server: modules take `outbound.provider(name, …)` (platform/outbound).
-    outbound: createOutboundClient(),
+    outbound: createOutboundClient(deps.outbound),
     trash: createTrashService({ repo: createTrashRepo(db), clock, onChange }),
     // Answers of requests sent with an Idempotency-Key (platform/http/idempotency.ts).
     idempotency: createIdempotencyRepo(db, clock),
@@ -145,6 +153,8 @@ export function createServices(deps: ServiceDeps) {
     clock,
     onChange,
   });
+  const importsRepo = createImportsRepo(db);
+  const feedLimits = LIMITS.calendarSubscriptions;
   return {
     ...services,
     google,
@@ -158,11 +168,33 @@ export function createServices(deps: ServiceDeps) {
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
     }),
     imports: createImportsService({
-      repo: createImportsRepo(db),
       uploads: database.kind === 'pglite' ? embeddedUploadStore(database.dataDir) : undefined,
+      repo: importsRepo,
       contacts: services.contacts,
       photos: services.photos,
+      interactions: services.interactions,
+      clock,
       enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,
+    }),
+    calendarSubscriptions: createSubscriptionsService({
+      repo: createSubscriptionsRepo(db),
+      feeds: services.outbound.provider('calendar-subscriptions', {
+        trustedOrigins: deps.outbound?.feedTestOrigins,
+        limits: { callTimeoutMs: feedLimits.timeoutMs, responseBytes: feedLimits.maxBytes, maxAttempts: 2, ...deps.outbound?.limits },
+      }),
+      ingest: async (userId, text, id) => {
+        const { ingestCalendar } = await import('./modules/imports/calendar-ingest.js');
+        const { failures: _failures, ...counts } = await ingestCalendar(
+          { repo: importsRepo, interactions: services.interactions, clock },
+          userId,
+          text,
+          { kind: 'subscription', id },
+        );
+        return counts;
+      },
+      forget: (userId, id) => services.interactions.removeFromSource(userId, 'import', `icsfeed:${id}:`),
+      limiter: services.limiter,
+      clock,
     }),
   };
 }

@@ -94,5 +94,7 @@ export const AUDIT_ACTIONS = [
   'ai.budget_changed',
   'calendar_feed.rotated',
   'calendar_feed.revoked',
+  'calendar_subscription.added',
+  'calendar_subscription.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -238,9 +238,9 @@ describe('bad requests', () => {
     const a = await signUp(t.app, 'imp');
     expect((await a.post('/api/imports', {})).status).toBe(415);
     expect((await postForm(a, '/api/imports', Buffer.alloc(0))).status).toBe(400);
-    const notContacts = await postForm(a, '/api/imports/preview', Buffer.from('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n'));
+    const notContacts = await postForm(a, '/api/imports/preview', Buffer.from('{"contacts": []}'));
     expect(notContacts.status).toBe(400);
-    expect(notContacts.body.error.message).toMatch(/not a CSV or vCard/);
+    expect(notContacts.body.error.message).toMatch(/not a CSV, vCard or iCalendar/);
     const badMapping = await postForm(a, '/api/imports', Buffer.from('Name\nA\n'), { mapping: '["name","email"]' });
     expect(badMapping.status).toBe(400);
     expect((await postForm(a, '/api/imports', Buffer.from('Name\nA\n'), { duplicates: 'merge' })).status).toBe(400);

@@ -15,7 +15,9 @@ describe('import wizard', () => {
     await signUp(page);
     await page.goto('/import');
     const csv = 'Who,Mail,Mobile Phone\nAna Lima,ana@example.test,+49 30 1111\n,,\nBen Ortiz,ben@example.test,\n';
-    await page.getByLabel('Contacts file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByLabel('Contacts or calendar file')
+      .setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByText('3 contacts in this CSV file').waitFor();
     // "Who" and "Mail" are not headers the import knows: map them by hand.
     await page.getByLabel('Import column Who as').selectOption('name');

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { buildApp, type App } from '../../src/server/app.js';
+import type { ContainerDeps } from '../../src/server/container.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
 import { connectRedis, createMemoryStore, createRedisStore } from '../../src/server/platform/kv.js';
@@ -20,6 +21,8 @@ export type TestAppOptions = {
   clock?: () => Date;
   /** Extra routes a test needs (registered before the app is ready). */
   routes?: (app: App) => void;
+  /** The app's outbound client: fake DNS, shorter limits, and origins the subscriptions may reach (fakes). */
+  outbound?: ContainerDeps['outbound'];
 };
 
 export async function createTestApp(env: Record<string, string> = {}, database?: Database, options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,7 +49,16 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
   if (ownsDatabase) await db.migrate();
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
   const kv = redis ? createRedisStore(redis) : createMemoryStore();
-  const app = await buildApp({ config, secrets: TEST_SECRETS, database: db, kv, redis, log, clock: options.clock });
+  const app = await buildApp({
+    config,
+    secrets: TEST_SECRETS,
+    database: db,
+    kv,
+    redis,
+    log,
+    clock: options.clock,
+    outbound: options.outbound,
+  });
   options.routes?.(app);
   await app.ready();
   return {

@@ -32,7 +32,8 @@ export type ResourceKind =
   | 'goal'
   | 'merge'
   | 'import'
-  | 'evidence';
+  | 'evidence'
+  | 'subscription';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -60,6 +61,14 @@ export type RouteCase =
     };
 
 export const FIXTURES: Record<ResourceKind, Fixture> = {
+  subscription: {
+    // A refused literal address: the first fetch fails at once, without DNS or a connection.
+    async create(owner) {
+      const res = await owner.post('/api/calendar/subscriptions', { url: `http://10.0.0.1/b-${Math.random().toString(36).slice(2)}.ics` });
+      return res.body.id;
+    },
+    read: (id) => `/api/calendar/subscriptions#${id}`,
+  },
   import: {
     async create(owner) {
       const csv = Buffer.from('Name,E-mail Address\nB Imported,b-imported@example.test\n');
@@ -282,6 +291,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/sync': {},
   // A sync job id is found only in its owner's status row: any other id, B's included, is a 404.
   'GET /api/sync/jobs/:id/events': { literalParams: { id: '00000000-0000-4000-8000-000000000000' }, ownStatus: 404 },
+  'GET /api/calendar/subscriptions': {},
+  'POST /api/calendar/subscriptions': { body: () => ({ url: `webcal://10.0.0.1/a-${Math.random().toString(36).slice(2)}.ics` }) },
+  'POST /api/calendar/subscriptions/:id/refresh': { params: { id: 'subscription' } },
+  'DELETE /api/calendar/subscriptions/:id': { params: { id: 'subscription' } },
 
   'GET /api/contacts/:id/consents': { params: { id: 'contact' } },
   'GET /api/contacts/:id/consents/history': { params: { id: 'contact' } },

@@ -111,6 +111,33 @@ export const LIMITS = Object.freeze({
     reportIssues: 1_000,
     progressPollMs: 500,
   }),
+  /**
+   * Calendar (.ics) imports and subscriptions: occurrences are kept from daysBack before now to
+   * daysAhead after; a series is walked at most seriesIterations steps, a file gives at most
+   * maxOccurrences occurrences; events parsed, and series steps walked, between two turns of the event loop.
+   */
+  icsImport: Object.freeze({
+    daysBack: 2 * 365,
+    daysAhead: 365,
+    seriesIterations: 20_000,
+    maxOccurrences: 50_000,
+    eventsPerTurn: 25,
+    stepsPerTurn: 100,
+  }),
+  /**
+   * Calendar subscriptions (ICS URLs): per user, the largest body fetched, the fetch timeout, how
+   * often each is fetched again, the most fetched by one run of the job (every 5 minutes), and the
+   * fetches a user may ask for (add, refresh now) per hour (then 429).
+   */
+  calendarSubscriptions: Object.freeze({
+    perUser: 20,
+    maxBytes: 10 * 1024 * 1024,
+    timeoutMs: 15_000,
+    refreshMinutes: 60,
+    urlChars: 2_000,
+    perRun: 200,
+    fetchesPerHour: 60,
+  }),
   photo: Object.freeze({
     uploadBytes: 10 * 1024 * 1024,
     /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '../../server/platform/limits.js';
 import { dateTimeOut, isoDateTime } from './dates.js';
 import { uuidId } from './ids.js';
+import { calendarCounts, SUBSCRIPTION_STATUSES } from './imports.js';
 
 const T = LIMITS.text;
 
@@ -44,3 +45,28 @@ export const feedCreatedResponse = z.strictObject({ url: z.string() });
 export type FeedCreated = z.infer<typeof feedCreatedResponse>;
 
 export const feedTokenParams = z.strictObject({ file: z.string().max(200) });
+
+/** A calendar subscription: an ICS URL (webcal:// is read as https://) fetched on a schedule. */
+export const createSubscriptionBody = z.strictObject({
+  url: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(LIMITS.calendarSubscriptions.urlChars, `must be at most ${LIMITS.calendarSubscriptions.urlChars} characters`),
+});
+
+export const subscriptionResponse = z.strictObject({
+  id: z.uuid(),
+  /** Only the server's origin: the path of a private calendar URL is its secret. */
+  origin: z.string(),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  /** Why the last fetch failed (status "failed"). */
+  lastError: z.string().nullable(),
+  lastFetchedAt: dateTimeOut.nullable(),
+  /** What the last fetch that brought a changed calendar did. */
+  counts: calendarCounts.nullable(),
+  createdAt: dateTimeOut,
+});
+export type CalendarSubscription = z.infer<typeof subscriptionResponse>;
+export const subscriptionListResponse = z.strictObject({ items: z.array(subscriptionResponse) });
+export const subscriptionParams = z.strictObject({ id: uuidId('must be a subscription id (UUID)') });

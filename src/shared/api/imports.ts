@@ -7,7 +7,9 @@ import { LIMITS } from '../../server/platform/limits.js';
 
 export const IMPORT_STATUSES = ['queued', 'running', 'finished', 'failed'] as const;
 export const IMPORT_DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
-export const IMPORT_FORMATS = ['csv', 'vcard'] as const;
+export const IMPORT_FORMATS = ['csv', 'vcard', 'ics'] as const;
+/** A calendar subscription: never fetched yet, fetched (changed or not), or its last fetch failed. */
+export const SUBSCRIPTION_STATUSES = ['pending', 'ok', 'failed'] as const;
 export const IMPORT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
 
 /** What a CSV column can become; `custom` keeps the value in a custom field named after the column. */
@@ -33,6 +35,24 @@ export const IMPORT_FIELDS = [
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 const issue = z.strictObject({ line: z.number().int(), field: z.string(), reason: z.string() });
+const count = z.number().int();
+
+/** What a calendar (.ics) import or subscription fetch did. */
+export const calendarCounts = z.strictObject({
+  /** Distinct events (UIDs) in the file. */
+  events: count,
+  /** Occurrences inside the import window (recurring events expanded). */
+  occurrences: count,
+  /** Timeline entries (one per occurrence and contact) created, updated, or already as in the file. */
+  created: count,
+  updated: count,
+  unchanged: count,
+  /** Entries an earlier import of these events wrote that are gone from the file, removed (as counted by interactions.removeFromSource). */
+  removed: count,
+  /** Occurrences with no contact (by organiser or attendee email, with calendar consent). */
+  unmatched: count,
+});
+export type CalendarCounts = z.infer<typeof calendarCounts>;
 export const importReport = z.strictObject({
   created: z.number().int(),
   updated: z.number().int(),
@@ -46,6 +66,8 @@ export const importReport = z.strictObject({
   failures: z.array(issue),
   /** Values left out of rows that were imported (an address that is not an email, an unreadable date). */
   warnings: z.array(issue),
+  /** Calendar (.ics) imports only. */
+  calendar: calendarCounts.optional(),
 });
 export type ImportReport = z.infer<typeof importReport>;
 
@@ -109,6 +131,8 @@ export const importPreviewResponse = z.strictObject({
   total: z.number().int(),
   /** The first rows as they would be imported, or why they would fail. */
   rows: z.array(z.strictObject({ line: z.number().int(), contact: draftContact.nullable(), error: issue.nullable() })),
+  /** Calendar (.ics) files: events, occurrences in the import window, and those with a contact (nothing is saved). */
+  calendar: z.strictObject({ events: count, occurrences: count, withContacts: count }).optional(),
 });
 export type ImportPreview = z.infer<typeof importPreviewResponse>;
 

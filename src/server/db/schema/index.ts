@@ -7,3 +7,4 @@ export * from './sync.js';
 export * from './ai.js';
 export * from './merges.js';
 export * from './imports.js';
+export * from './calendar-subscriptions.js';

@@ -4,10 +4,20 @@ import type { Config } from '../../config.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import { notFound } from '../../platform/errors.js';
-import { createEventBody, eventResponse, feedCreatedResponse, feedStatusResponse, feedTokenParams } from '../../../shared/api/calendar.js';
+import {
+  createEventBody,
+  createSubscriptionBody,
+  eventResponse,
+  feedCreatedResponse,
+  feedStatusResponse,
+  feedTokenParams,
+  subscriptionListResponse,
+  subscriptionParams,
+  subscriptionResponse,
+} from '../../../shared/api/calendar.js';
 
 export function registerCalendarRoutes(app: App, config: Config) {
-  const { calendar, calendarFeed } = app.services;
+  const { calendar, calendarFeed, calendarSubscriptions } = app.services;
   const TAGS = ['calendar'];
 
   app.post(
@@ -35,6 +45,54 @@ export function registerCalendarRoutes(app: App, config: Config) {
     await calendarFeed.revoke(requireActor(req));
     return reply.status(204).send(null);
   });
+
+  // Calendar subscriptions: ICS URLs fetched on a schedule through the SSRF-safe outbound client.
+  app.get('/api/calendar/subscriptions', { schema: { tags: TAGS, response: { 200: subscriptionListResponse } } }, async (req) =>
+    calendarSubscriptions.list(requireActor(req)),
+  );
+
+  app.post(
+    '/api/calendar/subscriptions',
+    {
+      schema: {
+        tags: TAGS,
+        description:
+          'Subscribes to an iCalendar URL (https://, http:// or webcal://): it is fetched at once and then every hour; each occurrence with a contact (organiser or attendee, with calendar consent) becomes a meeting. The answer says how the first fetch went.',
+        body: createSubscriptionBody,
+        response: { 201: subscriptionResponse },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await calendarSubscriptions.add(requireActor(req), req.body.url)),
+  );
+
+  app.post(
+    '/api/calendar/subscriptions/:id/refresh',
+    {
+      schema: {
+        tags: TAGS,
+        description: 'Fetches the subscription now.',
+        params: subscriptionParams,
+        response: { 200: subscriptionResponse },
+      },
+    },
+    async (req) => calendarSubscriptions.refresh(requireActor(req), req.params.id),
+  );
+
+  app.delete(
+    '/api/calendar/subscriptions/:id',
+    {
+      schema: {
+        tags: TAGS,
+        description: 'Ends the subscription and removes the timeline entries it brought.',
+        params: subscriptionParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await calendarSubscriptions.remove(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 
   // The feed itself: no session, the token in the path is the credential (calendar apps poll it).
   app.get(

@@ -26,6 +26,7 @@ const OMITTED_COLUMNS: Record<string, readonly string[]> = {
 export const DERIVED_TABLES: Readonly<Record<string, string>> = {
   interaction_day_counts: 'counts per day kept by triggers from interactions',
   idempotency_keys: 'answers kept for a day so that a retried request is not written twice',
+  oauth_states: 'Google connections being made (ten minutes at most): nothing of the account',
 };
 
 export type ExportTable = {

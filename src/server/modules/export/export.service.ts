@@ -33,8 +33,9 @@ export const FILE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   audit_log: 'the audit log: sign-ins, exports, erasures and other security-relevant actions',
   duplicate_dismissals: 'pairs of contacts you marked as not the same person',
   contact_merges: 'merges of duplicate contacts, with what undoing each one puts back (kept 30 days)',
-  imports: 'contact imports: file name, status and report (the files themselves are not kept)',
+  imports: 'contact and calendar imports: file name, status and report (the files themselves are not kept)',
   calendar_feeds: 'whether your calendar feed is on and since when (never its secret address)',
+  calendar_subscriptions: 'the calendar addresses you subscribe to, with how their last fetch went',
 };
 
 const datedName = (prefix: string, now: Date) => `${prefix}-${now.toISOString().slice(0, 10)}.zip`;

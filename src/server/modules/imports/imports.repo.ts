@@ -1,12 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { imports } from '../../db/schema/index.js';
-import { type Db, transactionRunner } from '../../platform/db.js';
+import { contacts, imports, interactions, users } from '../../db/schema/index.js';
+import { type Db, queryRows, transactionRunner } from '../../platform/db.js';
+import { allowedContactIds } from '../consent/consent.repo.js';
 import { recordAudit } from '../audit/audit.repo.js';
 import type { ImportJob, ImportReport } from '../../../shared/api/imports.js';
 
 type NewImport = {
   filename: string;
-  format: 'csv' | 'vcard';
+  format: ImportJob['format'];
   /** Null when the file waits in the upload store (embedded database). */
   file: Buffer | null;
   mapping: string[] | null;
@@ -31,6 +32,44 @@ const view = {
 export function createImportsRepo(db: Db) {
   const transaction = transactionRunner(db);
   return {
+    async timezoneOf(userId: string): Promise<string> {
+      const [row] = await db.select({ timezone: users.timezone }).from(users).where(eq(users.id, userId));
+      return row?.timezone ?? 'UTC';
+    },
+
+    /**
+     * The user's contacts having any of these (lower-cased) emails, case-insensitively, kept only
+     * when their calendar_ingestion consent allows it: each allowed contact with its lower-cased emails.
+     */
+    async calendarContacts(userId: string, emails: string[]): Promise<{ id: string; emails: string[] }[]> {
+      if (!emails.length) return [];
+      const rows = await queryRows<{ id: string; emails: string[] }>(
+        db,
+        sql`select c.id, array(select lower(e) from unnest(c.emails) e) as emails
+            from ${contacts} c
+            where c.user_id = ${userId}
+              and exists (select 1 from unnest(c.emails) e
+                          where lower(e) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb)))`,
+      );
+      const allowed = await allowedContactIds(
+        db,
+        userId,
+        'calendar_ingestion',
+        rows.map((r) => r.id),
+      );
+      return rows.filter((r) => allowed.has(r.id));
+    },
+
+    /** The source ids of the user's entries that came from calendar files (`ics:…`), to find what a re-import dropped. */
+    async calendarSourceIds(userId: string): Promise<string[]> {
+      const rows = await queryRows<{ source_id: string }>(
+        db,
+        sql`select source_id from ${interactions}
+            where user_id = ${userId} and source = 'import' and starts_with(source_id, 'ics:')`,
+      );
+      return rows.map((r) => r.source_id);
+    },
+
     /** The import and its 'import.started' audit entry, in one transaction. */
     async insert(userId: string, values: NewImport): Promise<string> {
       return transaction(async (tx) => {

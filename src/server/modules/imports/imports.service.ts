@@ -10,9 +10,11 @@ import type { createPhotosService } from '../photos/photos.service.js';
 import type { ImportsRepo } from './imports.repo.js';
 import type { Draft, RowResult } from './draft.js';
 import type { UploadStore } from '../../platform/upload-store.js';
+import type { IngestDeps } from './calendar-ingest.js';
 
 /** The parsers (csv-parse, ical.js, iconv-lite, libqp) are loaded by the first import or preview. */
 const openImportFile = async (bytes: Buffer) => (await import('./reader.js')).openImportFile(bytes);
+const calendarIngest = () => import('./calendar-ingest.js');
 
 type Deps = {
   repo: ImportsRepo;
@@ -20,6 +22,8 @@ type Deps = {
   photos: ReturnType<typeof createPhotosService>;
   /** Where the file waits on the embedded database (upload-store.ts); on PostgreSQL it is kept in the row. */
   uploads?: UploadStore;
+  interactions: IngestDeps['interactions'];
+  clock: () => Date;
   /** Queues the run on a worker (the import job); without a job runner (tests) the run starts in this process. */
   enqueue?: (importId: string) => Promise<unknown>;
 };
@@ -47,7 +51,9 @@ function checkMapping(mapping: ImportField[] | undefined, columns: number) {
   }
 }
 
-export function createImportsService({ repo, contacts, photos, uploads, enqueue }: Deps) {
+export function createImportsService({ repo, contacts, photos, uploads, interactions, clock, enqueue }: Deps) {
+  const ingestDeps: IngestDeps = { repo, interactions, clock };
+
   /** Reads the stored file and writes its rows batch by batch, through the contacts and photos services. */
   async function run(importId: string, log?: { error(obj: object, msg: string): void }): Promise<void> {
     const job = await repo.claim(importId);
@@ -61,6 +67,18 @@ export function createImportsService({ repo, contacts, photos, uploads, enqueue 
       const bytes = job.file ?? (await uploads?.get(importId));
       if (!bytes) throw new AppError('bad_request', 'the uploaded file is no longer on the server; upload it again');
       const file = await openImportFile(bytes);
+      if (file.calendarText !== undefined) {
+        const { ingestCalendar } = await calendarIngest();
+        const { failures, ...counts } = await ingestCalendar(ingestDeps, job.userId, file.calendarText, { kind: 'file' }, (done, all) =>
+          repo.setProgress(importId, done, all),
+        );
+        for (const f of failures) note(report.failures, f);
+        Object.assign(report, { created: counts.created, updated: counts.updated, skipped: counts.unchanged, failed: failures.length });
+        report.calendar = counts;
+        await repo.finish(job.userId, importId, 'finished', report);
+        await uploads?.remove(importId);
+        return;
+      }
       let total = 0;
       for await (const _row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) total++;
       let processed = 0;
@@ -128,8 +146,26 @@ export function createImportsService({ repo, contacts, photos, uploads, enqueue 
     run,
 
     /** What the file is, how its columns would map, and its first rows as they would be imported. */
-    async preview(_actor: Actor, bytes: Buffer, mapping?: ImportField[]): Promise<ImportPreview> {
+    async preview(actor: Actor, bytes: Buffer, mapping?: ImportField[]): Promise<ImportPreview> {
       const file = await openImportFile(bytes);
+      if (file.calendarText !== undefined) {
+        if (mapping) throw new AppError('bad_request', 'A calendar file has no columns to map. Send it without "mapping".');
+        const { readCalendar } = await import('./ics.js');
+        const cal = await readCalendar(file.calendarText, { now: clock(), timezone: await repo.timezoneOf(actor.userId) });
+        const known = new Set(
+          (await repo.calendarContacts(actor.userId, [...new Set(cal.occurrences.flatMap((o) => o.emails))])).flatMap((c) => c.emails),
+        );
+        const withContacts = cal.occurrences.filter((o) => o.emails.some((e) => known.has(e))).length;
+        return {
+          format: file.format,
+          encoding: file.encoding,
+          delimiter: null,
+          columns: [],
+          total: cal.events,
+          rows: [],
+          calendar: { events: cal.events, occurrences: cal.occurrences.length, withContacts },
+        };
+      }
       checkMapping(mapping, file.headers.length);
       const columns = file.headers.map((header, index) => ({
         index,

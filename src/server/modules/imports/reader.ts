@@ -19,6 +19,8 @@ export type OpenedFile = {
   samples: string[][];
   /** Every data row or card as a contact or a failure, in file order; yields the event loop as it goes. */
   rows(mapping?: ImportField[]): AsyncGenerator<RowResult>;
+  /** The decoded text of a calendar (.ics) file, read by ics.ts instead of rows(). */
+  calendarText?: string;
 };
 
 /** Values shown per column in the preview, each cut to a length that fits a table cell. */
@@ -33,9 +35,9 @@ const SAMPLE_CHARS = 80;
 const CARDS_PER_TURN = 25;
 const ROWS_PER_TURN = 100;
 
-/** Decodes the file and tells what it is; refuses (400) anything that is neither CSV nor vCard. */
+/** Decodes the file and tells what it is; refuses (400) anything that is not CSV, vCard or iCalendar. */
 export async function openImportFile(bytes: Buffer): Promise<OpenedFile> {
-  if (!bytes.length) throw badRequest('The file is empty. Choose a CSV or vCard (.vcf) file with contacts.');
+  if (!bytes.length) throw badRequest('The file is empty. Choose a CSV or vCard (.vcf) file with contacts, or an iCalendar (.ics) file.');
   const { text, encoding } = decodeFile(bytes);
   if (/^\s*BEGIN:VCARD/i.test(text.slice(0, 1024))) {
     return {
@@ -54,8 +56,22 @@ export async function openImportFile(bytes: Buffer): Promise<OpenedFile> {
       },
     };
   }
-  if (text.includes('\0') || /^\s*(BEGIN:VCALENDAR|[{<])/i.test(text)) {
-    throw badRequest('This file is not a CSV or vCard file. Export your contacts as CSV or vCard (.vcf) and try again.');
+  if (/^\s*BEGIN:VCALENDAR/i.test(text.slice(0, 1024))) {
+    return {
+      format: 'ics',
+      encoding,
+      delimiter: null,
+      headers: [],
+      proposed: [],
+      samples: [],
+      async *rows() {},
+      calendarText: text,
+    };
+  }
+  if (text.includes('\0') || /^\s*[{<]/i.test(text)) {
+    throw badRequest(
+      'This file is not a CSV, vCard or iCalendar file. Export your contacts as CSV or vCard (.vcf), or your calendar as .ics, and try again.',
+    );
   }
   const delimiter = detectDelimiter(text);
   const headerIssues: Issue[] = [];

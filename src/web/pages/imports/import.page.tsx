@@ -51,15 +51,31 @@ function Report({ job }: { job: ImportJob }) {
       <h2 id="import-report" className="text-lg font-semibold">
         {job.status === 'failed' ? 'The import stopped' : 'Import finished'}
       </h2>
+      {r.calendar && (
+        <ul className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" data-testid="import-calendar-report">
+          <li>
+            <strong>{r.calendar.events}</strong> events
+          </li>
+          <li>
+            <strong>{r.calendar.occurrences}</strong> occurrences
+          </li>
+          <li>
+            <strong>{r.calendar.unmatched}</strong> without a contact
+          </li>
+          <li>
+            <strong>{r.calendar.removed}</strong> meetings removed
+          </li>
+        </ul>
+      )}
       <ul className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-4" data-testid="import-report">
         <li>
-          <strong>{r.created}</strong> created
+          <strong>{r.created}</strong> {r.calendar ? 'meetings created' : 'created'}
         </li>
         <li>
-          <strong>{r.updated}</strong> updated
+          <strong>{r.updated}</strong> {r.calendar ? 'meetings updated' : 'updated'}
         </li>
         <li>
-          <strong>{r.skipped}</strong> skipped
+          <strong>{r.skipped}</strong> {r.calendar ? 'meetings unchanged' : 'skipped'}
         </li>
         <li>
           <strong>{r.failed}</strong> failed
@@ -175,25 +191,50 @@ export default function ImportPage() {
 
   return (
     <div className="mx-auto max-w-4xl space-y-4">
-      <PageHeader title="Import contacts" subtitle="From Google Contacts, Outlook, a phone or any CSV or vCard (.vcf) file." />
+      <PageHeader
+        title="Import contacts or a calendar"
+        subtitle="From Google Contacts, Outlook, a phone or any CSV or vCard (.vcf) file; meetings from a calendar export (.ics)."
+      />
       <label
         className="card flex cursor-pointer flex-col items-center gap-2 border-2 border-dashed p-8 text-center"
         onDragOver={(e) => e.preventDefault()}
         onDrop={onDrop}
       >
-        <span className="font-semibold">{file ? file.name : 'Drop a CSV or vCard file here, or choose one'}</span>
+        <span className="font-semibold">{file ? file.name : 'Drop a CSV, vCard or calendar (.ics) file here, or choose one'}</span>
         <span className="text-sm text-muted">Up to 40 MB. Nothing is saved until you start the import.</span>
         <input
           type="file"
-          accept=".csv,.vcf,.vcard,text/csv,text/vcard"
+          accept=".csv,.vcf,.vcard,.ics,text/csv,text/vcard,text/calendar"
           className="sr-only"
-          aria-label="Contacts file"
+          aria-label="Contacts or calendar file"
           onChange={(e) => choose(e.target.files?.[0])}
         />
       </label>
       {preview.isPending && <Spinner label="Reading the file" />}
       {preview.error && <ErrorNotice error={preview.error} title="The file could not be read" />}
-      {p && !jobId && (
+      {p?.calendar && !jobId && (
+        <section aria-labelledby="import-preview" className="card space-y-4 p-5">
+          <h2 id="import-preview" className="text-lg font-semibold">
+            {p.calendar.events} {p.calendar.events === 1 ? 'event' : 'events'} in this calendar file
+          </h2>
+          <p className="text-sm text-muted">
+            {p.calendar.occurrences} {p.calendar.occurrences === 1 ? 'occurrence' : 'occurrences'} from two years ago to a year ahead
+            (repeating events counted once per date); {p.calendar.withContacts} with one of your contacts. Each occurrence with one of your
+            contacts as organiser or attendee, matched by email and with calendar consent, becomes a meeting on their timeline. Importing
+            the file again updates those meetings.
+          </p>
+          {start.error && <p className="text-sm text-danger">{errorMessage(start.error)}</p>}
+          <button
+            type="button"
+            className="btn-primary"
+            disabled={start.isPending || !file}
+            onClick={() => file && start.mutate({ file, duplicates, tagIds: [] }, { onSuccess: ({ id }) => setJobId(id) })}
+          >
+            Import {p.calendar.events} {p.calendar.events === 1 ? 'event' : 'events'}
+          </button>
+        </section>
+      )}
+      {p && !p.calendar && !jobId && (
         <section aria-labelledby="import-preview" className="card space-y-4 p-5">
           <h2 id="import-preview" className="text-lg font-semibold">
             {p.total} {p.total === 1 ? 'contact' : 'contacts'} in this {p.format === 'csv' ? 'CSV' : 'vCard'} file

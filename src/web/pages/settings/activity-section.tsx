@@ -41,6 +41,8 @@ const ACTION_TEXT: Record<AuditAction, string> = {
   'ai.budget_changed': 'AI budget changed',
   'calendar_feed.rotated': 'Calendar feed address made',
   'calendar_feed.revoked': 'Calendar feed turned off',
+  'calendar_subscription.added': 'Calendar subscription added',
+  'calendar_subscription.removed': 'Calendar subscription removed',
 };
 
 function describe(entry: AuditEntryItem): string {

@@ -12,6 +12,7 @@ import { SessionsSection } from './sessions-section';
 import { ActivitySection } from './activity-section';
 import { CalendarFeedSection } from './calendar-feed-section';
 import { GoogleSection } from './google-section';
+import { CalendarSubscriptionsSection } from './calendar-subscriptions-section';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
@@ -255,6 +256,7 @@ export default function SettingsPage() {
       <CadenceSection user={user} />
       <GoogleSection />
       <CalendarFeedSection />
+      <CalendarSubscriptionsSection />
       <PasswordSection />
       <SessionsSection />
       <ActivitySection />
