@@ -44,10 +44,10 @@ async function multipartPhoto() {
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** A calendar export of 2,000 events (one in ten weekly for 20 weeks, in Europe/Berlin) as a multipart upload. */
-function multipartIcs() {
+/** A calendar export of `n` events (one in ten weekly for 20 weeks, in Europe/Berlin), each with one of `attendees`. */
+export function calendarIcs(n: number, attendees: string[]): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//MindfulCRM bench//EN'];
-  for (let i = 0; i < 2_000; i++) {
+  for (let i = 0; i < n; i++) {
     const date = `2026${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
     lines.push(
       'BEGIN:VEVENT',
@@ -58,17 +58,27 @@ function multipartIcs() {
       ...(i % 10 === 0 ? ['RRULE:FREQ=WEEKLY;COUNT=20'] : []),
       `SUMMARY:Session ${i}`,
       'ORGANIZER:mailto:practitioner@example.test',
-      `ATTENDEE;CN=Client ${i % 600}:mailto:client-${i % 600}@example.test`,
+      `ATTENDEE;CN=Client ${i % attendees.length}:mailto:${attendees[i % attendees.length]}`,
       'END:VEVENT',
     );
   }
   lines.push('END:VCALENDAR', '');
+  return lines.join('\r\n');
+}
+
+/** The 2,000-event calendar as a multipart upload (its attendees match nobody: the preview scenario). */
+function multipartIcs() {
   const boundary = 'bench-boundary-ics-3b9c';
   const body = Buffer.concat([
     Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="calendar.ics"\r\nContent-Type: text/calendar\r\n\r\n`,
     ),
-    Buffer.from(lines.join('\r\n')),
+    Buffer.from(
+      calendarIcs(
+        2_000,
+        Array.from({ length: 600 }, (_, i) => `client-${i}@example.test`),
+      ),
+    ),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
