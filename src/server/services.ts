@@ -53,6 +53,9 @@ import type { JobDeps } from './app-jobs.js';
 import { createImportsRepo } from './modules/imports/imports.repo.js';
 import { createImportsService } from './modules/imports/imports.service.js';
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
+import { createAiRepo } from './modules/ai/ai.repo.js';
+import { createAiService } from './modules/ai/ai.service.js';
+import { createAiProvider } from './modules/ai/provider.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -125,6 +128,14 @@ export function createServices(deps: ServiceDeps) {
   const { jobs } = deps;
   return {
     ...services,
+    ai: createAiService({
+      repo: createAiRepo(db),
+      provider: createAiProvider({ config: config.ai, outbound: services.outbound }),
+      config: config.ai,
+      cursors,
+      clock,
+      interactions: services.interactions,
+    }),
     imports: createImportsService({
       repo: createImportsRepo(db),
       contacts: services.contacts,

@@ -16,6 +16,7 @@ import { registerAuditRoutes } from './audit/audit.routes.js';
 import { registerDuplicatesRoutes } from './duplicates/duplicates.routes.js';
 import { registerExportRoutes } from './export/export.routes.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
+import { registerAiRoutes } from './ai/ai.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -36,4 +37,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerDuplicatesRoutes(app);
   registerExportRoutes(app);
   await registerImportsRoutes(app);
+  registerAiRoutes(app);
 }
