@@ -52,8 +52,9 @@ function sample(schema: Record<string, unknown>): unknown {
 
 function answerFor(c: Completion): string {
   if (c.schemaName === 'sentiment') {
-    const user = [...c.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const start = user.indexOf('{');
+    // The items are in the user message that lists them (a retry appends the validation error after it).
+    const user = c.messages.find((m) => m.role === 'user' && m.content.includes('{"items"'))?.content ?? '';
+    const start = user.indexOf('{"items"');
     const items = start >= 0 ? (JSON.parse(user.slice(start)) as { items: Array<{ ref: string; text: string }> }).items : [];
     return JSON.stringify({ items: items.map((i) => ({ ref: i.ref, score: wordScore(i.text), confidence: 0.8 })) });
   }

@@ -24,9 +24,9 @@ const USAGE_DAYS = 30;
 /** Prometheus counters of model calls, tokens and cost (registered by platform/metrics.ts). */
 function aiMetrics() {
   return {
-    calls: new Counter({ name: 'ai_calls_total', help: 'Model calls by task, model and status', labelNames: ['task', 'model', 'status'] as const }),
-    tokens: new Counter({ name: 'ai_tokens_total', help: 'Model tokens by task, model and direction', labelNames: ['task', 'model', 'direction'] as const }),
-    cost: new Counter({ name: 'ai_cost_usd_total', help: 'Model cost in USD by task and model', labelNames: ['task', 'model'] as const }),
+    calls: new Counter({ name: 'ai_calls_total', help: 'Model calls by task, model and status', labelNames: ['task', 'model', 'status'] as const, registers: [] }),
+    tokens: new Counter({ name: 'ai_tokens_total', help: 'Model tokens by task, model and direction', labelNames: ['task', 'model', 'direction'] as const, registers: [] }),
+    cost: new Counter({ name: 'ai_cost_usd_total', help: 'Model cost in USD by task and model', labelNames: ['task', 'model'] as const, registers: [] }),
   };
 }
 
