@@ -1,10 +1,12 @@
 /**
  * One global bound on work in flight, shared fairly between users: waiting work is kept in one
- * queue per user and a free slot goes to the next user in turn (round-robin), so one user's burst
- * of many calls delays another user's single call by at most one slot, never by the whole burst.
+ * queue per user and a free slot goes to the waiting user with the least work running (ties in
+ * turn order, round-robin), so one user's burst of many calls never delays another user's single
+ * call past the first slot that frees.
  */
 export class FairQueue {
   private active = 0;
+  private readonly running = new Map<string, number>();
   /** Users with waiting work, in turn order; each user's waiting starts, oldest first. */
   private readonly waiting = new Map<string, Array<() => void>>();
 
@@ -13,9 +15,13 @@ export class FairQueue {
   /** Runs `task` once a slot is free and it is `key`'s turn; a cancelled signal takes it out of the queue. */
   async run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.acquire(key, signal);
+    this.running.set(key, (this.running.get(key) ?? 0) + 1);
     try {
       return await task();
     } finally {
+      const n = (this.running.get(key) ?? 1) - 1;
+      if (n) this.running.set(key, n);
+      else this.running.delete(key);
       this.release();
     }
   }
@@ -53,10 +59,14 @@ export class FairQueue {
 
   private release(): void {
     this.active--;
-    // The user at the head of the turn order starts one task and goes to the back of the order.
-    const next = this.waiting.entries().next();
-    if (next.done) return;
-    const [key, list] = next.value;
+    // The waiting user with the least running (first in turn order on a tie) starts one task and
+    // goes to the back of the order.
+    let pick: [string, Array<() => void>] | undefined;
+    for (const entry of this.waiting) {
+      if (!pick || (this.running.get(entry[0]) ?? 0) < (this.running.get(pick[0]) ?? 0)) pick = entry;
+    }
+    if (!pick) return;
+    const [key, list] = pick;
     const start = list.shift() as () => void;
     this.waiting.delete(key);
     if (list.length) this.waiting.set(key, list);

@@ -53,11 +53,12 @@ export function strictJsonSchema(contract: z.ZodType): Record<string, unknown> {
  * through the one outbound client (`llm` provider: timeouts, retries honouring Retry-After, the
  * breaker) with the SDK's own retries off. Calls share one global concurrency bound, fair per user.
  */
-export function createAiProvider(deps: { config: AiConfig; outbound: OutboundClient }) {
+export function createAiProvider(deps: { config: AiConfig; outbound: OutboundClient; callTimeoutMs?: number }) {
   const { config } = deps;
+  const callTimeoutMs = deps.callTimeoutMs ?? LIMITS.ai.callTimeoutMs;
   const http = deps.outbound.provider('llm', {
     trustedOrigins: [config.baseUrl],
-    limits: { callTimeoutMs: LIMITS.ai.callTimeoutMs },
+    limits: { callTimeoutMs },
   });
   const queue = new FairQueue(config.concurrency);
   let client: Promise<OpenAI> | undefined;
@@ -70,8 +71,8 @@ export function createAiProvider(deps: { config: AiConfig; outbound: OutboundCli
           baseURL: config.baseUrl,
           apiKey: config.apiKey,
           maxRetries: 0,
-          timeout: LIMITS.ai.callTimeoutMs,
-          fetch: fetchThrough(http, { retrySafe: true, timeoutMs: LIMITS.ai.callTimeoutMs }),
+          timeout: callTimeoutMs,
+          fetch: fetchThrough(http, { retrySafe: true, timeoutMs: callTimeoutMs }),
         }),
     ));
 
