@@ -109,7 +109,10 @@ function parsePrices(value: string | undefined, ctx: z.RefinementCtx): Readonly<
   try {
     json = JSON.parse(value);
   } catch {
-    ctx.addIssue({ code: 'custom', message: 'must be JSON like {"openai/gpt-4o-mini": {"input": 0.15, "output": 0.6}} (USD per million tokens)' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be JSON like {"openai/gpt-4o-mini": {"input": 0.15, "output": 0.6}} (USD per million tokens)',
+    });
     return z.NEVER;
   }
   const parsed = priceTable.safeParse(json);

@@ -21,7 +21,10 @@ async function note(c: TestClient, contactId: string, content: string) {
 
 const sentimentOf = async (c: TestClient, contactId: string) =>
   new Map<string, number | null>(
-    (await c.get(`/api/contacts/${contactId}/interactions`)).body.items.map((i: { id: string; sentiment: number | null }) => [i.id, i.sentiment]),
+    (await c.get(`/api/contacts/${contactId}/interactions`)).body.items.map((i: { id: string; sentiment: number | null }) => [
+      i.id,
+      i.sentiment,
+    ]),
   );
 
 describe('AI against a fake OpenAI-compatible provider', () => {
@@ -41,7 +44,8 @@ describe('AI against a fake OpenAI-compatible provider', () => {
     const yes = await consentingContact(a, 'Jane Consent', true);
     const no = await consentingContact(a, 'Secret Person', false);
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(await note(a, yes.id, `Felt great and calm, progress ${i}. Reach me at jane.mail@client.test or +44 20 7946 0958`));
+    for (let i = 0; i < 30; i++)
+      ids.push(await note(a, yes.id, `Felt great and calm, progress ${i}. Reach me at jane.mail@client.test or +44 20 7946 0958`));
     const hidden = await note(a, no.id, 'Hidden-marker-xyz very sad');
     const before = { calls: llm.billed.calls, input: llm.billed.input, output: llm.billed.output, n: llm.completions.length };
 

@@ -121,6 +121,9 @@ describe('AI provider', () => {
   it('times out a hanging provider at the configured bound', async () => {
     const p = await make({ maxAttempts: 1 }, 300);
     llm?.failNext(1, faults.hang());
-    await expect(ask(p)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/did not answer in time|could not be reached/) });
+    await expect(ask(p)).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/did not answer in time|could not be reached/),
+    });
   }, 20_000);
 });

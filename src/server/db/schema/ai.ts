@@ -106,5 +106,8 @@ export const aiPrompts = pgTable(
     status: text('status').notNull().default('ok'),
     createdAt: createdAt(),
   },
-  (t) => [index('ai_prompts_user_created_idx').on(t.userId, t.createdAt, t.id), index('ai_prompts_contacts_idx').using('gin', t.contactIds)],
+  (t) => [
+    index('ai_prompts_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('ai_prompts_contacts_idx').using('gin', t.contactIds),
+  ],
 );

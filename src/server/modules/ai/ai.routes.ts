@@ -11,8 +11,10 @@ export function registerAiRoutes(app: App) {
   app.get('/api/ai/usage', { schema: { tags: TAGS, response: { 200: aiUsageResponse } } }, async (req, reply) =>
     sendJsonText(reply, await ai.usage(requireActor(req))),
   );
-  app.get('/api/ai/prompts', { schema: { tags: TAGS, querystring: listAiPromptsQuery, response: { 200: aiPromptPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await ai.prompts(requireActor(req), req.query)),
+  app.get(
+    '/api/ai/prompts',
+    { schema: { tags: TAGS, querystring: listAiPromptsQuery, response: { 200: aiPromptPageResponse } } },
+    async (req, reply) => sendJsonText(reply, await ai.prompts(requireActor(req), req.query)),
   );
   app.post(
     '/api/ai/sentiment/run',

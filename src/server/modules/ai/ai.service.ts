@@ -24,9 +24,24 @@ const USAGE_DAYS = 30;
 /** Prometheus counters of model calls, tokens and cost (registered by platform/metrics.ts). */
 function aiMetrics() {
   return {
-    calls: new Counter({ name: 'ai_calls_total', help: 'Model calls by task, model and status', labelNames: ['task', 'model', 'status'] as const, registers: [] }),
-    tokens: new Counter({ name: 'ai_tokens_total', help: 'Model tokens by task, model and direction', labelNames: ['task', 'model', 'direction'] as const, registers: [] }),
-    cost: new Counter({ name: 'ai_cost_usd_total', help: 'Model cost in USD by task and model', labelNames: ['task', 'model'] as const, registers: [] }),
+    calls: new Counter({
+      name: 'ai_calls_total',
+      help: 'Model calls by task, model and status',
+      labelNames: ['task', 'model', 'status'] as const,
+      registers: [],
+    }),
+    tokens: new Counter({
+      name: 'ai_tokens_total',
+      help: 'Model tokens by task, model and direction',
+      labelNames: ['task', 'model', 'direction'] as const,
+      registers: [],
+    }),
+    cost: new Counter({
+      name: 'ai_cost_usd_total',
+      help: 'Model cost in USD by task and model',
+      labelNames: ['task', 'model'] as const,
+      registers: [],
+    }),
   };
 }
 
@@ -67,7 +82,13 @@ export function createAiService({ repo, provider, config, cursors, clock, intera
     }
   }
 
-  async function record(userId: string, task: string, calls: ModelCall[], prompt: Omit<PromptRow, 'answer' | 'status' | 'model'>, restore: (s: string) => string) {
+  async function record(
+    userId: string,
+    task: string,
+    calls: ModelCall[],
+    prompt: Omit<PromptRow, 'answer' | 'status' | 'model'>,
+    restore: (s: string) => string,
+  ) {
     const usage: UsageRow[] = calls.map((c) => ({
       task,
       model: c.model,
@@ -117,7 +138,18 @@ export function createAiService({ repo, provider, config, cursors, clock, intera
         await repo.record(
           userId,
           clock(),
-          [{ task: 'sentiment', model: 'offline', inputTokens: 0, outputTokens: 0, costUsd: 0, latencyMs: 0, cacheHit: false, status: 'ok' }],
+          [
+            {
+              task: 'sentiment',
+              model: 'offline',
+              inputTokens: 0,
+              outputTokens: 0,
+              costUsd: 0,
+              latencyMs: 0,
+              cacheHit: false,
+              status: 'ok',
+            },
+          ],
           [],
         );
         return result;
@@ -133,7 +165,14 @@ export function createAiService({ repo, provider, config, cursors, clock, intera
         const promptBase = { task: 'sentiment', contactIds: [...new Set(batch.map((r) => r.contact_id))], prompt: messages };
         let answer: { data: { items: Array<{ ref: string; score: number }> }; calls: ModelCall[] };
         try {
-          answer = await provider.structured({ userId, model: provider.models.bulk, name: 'sentiment', contract: sentimentContract, messages, signal });
+          answer = await provider.structured({
+            userId,
+            model: provider.models.bulk,
+            name: 'sentiment',
+            contract: sentimentContract,
+            messages,
+            signal,
+          });
         } catch (err) {
           // Refused answers were still paid for: their usage and prompts are kept, no score is written.
           if (err instanceof InvalidAnswerError) await record(userId, 'sentiment', err.calls, promptBase, masker.restore);

@@ -35,7 +35,10 @@ export type StructuredRequest<T> = {
 /** Thrown when the model answered twice with something the contract refuses; `calls` were still paid for. */
 export class InvalidAnswerError extends AppError {
   constructor(readonly calls: ModelCall[]) {
-    super('unavailable', 'The AI model answered twice with something that does not fit the expected form; nothing was saved. Try again later.');
+    super(
+      'unavailable',
+      'The AI model answered twice with something that does not fit the expected form; nothing was saved. Try again later.',
+    );
   }
 }
 
@@ -164,7 +167,8 @@ function providerError(err: unknown): Error {
   if (typeof status === 'number') {
     const header = (err as { headers?: Headers }).headers?.get?.('retry-after');
     const seconds = header && /^\d+$/.test(header) ? Number(header) : undefined;
-    if (status === 429) return new AppError('rate_limited', 'The AI provider is rate limiting this server. Try again later.', undefined, seconds);
+    if (status === 429)
+      return new AppError('rate_limited', 'The AI provider is rate limiting this server. Try again later.', undefined, seconds);
     if (status === 401 || status === 403) return new AppError('unavailable', 'The AI provider refused the API key (AI_API_KEY).');
     return new AppError('unavailable', `The AI provider answered with an error (HTTP ${status}). Try again later.`);
   }
