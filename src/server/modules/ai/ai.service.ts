@@ -209,4 +209,3 @@ export function createAiService({ repo, provider, config, cursors, clock, intera
     },
   };
 }
-export type AiService = ReturnType<typeof createAiService>;

@@ -11,7 +11,6 @@ export const sentimentContract = z.strictObject({
     }),
   ),
 });
-export type SentimentAnswer = z.infer<typeof sentimentContract>;
 
 export type SentimentItem = { ref: string; text: string };
 
