@@ -130,7 +130,8 @@ describe('AI against a fake OpenAI-compatible provider', () => {
 describe('AI budgets', () => {
   it('refuses a call over budget with 429 before it reaches the provider', async () => {
     const llm = await startFakeOpenAi();
-    const t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key', AI_DAILY_BUDGET_USD: '0.00001' });
+    const token = 'ai-metrics-token-long-enough';
+    const t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key', AI_DAILY_BUDGET_USD: '0.00001', METRICS_TOKEN: token });
     try {
       const a = await signUp(t.app, 'ai-budget');
       const c = await consentingContact(a, 'Budget Client', true);
@@ -144,6 +145,10 @@ describe('AI budgets', () => {
       expect(refused.body.error.message).toMatch(/AI budget/);
       expect(refused.headers['retry-after']).toBeTruthy();
       expect(llm.requests).toHaveLength(1);
+      const metrics = (await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } })).body;
+      expect(metrics).toContain('ai_calls_total{task="sentiment",model="openai/gpt-4o-mini",status="ok"} 1');
+      expect(metrics).toContain(`ai_tokens_total{task="sentiment",model="openai/gpt-4o-mini",direction="input"} ${llm.billed.input}`);
+      expect(metrics).toMatch(/ai_cost_usd_total\{task="sentiment",model="openai\/gpt-4o-mini"\} \d/);
     } finally {
       await t.close();
       await llm.close();
