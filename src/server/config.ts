@@ -84,7 +84,61 @@ const envSchema = z.object({
   GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   GOOGLE_API_URL: z.url().default('https://www.googleapis.com'),
+  /** Any OpenAI-compatible endpoint (OpenRouter, OpenAI, Ollama's /v1, vLLM, LM Studio). */
+  AI_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
+  /** Without a key the AI features run offline (local rules, no model, no cost). */
+  AI_API_KEY: z.string().min(1).optional(),
+  /** The cheap model for bulk work (sentiment, classification) and the stronger one (insights, assistant). */
+  AI_MODEL_BULK: z.string().min(1).default('openai/gpt-4o-mini'),
+  AI_MODEL_SMART: z.string().min(1).default('openai/gpt-4o'),
+  /** Model calls in flight at once in this process, across all users. */
+  AI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** USD per million tokens per model, JSON: {"model": {"input": 0.15, "output": 0.6}}; merged over the defaults. */
+  AI_PRICES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => parsePrices(v, ctx)),
+  AI_DAILY_BUDGET_USD: z.coerce.number().min(0).default(1),
+  AI_MONTHLY_BUDGET_USD: z.coerce.number().min(0).default(20),
 });
+
+export type ModelPrice = { input: number; output: number };
+/** USD per million tokens of the default models (OpenRouter's list prices). */
+const DEFAULT_AI_PRICES: Readonly<Record<string, ModelPrice>> = {
+  'openai/gpt-4o-mini': { input: 0.15, output: 0.6 },
+  'openai/gpt-4o': { input: 2.5, output: 10 },
+};
+const priceTable = z.record(z.string().min(1), z.strictObject({ input: z.number().min(0), output: z.number().min(0) }));
+
+function parsePrices(value: string | undefined, ctx: z.RefinementCtx): Readonly<Record<string, ModelPrice>> {
+  if (!value) return DEFAULT_AI_PRICES;
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be JSON like {"openai/gpt-4o-mini": {"input": 0.15, "output": 0.6}} (USD per million tokens)',
+    });
+    return z.NEVER;
+  }
+  const parsed = priceTable.safeParse(json);
+  if (!parsed.success) {
+    ctx.addIssue({ code: 'custom', message: 'each model needs {"input": number, "output": number} in USD per million tokens' });
+    return z.NEVER;
+  }
+  return Object.freeze({ ...DEFAULT_AI_PRICES, ...parsed.data });
+}
+
+export type AiConfig = Readonly<{
+  baseUrl: string;
+  apiKey: string | undefined;
+  models: Readonly<{ bulk: string; smart: string }>;
+  concurrency: number;
+  prices: Readonly<Record<string, ModelPrice>>;
+  dailyBudgetUsd: number;
+  monthlyBudgetUsd: number;
+}>;
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -123,6 +177,7 @@ export type Config = Readonly<{
     /** Userinfo and Calendar (…/oauth2/v3/userinfo, …/calendar/v3/…); no trailing slash. */
     apiUrl: string;
   };
+  ai: AiConfig;
 }>;
 
 export class ConfigError extends Error {}
@@ -181,6 +236,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authUrl: e.GOOGLE_AUTH_URL,
       tokenUrl: e.GOOGLE_TOKEN_URL,
       apiUrl: e.GOOGLE_API_URL.replace(/\/+$/, ''),
+    }),
+    ai: Object.freeze({
+      baseUrl: e.AI_BASE_URL.replace(/\/+$/, ''),
+      apiKey: e.AI_API_KEY,
+      models: Object.freeze({ bulk: e.AI_MODEL_BULK, smart: e.AI_MODEL_SMART }),
+      concurrency: e.AI_CONCURRENCY,
+      prices: e.AI_PRICES,
+      dailyBudgetUsd: e.AI_DAILY_BUDGET_USD,
+      monthlyBudgetUsd: e.AI_MONTHLY_BUDGET_USD,
     }),
   });
 }

@@ -34,6 +34,7 @@ export function createContainer(deps: ContainerDeps) {
     jobs: deps.jobs,
     images: services.images,
     outbound: services.outbound,
+    ai: services.ai,
   });
   if (deps.jobs) registerJobs(deps.jobs);
   const jobDeps: JobDeps = { services };

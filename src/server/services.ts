@@ -62,6 +62,9 @@ import { createGoogleClients } from './modules/google/google-clients.js';
 import { createGoogleService } from './modules/google/google.service.js';
 import { createCalendarSync } from './modules/google/calendar-sync.js';
 import { calendarSyncJob } from './modules/google/jobs/calendar-sync.job.js';
+import { createAiRepo } from './modules/ai/ai.repo.js';
+import { createAiService } from './modules/ai/ai.service.js';
+import { createAiProvider } from './modules/ai/provider.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -166,6 +169,14 @@ export function createServices(deps: ServiceDeps) {
       interactions: services.interactions,
       clock,
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
+    }),
+    ai: createAiService({
+      repo: createAiRepo(db),
+      provider: createAiProvider({ config: config.ai, outbound: services.outbound }),
+      config: config.ai,
+      cursors,
+      clock,
+      interactions: services.interactions,
     }),
     imports: createImportsService({
       uploads: database.kind === 'pglite' ? embeddedUploadStore(database.dataDir) : undefined,

@@ -268,6 +268,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /api/goals/:id': { params: { id: 'goal' } },
   'POST /api/goals/:id/restore': { params: { id: 'goal' } },
 
+  'GET /api/ai/usage': {},
+  'GET /api/ai/prompts': {},
+  // Scores the caller's own interactions only (offline in this test app): B's are never touched.
+  'POST /api/ai/sentiment/run': {},
+
   'GET /api/reconnect': {},
   'GET /api/dashboard/stats': {},
   'GET /api/today': {},

@@ -17,6 +17,7 @@ import { registerDuplicatesRoutes } from './duplicates/duplicates.routes.js';
 import { registerExportRoutes } from './export/export.routes.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
 import { registerGoogleRoutes } from './google/google.routes.js';
+import { registerAiRoutes } from './ai/ai.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -38,4 +39,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerExportRoutes(app);
   await registerImportsRoutes(app);
   registerGoogleRoutes(app, config);
+  registerAiRoutes(app);
 }

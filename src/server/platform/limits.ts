@@ -153,6 +153,11 @@ export const LIMITS = Object.freeze({
     size: 400,
     uploadsPerUser: Object.freeze({ max: 2_000, windowMs: 60 * 60_000 }),
   }),
+  /**
+   * Model calls (modules/ai): one call's bound (not the SDK's 10 minutes), interactions per
+   * sentiment call and per run, prompts per page.
+   */
+  ai: Object.freeze({ callTimeoutMs: 60_000, sentimentBatch: 25, sentimentPerRun: 200, promptsPage: 50, maxPromptsPage: 200 }),
   /** Every call to another server (platform/outbound); a provider may tighten or relax them. */
   outbound: Object.freeze({
     connectTimeoutMs: 5_000,

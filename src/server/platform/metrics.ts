@@ -10,10 +10,12 @@ export function createMetrics(deps: {
   images?: { stats(): { active: number; waiting: number } };
   /** The outbound client's calls, errors and latency per provider (platform/outbound). */
   outbound?: { metrics: readonly Metric[] };
+  /** Model calls, tokens and cost per task and model (modules/ai). */
+  ai?: { metrics: readonly Metric[] };
 }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
-  for (const metric of deps.outbound?.metrics ?? []) registry.registerMetric(metric);
+  for (const metric of [...(deps.outbound?.metrics ?? []), ...(deps.ai?.metrics ?? [])]) registry.registerMetric(metric);
 
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',

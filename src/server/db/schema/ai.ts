@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, numeric, pgEnum, pgTable, real, text, uniqueIndex, uuid, boolean } from 'drizzle-orm/pg-core';
 import { createdAt, id, ts } from './columns.js';
 import { users } from './users.js';
@@ -84,4 +85,29 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_user_created_idx').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Every prompt sent to the model and its answer, for the user to inspect (GET /api/ai/prompts),
+ * with the ids of the contacts it was about: erasing a contact erases the prompts naming it.
+ */
+export const aiPrompts = pgTable(
+  'ai_prompts',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    task: text('task').notNull(),
+    model: text('model').notNull(),
+    contactIds: uuid('contact_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    prompt: jsonb('prompt').$type<unknown>().notNull(),
+    answer: text('answer').notNull().default(''),
+    status: text('status').notNull().default('ok'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('ai_prompts_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('ai_prompts_contacts_idx').using('gin', t.contactIds),
+  ],
 );

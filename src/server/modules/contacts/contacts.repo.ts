@@ -4,6 +4,7 @@ import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import {
   aiInsights,
   aiSuggestions,
+  aiPrompts,
   calendarEvents,
   consents,
   contactPhotos,
@@ -195,6 +196,9 @@ export function createContactsRepo(db: Db) {
         ), erased_suggestions as (
           delete from ${aiSuggestions} s
           where s.user_id = ${userId} and exists (select 1 from gone g where strpos(s.payload::text, g.id::text) > 0)
+        ), erased_prompts as (
+          -- Prompts sent to a model about the contact, and their answers.
+          delete from ${aiPrompts} p where p.user_id = ${userId} and p.contact_ids && (select array_agg(id) from gone)
         ), forgotten_answers as (
           -- Kept answers of retryable requests may show the contact: the account's go (they only guard retries).
           delete from ${idempotencyKeys} k where k.user_id = ${userId}

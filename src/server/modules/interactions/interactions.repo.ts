@@ -289,6 +289,34 @@ export function createInteractionsRepo(db: Db) {
       return { contactIds: [...new Set(rows.map((r) => r.contact_id))], removed: rows.length };
     },
 
+    /**
+     * Stores model or lexicon scores on interactions still unscored (a score set meanwhile by hand
+     * wins), then sets each touched contact's sentiment to the rounded mean of its 10 latest scores.
+     * Answers how many interactions were scored.
+     */
+    async setSentiments(userId: string, scores: Array<{ id: string; score: number }>, tx: Db): Promise<number> {
+      if (!scores.length) return 0;
+      const rows = await queryRows<{ contact_id: string }>(
+        tx,
+        sql`
+        update ${interactions} i set sentiment = x.score
+        from jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) as x(id uuid, score smallint)
+        where i.id = x.id and i.user_id = ${userId} and i.sentiment is null and i.deleted_at is null
+        returning i.contact_id`,
+      );
+      const touched = [...new Set(rows.map((r) => r.contact_id))];
+      if (touched.length) {
+        await tx.execute(sql`
+          update ${contacts} c set sentiment = (
+            select round(avg(s.sentiment))::smallint from (
+              select i.sentiment from ${interactions} i
+              where i.contact_id = c.id and i.deleted_at is null and i.sentiment is not null
+              order by i.occurred_at desc limit 10) s)
+          where c.user_id = ${userId} and c.id in ${inList(touched)}`);
+      }
+      return rows.length;
+    },
+
     transaction: transactionRunner(db),
   };
 }

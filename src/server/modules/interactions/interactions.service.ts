@@ -134,6 +134,13 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
       return json;
     },
 
+    /** Scores from the AI sentiment brain (or its offline lexicon): unscored interactions only. */
+    async setSentiments(userId: string, scores: Array<{ id: string; score: number }>): Promise<number> {
+      const n = await repo.transaction((tx) => repo.setSentiments(userId, scores, tx));
+      if (n) await onChange(userId);
+      return n;
+    },
+
     /**
      * For syncs and imports: writes many interactions in one transaction, idempotently by
      * (source, sourceId). Running the same batch twice changes nothing; an item whose fields
