@@ -225,6 +225,32 @@ describe('duplicate detection', () => {
 });
 
 describe('merge and undo', () => {
+  it('makes the AI prompts that showed the merged-away contact erasable with the kept one, undo or not', async () => {
+    const a = await signUp(t.app, 'merge-prompts');
+    const kept = await createContact(a, { name: 'Prompt Kept', emails: ['prompt-kept@example.test'] });
+    const twin = await createContact(a, { name: 'Prompt Twin', emails: ['prompt-kept@example.test'] });
+    const insert = (ids: string[], answer: string) =>
+      t.database.db.execute(
+        sql`insert into ai_prompts (user_id, task, model, contact_ids, prompt, answer)
+            values (${a.userId}, 'sentiment', 'offline', ${`{${ids.join(',')}}`}::uuid[], '[]'::jsonb, ${answer})`,
+      );
+    await insert([twin.id], 'about the twin');
+    await insert([kept.id, twin.id], 'about both');
+    const merge = await a.post('/api/contacts/merge', { primaryId: kept.id, contactIds: [twin.id] });
+    expect(merge.status, merge.text).toBe(200);
+    const prompts = () =>
+      queryRows<{ answer: string; ids: string[] }>(
+        t.database.db,
+        sql`select answer, contact_ids::text[] as ids from ai_prompts where user_id = ${a.userId} order by answer`,
+      );
+    expect(await prompts()).toEqual([
+      { answer: 'about both', ids: [kept.id, twin.id] },
+      { answer: 'about the twin', ids: [twin.id, kept.id] },
+    ]);
+    expect((await a.delete(`/api/contacts/${kept.id}`)).status).toBe(204);
+    expect(await prompts()).toEqual([]);
+  });
+
   it('moves every related row exactly once, and undo restores every row byte for byte, twice in a row', async () => {
     const a = await signUp(t.app, 'merge');
     const shared = await createTag(a, 'shared tag');

@@ -1,6 +1,7 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import {
+  aiPrompts,
   aiInsights,
   aiSuggestions,
   calendarEvents,
@@ -122,6 +123,12 @@ export function createMergeRepo() {
         );
         moved[kind] = rows.map((r) => [r.id, r.c]);
       }
+      // A stored prompt names every contact it showed: it now names the primary too (the merged-away
+      // ids stay, so an undo needs nothing), and erasing either one erases it.
+      await tx.execute(sql`
+        update ${aiPrompts} p set contact_ids = p.contact_ids || ${primary}::uuid
+        where p.user_id = ${userId} and p.contact_ids && array(select x::uuid from unnest(${`{${from.join(',')}}`}::text[]) x)
+          and not (${primary}::uuid = any(p.contact_ids))`);
       for (const [kind, { table, other }] of Object.entries(LINK_TABLES)) {
         const removed = await queryRows<{ j: Json }>(
           tx,
