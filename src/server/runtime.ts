@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config, Secrets } from './config.js';
-import { openDatabase, type Database } from './platform/db.js';
+import { checkSynchronousCommit, openDatabase, type Database } from './platform/db.js';
 import { connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
 import { resolveSecrets } from './platform/secrets.js';
 import { acquireDataDirLock, prepareDataDir, type DataDirLock } from './platform/data-dir-lock.js';
@@ -63,6 +63,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
       log,
     });
     await database.migrate();
+    await checkSynchronousCommit(database, config.allowAsyncCommit, log);
     const opened = database;
     const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
     const kv = redis ? createRedisStore(redis) : createMemoryStore();
