@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config, Secrets } from './config.js';
 import { checkSynchronousCommit, openDatabase, type Database } from './platform/db.js';
-import { connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
+import { checkRedisEvictionPolicy, connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
 import { resolveSecrets } from './platform/secrets.js';
 import { acquireDataDirLock, prepareDataDir, type DataDirLock } from './platform/data-dir-lock.js';
 import { createJobRunner, type JobRunner } from './platform/jobs.js';
@@ -66,6 +66,14 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
     await checkSynchronousCommit(database, config.allowAsyncCommit, log);
     const opened = database;
     const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+    if (redis) {
+      try {
+        await checkRedisEvictionPolicy(redis, log);
+      } catch (err) {
+        redis.disconnect();
+        throw err;
+      }
+    }
     const kv = redis ? createRedisStore(redis) : createMemoryStore();
     const jobs = createJobRunner<JobDeps>({ database: opened, databaseUrl: config.databaseUrl, log });
     return {
