@@ -127,7 +127,10 @@ async function startPolicyRedis(policy: string) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}/0`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}/0`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 describe('Redis eviction policy at start-up', () => {
