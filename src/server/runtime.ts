@@ -8,6 +8,7 @@ import { createJobRunner, type JobRunner } from './platform/jobs.js';
 import type { JobDeps } from './app-jobs.js';
 import type { Redis } from 'ioredis';
 import { describeError, describeRequest } from './platform/log-fields.js';
+import { LIMITS } from './platform/limits.js';
 
 export function createLogger(config: Config, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -59,6 +60,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
       databaseUrl: config.databaseUrl,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
       poolSize: config.poolSize,
+      statementTimeoutMs: LIMITS.database.statementMs,
       embeddedCacheMb: config.embeddedCacheMb,
       log,
     });

@@ -37,6 +37,13 @@ export type DatabaseOptions = {
   /** Folder for PGlite; undefined means in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PostgreSQL only: statements are cancelled past this (statement_timeout), and a statement whose
+   * answer never arrives (a connection that hangs) fails a second later on our side. The server
+   * and the test app pass LIMITS.database.statementMs; tools that seed or load in bulk may omit it.
+   * Migrations run on a connection of their own without it.
+   */
+  statementTimeoutMs?: number;
   /** PostgreSQL's shared buffers inside the embedded database (EMBEDDED_CACHE_MB). */
   embeddedCacheMb?: number;
   log: PinoLogger;
@@ -59,6 +66,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPostgres(options: DatabaseOptions, logger: Logger, count: () => number): Promise<Database> {
+  const timeoutMs = options.statementTimeoutMs;
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
@@ -68,7 +76,8 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
     keepAlive: true,
     // Our statements are short OLTP reads; PostgreSQL's JIT spent 2 s compiling the dashboard's
     // 100 ms query because its cost estimate crossed jit_above_cost.
-    options: `-c jit=off -c statement_timeout=${LIMITS.database.statementMs}`,
+    options: `-c jit=off${timeoutMs ? ` -c statement_timeout=${timeoutMs}` : ''}`,
+    query_timeout: timeoutMs ? timeoutMs + 1_000 : undefined,
   });
   // An idle client losing its connection (database restart, failover) emits here; without a
   // listener Node would crash the process.
@@ -109,10 +118,11 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
       await pool.query('select 1');
     },
     migrate: async () => {
-      const client = await pool.connect();
+      // Its own connection, without the request timeouts: an index build may take minutes.
+      const client = new pg.Client({ connectionString: options.databaseUrl, options: '-c jit=off' });
+      client.on('error', (err) => options.log.warn({ err: err.message }, 'database connection lost during migrations'));
+      await client.connect();
       try {
-        // An index build on a large table may take longer than a request's statement.
-        await client.query('set statement_timeout = 0');
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         try {
           await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
@@ -120,7 +130,7 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
         }
       } finally {
-        client.release();
+        await client.end();
       }
     },
     close: () => pool.end(),
