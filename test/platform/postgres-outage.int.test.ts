@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSynchronousCommit, openDatabase } from '../../src/server/platform/db.js';
+import { LIMITS } from '../../src/server/platform/limits.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
 import { startTcpProxy, type TcpProxy } from '../fakes/tcp-proxy.js';
@@ -84,6 +85,17 @@ describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL outage (needs DATABASE_UR
     proxy.restore();
     expect(await eventually(async () => (await client.post('/api/contacts', { name: 'Back' })).status === 201)).toBe(true);
   });
+
+  it('fails a statement whose connection hangs mid-way with a 503, after the statement timeout', async () => {
+    const client = await signUp(t.app, 'pg-hang');
+    // Pooled connections stay open but nothing passes any more: the statement's answer never comes.
+    proxy.blackhole();
+    const res = await within(LIMITS.database.statementMs + 5_000, client.post('/api/contacts', { name: 'Stuck' }));
+    expect(res.status, res.text).toBe(503);
+    expect(res.headers['retry-after']).toBe(String(LIMITS.database.retryAfterSeconds));
+    proxy.restore();
+    expect(await eventually(async () => (await client.post('/api/contacts', { name: 'Unstuck' })).status === 201)).toBe(true);
+  }, 30_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('synchronous_commit at start-up (needs DATABASE_URL)', () => {
