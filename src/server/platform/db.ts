@@ -162,10 +162,12 @@ const UNREACHABLE_MESSAGE =
 /** True when the error means the database could not be reached or answered in time (a 503, not a 500). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (
-    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    let e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
     e && depth < 5;
     e = e.cause as typeof e, depth++
   ) {
+    // A call to another server failing is not the database (its provider maps it).
+    if (e.name === 'OutboundError') return false;
     if (typeof e.code === 'string' && (UNREACHABLE_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return true;
     if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
   }
