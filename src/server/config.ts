@@ -41,6 +41,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Start even though PostgreSQL's synchronous_commit is off (acknowledged writes may be lost in a crash). */
+  ALLOW_ASYNC_COMMIT: bool.default(false),
   /** PostgreSQL's shared buffers inside the embedded database, in MB (more: fewer file reads, more RSS). */
   EMBEDDED_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(LIMITS.embeddedDb.defaultCacheMb),
   REDIS_URL: z
@@ -149,6 +151,7 @@ export type Config = Readonly<{
   dataDir: string;
   databaseUrl: string | undefined;
   poolSize: number;
+  allowAsyncCommit: boolean;
   embeddedCacheMb: number;
   redisUrl: string | undefined;
   sessionSecret: string | undefined;
@@ -212,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     poolSize: e.DATABASE_POOL_SIZE,
+    allowAsyncCommit: e.ALLOW_ASYNC_COMMIT,
     embeddedCacheMb: e.EMBEDDED_CACHE_MB,
     redisUrl: e.REDIS_URL,
     sessionSecret: e.SESSION_SECRET,

@@ -1,13 +1,14 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config, Secrets } from './config.js';
-import { openDatabase, type Database } from './platform/db.js';
-import { connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
+import { checkSynchronousCommit, openDatabase, type Database } from './platform/db.js';
+import { checkRedisEvictionPolicy, connectRedis, createMemoryStore, createRedisStore, type KeyValueStore } from './platform/kv.js';
 import { resolveSecrets } from './platform/secrets.js';
 import { acquireDataDirLock, prepareDataDir, type DataDirLock } from './platform/data-dir-lock.js';
 import { createJobRunner, type JobRunner } from './platform/jobs.js';
 import type { JobDeps } from './app-jobs.js';
 import type { Redis } from 'ioredis';
 import { describeError, describeRequest } from './platform/log-fields.js';
+import { LIMITS } from './platform/limits.js';
 
 export function createLogger(config: Config, destination?: DestinationStream): Logger {
   const options: pino.LoggerOptions = {
@@ -59,12 +60,22 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
       databaseUrl: config.databaseUrl,
       dataDir: config.databaseUrl ? undefined : config.dataDir,
       poolSize: config.poolSize,
+      statementTimeoutMs: LIMITS.database.statementMs,
       embeddedCacheMb: config.embeddedCacheMb,
       log,
     });
     await database.migrate();
+    await checkSynchronousCommit(database, config.allowAsyncCommit, log);
     const opened = database;
     const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+    if (redis) {
+      try {
+        await checkRedisEvictionPolicy(redis, log);
+      } catch (err) {
+        redis.disconnect();
+        throw err;
+      }
+    }
     const kv = redis ? createRedisStore(redis) : createMemoryStore();
     const jobs = createJobRunner<JobDeps>({ database: opened, databaseUrl: config.databaseUrl, log });
     return {

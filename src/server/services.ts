@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config, Secrets } from './config.js';
 import type { Database } from './platform/db.js';
-import { createRedisBytes, type KeyValueStore } from './platform/kv.js';
+import { createMemoryStore, createRedisBytes, watchRedis, type KeyValueStore } from './platform/kv.js';
 import { createCursorCodec } from './platform/cursor.js';
 import { createRateLimiter } from './platform/rate-limiter.js';
 import { createDbSessionStore, createRedisSessionStore } from './modules/auth/session-store.js';
@@ -89,10 +89,12 @@ export function createServices(deps: ServiceDeps) {
   const db = database.db;
   const cursors = createCursorCodec(deps.secrets.sessionSecret);
   const storeDeps = { clock, ttlDays: config.sessionTtlDays, idleDays: config.sessionIdleDays };
-  const limiter = createRateLimiter(kv, clock);
-  const sessions = redis ? createRedisSessionStore(redis, storeDeps) : createDbSessionStore(db, storeDeps);
+  // With Redis: whether it may be used now, and what runs when it is back (README, Resilience).
+  const redisHealth = redis ? watchRedis(redis) : undefined;
+  const limiter = createRateLimiter(kv, clock, redis ? createMemoryStore() : undefined);
+  const sessions = redis && redisHealth ? createRedisSessionStore(redis, db, storeDeps, redisHealth) : createDbSessionStore(db, storeDeps);
   // Writes that change a user's practice data drop that user's cached reads (dashboard, contact pages).
-  const cache = createPracticeCache(kv, redis ? createRedisBytes(redis) : undefined);
+  const cache = createPracticeCache(kv, redis ? createRedisBytes(redis) : undefined, redisHealth);
   const onChange = (userId: string) => cache.invalidate(userId);
   // One processor per process: its limiter bounds image work across all requests.
   const images = createImageProcessor({
@@ -103,6 +105,7 @@ export function createServices(deps: ServiceDeps) {
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
 
   const services = {
+    redisHealth,
     sessions,
     cursors,
     cache,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { connectRedis } from '../../src/server/platform/kv.js';
+import { connectRedis, watchRedis } from '../../src/server/platform/kv.js';
 import { createDbSessionStore, createRedisSessionStore, type SessionStore } from '../../src/server/modules/auth/session-store.js';
 import { createTestApp, hasRedis, uniqueEmail, type TestApp } from '../support/app.js';
 import { signUp, TEST_PASSWORD, TestClient, type Response } from '../support/client.js';
@@ -23,7 +23,15 @@ if (hasRedis) {
     'redis',
     () => {
       const redis = connectRedis(process.env.REDIS_URL!, pino({ level: 'silent' }));
-      return { store: createRedisSessionStore(redis, { clock, ttlDays: 30, idleDays: 7 }), close: async () => void (await redis.quit()) };
+      const health = watchRedis(redis);
+      const store = createRedisSessionStore(redis, t.database.db, { clock, ttlDays: 30, idleDays: 7 }, health);
+      return {
+        store,
+        close: async () => {
+          health.stop();
+          await redis.quit();
+        },
+      };
     },
   ]);
 }

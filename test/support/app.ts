@@ -4,7 +4,8 @@ import { buildApp, type App } from '../../src/server/app.js';
 import type { ContainerDeps } from '../../src/server/container.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
-import { connectRedis, createMemoryStore, createRedisStore } from '../../src/server/platform/kv.js';
+import { LIMITS } from '../../src/server/platform/limits.js';
+import { checkRedisEvictionPolicy, connectRedis, createMemoryStore, createRedisStore } from '../../src/server/platform/kv.js';
 
 export const hasRedis = !!process.env.REDIS_URL;
 
@@ -45,9 +46,18 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
   });
   const log = options.log ?? pino({ level: 'silent' });
   const ownsDatabase = !database;
-  const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, log }));
+  const db =
+    database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      poolSize: config.poolSize,
+      statementTimeoutMs: LIMITS.database.statementMs,
+      log,
+    }));
   if (ownsDatabase) await db.migrate();
   const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  // As at start-up (runtime.ts): waits for the connection, so the first requests use Redis.
+  if (redis) await checkRedisEvictionPolicy(redis, log);
   const kv = redis ? createRedisStore(redis) : createMemoryStore();
   const app = await buildApp({
     config,

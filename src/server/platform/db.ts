@@ -42,6 +42,13 @@ export type DatabaseOptions = {
   /** Folder for PGlite; undefined means in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * PostgreSQL only: statements are cancelled past this (statement_timeout), and a statement whose
+   * answer never arrives (a connection that hangs) fails a second later on our side. The server
+   * and the test app pass LIMITS.database.statementMs; tools that seed or load in bulk may omit it.
+   * Migrations run on a connection of their own without it.
+   */
+  statementTimeoutMs?: number;
   /** PostgreSQL's shared buffers inside the embedded database (EMBEDDED_CACHE_MB). */
   embeddedCacheMb?: number;
   log: PinoLogger;
@@ -63,18 +70,47 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPostgres(options: DatabaseOptions, logger: Logger, count: () => number): Promise<Database> {
+  const timeoutMs = options.statementTimeoutMs;
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    // An unreachable database is a fast 503 (platform/http/error-handler.ts), not a hang.
+    connectionTimeoutMillis: LIMITS.database.connectMs,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
     // Our statements are short OLTP reads; PostgreSQL's JIT spent 2 s compiling the dashboard's
     // 100 ms query because its cost estimate crossed jit_above_cost.
-    options: '-c jit=off',
+    options: `-c jit=off${timeoutMs ? ` -c statement_timeout=${timeoutMs}` : ''}`,
+    query_timeout: timeoutMs ? timeoutMs + 1_000 : undefined,
   });
   // An idle client losing its connection (database restart, failover) emits here; without a
   // listener Node would crash the process.
   pool.on('error', (err) => options.log.warn({ err: err.message }, 'database connection lost; the pool will reconnect'));
+  // A checked-out client whose connection drops between two statements (inside a transaction)
+  // emits 'error' with no pool listener attached: unhandled, it would end the process. Its next
+  // statement fails with the same error, which the request answers with a 503.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.log.warn({ err: err.message }, 'database connection lost while in use'));
+  });
+  // drizzle's pool transaction releases its client only once `begin` succeeded: a connection lost
+  // at `begin` would keep its pool slot forever, and an outage would end with an empty pool. A
+  // client whose connection ends while checked out goes back to the pool at once (as broken, so
+  // the pool drops it), and its holder's later release is then a no-op.
+  const onEndWhileHeld = new WeakMap<pg.PoolClient, () => void>();
+  pool.on('acquire', (client) => {
+    const onEnd = () => {
+      const release = client.release;
+      client.release = () => undefined;
+      release.call(client, new Error('database connection ended while in use'));
+    };
+    onEndWhileHeld.set(client, onEnd);
+    client.once('end', onEnd);
+  });
+  pool.on('release', (_err, client) => {
+    const onEnd = onEndWhileHeld.get(client);
+    if (onEnd) client.removeListener('end', onEnd);
+    onEndWhileHeld.delete(client);
+  });
   const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
   return {
     db,
@@ -86,7 +122,10 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
       await pool.query('select 1');
     },
     migrate: async () => {
-      const client = await pool.connect();
+      // Its own connection, without the request timeouts: an index build may take minutes.
+      const client = new pg.Client({ connectionString: options.databaseUrl, options: '-c jit=off' });
+      client.on('error', (err) => options.log.warn({ err: err.message }, 'database connection lost during migrations'));
+      await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         try {
@@ -95,11 +134,48 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
           await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
         }
       } finally {
-        client.release();
+        await client.end();
       }
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Start-up check of PostgreSQL's durability setting: with synchronous_commit off (or local on a
+ * replica set), a commit is acknowledged before it is on disk and a crash can lose acknowledged
+ * writes. The server refuses to start unless ALLOW_ASYNC_COMMIT=true says the operator accepts it.
+ */
+export async function checkSynchronousCommit(database: Database, allowAsync: boolean, log: PinoLogger): Promise<void> {
+  if (database.kind !== 'postgres') return;
+  const [row] = await queryRows<{ value: string }>(database.db, sql`select current_setting('synchronous_commit') as value`);
+  const value = row?.value ?? 'unknown';
+  if (value === 'on' || value === 'remote_write' || value === 'remote_apply') return;
+  const message = `PostgreSQL synchronous_commit is '${value}': a crash can lose writes the server has already acknowledged. Set synchronous_commit = on (ALTER SYSTEM SET synchronous_commit = on; SELECT pg_reload_conf();)`;
+  if (!allowAsync) throw new Error(`${message}, or set ALLOW_ASYNC_COMMIT=true to start anyway.`);
+  log.warn({ synchronousCommit: value }, `${message}. Starting anyway (ALLOW_ASYNC_COMMIT=true).`);
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
+// SQLSTATE class 08 (connection exception), admin shutdown / crash / cannot connect now, and a
+// statement cancelled by statement_timeout.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|57014|53300)$/;
+const UNREACHABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout|connection is not open|Query read timeout/i;
+
+/** True when the error means the database could not be reached or answered in time (a 503, not a 500). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
+    // A call to another server failing is not the database (its provider maps it).
+    if (e.name === 'OutboundError') return false;
+    if (typeof e.code === 'string' && (UNREACHABLE_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return true;
+    if (typeof e.message === 'string' && UNREACHABLE_MESSAGE.test(e.message)) return true;
+  }
+  return false;
 }
 
 async function openPglite(options: DatabaseOptions, logger: Logger, count: () => number): Promise<Database> {

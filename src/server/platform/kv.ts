@@ -67,9 +67,130 @@ export function createMemoryStore(): KeyValueStore {
 
 export function connectRedis(url: string, log: Logger): Redis {
   // Auto-pipelining sends the commands of concurrent requests in one write: a syscall per batch, not per command.
-  const redis = new Redis(url, { keyPrefix: 'mcrm:', maxRetriesPerRequest: 2, enableAutoPipelining: true });
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  // Every command fails after LIMITS.redis.commandMs: callers fall back (README, Resilience), never wait.
+  const redis = new Redis(url, {
+    keyPrefix: 'mcrm:',
+    maxRetriesPerRequest: 0,
+    enableAutoPipelining: true,
+    connectTimeout: LIMITS.redis.connectMs,
+    commandTimeout: LIMITS.redis.commandMs,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+  });
+  let warned = false;
+  redis.on('error', (err) => {
+    // One line per outage, not one per reconnect attempt.
+    if (!warned) log.warn({ err: err.message }, 'redis error; serving without it until it is back');
+    warned = true;
+  });
+  redis.on('ready', () => {
+    warned = false;
+  });
   return redis;
+}
+
+/** Fails at once while the connection is down, instead of queueing the command until its timeout. */
+function assertConnected(redis: Redis) {
+  if (redis.status !== 'ready') throw new Error('redis is not connected');
+}
+
+const EVICTING_POLICY = /^(allkeys|volatile)-/;
+
+/**
+ * Start-up check: every key we keep has a TTL (rate-limit counters, cache generations, session
+ * copies), so a policy that evicts keys under memory pressure (allkeys-* or volatile-*) could drop
+ * a rate-limit counter or a generation early. Only `noeviction` is accepted; a full Redis then
+ * refuses writes, which the server survives (README, Resilience). A Redis that hides CONFIG
+ * (managed services) is accepted with a warning.
+ */
+export async function checkRedisEvictionPolicy(redis: Redis, log: Logger, waitMs = 5_000): Promise<void> {
+  let policy: string | undefined;
+  if (redis.status !== 'ready') {
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), waitMs);
+      redis.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!ready) {
+      log.warn('Redis is unreachable at start: serving without it; its maxmemory-policy is not checked');
+      return;
+    }
+  }
+  try {
+    const answer = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    policy = answer[1];
+  } catch {
+    log.warn('could not read Redis maxmemory-policy (CONFIG refused); make sure it is noeviction');
+    return;
+  }
+  if (policy && EVICTING_POLICY.test(policy)) {
+    throw new Error(
+      `Redis maxmemory-policy is '${policy}': Redis would evict rate-limit counters and cache generations under memory pressure. Set maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction, and in redis.conf).`,
+    );
+  }
+}
+
+/**
+ * Whether the shared cache and session copies in Redis may be used. False while Redis is
+ * unreachable; after a failure, the recovery tasks (moving the cache epoch on, deleting session
+ * copies revoked during the outage) must succeed first, then the cache stays bypassed for
+ * LIMITS.redis.recoverySettleMs so every other instance has run its own recovery too.
+ */
+export type RedisHealth = {
+  usable(): boolean;
+  /** A Redis call failed: run the recovery tasks once Redis answers again. */
+  failed(): void;
+  /** Runs on every recovery, before usable() turns true. */
+  onRecovery(task: () => Promise<void>): void;
+  stop(): void;
+};
+
+export function watchRedis(redis: Redis, now: () => number = Date.now): RedisHealth {
+  const tasks: Array<() => Promise<void>> = [];
+  let needsRecovery = false;
+  let usableFrom = 0;
+  let probe: NodeJS.Timeout | undefined;
+  let running = false;
+
+  async function recover() {
+    if (running || redis.status !== 'ready') return;
+    running = true;
+    try {
+      await redis.ping();
+      for (const task of tasks) await task();
+      needsRecovery = false;
+      usableFrom = now() + LIMITS.redis.recoverySettleMs;
+      clearInterval(probe);
+      probe = undefined;
+    } catch {
+      // Still failing: the probe tries again.
+    } finally {
+      running = false;
+    }
+  }
+  const failed = () => {
+    needsRecovery = true;
+    if (!probe) {
+      probe = setInterval(() => void recover(), LIMITS.redis.probeMs);
+      probe.unref();
+    }
+  };
+  redis.on('close', failed);
+  redis.on('ready', () => {
+    if (needsRecovery) void recover();
+  });
+  return {
+    usable: () => redis.status === 'ready' && !needsRecovery && now() >= usableFrom,
+    failed,
+    onRecovery: (task) => {
+      tasks.push(task);
+    },
+    stop: () => {
+      clearInterval(probe);
+      probe = undefined;
+    },
+  };
 }
 
 // One round trip and atomic: the window starts at the first hit, by the caller's clock.
@@ -92,19 +213,24 @@ export function createRedisStore(redis: Redis): KeyValueStore {
   return {
     kind: 'redis',
     async get(key) {
+      assertConnected(redis);
       return (await redis.get(key)) ?? undefined;
     },
     async set(key, value, ttlMs) {
+      assertConnected(redis);
       await redis.set(key, value, 'PX', ttlMs);
     },
     async del(...keys) {
+      assertConnected(redis);
       if (keys.length) await redis.del(...keys);
     },
     async hit(key, windowMs, now) {
+      assertConnected(redis);
       const [count, resetMs] = await (redis as unknown as HitCommand).mcrmHit(key, now, windowMs);
       return { count: Number(count), resetMs: Math.max(0, Number(resetMs)) };
     },
     async ping() {
+      assertConnected(redis);
       await redis.ping();
     },
     async close() {
@@ -124,12 +250,15 @@ export type SharedBytes = {
 export function createRedisBytes(redis: Redis): SharedBytes {
   return {
     async get(key) {
+      assertConnected(redis);
       return (await redis.getBuffer(key)) ?? undefined;
     },
     async set(key, value, ttlMs) {
+      assertConnected(redis);
       await redis.set(key, value, 'PX', ttlMs);
     },
     async deletePrefix(prefix) {
+      assertConnected(redis);
       // SCAN walks the key space in small steps without blocking Redis. ioredis adds its key prefix
       // to commands but not to SCAN's pattern, and SCAN answers full names: both are handled here.
       const keyPrefix = redis.options.keyPrefix ?? '';

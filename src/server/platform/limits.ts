@@ -37,6 +37,18 @@ export const LIMITS = Object.freeze({
   /** Deleting the account without the password needs a sign-in younger than this. */
   freshSignInMs: 5 * 60_000,
   sessionTouchMs: 5 * 60_000,
+  /**
+   * PostgreSQL (DATABASE_URL): a pool connection must be made within connectMs and a statement
+   * finish within statementMs (PostgreSQL cancels it; migrations have none); an answer refused because
+   * the database is unreachable is a 503 with Retry-After retryAfterSeconds.
+   */
+  database: Object.freeze({ connectMs: 1_000, statementMs: 10_000, retryAfterSeconds: 2 }),
+  /**
+   * Redis (REDIS_URL): every command fails after commandMs (and at once while disconnected); the
+   * server then serves without it (README, Resilience). After an outage the cache is bypassed for
+   * recoverySettleMs so every instance has moved the cache epoch on before entries are read again.
+   */
+  redis: Object.freeze({ connectMs: 500, commandMs: 300, probeMs: 500, recoverySettleMs: 2_000 }),
   /** Without Redis: sessions this process keeps after reading them, and for how long at most. */
   sessionCacheEntries: 10_000,
   sessionCacheMs: 60_000,

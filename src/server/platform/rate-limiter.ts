@@ -12,14 +12,17 @@ const FEW_MINUTES_MS = 5 * 60_000;
  * An attempt is reserved before the work it guards (increment first, then compare), so concurrent
  * requests cannot all pass a check that none of them has counted yet.
  */
-export function createRateLimiter(kv: KeyValueStore, clock: () => Date) {
+export function createRateLimiter(kv: KeyValueStore, clock: () => Date, fallback?: KeyValueStore) {
   const storeKey = (key: string) => `rl:${key}`;
+  // While Redis is unreachable each instance counts alone (README, Resilience): limits stay, per process.
+  const hit = (key: string, windowMs: number, now: number) =>
+    fallback ? kv.hit(key, windowMs, now).catch(() => fallback.hit(key, windowMs, now)) : kv.hit(key, windowMs, now);
   return {
     /** Counts one attempt under each limit; throws 429 with Retry-After when any is exceeded. */
     async consume(checks: LimitCheck | readonly LimitCheck[], what: string): Promise<void> {
       const list = Array.isArray(checks) ? (checks as readonly LimitCheck[]) : [checks as LimitCheck];
       const now = clock().getTime();
-      const results = await Promise.all(list.map((c) => kv.hit(storeKey(c.key), c.limit.windowMs, now)));
+      const results = await Promise.all(list.map((c) => hit(storeKey(c.key), c.limit.windowMs, now)));
       let waitMs = 0;
       let window = 0;
       results.forEach((r, i) => {
@@ -36,7 +39,10 @@ export function createRateLimiter(kv: KeyValueStore, clock: () => Date) {
     },
     /** Forgets the attempts counted under these keys (after a success that proves the caller). */
     async reset(...keys: string[]): Promise<void> {
-      await kv.del(...keys.map(storeKey));
+      await kv.del(...keys.map(storeKey)).catch((err) => {
+        if (!fallback) throw err;
+      });
+      await fallback?.del(...keys.map(storeKey));
     },
   };
 }

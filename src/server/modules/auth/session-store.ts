@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../../platform/db.js';
 import { randomToken, sha256 } from '../../platform/crypto.js';
 import { LIMITS } from '../../platform/limits.js';
+import type { RedisHealth } from '../../platform/kv.js';
 import { createSessionsRepo } from './sessions.repo.js';
 
 export type SessionRecord = {
@@ -122,26 +123,74 @@ const revive = (s: StoredSession): SessionRecord => ({
   expiresAt: new Date(s.expiresAt),
 });
 
-export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionStore {
+/**
+ * With Redis: sessions are rows in PostgreSQL (where they live) and Redis holds a copy of each for
+ * the per-request lookup. While Redis is unreachable (or just back, see RedisHealth) every lookup
+ * reads the row; copies that a sign-out could not delete during an outage are deleted by the
+ * recovery before copies are read again.
+ */
+export function createRedisSessionStore(redis: Redis, db: Db, deps: StoreDeps, health: RedisHealth): SessionStore {
+  const repo = createSessionsRepo(db);
   const key = (idHash: string) => `sess:${idHash}`;
   const userKey = (userId: string) => `user-sess:${userId}`;
+  // Copies that must go before copies are read again (revoked while Redis was unreachable).
+  const pendingIds = new Set<string>();
+  const pendingUsers = new Set<string>();
+  health.onRecovery(async () => {
+    for (const userId of [...pendingUsers]) {
+      const ids = await redis.smembers(userKey(userId));
+      if (ids.length) await redis.del(...ids.map(key));
+      pendingUsers.delete(userId);
+    }
+    if (pendingIds.size) await redis.del(...[...pendingIds].map(key));
+    pendingIds.clear();
+  });
   const save = async (record: SessionRecord) => {
     // Redis drops the key at the absolute end or after the idle timeout, whichever comes first.
     const ttl = Math.min(record.expiresAt.getTime() - deps.clock().getTime(), deps.idleDays * DAY_MS);
-    await redis
-      .multi()
-      .set(key(record.idHash), JSON.stringify(record), 'PX', Math.max(ttl, 1))
-      .sadd(userKey(record.userId), record.idHash)
-      .pexpire(userKey(record.userId), deps.ttlDays * 86_400_000)
-      .exec();
+    try {
+      if (!health.usable()) return;
+      await redis
+        .multi()
+        .set(key(record.idHash), JSON.stringify(record), 'PX', Math.max(ttl, 1))
+        .sadd(userKey(record.userId), record.idHash)
+        .pexpire(userKey(record.userId), deps.ttlDays * 86_400_000)
+        .exec();
+    } catch {
+      health.failed();
+    }
   };
-  const load = async (idHash: string) => {
-    const raw = await redis.get(key(idHash));
-    return raw ? revive(JSON.parse(raw) as StoredSession) : undefined;
+  const load = async (idHash: string): Promise<SessionRecord | undefined> => {
+    if (health.usable()) {
+      try {
+        const raw = await redis.get(key(idHash));
+        if (raw) return revive(JSON.parse(raw) as StoredSession);
+      } catch {
+        health.failed();
+        return repo.findLive(idHash, deps.clock());
+      }
+    }
+    const row = await repo.findLive(idHash, deps.clock());
+    if (row) await save(row);
+    return row;
+  };
+  const dropCopies = async (ids: string[], userId: string) => {
+    try {
+      if (!health.usable()) throw new Error('redis unusable');
+      await redis
+        .multi()
+        .del(...ids.map(key))
+        .srem(userKey(userId), ...ids)
+        .exec();
+    } catch {
+      for (const id of ids) pendingIds.add(id);
+      health.failed();
+    }
   };
   return {
     async create(userId, meta) {
       const created = newRecord(userId, meta, deps);
+      await repo.insert(created.record);
       await save(created.record);
       return created;
     },
@@ -150,37 +199,39 @@ export function createRedisSessionStore(redis: Redis, deps: StoreDeps): SessionS
       const record = await load(hashSessionToken(token));
       if (!record || !isLive(record, now, deps.idleDays)) return undefined;
       if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
+        await repo.touch(record.idHash, now);
         await save({ ...record, lastSeenAt: now });
       }
       return record;
     },
+    // The row goes first, then the copy: a lookup racing the sign-out cannot bring it back.
     async destroy(idHash, userId) {
       const record = await load(idHash);
       if (!record || (userId && record.userId !== userId)) return false;
-      await redis.multi().del(key(idHash)).srem(userKey(record.userId), idHash).exec();
-      return true;
+      const deleted = await repo.delete(idHash, userId);
+      await dropCopies([idHash], record.userId);
+      return deleted;
     },
     async destroyAllForUser(userId, exceptIdHash) {
-      const ids = (await redis.smembers(userKey(userId))).filter((id) => id !== exceptIdHash);
-      if (!ids.length) return;
-      await redis
-        .multi()
-        .del(...ids.map(key))
-        .srem(userKey(userId), ...ids)
-        .exec();
+      await repo.deleteForUser(userId, exceptIdHash);
+      try {
+        if (!health.usable()) throw new Error('redis unusable');
+        const ids = (await redis.smembers(userKey(userId))).filter((id) => id !== exceptIdHash);
+        if (ids.length) await dropCopies(ids, userId);
+      } catch {
+        // Which copies exist is unknown: on recovery every copy of the user goes (the current
+        // session is read from its row again).
+        pendingUsers.add(userId);
+        health.failed();
+      }
     },
-    async list(userId) {
-      const ids = await redis.smembers(userKey(userId));
-      if (!ids.length) return [];
-      const raws = await redis.mget(...ids.map(key));
+    list(userId) {
       const now = deps.clock();
-      const live = raws
-        .flatMap((raw) => (raw ? [revive(JSON.parse(raw) as StoredSession)] : []))
-        .filter((s) => isLive(s, now, deps.idleDays));
-      const stale = ids.filter((_, i) => !raws[i]);
-      if (stale.length) await redis.srem(userKey(userId), ...stale);
-      return live.sort((a, b) => a.lastSeenAt.getTime() - b.lastSeenAt.getTime());
+      return repo.listForUser(userId, now, idleSince(now, deps.idleDays));
     },
-    async deleteExpired() {},
+    deleteExpired() {
+      const now = deps.clock();
+      return repo.deleteExpired(now, idleSince(now, deps.idleDays));
+    },
   };
 }

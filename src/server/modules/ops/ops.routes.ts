@@ -9,6 +9,14 @@ import { AppError } from '../../platform/errors.js';
 import { safeEqual } from '../../platform/crypto.js';
 import { liveResponse, readyResponse } from '../../../shared/api/ops.js';
 
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 type Deps = { config: Config; database: Database; kv: KeyValueStore; metrics: Metrics; log: FastifyBaseLogger };
 
 /** Liveness, readiness and Prometheus metrics: the operator's view of the process. */
@@ -39,7 +47,9 @@ export function registerOps(app: App, { config, database, kv, metrics, log }: De
           if (await hasPendingMigrations(database.db)) throw new Error('pending migrations');
         }),
       };
-      if (kv.kind === 'redis') checks.redis = await check('redis', () => kv.ping());
+      // Bounded: an unreachable Redis is reported within a second (the store fails at once while
+      // disconnected, and a command times out after LIMITS.redis.commandMs).
+      if (kv.kind === 'redis') checks.redis = await check('redis', () => withTimeout(kv.ping(), 1_000));
       const isReady = Object.values(checks).every((v) => v === 'ok');
       return reply.status(isReady ? 200 : 503).send({ status: isReady ? 'ready' : 'not_ready', checks });
     },

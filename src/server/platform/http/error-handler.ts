@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { LIMITS } from '../limits.js';
+import { isDatabaseUnavailable } from '../db.js';
 
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
@@ -55,6 +56,14 @@ function toAppError(error: FastifyError | Error): AppError {
   if (status && status >= 400 && status < 500) {
     return new AppError(CODE_BY_STATUS[status] ?? 'bad_request', error.message);
   }
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(
+      'unavailable',
+      'The database is unreachable right now. Retry shortly.',
+      undefined,
+      LIMITS.database.retryAfterSeconds,
+    );
+  }
   return new AppError('internal', 'Something went wrong on our side. Try again; if it persists, quote the request id.');
 }
 
@@ -75,7 +84,9 @@ export function handleFrameworkError(error: FastifyError, request: FastifyReques
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
-    if (appError.status >= 500) {
+    if (appError.code === 'unavailable') {
+      request.log.warn({ err: error }, 'dependency unavailable');
+    } else if (appError.status >= 500) {
       const what = isResponseSerializationError(error) ? 'response did not match its schema' : 'unhandled error';
       request.log.error({ err: error }, what);
     } else {
