@@ -84,6 +84,8 @@ const envSchema = z.object({
   GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   GOOGLE_API_URL: z.url().default('https://www.googleapis.com'),
+  /** How many days back the first Gmail sync reads. */
+  GMAIL_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type Config = Readonly<{
@@ -120,8 +122,9 @@ export type Config = Readonly<{
     clientSecret: string | undefined;
     authUrl: string;
     tokenUrl: string;
-    /** Userinfo and Calendar (…/oauth2/v3/userinfo, …/calendar/v3/…); no trailing slash. */
+    /** Userinfo, Calendar and Gmail (…/oauth2/v3/userinfo, …/calendar/v3/…, …/gmail/v1/…); no trailing slash. */
     apiUrl: string;
+    gmailSyncDays: number;
   };
 }>;
 
@@ -181,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authUrl: e.GOOGLE_AUTH_URL,
       tokenUrl: e.GOOGLE_TOKEN_URL,
       apiUrl: e.GOOGLE_API_URL.replace(/\/+$/, ''),
+      gmailSyncDays: e.GMAIL_SYNC_DAYS,
     }),
   });
 }

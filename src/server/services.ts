@@ -60,6 +60,8 @@ import { createGoogleClients } from './modules/google/google-clients.js';
 import { createGoogleService } from './modules/google/google.service.js';
 import { createCalendarSync } from './modules/google/calendar-sync.js';
 import { calendarSyncJob } from './modules/google/jobs/calendar-sync.job.js';
+import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
+import { createGmailSync } from './modules/google/gmail-sync.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -156,6 +158,16 @@ export function createServices(deps: ServiceDeps) {
       interactions: services.interactions,
       clock,
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
+    }),
+    gmailSync: createGmailSync({
+      repo: googleRepo,
+      db,
+      google,
+      clients: googleClients,
+      interactions: services.interactions,
+      clock,
+      syncDays: googleConfig.gmailSyncDays,
+      enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(gmailSyncJob, { userId }, { startAfterSeconds }) : undefined,
     }),
     imports: createImportsService({
       repo: createImportsRepo(db),
