@@ -220,7 +220,6 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     };
   }
 
-
   const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
   function gmailAuth(req: RecordedRequest): { user: FakeUser } | FakeReply {
     const who = bearer(req);

@@ -36,7 +36,7 @@ type Stats = { messages: number; stored: number; inserted: number; skipped: numb
 
 const PROVIDER = 'gmail';
 const EXCLUDED_LABELS = new Set(['CATEGORY_PROMOTIONS', 'CATEGORY_SOCIAL', 'CATEGORY_FORUMS', 'SPAM', 'TRASH']);
-const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|notifications?)(\+[^@]*)?@/i;
+const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|notifications?)([-_.+][^@]*)?@/i;
 const ADDRESS = /[^\s<>,;"'()]+@[^\s<>,;"'()]+\.[^\s<>,;"'()]+/g;
 
 const addresses = (value: string | undefined) => [...(value ?? '').matchAll(ADDRESS)].map((m) => m[0].toLowerCase());
@@ -181,7 +181,9 @@ export function createGmailSync({ repo, db, google, clients, interactions, clock
         maxResults: LIMITS.google.messagesPageSize,
         ...(pageToken ? { pageToken } : {}),
       });
-      const ids = (res.data.history ?? []).flatMap((h) => (h.messagesAdded ?? []).map((a) => a.message?.id)).filter((x): x is string => !!x);
+      const ids = (res.data.history ?? [])
+        .flatMap((h) => (h.messagesAdded ?? []).map((a) => a.message?.id))
+        .filter((x): x is string => !!x);
       if (ids.length) await writePage(userId, api, ids, self, stats);
       await progress();
       pageToken = res.data.nextPageToken ?? undefined;

@@ -65,9 +65,7 @@ export function createGoogleRepo(db: Db) {
         .delete(oauthConnections)
         .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)))
         .returning({ id: oauthConnections.id });
-      await tx
-        .delete(syncState)
-        .where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail')`));
+      await tx.delete(syncState).where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail')`));
       return rows.length > 0;
     },
 

@@ -33,7 +33,15 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
   const open = (sealed: string | null) => (sealed ? cipher.open(sealed) : undefined);
 
   function view(row: ConnectionRow | undefined): GoogleConnection {
-    if (!row) return { connected: false, status: null, email: null, services: { calendar: false, gmail: false }, calendarIds: [], connectedAt: null };
+    if (!row)
+      return {
+        connected: false,
+        status: null,
+        email: null,
+        services: { calendar: false, gmail: false },
+        calendarIds: [],
+        connectedAt: null,
+      };
     return {
       connected: true,
       status: row.status === 'needs_reconnect' ? 'needs_reconnect' : 'active',
