@@ -40,7 +40,8 @@ async function connectedUser(label: string) {
 }
 
 async function contact(client: TestClient, emails: string[], consent = true) {
-  const c = await createContact(client, { name: `Client ${uid()}`, emails });
+  const created = await createContact(client, { name: `Client ${uid()}`, emails });
+  const c = { id: created.id as string, emails };
   if (consent) {
     const res = await client.request('PUT', `/api/contacts/${c.id}/consents/email_ingestion`, { granted: true, method: 'form' });
     expect(res.status, res.text).toBe(200);
