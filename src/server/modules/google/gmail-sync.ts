@@ -85,8 +85,12 @@ export function createGmailSync({ repo, db, google, clients, interactions, clock
     const fresh = [...new Set(ids)].filter((id) => !stored.has(id));
     const messages: gmail_v1.Schema$Message[] = [];
     for (const id of fresh) {
-      const res = await api.users.messages.get({ userId: 'me', id, format: 'full' });
-      messages.push(res.data);
+      try {
+        messages.push((await api.users.messages.get({ userId: 'me', id, format: 'full' })).data);
+      } catch (err) {
+        // Deleted between the listing and this read: nothing to store.
+        if (classifyGoogleError(err).kind !== 'not_found') throw err;
+      }
     }
     const candidates = messages.filter((m) => m.id && !isBulk(m));
     const participants = (m: gmail_v1.Schema$Message) =>
