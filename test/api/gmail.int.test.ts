@@ -6,6 +6,10 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
 import { startFakeGoogle, type FakeGoogle, type FakeMessage } from '../fakes/fake-google.js';
+import pino from 'pino';
+import { createJobRunner, queueName } from '../../src/server/platform/jobs.js';
+import type { JobDeps } from '../../src/server/app-jobs.js';
+import { gmailSyncJob } from '../../src/server/modules/google/jobs/gmail-sync.job.js';
 
 /** Gmail sync against the fake Google: relevance and consent filter, dedupe, history, expired history. */
 
@@ -185,7 +189,13 @@ describe('Gmail sync', () => {
     const id = `same-${uid()}`;
     google.putMessage(one.email, { id, from: shared, to: [one.email], date: daysAgo(1), subject: 'to one', text: 'for one' });
     google.putMessage(two.email, { id, from: shared, to: [two.email], date: daysAgo(1), subject: 'to two', text: 'for two' });
+    const before = google.requests.length;
     await syncNow(one.client);
+    // Every Gmail call of user one's sync carried one of one's tokens.
+    const ones = new Set(google.accessTokensOf(one.email).map((x) => `Bearer ${x}`));
+    const calls = google.requests.slice(before).filter((r) => r.path.startsWith('/gmail/'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((r) => ones.has(String(r.headers.authorization)))).toBe(true);
     await syncNow(two.client);
     expect(await emailsOf(one.client.userId)).toMatchObject([{ gmail_message_id: id, contact_ids: [c1.id], body_text: 'for one' }]);
     expect(await emailsOf(two.client.userId)).toMatchObject([{ gmail_message_id: id, contact_ids: [c2.id], body_text: 'for two' }]);
@@ -198,5 +208,25 @@ describe('Gmail sync', () => {
     const res = await client.post('/api/sync/gmail');
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/Gmail/);
+  });
+
+  it("runs a user's sync as the google.gmail-sync job on pg-boss, one queued at most per user", async () => {
+    const jobs = createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
+    jobs.register(gmailSyncJob);
+    try {
+      await jobs.start({ isWorker: false, deps: { services: t.app.services } });
+      const { client, email } = await connectedUser('gmail-job');
+      const c = await contact(client, [`job-${uid()}@client.test`]);
+      google.putMessage(email, { id: `job-${uid()}`, from: c.emails[0]!, to: [email], date: daysAgo(1), text: 'by the job' });
+      expect(queueName(gmailSyncJob)).toBe('google.gmail-sync.v1');
+      expect(await jobs.send(gmailSyncJob, { userId: client.userId })).toEqual(expect.any(String));
+      expect(await jobs.send(gmailSyncJob, { userId: client.userId })).toBeNull();
+      await jobs.stop();
+      await jobs.start({ isWorker: true, deps: { services: t.app.services } });
+      for (let i = 0; i < 600 && (await emailsOf(client.userId)).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await emailsOf(client.userId)).toMatchObject([{ body_text: 'by the job', contact_ids: [c.id] }]);
+    } finally {
+      await jobs.stop();
+    }
   });
 });
