@@ -203,6 +203,22 @@ describe('Gmail sync', () => {
     expect((await entriesOf(two.client.userId)).map((e) => e.contact_id)).toEqual([c2.id]);
   });
 
+  it('streams the progress of a Gmail run on its job id', async () => {
+    const { client, email } = await connectedUser('gmail-sse');
+    const c = await contact(client, [`sse-${uid()}@client.test`]);
+    for (let i = 0; i < 4; i++)
+      google.putMessage(email, { id: `sse${i}-${uid()}`, from: c.emails[0]!, to: [email], date: daysAgo(1), text: 'x' });
+    const started = await client.post('/api/sync/gmail');
+    expect(started.status).toBe(202);
+    const stream = await client.get(`/api/sync/jobs/${started.body.jobId}/events`);
+    expect(stream.status).toBe(200);
+    const done = /event: done\ndata: (.+)\n/.exec(stream.text);
+    expect(done, stream.text).not.toBeNull();
+    expect(JSON.parse(done![1]!)).toMatchObject({ service: 'gmail', status: 'idle', stats: { messages: 4, stored: 4, pages: 2 } });
+    const other = await signUp(t.app, 'gmail-sse-other');
+    expect((await other.get(`/api/sync/jobs/${started.body.jobId}/events`)).status).toBe(404);
+  });
+
   it('refuses a Gmail sync when Gmail is not on', async () => {
     const client = await signUp(t.app, 'gmail-off');
     const res = await client.post('/api/sync/gmail');
