@@ -102,6 +102,8 @@ const envSchema = z.object({
     .transform((v, ctx) => parsePrices(v, ctx)),
   AI_DAILY_BUDGET_USD: z.coerce.number().min(0).default(1),
   AI_MONTHLY_BUDGET_USD: z.coerce.number().min(0).default(20),
+  /** How many days back the first Gmail sync reads. */
+  GMAIL_SYNC_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export type ModelPrice = { input: number; output: number };
@@ -177,8 +179,9 @@ export type Config = Readonly<{
     clientSecret: string | undefined;
     authUrl: string;
     tokenUrl: string;
-    /** Userinfo and Calendar (…/oauth2/v3/userinfo, …/calendar/v3/…); no trailing slash. */
+    /** Userinfo, Calendar and Gmail (…/oauth2/v3/userinfo, …/calendar/v3/…, …/gmail/v1/…); no trailing slash. */
     apiUrl: string;
+    gmailSyncDays: number;
   };
   ai: AiConfig;
 }>;
@@ -240,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authUrl: e.GOOGLE_AUTH_URL,
       tokenUrl: e.GOOGLE_TOKEN_URL,
       apiUrl: e.GOOGLE_API_URL.replace(/\/+$/, ''),
+      gmailSyncDays: e.GMAIL_SYNC_DAYS,
     }),
     ai: Object.freeze({
       baseUrl: e.AI_BASE_URL.replace(/\/+$/, ''),

@@ -5,6 +5,7 @@ import { purgeDeletedJob } from './modules/trash/jobs/purge-deleted.job.js';
 import { purgeIdempotencyKeysJob } from './modules/idempotency/jobs/purge-keys.job.js';
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/calendar-sync.job.js';
+import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
 
@@ -18,6 +19,7 @@ export const JOBS = [
   calendarSyncJob,
   calendarSyncScheduleJob,
   refreshSubscriptionsJob,
+  gmailSyncJob,
 ];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {

@@ -65,6 +65,8 @@ import { calendarSyncJob } from './modules/google/jobs/calendar-sync.job.js';
 import { createAiRepo } from './modules/ai/ai.repo.js';
 import { createAiService } from './modules/ai/ai.service.js';
 import { createAiProvider } from './modules/ai/provider.js';
+import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
+import { createGmailSync } from './modules/google/gmail-sync.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -180,6 +182,16 @@ export function createServices(deps: ServiceDeps) {
       cursors,
       clock,
       interactions: services.interactions,
+    }),
+    gmailSync: createGmailSync({
+      repo: googleRepo,
+      db,
+      google,
+      clients: googleClients,
+      interactions: services.interactions,
+      clock,
+      syncDays: googleConfig.gmailSyncDays,
+      enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(gmailSyncJob, { userId }, { startAfterSeconds }) : undefined,
     }),
     imports: createImportsService({
       uploads: database.kind === 'pglite' ? embeddedUploadStore(database.dataDir) : undefined,

@@ -5,7 +5,8 @@ export const DEMO_GOOGLE_USER = 'you@gmail.test';
 
 /**
  * A few weeks of sessions in two calendars: with anna@example.com (in person, weekly), with
- * ben@example.com (video, weekly) and a weekend retreat with both. Used by `npm run dev:google`
+ * ben@example.com (video, weekly) and a weekend retreat with both; a mail thread with Anna and a
+ * newsletter (never stored). Used by `npm run dev:google`
  * and the browser tests.
  */
 export function seedDemoGoogle(google: Awaited<ReturnType<typeof startFakeGoogle>>): void {
@@ -42,5 +43,33 @@ export function seedDemoGoogle(google: Awaited<ReturnType<typeof startFakeGoogle
     start: { date: day(10, 0).dateTime.slice(0, 10) },
     end: { date: day(12, 0).dateTime.slice(0, 10) },
     attendees: [{ email: 'anna@example.com' }, { email: 'ben@example.com' }],
+  });
+  google.putMessage(me, {
+    id: 'anna-mail-1',
+    threadId: 'anna-thread',
+    from: 'Anna <anna@example.com>',
+    to: [me],
+    subject: 'Before our next session',
+    date: day(-2, 8).dateTime,
+    html: '<p>Hi, could we talk about <b>sleep</b> next time?</p><p>Anna</p>',
+  });
+  google.putMessage(me, {
+    id: 'anna-mail-2',
+    threadId: 'anna-thread',
+    from: me,
+    to: ['anna@example.com'],
+    subject: 'Re: Before our next session',
+    date: day(-1, 18).dateTime,
+    text: 'Of course, see you on Tuesday.',
+  });
+  google.putMessage(me, {
+    id: 'newsletter-1',
+    from: 'news@shop.example',
+    to: [me],
+    subject: 'Sale',
+    date: day(-1, 7).dateTime,
+    labelIds: ['INBOX', 'CATEGORY_PROMOTIONS'],
+    listUnsubscribe: '<mailto:unsubscribe@shop.example>',
+    text: 'Not stored: a newsletter.',
   });
 }

@@ -5,7 +5,8 @@ import { startFakeGoogle } from './fake-google.js';
  * The fake Google for trying the whole flow locally without a Google project:
  *   npm run dev:google            # prints the settings to start the server with
  * It approves every sign-in as you@gmail.test, whose calendars hold a few sessions with
- * anna@example.com and ben@example.com: add contacts with those emails and their calendar consent.
+ * anna@example.com and ben@example.com, and whose mailbox holds a thread with Anna (and a newsletter, never
+ * stored): add contacts with those emails and their calendar (and email) consent.
  */
 const google = await startFakeGoogle();
 seedDemoGoogle(google);

@@ -27,6 +27,22 @@ export type FakeEvent = {
 };
 
 type StoredEvent = FakeEvent & { seq: number };
+
+/** A Gmail message as a test writes it; the fake serves it as Gmail does (format=full, base64url bodies). */
+export type FakeMessage = {
+  id: string;
+  threadId?: string;
+  from: string;
+  to?: string[];
+  cc?: string[];
+  subject?: string;
+  date: string;
+  labelIds?: string[];
+  listUnsubscribe?: string;
+  text?: string;
+  html?: string;
+};
+type StoredMessage = FakeMessage & { historyId: number };
 type FakeUser = {
   sub: string;
   email: string;
@@ -35,6 +51,9 @@ type FakeUser = {
   calendars: Map<string, { summary: string; primary: boolean; events: Map<string, StoredEvent> }>;
   /** Sync tokens issued before this sequence number answer 410. */
   tokensValidFrom: number;
+  messages: Map<string, StoredMessage>;
+  /** History ids before this answer 404 (expired). */
+  historyValidFrom: number;
 };
 type Grant = { email: string; scopes: string[]; refreshToken: string; revoked: boolean };
 
@@ -201,6 +220,91 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     };
   }
 
+  const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+  function gmailAuth(req: RecordedRequest): { user: FakeUser } | FakeReply {
+    const who = bearer(req);
+    if (!who) return unauthorized();
+    if (!who.grant.scopes.some((s) => s.includes('gmail'))) return apiError(403, 'insufficientPermissions', 'Insufficient Permission');
+    return who;
+  }
+  const full = (m: StoredMessage) => {
+    const headers = [
+      { name: 'From', value: m.from },
+      ...(m.to?.length ? [{ name: 'To', value: m.to.join(', ') }] : []),
+      ...(m.cc?.length ? [{ name: 'Cc', value: m.cc.join(', ') }] : []),
+      { name: 'Subject', value: m.subject ?? '' },
+      { name: 'Date', value: new Date(m.date).toUTCString() },
+      ...(m.listUnsubscribe ? [{ name: 'List-Unsubscribe', value: m.listUnsubscribe }] : []),
+    ];
+    const parts = [
+      ...(m.text !== undefined ? [{ partId: '0', mimeType: 'text/plain', body: { size: m.text.length, data: b64(m.text) } }] : []),
+      ...(m.html !== undefined ? [{ partId: '1', mimeType: 'text/html', body: { size: m.html.length, data: b64(m.html) } }] : []),
+    ];
+    return {
+      id: m.id,
+      threadId: m.threadId ?? m.id,
+      labelIds: m.labelIds ?? ['INBOX'],
+      snippet: (m.text ?? '').slice(0, 100),
+      historyId: String(m.historyId),
+      internalDate: String(new Date(m.date).getTime()),
+      payload: { mimeType: 'multipart/alternative', headers, parts },
+    };
+  };
+
+  fake.route('GET', '/gmail/v1/users/me/profile', (req) => {
+    const who = gmailAuth(req);
+    if (!('user' in who)) return who;
+    return { json: { emailAddress: who.user.email, historyId: String(seq), messagesTotal: who.user.messages.size } };
+  });
+
+  fake.route('GET', '/gmail/v1/users/me/messages', (req) => {
+    const who = gmailAuth(req);
+    if (!('user' in who)) return who;
+    const after = /after:(\d+)/.exec(String(req.query.q ?? ''))?.[1];
+    const all = [...who.user.messages.values()]
+      .filter((m) => !after || new Date(m.date).getTime() / 1000 > Number(after))
+      .sort((a, b) => b.date.localeCompare(a.date));
+    const offset = Number(req.query.pageToken ?? 0);
+    const size = Math.min(Number(req.query.maxResults) || pageSize, pageSize);
+    const page = all.slice(offset, offset + size);
+    return {
+      json: {
+        messages: page.map((m) => ({ id: m.id, threadId: m.threadId ?? m.id })),
+        resultSizeEstimate: all.length,
+        ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}),
+      },
+    };
+  });
+
+  fake.route('GET', '/gmail/v1/users/me/history', (req) => {
+    const who = gmailAuth(req);
+    if (!('user' in who)) return who;
+    const start = Number(req.query.startHistoryId);
+    if (!Number.isFinite(start) || start < who.user.historyValidFrom) return apiError(404, 'notFound', 'Requested entity was not found.');
+    const all = [...who.user.messages.values()].filter((m) => m.historyId > start).sort((a, b) => a.historyId - b.historyId);
+    const offset = Number(req.query.pageToken ?? 0);
+    const page = all.slice(offset, offset + pageSize);
+    return {
+      json: {
+        history: page.map((m) => ({
+          id: String(m.historyId),
+          messagesAdded: [{ message: { id: m.id, threadId: m.threadId ?? m.id, labelIds: m.labelIds ?? ['INBOX'] } }],
+        })),
+        historyId: String(seq),
+        ...(offset + pageSize < all.length ? { nextPageToken: String(offset + pageSize) } : {}),
+      },
+    };
+  });
+
+  function messageRoute(id: string) {
+    return (req: RecordedRequest): FakeReply => {
+      const who = gmailAuth(req);
+      if (!('user' in who)) return who;
+      const m = who.user.messages.get(id);
+      return m ? { json: full(m) } : apiError(404, 'notFound', 'Requested entity was not found.');
+    };
+  }
+
   function calendarOf(email: string, calendarId: string) {
     const user = users.get(email);
     const calendar = user?.calendars.get(calendarId);
@@ -239,6 +343,8 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
         emailVerified: u.emailVerified ?? true,
         calendars,
         tokensValidFrom: 0,
+        messages: new Map(),
+        historyValidFrom: 0,
       });
     },
     /** The Google account that approves the next authorize requests; `deny`: scopes the user unticks (granular consent). */
@@ -255,6 +361,18 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
       const events = calendarOf(email, calendarId).events;
       const e = events.get(eventId);
       if (e) events.set(eventId, { ...e, status: 'cancelled', seq: ++seq });
+    },
+    /** Adds a Gmail message to the account (it shows in the next history read). */
+    putMessage(email: string, message: FakeMessage) {
+      const user = users.get(email);
+      if (!user) throw new Error(`fake google: no user ${email}`);
+      user.messages.set(message.id, { ...message, historyId: ++seq });
+      fake.route('GET', `/gmail/v1/users/me/messages/${encodeURIComponent(message.id)}`, messageRoute(message.id));
+    },
+    /** Every Gmail history id issued so far answers 404 from now on. */
+    expireHistory(email: string) {
+      const user = users.get(email);
+      if (user) user.historyValidFrom = seq + 1;
     },
     /** Every sync token issued so far answers 410 Gone from now on. */
     invalidateSyncTokens(email: string) {

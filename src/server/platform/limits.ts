@@ -108,6 +108,10 @@ export const LIMITS = Object.freeze({
     refreshMarginMs: 5 * 60_000,
     /** Events asked per page of a calendar sync (Google allows up to 2,500). */
     eventsPageSize: 250,
+    /** Messages asked per page of a Gmail sync (list and history). */
+    messagesPageSize: 100,
+    /** Characters of an email body kept as plain text. */
+    emailBodyChars: 20_000,
     /** Scheduled syncs: every connected user once per interval, each at their own offset in it. */
     syncIntervalMinutes: 15,
     /** How often the progress stream of a sync reads its state. */

@@ -52,6 +52,8 @@ export const emails = pgTable(
     gmailMessageId: text('gmail_message_id').notNull(),
     threadId: text('thread_id').notNull(),
     contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    /** Every contact the message is linked to (to or from them, with email_ingestion consent); contactId is the first. */
+    contactIds: uuid('contact_ids').array().notNull().default(sql`'{}'::uuid[]`),
     direction: emailDirection('direction').notNull(),
     fromAddress: text('from_address').notNull(),
     toAddresses: text('to_addresses').array().notNull().default(sql`'{}'::text[]`),
@@ -67,6 +69,7 @@ export const emails = pgTable(
     index('emails_user_sent_idx').on(t.userId, t.sentAt),
     index('emails_thread_idx').on(t.userId, t.threadId, t.sentAt),
     index('emails_contact_idx').on(t.contactId),
+    index('emails_contact_ids_idx').using('gin', t.contactIds),
   ],
 );
 

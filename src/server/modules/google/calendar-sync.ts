@@ -31,22 +31,22 @@ type Deps = {
   enqueue?: (userId: string, startAfterSeconds?: number) => Promise<string | null>;
 };
 
-const INTERVAL_MS = LIMITS.google.syncIntervalMinutes * 60_000;
+export const INTERVAL_MS = LIMITS.google.syncIntervalMinutes * 60_000;
 
 /** Each user's fixed offset in the interval, so scheduled syncs do not all start at the same second. */
-function offsetMs(userId: string): number {
+export function offsetMs(userId: string): number {
   return crypto.createHash('sha256').update(userId).digest().readUInt32BE(0) % INTERVAL_MS;
 }
 
 /** When the schedule runs this user's sync next: their offset after the current interval's start. */
-function nextRun(userId: string, now: Date): Date {
+export function nextRun(userId: string, now: Date): Date {
   const start = Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
   const at = start + offsetMs(userId);
   return new Date(at > now.getTime() ? at : at + INTERVAL_MS);
 }
 
 type Stats = { events: number; inserted: number; updated: number; removed: number; pages: number };
-type LastError = { kind: GoogleErrorKind; message: string; at: string };
+export type LastError = { kind: GoogleErrorKind; message: string; at: string };
 
 const MEETING_URL = /(zoom\.us|meet\.google\.com|teams\.microsoft\.com|whereby\.com|webex\.com|jit\.si)/i;
 const PHONE = /^\s*(tel:)?\+?[\d\s().-]{6,}\s*$/i;
@@ -231,7 +231,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       if (!enqueue) return 0;
       const now = clock();
       const start = Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
-      const users = await repo.scheduledCalendarUsers();
+      const users = await repo.scheduledUsers('calendar');
       for (const userId of users) {
         const delay = Math.max(0, start + offsetMs(userId) - now.getTime());
         await enqueue(userId, Math.ceil(delay / 1000));

@@ -1,5 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { calendar_v3 } from '@googleapis/calendar';
+import type { gmail_v1 } from '@googleapis/gmail';
 import type { Config } from '../../config.js';
 import type { OutboundProvider } from '../../platform/outbound/provider-client.js';
 import { fetchThrough } from '../../platform/outbound/fetch-adapter.js';
@@ -40,6 +41,10 @@ export function createGoogleClients(google: Config['google'], http: OutboundProv
     async calendar(auth: OAuth2Client): Promise<calendar_v3.Calendar> {
       const { calendar } = await import('@googleapis/calendar');
       return calendar({ version: 'v3', auth, rootUrl: `${google.apiUrl}/`, retry: false });
+    },
+    async gmail(auth: OAuth2Client): Promise<gmail_v1.Gmail> {
+      const { gmail } = await import('@googleapis/gmail');
+      return gmail({ version: 'v1', auth, rootUrl: `${google.apiUrl}/`, retry: false });
     },
   };
 }

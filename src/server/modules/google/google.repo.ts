@@ -1,8 +1,10 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
-import { contacts, oauthConnections, oauthStates, syncState } from '../../db/schema/index.js';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { contacts, emails, oauthConnections, oauthStates, syncState } from '../../db/schema/index.js';
 import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
 
 const PROVIDER = 'google';
+/** The sync_state provider of each synced service. */
+type SyncProvider = 'google_calendar' | 'gmail';
 
 export type ConnectionRow = typeof oauthConnections.$inferSelect;
 export type SyncStateRow = typeof syncState.$inferSelect;
@@ -63,12 +65,12 @@ export function createGoogleRepo(db: Db) {
         .delete(oauthConnections)
         .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)))
         .returning({ id: oauthConnections.id });
-      await tx.delete(syncState).where(and(eq(syncState.userId, userId), eq(syncState.provider, 'google_calendar')));
+      await tx.delete(syncState).where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail')`));
       return rows.length > 0;
     },
 
-    /** Users whose calendar sync runs on schedule: connected, active, Calendar on (system job, all users). */
-    async scheduledCalendarUsers(): Promise<string[]> {
+    /** Users whose sync of `service` runs on schedule: connected, active, that service on (system job, all users). */
+    async scheduledUsers(service: 'calendar' | 'gmail'): Promise<string[]> {
       const rows = await db
         .select({ userId: oauthConnections.userId })
         .from(oauthConnections)
@@ -76,17 +78,17 @@ export function createGoogleRepo(db: Db) {
           and(
             eq(oauthConnections.provider, PROVIDER),
             eq(oauthConnections.status, 'active'),
-            sql`'calendar' = any(${oauthConnections.services})`,
+            sql`${service} = any(${oauthConnections.services})`,
           ),
         );
       return rows.map((r) => r.userId);
     },
 
-    async syncStates(userId: string): Promise<SyncStateRow[]> {
+    async syncStates(userId: string, provider: SyncProvider = 'google_calendar'): Promise<SyncStateRow[]> {
       return db
         .select()
         .from(syncState)
-        .where(and(eq(syncState.userId, userId), eq(syncState.provider, 'google_calendar')));
+        .where(and(eq(syncState.userId, userId), eq(syncState.provider, provider)));
     },
 
     /** Writes one cursor or status row (resourceId '' is the service's own status). */
@@ -97,11 +99,33 @@ export function createGoogleRepo(db: Db) {
         Pick<SyncStateRow, 'syncToken' | 'status' | 'lastError' | 'itemsSynced' | 'stats' | 'lastStartedAt' | 'lastSyncedAt' | 'jobId'>
       >,
       now: Date,
+      provider: SyncProvider = 'google_calendar',
     ): Promise<void> {
       await db
         .insert(syncState)
-        .values({ userId, provider: 'google_calendar', resourceId, ...set, updatedAt: now })
+        .values({ userId, provider, resourceId, ...set, updatedAt: now })
         .onConflictDoUpdate({ target: [syncState.userId, syncState.provider, syncState.resourceId], set: { ...set, updatedAt: now } });
+    },
+
+    /** One statement: which of these Gmail message ids this user has stored already. */
+    async storedMessageIds(userId: string, ids: readonly string[]): Promise<Set<string>> {
+      if (!ids.length) return new Set();
+      const rows = await db
+        .select({ id: emails.gmailMessageId })
+        .from(emails)
+        .where(and(eq(emails.userId, userId), inArray(emails.gmailMessageId, [...ids])));
+      return new Set(rows.map((r) => r.id));
+    },
+
+    /** One statement for a page of messages; a message stored already is left as it is. Answers how many were new. */
+    async insertEmails(rows: (typeof emails.$inferInsert)[]): Promise<number> {
+      if (!rows.length) return 0;
+      const inserted = await db
+        .insert(emails)
+        .values(rows)
+        .onConflictDoNothing({ target: [emails.userId, emails.gmailMessageId] })
+        .returning({ id: emails.id });
+      return inserted.length;
     },
 
     /**

@@ -21,7 +21,7 @@ const CALLBACK_PATH = '/api/google/callback';
 const WEB_RETURN = '/settings';
 
 export function registerGoogleRoutes(app: App, config: Config) {
-  const { google, calendarSync } = app.services;
+  const { google, calendarSync, gmailSync } = app.services;
   const TAGS = ['google'];
   const redirectUri = (req: FastifyRequest) =>
     `${config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`}${CALLBACK_PATH}`;
@@ -34,13 +34,17 @@ export function registerGoogleRoutes(app: App, config: Config) {
       schema: {
         tags: TAGS,
         description:
-          'Starts connecting Google: 302 to Google with a single-use state bound to this session and a PKCE challenge. calendar=true also asks for the Calendar read scope.',
+          'Starts connecting Google: 302 to Google with a single-use state bound to this session and a PKCE challenge. calendar=true / gmail=true also ask for the Calendar / Gmail read scope.',
         querystring: connectQuery,
         response: redirect,
       },
     },
     async (req, reply) => {
-      const url = await google.start(requireActor(req), { calendar: req.query.calendar === 'true' }, redirectUri(req));
+      const url = await google.start(
+        requireActor(req),
+        { calendar: req.query.calendar === 'true', gmail: req.query.gmail === 'true' },
+        redirectUri(req),
+      );
       return reply.header('cache-control', 'no-store').redirect(url, 302);
     },
   );
@@ -115,7 +119,11 @@ export function registerGoogleRoutes(app: App, config: Config) {
         response: { 202: syncStartedResponse },
       },
     },
-    async (req, reply) => reply.status(202).send({ jobId: await calendarSync.start(requireActor(req)) }),
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const jobId = req.params.service === 'gmail' ? await gmailSync.start(actor) : await calendarSync.start(actor);
+      return reply.status(202).send({ jobId });
+    },
   );
 
   app.get(
@@ -127,7 +135,11 @@ export function registerGoogleRoutes(app: App, config: Config) {
         response: { 200: syncStatusResponse },
       },
     },
-    async (req) => calendarSync.status(requireActor(req)),
+    async (req) => {
+      const actor = requireActor(req);
+      const calendar = await calendarSync.status(actor);
+      return { services: [...calendar.services, await gmailSync.status(actor)] };
+    },
   );
 
   app.get(
@@ -143,7 +155,8 @@ export function registerGoogleRoutes(app: App, config: Config) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      let job = await calendarSync.job(actor, req.params.id);
+      const jobOf = async (id: string) => (await gmailSync.job(actor, id)) ?? calendarSync.job(actor, id);
+      let job = await jobOf(req.params.id);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -163,7 +176,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
           break;
         }
         await new Promise((r) => setTimeout(r, LIMITS.google.progressPollMs));
-        job = await calendarSync.job(actor, req.params.id);
+        job = await jobOf(req.params.id);
       }
       res.end();
     },

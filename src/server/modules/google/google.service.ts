@@ -12,6 +12,7 @@ import type { GoogleCalendars, GoogleConnection } from '../../../shared/api/goog
 
 const BASE_SCOPES = ['openid', 'email', 'profile'];
 const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar.readonly';
+const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 
 type Deps = {
   repo: GoogleRepo;
@@ -32,12 +33,20 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
   const open = (sealed: string | null) => (sealed ? cipher.open(sealed) : undefined);
 
   function view(row: ConnectionRow | undefined): GoogleConnection {
-    if (!row) return { connected: false, status: null, email: null, services: { calendar: false }, calendarIds: [], connectedAt: null };
+    if (!row)
+      return {
+        connected: false,
+        status: null,
+        email: null,
+        services: { calendar: false, gmail: false },
+        calendarIds: [],
+        connectedAt: null,
+      };
     return {
       connected: true,
       status: row.status === 'needs_reconnect' ? 'needs_reconnect' : 'active',
       email: row.accountEmail,
-      services: { calendar: row.services.includes('calendar') },
+      services: { calendar: row.services.includes('calendar'), gmail: row.services.includes('gmail') },
       calendarIds: row.calendarIds,
       connectedAt: row.createdAt.toISOString(),
     };
@@ -100,11 +109,12 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
     markNeedsReconnect,
 
     /** Starts the authorization code flow: a state bound to this session, a PKCE verifier kept server side. */
-    async start(actor: Actor, options: { calendar: boolean }, redirectUri: string): Promise<string> {
+    async start(actor: Actor, options: { calendar: boolean; gmail: boolean }, redirectUri: string): Promise<string> {
       if (!config.clientId || !config.clientSecret) throw notConfigured();
       const existing = await repo.find(actor.userId);
       const services = new Set(existing?.services ?? []);
       if (options.calendar) services.add('calendar');
+      if (options.gmail) services.add('gmail');
       const client = await clients.oauth(redirectUri);
       const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
       const state = randomToken();
@@ -119,7 +129,11 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
         },
         clock(),
       );
-      const scope = [...BASE_SCOPES, ...(services.has('calendar') ? [CALENDAR_SCOPE] : [])];
+      const scope = [
+        ...BASE_SCOPES,
+        ...(services.has('calendar') ? [CALENDAR_SCOPE] : []),
+        ...(services.has('gmail') ? [GMAIL_SCOPE] : []),
+      ];
       return client.generateAuthUrl({
         access_type: 'offline',
         prompt: 'consent',
@@ -168,7 +182,9 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       const now = clock();
       const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
       // With granular consent the user may untick Calendar: a service is on only when its scope was granted.
-      const services = saved.services.filter((s) => s !== 'calendar' || scopes.includes(CALENDAR_SCOPE));
+      const services = saved.services.filter(
+        (s) => (s !== 'calendar' || scopes.includes(CALENDAR_SCOPE)) && (s !== 'gmail' || scopes.includes(GMAIL_SCOPE)),
+      );
       await repo.transaction(async (tx) => {
         await repo.upsert(
           tx,

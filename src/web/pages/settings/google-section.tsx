@@ -31,6 +31,8 @@ export function GoogleSection() {
   const syncNow = useSyncNow();
   const toast = useToast();
   const calendarSync = sync.data?.services.find((s) => s.service === 'calendar');
+  const gmailSync = sync.data?.services.find((s) => s.service === 'gmail');
+  const isGmailOn = !!connection.data?.connected && connection.data.services.gmail && connection.data.status === 'active';
 
   useEffect(() => {
     const outcome = new URLSearchParams(window.location.search).get('google');
@@ -52,7 +54,7 @@ export function GoogleSection() {
       </h2>
       <p className="mt-1 text-sm text-muted">
         Connect Google Calendar: sessions with your clients appear on their timelines by themselves (only for clients whose calendar consent
-        is recorded).
+        is recorded). Turn on Gmail and the emails you exchange with clients whose email consent is recorded appear too.
       </p>
       <div className="mt-4 space-y-3">
         {connection.isPending && <Spinner label="Loading the Google connection" />}
@@ -72,14 +74,19 @@ export function GoogleSection() {
             {connection.data.status === 'needs_reconnect' && (
               <p role="alert" className="text-sm text-danger">
                 Google no longer accepts this connection (access was removed or expired). Reconnect to resume syncing.{' '}
-                <a className="underline" href={googleConnectUrl(connection.data.services.calendar)}>
+                <a className="underline" href={googleConnectUrl(connection.data.services.calendar, connection.data.services.gmail)}>
                   Reconnect Google
                 </a>
               </p>
             )}
             {connection.data.status === 'active' && !connection.data.services.calendar && (
-              <a className="btn-secondary inline-block" href={googleConnectUrl(true)}>
+              <a className="btn-secondary inline-block" href={googleConnectUrl(true, connection.data.services.gmail)}>
                 Turn on Calendar
+              </a>
+            )}
+            {connection.data.status === 'active' && !connection.data.services.gmail && (
+              <a className="btn-secondary ml-2 inline-block" href={googleConnectUrl(connection.data.services.calendar, true)}>
+                Turn on Gmail
               </a>
             )}
             {isCalendarOn && (
@@ -114,16 +121,38 @@ export function GoogleSection() {
                 )}
               </div>
             )}
+            {gmailSync?.enabled && (
+              <div className="text-sm" aria-live="polite">
+                <p>
+                  {gmailSync.status === 'running'
+                    ? `Syncing Gmail… ${gmailSync.stats.messages ?? 0} messages read`
+                    : `Last Gmail sync: ${gmailSync.lastSuccessAt ? formatDateTime(gmailSync.lastSuccessAt) : 'never'}`}
+                </p>
+                {gmailSync.lastError && gmailSync.status !== 'running' && <p className="text-danger">{gmailSync.lastError.message}</p>}
+              </div>
+            )}
             <div className="flex flex-wrap gap-2">
               {isCalendarOn && (
                 <button
                   type="button"
                   className="btn-primary"
                   disabled={syncNow.isPending || calendarSync?.status === 'running'}
-                  onClick={() => syncNow.mutate()}
+                  onClick={() => syncNow.mutate('calendar')}
                 >
                   <Busy isBusy={syncNow.isPending || calendarSync?.status === 'running'} busyText="Syncing…">
                     Sync now
+                  </Busy>
+                </button>
+              )}
+              {isGmailOn && (
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  disabled={syncNow.isPending || gmailSync?.status === 'running'}
+                  onClick={() => syncNow.mutate('gmail')}
+                >
+                  <Busy isBusy={gmailSync?.status === 'running'} busyText="Syncing Gmail…">
+                    Sync Gmail now
                   </Busy>
                 </button>
               )}

@@ -1,0 +1,330 @@
+import crypto from 'node:crypto';
+import type { gmail_v1 } from '@googleapis/gmail';
+import type { Db } from '../../platform/db.js';
+import { LIMITS } from '../../platform/limits.js';
+import { allowedContactIds } from '../consent/consent.repo.js';
+import type { ImportedInteraction } from '../../../shared/api/interactions.js';
+import type { SyncStatus } from '../../../shared/api/google.js';
+import { conflict } from '../../platform/errors.js';
+import type { Actor } from '../../platform/http/types.js';
+import type { GoogleRepo } from './google.repo.js';
+import type { GoogleClients } from './google-clients.js';
+import type { GoogleService } from './google.service.js';
+import { classifyGoogleError } from './google-errors.js';
+import { INTERVAL_MS, type LastError, nextRun, offsetMs } from './calendar-sync.js';
+
+type Interactions = {
+  upsertMany(
+    userId: string,
+    items: ImportedInteraction[],
+  ): Promise<{ inserted: number; updated: number; unchanged: number; skipped: number }>;
+};
+
+type Deps = {
+  repo: GoogleRepo;
+  db: Db;
+  google: GoogleService;
+  clients: GoogleClients;
+  interactions: Interactions;
+  clock: () => Date;
+  /** How many days back the first sync (and a resync after an expired history id) reads. */
+  syncDays: number;
+  enqueue?: (userId: string, startAfterSeconds?: number) => Promise<string | null>;
+};
+
+type Stats = { messages: number; stored: number; inserted: number; skipped: number; pages: number };
+
+const PROVIDER = 'gmail';
+const EXCLUDED_LABELS = new Set(['CATEGORY_PROMOTIONS', 'CATEGORY_SOCIAL', 'CATEGORY_FORUMS', 'SPAM', 'TRASH']);
+const NO_REPLY = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|notifications?)([-_.+][^@]*)?@/i;
+const ADDRESS = /[^\s<>,;"'()]+@[^\s<>,;"'()]+\.[^\s<>,;"'()]+/g;
+
+const addresses = (value: string | undefined) => [...(value ?? '').matchAll(ADDRESS)].map((m) => m[0].toLowerCase());
+const header = (m: gmail_v1.Schema$Message, name: string) =>
+  m.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? undefined;
+const decode = (data: string | null | undefined) => (data ? Buffer.from(data, 'base64url').toString('utf8') : '');
+
+function partsOf(part: gmail_v1.Schema$MessagePart | undefined): gmail_v1.Schema$MessagePart[] {
+  if (!part) return [];
+  return [part, ...(part.parts ?? []).flatMap(partsOf)];
+}
+
+/** The body as plain text: the text/plain part, else the text/html part converted; capped. */
+async function bodyText(m: gmail_v1.Schema$Message): Promise<string> {
+  const parts = partsOf(m.payload);
+  const plain = parts.find((p) => p.mimeType === 'text/plain' && p.body?.data);
+  if (plain) return decode(plain.body?.data).slice(0, LIMITS.google.emailBodyChars);
+  const html = parts.find((p) => p.mimeType === 'text/html' && p.body?.data);
+  if (!html) return '';
+  const { convert } = await import('html-to-text');
+  const source = decode(html.body?.data).slice(0, LIMITS.google.emailBodyChars * 4);
+  return convert(source, { wordwrap: false, selectors: [{ selector: 'img', format: 'skip' }] })
+    .trim()
+    .slice(0, LIMITS.google.emailBodyChars);
+}
+
+/** Newsletters, automated senders and Gmail's promotions/social/forums tabs are never stored. */
+function isBulk(m: gmail_v1.Schema$Message): boolean {
+  if ((m.labelIds ?? []).some((l) => EXCLUDED_LABELS.has(l))) return true;
+  if (header(m, 'List-Unsubscribe')) return true;
+  const from = addresses(header(m, 'From'))[0];
+  return !from || NO_REPLY.test(from);
+}
+
+/**
+ * Gmail sync for one user: a first read of the last `syncDays` days, then incremental through the
+ * history id (an expired one, 404: the bounded read again). A message is stored only when it is to
+ * or from a contact whose email_ingestion consent allows it, and is not bulk mail; it becomes one
+ * `emails` row (deduplicated by message id) and one timeline entry per linked contact, a page at a time.
+ */
+export function createGmailSync({ repo, db, google, clients, interactions, clock, syncDays, enqueue }: Deps) {
+  async function writePage(userId: string, api: gmail_v1.Gmail, ids: string[], self: string, stats: Stats) {
+    stats.pages += 1;
+    stats.messages += ids.length;
+    const stored = await repo.storedMessageIds(userId, ids);
+    const fresh = [...new Set(ids)].filter((id) => !stored.has(id));
+    const messages: gmail_v1.Schema$Message[] = [];
+    for (const id of fresh) {
+      try {
+        messages.push((await api.users.messages.get({ userId: 'me', id, format: 'full' })).data);
+      } catch (err) {
+        // Deleted between the listing and this read: nothing to store.
+        if (classifyGoogleError(err).kind !== 'not_found') throw err;
+      }
+    }
+    const candidates = messages.filter((m) => m.id && !isBulk(m));
+    const participants = (m: gmail_v1.Schema$Message) =>
+      [...new Set([...addresses(header(m, 'From')), ...addresses(header(m, 'To')), ...addresses(header(m, 'Cc'))])].filter(
+        (a) => a !== self,
+      );
+    const matches = await repo.contactsByEmail(userId, [...new Set(candidates.flatMap(participants))]);
+    const allowed = await allowedContactIds(db, userId, 'email_ingestion', [...new Set(matches.map((m) => m.id))]);
+    const byEmail = new Map<string, string[]>();
+    for (const m of matches) if (allowed.has(m.id)) byEmail.set(m.email, [...(byEmail.get(m.email) ?? []), m.id]);
+
+    const rows: Parameters<GoogleRepo['insertEmails']>[0] = [];
+    const entries: ImportedInteraction[] = [];
+    for (const m of candidates) {
+      const contactIds = [...new Set(participants(m).flatMap((a) => byEmail.get(a) ?? []))];
+      if (!contactIds.length) {
+        stats.skipped += 1;
+        continue;
+      }
+      const from = addresses(header(m, 'From'))[0]!;
+      const sentAt = new Date(Number(m.internalDate) || Date.parse(header(m, 'Date') ?? '') || clock().getTime());
+      const subject = (header(m, 'Subject') ?? '').slice(0, LIMITS.text.short);
+      const body = await bodyText(m);
+      const direction = from === self ? ('outbound' as const) : ('inbound' as const);
+      rows.push({
+        userId,
+        gmailMessageId: m.id!,
+        threadId: m.threadId ?? m.id!,
+        contactId: contactIds[0]!,
+        contactIds,
+        direction,
+        fromAddress: from,
+        toAddresses: [...addresses(header(m, 'To')), ...addresses(header(m, 'Cc'))],
+        subject,
+        snippet: (m.snippet ?? '').slice(0, LIMITS.text.short),
+        bodyText: body,
+        labels: m.labelIds ?? [],
+        sentAt,
+      });
+      for (const contactId of contactIds) {
+        entries.push({
+          contactId,
+          type: 'email',
+          subject,
+          content: body,
+          occurredAt: sentAt.toISOString(),
+          source: 'gmail',
+          sourceId: `${m.id}:${contactId}`,
+          metadata: { messageId: m.id, threadId: m.threadId ?? m.id, direction },
+        });
+      }
+    }
+    stats.stored += await repo.insertEmails(rows);
+    if (entries.length) stats.inserted += (await interactions.upsertMany(userId, entries)).inserted;
+  }
+
+  /** The bounded read: every message of the last `syncDays` days, a page at a time. */
+  async function fullSync(userId: string, api: gmail_v1.Gmail, self: string, stats: Stats, progress: () => Promise<void>) {
+    // The history id before the read: whatever arrives while it runs shows in the next incremental sync.
+    const profile = await api.users.getProfile({ userId: 'me' });
+    const after = Math.floor((clock().getTime() - syncDays * 86_400_000) / 1000);
+    let pageToken: string | undefined;
+    do {
+      const res = await api.users.messages.list({
+        userId: 'me',
+        q: `after:${after}`,
+        maxResults: LIMITS.google.messagesPageSize,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      await writePage(userId, api, (res.data.messages ?? []).map((m) => m.id!).filter(Boolean), self, stats);
+      await progress();
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    return profile.data.historyId ?? null;
+  }
+
+  async function incremental(
+    userId: string,
+    api: gmail_v1.Gmail,
+    self: string,
+    startHistoryId: string,
+    stats: Stats,
+    progress: () => Promise<void>,
+  ) {
+    let pageToken: string | undefined;
+    let historyId: string | null | undefined = startHistoryId;
+    do {
+      const res = await api.users.history.list({
+        userId: 'me',
+        startHistoryId,
+        historyTypes: ['messageAdded'],
+        maxResults: LIMITS.google.messagesPageSize,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      const ids = (res.data.history ?? [])
+        .flatMap((h) => (h.messagesAdded ?? []).map((a) => a.message?.id))
+        .filter((x): x is string => !!x);
+      if (ids.length) await writePage(userId, api, ids, self, stats);
+      await progress();
+      pageToken = res.data.nextPageToken ?? undefined;
+      historyId = res.data.historyId ?? historyId;
+    } while (pageToken);
+    return historyId;
+  }
+
+  /** One run for one user; like the calendar run, a temporary failure throws (the job retries it). */
+  async function run(userId: string, jobId?: string, log?: { warn(obj: object, msg: string): void }): Promise<Stats | undefined> {
+    const connection = await repo.find(userId);
+    if (!connection?.services.includes('gmail')) return undefined;
+    const now = clock();
+    const state = (await repo.syncStates(userId, PROVIDER)).find((s) => s.resourceId === '');
+    const failures = state?.stats.failures ?? 0;
+    await repo.putSyncState(userId, '', { status: 'running', lastStartedAt: now, ...(jobId ? { jobId } : {}) }, now, PROVIDER);
+    const stats: Stats = { messages: 0, stored: 0, inserted: 0, skipped: 0, pages: 0 };
+    const progress = () => repo.putSyncState(userId, '', { stats: { ...stats, failures } }, clock(), PROVIDER);
+    try {
+      const { client } = await google.authorized(userId);
+      const api = await clients.gmail(client);
+      const self = (connection.accountEmail ?? '').toLowerCase();
+      let historyId: string | null | undefined;
+      const cursor = state?.syncToken;
+      if (cursor) {
+        try {
+          historyId = await incremental(userId, api, self, cursor, stats, progress);
+        } catch (err) {
+          // An expired history id (404): the bounded read again (stored messages are not fetched twice).
+          if (classifyGoogleError(err).kind !== 'not_found') throw err;
+          historyId = await fullSync(userId, api, self, stats, progress);
+        }
+      } else {
+        historyId = await fullSync(userId, api, self, stats, progress);
+      }
+      await repo.putSyncState(
+        userId,
+        '',
+        {
+          syncToken: historyId ?? null,
+          status: 'idle',
+          lastError: null,
+          lastSyncedAt: clock(),
+          stats: { ...stats, failures: 0 },
+          itemsSynced: stats.messages,
+        },
+        clock(),
+        PROVIDER,
+      );
+      return stats;
+    } catch (err) {
+      const failure = classifyGoogleError(err);
+      // Only the error's type and code reach the log, never message data.
+      if (failure.kind === 'unknown') log?.warn({ err }, 'gmail sync failed for an unexpected reason');
+      if (failure.kind === 'auth_revoked') await google.markNeedsReconnect(userId);
+      const lastError: LastError = { kind: failure.kind, message: failure.message, at: clock().toISOString() };
+      await repo.putSyncState(
+        userId,
+        '',
+        {
+          status: failure.kind === 'auth_revoked' ? 'needs_reconnect' : 'failed',
+          lastError: JSON.stringify(lastError),
+          stats: { ...stats, failures: failures + 1 },
+        },
+        clock(),
+        PROVIDER,
+      );
+      if (failure.kind === 'temporary') throw failure;
+      return undefined;
+    }
+  }
+
+  async function status(actor: Actor): Promise<SyncStatus['services'][number]> {
+    const connection = await repo.find(actor.userId);
+    const row = (await repo.syncStates(actor.userId, PROVIDER)).find((s) => s.resourceId === '');
+    const enabled = !!connection?.services.includes('gmail');
+    const lastError = row?.lastError ? (JSON.parse(row.lastError) as LastError) : null;
+    const current =
+      row?.status === 'running'
+        ? 'running'
+        : connection?.status === 'needs_reconnect'
+          ? 'needs_reconnect'
+          : row?.status === 'failed'
+            ? 'failed'
+            : 'idle';
+    const { failures = 0, ...stats } = row?.stats ?? {};
+    return {
+      service: 'gmail',
+      enabled,
+      status: current,
+      lastSuccessAt: row?.lastSyncedAt?.toISOString() ?? null,
+      lastError,
+      failures,
+      nextRunAt: enabled && connection?.status === 'active' ? nextRun(actor.userId, clock()).toISOString() : null,
+      stats,
+    };
+  }
+
+  return {
+    run,
+    status,
+
+    /** The scheduled tick: queues every user with Gmail on, each at their offset in the interval. */
+    async scheduleAll(): Promise<number> {
+      if (!enqueue) return 0;
+      const now = clock();
+      const start = Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
+      const users = await repo.scheduledUsers('gmail');
+      for (const userId of users) {
+        await enqueue(userId, Math.ceil(Math.max(0, start + offsetMs(userId) - now.getTime()) / 1000));
+      }
+      return users.length;
+    },
+
+    /** "Sync now": queues the job (one waiting per user at most) and answers its id. */
+    async start(actor: Actor): Promise<string> {
+      const connection = await repo.find(actor.userId);
+      if (!connection?.services.includes('gmail')) throw conflict('Connect Google with Gmail first (Integrations page).');
+      if (connection.status === 'needs_reconnect') throw conflict('Google no longer accepts the connection. Reconnect Google first.');
+      if (enqueue) {
+        const queued = await enqueue(actor.userId);
+        const jobId =
+          queued ?? (await repo.syncStates(actor.userId, PROVIDER)).find((s) => s.resourceId === '')?.jobId ?? crypto.randomUUID();
+        await repo.putSyncState(actor.userId, '', { status: 'running', jobId }, clock(), PROVIDER);
+        return jobId;
+      }
+      const jobId = crypto.randomUUID();
+      await repo.putSyncState(actor.userId, '', { status: 'running', jobId }, clock(), PROVIDER);
+      setImmediate(() => void run(actor.userId, jobId).catch(() => undefined));
+      return jobId;
+    },
+
+    /** The run `jobId` of this user, or undefined when it is not a Gmail run of theirs. */
+    async job(actor: Actor, jobId: string): Promise<SyncStatus['services'][number] | undefined> {
+      const row = (await repo.syncStates(actor.userId, PROVIDER)).find((s) => s.resourceId === '');
+      if (!row || row.jobId !== jobId) return undefined;
+      return status(actor);
+    },
+  };
+}
