@@ -106,6 +106,7 @@ export function createConsentService({ repo, cursors, clock, onChange }: Deps) {
       if (stored === 'full') {
         throw conflict(`This contact already has ${LIMITS.consent.evidencePerContact} evidence files, the most kept per contact.`);
       }
+      await onChange(actor.userId);
       return stored;
     },
 
