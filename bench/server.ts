@@ -38,6 +38,9 @@ export function processMemoryMb(pid: number): { rss: number; hwm: number } {
  * get too: its environment assignments and its Node flags.
  */
 export function launcherSettings(): { env: Record<string, string>; nodeFlags: string[] } {
+  // BENCH_MEMORY_SETTINGS=off: the settings before issue 17 (heap cap only, PostgreSQL's 128 MB of
+  // shared buffers), for the A/B comparison of throughput against the memory settings.
+  if (process.env.BENCH_MEMORY_SETTINGS === 'off') return { env: { EMBEDDED_CACHE_MB: '128' }, nodeFlags: ['--max-old-space-size=256'] };
   const shebang = fs.readFileSync('bin/mindfulcrm.mjs', 'utf8').split('\n', 1)[0]!;
   const parts = shebang.split(/\s+/);
   const env = Object.fromEntries(

@@ -64,6 +64,7 @@ import { createCalendarSync } from './modules/google/calendar-sync.js';
 import { calendarSyncJob } from './modules/google/jobs/calendar-sync.job.js';
 import { createAiRepo } from './modules/ai/ai.repo.js';
 import { createAiService } from './modules/ai/ai.service.js';
+import { createAiEngine } from './modules/ai/engine.js';
 import { createAiProvider } from './modules/ai/provider.js';
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { createGmailSync } from './modules/google/gmail-sync.js';
@@ -162,6 +163,14 @@ export function createServices(deps: ServiceDeps) {
     onChange,
   });
   const importsRepo = createImportsRepo(db);
+  const aiRepo = createAiRepo(db);
+  // The one AI engine (budgets, masking, usage, prompts); every AI feature asks through it.
+  const aiEngine = createAiEngine({
+    repo: aiRepo,
+    provider: createAiProvider({ config: config.ai, outbound: services.outbound }),
+    config: config.ai,
+    clock,
+  });
   const feedLimits = LIMITS.calendarSubscriptions;
   return {
     ...services,
@@ -176,9 +185,8 @@ export function createServices(deps: ServiceDeps) {
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
     }),
     ai: createAiService({
-      repo: createAiRepo(db),
-      provider: createAiProvider({ config: config.ai, outbound: services.outbound }),
-      config: config.ai,
+      engine: aiEngine,
+      repo: aiRepo,
       cursors,
       clock,
       interactions: services.interactions,
