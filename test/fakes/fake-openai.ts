@@ -3,7 +3,8 @@ import { type FakeServer, type RecordedRequest, startFakeServer } from './fake-s
 /**
  * A fake OpenAI-compatible provider on the fake-server kit: `POST /chat/completions`, plain or with
  * a `json_schema` response_format, answering deterministically from the prompt (the `sentiment`
- * contract scores each item from its words; any other schema gets a minimal valid value), with
+ * contract scores each item from its words; answers per contract name live in `answers/`; any
+ * other schema gets a minimal valid value), with
  * usage counted as characters / 4. It records every completion's messages, the peak of requests in
  * progress at once, and the tokens it billed; faults come from the kit (`fake.failNext`) or
  * `malformedNext` (a 200 whose content is not the schema's JSON).
@@ -12,53 +13,15 @@ import { type FakeServer, type RecordedRequest, startFakeServer } from './fake-s
  *   createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
  */
 
-type Message = { role: string; content: string };
-type Completion = { model: string; messages: Message[]; schemaName?: string; schema?: Record<string, unknown> };
-
-const POSITIVE = ['good', 'great', 'happy', 'better', 'calm', 'grateful', 'progress', 'love', 'thanks', 'relieved'];
-const NEGATIVE = ['bad', 'sad', 'angry', 'worse', 'anxious', 'cancel', 'upset', 'stressed', 'tired', 'hate'];
+import { type Completion, FAKE_ANSWERS, type Message, sampleOf } from './answers/index.js';
 
 const tokens = (chars: number) => Math.max(1, Math.ceil(chars / 4));
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
-function wordScore(text: string): number {
-  const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
-  const score = 3 + words.filter((w) => POSITIVE.includes(w)).length - words.filter((w) => NEGATIVE.includes(w)).length;
-  return Math.min(5, Math.max(1, score));
-}
-
-/** A minimal value that fits a JSON schema (first enum value, minimum numbers, empty arrays). */
-function sample(schema: Record<string, unknown>): unknown {
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  if ('const' in schema) return schema.const;
-  switch (schema.type) {
-    case 'object': {
-      const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-      return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, sample(v)]));
-    }
-    case 'array':
-      return [];
-    case 'integer':
-    case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : 0;
-    case 'boolean':
-      return false;
-    case 'string':
-      return 'fake';
-    default:
-      return null;
-  }
-}
-
 function answerFor(c: Completion): string {
-  if (c.schemaName === 'sentiment') {
-    // The items are in the user message that lists them (a retry appends the validation error after it).
-    const user = c.messages.find((m) => m.role === 'user' && m.content.includes('{"items"'))?.content ?? '';
-    const start = user.indexOf('{"items"');
-    const items = start >= 0 ? (JSON.parse(user.slice(start)) as { items: Array<{ ref: string; text: string }> }).items : [];
-    return JSON.stringify({ items: items.map((i) => ({ ref: i.ref, score: wordScore(i.text), confidence: 0.8 })) });
-  }
-  if (c.schema) return JSON.stringify(sample(c.schema));
+  const answer = c.schemaName ? FAKE_ANSWERS[c.schemaName] : undefined;
+  if (answer) return JSON.stringify(answer(c));
+  if (c.schema) return JSON.stringify(sampleOf(c.schema));
   return `You said: ${c.messages.at(-1)?.content.slice(0, 200) ?? ''}`;
 }
 
