@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { seedDemoGoogle } from '../../fakes/demo-google.js';
 import { startFakeGoogle } from '../../fakes/fake-google.js';
+import { startFakeOpenAi } from '../../fakes/fake-openai.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -88,7 +89,10 @@ export default async function setup(project: TestProject) {
   // consent page and back as it would to Google's.
   const google = await startFakeGoogle();
   seedDemoGoogle(google);
-  const env = { ...serverEnv(dataDir, port), ...google.env() };
+  // The model provider is the fake OpenAI-compatible server: AI features answer as with a real key.
+  const llm = await startFakeOpenAi();
+  llm.setCompletionLatency(50);
+  const env = { ...serverEnv(dataDir, port), ...google.env(), AI_BASE_URL: llm.url, AI_API_KEY: 'e2e-key' };
   const bigUser = seedBigPractice(env);
 
   let output = '';
@@ -116,6 +120,7 @@ export default async function setup(project: TestProject) {
       if (server.exitCode === null) server.kill('SIGKILL');
     }
     await google.close();
+    await llm.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
     if (contractViolations) throw new Error(`${contractViolations} answers broke their response schemas:\n${output}`);
   };
