@@ -46,7 +46,9 @@ export function launcherSettings(): { env: Record<string, string>; nodeFlags: st
   const env = Object.fromEntries(
     parts.filter((p) => /^[A-Z_]+=/.test(p)).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
   );
-  return { env, nodeFlags: parts.filter((part) => part.startsWith('--')) };
+  // BENCH_NODE_FLAGS: other Node flags than the launcher's, to compare them.
+  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? parts.filter((part) => part.startsWith('--'));
+  return { env, nodeFlags };
 }
 
 /** Starts the built server in production mode as a separate process, the way an operator would. */

@@ -79,6 +79,8 @@ const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   /** Run job workers inside `serve` (the embedded default). Set false when separate `worker` processes run them. */
   RUN_WORKERS: bool.default(true),
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(30),
+  JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** The OAuth client of the Google Cloud project (README, "Google"); unset: Google cannot be connected. */
   GOOGLE_CLIENT_ID: z.string().min(1).optional(),
   GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -174,6 +176,8 @@ export type Config = Readonly<{
   metricsPort: number | undefined;
   webDistDir: string | undefined;
   runWorkers: boolean;
+  /** How fast a job whose worker died is noticed and retried (platform/jobs.ts). */
+  jobTimings: { heartbeatSeconds: number; superviseSeconds: number };
   google: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -237,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort: e.METRICS_PORT,
     webDistDir: e.WEB_DIST_DIR,
     runWorkers: e.RUN_WORKERS,
+    jobTimings: { heartbeatSeconds: e.JOB_HEARTBEAT_SECONDS, superviseSeconds: e.JOB_SUPERVISE_SECONDS },
     google: Object.freeze({
       clientId: e.GOOGLE_CLIENT_ID,
       clientSecret: e.GOOGLE_CLIENT_SECRET,

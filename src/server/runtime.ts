@@ -77,7 +77,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
       }
     }
     const kv = redis ? createRedisStore(redis) : createMemoryStore();
-    const jobs = createJobRunner<JobDeps>({ database: opened, databaseUrl: config.databaseUrl, log });
+    const jobs = createJobRunner<JobDeps>({ database: opened, databaseUrl: config.databaseUrl, log, timings: config.jobTimings });
     return {
       config,
       secrets,

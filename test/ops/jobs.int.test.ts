@@ -33,11 +33,31 @@ const echoJob = defineJob({
   },
 });
 
+// A job that always fails: past its one retry, its `loadFailed` handler runs once, with its payload.
+const gaveUp: string[] = [];
+const doomedJob = defineJob({
+  name: `test.doomed-${process.pid}`,
+  version: 1,
+  payload: z.strictObject({ value: z.string() }),
+  retry: { limit: 1, delaySeconds: 1 },
+  load: async () => ({
+    handle: async () => {
+      throw new Error('always');
+    },
+  }),
+  loadFailed: async () => ({
+    handle: async ({ value }: { value: string }) => {
+      gaveUp.push(value);
+    },
+  }),
+});
+
 beforeAll(async () => {
   t = await createTestApp();
   jobs = createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
   jobs.register(echoJob);
   jobs.register(sessionCleanupJob);
+  jobs.register(doomedJob);
   await jobs.start({ isWorker: true, deps: { services: t.app.services } });
 });
 afterAll(async () => {
@@ -64,6 +84,13 @@ it('runs queued jobs on a versioned queue, loads the handler lazily and retries 
   const depths = await jobs.queueDepths();
   expect(Object.keys(depths)).toContain(`test.echo-${process.pid}.v2`);
   expect(queueName(sessionCleanupJob)).toBe('auth.session-cleanup.v1');
+});
+
+it('hands a job that failed for good to its failed handler, once', async () => {
+  await jobs.send(doomedJob, { value: 'lost' });
+  await waitFor(() => gaveUp.includes('lost'), 60_000);
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(gaveUp).toEqual(['lost']);
 });
 
 it('refuses a payload that does not match the job schema before queueing it', async () => {

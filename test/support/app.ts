@@ -24,6 +24,8 @@ export type TestAppOptions = {
   routes?: (app: App) => void;
   /** The app's outbound client: fake DNS, shorter limits, and origins the subscriptions may reach (fakes). */
   outbound?: ContainerDeps['outbound'];
+  /** A job runner: writes that queue work (imports, syncs) send jobs instead of running inline. */
+  jobs?: ContainerDeps['jobs'];
 };
 
 export async function createTestApp(env: Record<string, string> = {}, database?: Database, options: TestAppOptions = {}): Promise<TestApp> {
@@ -68,6 +70,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
     log,
     clock: options.clock,
     outbound: options.outbound,
+    jobs: options.jobs,
   });
   options.routes?.(app);
   await app.ready();

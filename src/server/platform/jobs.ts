@@ -28,11 +28,25 @@ export type JobDefinition<Schema extends z.ZodType, Deps> = {
   cron?: string;
   expireInSeconds?: number;
   load: () => Promise<{ handle: JobHandler<z.output<Schema>, Deps> }>;
+  /**
+   * Runs once when the job has failed for good (its retries spent, or its worker killed each time):
+   * marks what the job was doing as failed where the user sees it (an import's status, say).
+   */
+  loadFailed?: () => Promise<{ handle: JobHandler<z.output<Schema>, Deps> }>;
 };
 
 export const defineJob = <Schema extends z.ZodType, Deps>(job: JobDefinition<Schema, Deps>) => job;
 
 export const queueName = (job: { name: string; version: number }) => `${job.name}.v${job.version}`;
+/** Where pg-boss moves a job that failed for good, when its definition has `loadFailed`. */
+const failedQueueName = (job: { name: string; version: number }) => `${queueName(job)}.failed`;
+
+/**
+ * How fast a crashed worker's job is noticed: a running job's heartbeat is refreshed every
+ * heartbeatSeconds / 2 by its worker; the supervisor (every superviseSeconds, in any process) fails
+ * a job whose heartbeat is older than heartbeatSeconds, and pg-boss retries it on another worker.
+ */
+export type JobTimings = { heartbeatSeconds: number; superviseSeconds: number };
 
 export class JobPayloadError extends Error {
   override name = 'JobPayloadError';
@@ -46,21 +60,27 @@ type AnyJob<Deps> = JobDefinition<z.ZodType, Deps>;
  * exponential backoff, scheduled with cron, visible in the database. Definitions are registered
  * once at start; `start({ isWorker })` decides whether this process also runs them.
  */
-export function createJobRunner<Deps = unknown>(options: { database: Database; databaseUrl?: string; log: Logger }) {
+export function createJobRunner<Deps = unknown>(options: { database: Database; databaseUrl?: string; log: Logger; timings?: JobTimings }) {
   const { database, log } = options;
+  const timings = options.timings ?? { heartbeatSeconds: 30, superviseSeconds: 15 };
   const jobs = new Map<string, AnyJob<Deps>>();
   let boss: PgBoss | undefined;
 
   const createBoss = () =>
     database.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', schema: 'pgboss' })
-      : new PgBoss({ connectionString: options.databaseUrl, max: 3, schema: 'pgboss' });
+      ? new PgBoss({
+          db: fromPglite(database.pglite!),
+          backend: 'pglite',
+          schema: 'pgboss',
+          superviseIntervalSeconds: timings.superviseSeconds,
+        })
+      : new PgBoss({ connectionString: options.databaseUrl, max: 3, schema: 'pgboss', superviseIntervalSeconds: timings.superviseSeconds });
 
-  async function runOne(job: AnyJob<Deps>, deps: Deps, id: string, data: unknown, observer?: JobObserver) {
+  async function runOne(job: AnyJob<Deps>, deps: Deps, id: string, data: unknown, observer?: JobObserver, failed = false) {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const { handle } = await job.load();
+      const { handle } = await (failed ? job.loadFailed! : job.load)();
       await handle(job.payload.parse(data), { deps, jobId: id, log: log.child({ job: job.name, jobId: id }) });
       observer?.onJobDone(job.name, 'completed', seconds());
     } catch (err) {
@@ -80,18 +100,35 @@ export function createJobRunner<Deps = unknown>(options: { database: Database; d
       boss.on('error', (err) => log.error({ err }, 'job runner error'));
       await boss.start();
       for (const [queue, job] of jobs) {
-        await boss.createQueue(queue, {
-          policy: job.singletonKey ? 'stately' : 'standard',
+        const deadLetter = job.loadFailed ? failedQueueName(job) : undefined;
+        if (deadLetter) await boss.createQueue(deadLetter, { retryLimit: 3, retryDelay: 5, retryBackoff: true });
+        const settings = {
           retryLimit: job.retry?.limit ?? 5,
           retryDelay: job.retry?.delaySeconds ?? 5,
           retryBackoff: true,
           expireInSeconds: job.expireInSeconds ?? 900,
+          heartbeatSeconds: timings.heartbeatSeconds,
+          deadLetter: deadLetter ?? null,
+        };
+        // createQueue leaves an existing queue as it was: the update applies changed settings on
+        // the next start (a queue's policy cannot change; a new policy is a new version).
+        const { deadLetter: _none, ...created } = settings;
+        await boss.createQueue(queue, {
+          policy: job.singletonKey ? 'stately' : 'standard',
+          ...created,
+          ...(deadLetter ? { deadLetter } : {}),
         });
+        await boss.updateQueue(queue, settings);
         if (job.cron) await boss.schedule(queue, job.cron, {});
         if (!isWorker) continue;
         await boss.work<object>(queue, async (batch) => {
           for (const item of batch) await runOne(job, deps, item.id, item.data, observer);
         });
+        if (deadLetter) {
+          await boss.work<object>(deadLetter, async (batch) => {
+            for (const item of batch) await runOne(job, deps, item.id, item.data, observer, true);
+          });
+        }
       }
     },
 

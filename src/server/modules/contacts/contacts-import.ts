@@ -1,3 +1,4 @@
+import type { Db } from '../../platform/db.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { ContactsRepo } from './contacts.repo.js';
 
@@ -14,7 +15,13 @@ export type ImportedContact = {
   customFields: Record<string, string>;
 };
 export type ImportOutcome = { outcome: 'created' | 'updated' | 'skipped'; contactId: string; hasPhotoConsent: boolean; hasPhoto: boolean };
-export type ImportBatchOptions = { duplicates: 'skip' | 'update' | 'create'; tagIds: string[]; matchCreatedBefore: Date };
+export type ImportBatchOptions = {
+  duplicates: 'skip' | 'update' | 'create';
+  tagIds: string[];
+  matchCreatedBefore: Date;
+  /** Runs in the batch's transaction once its contacts are written (an import records its progress there). */
+  afterWrite?: (outcomes: ImportOutcome[], tx: Db) => Promise<void>;
+};
 
 export const digits = (phone: string) => phone.replace(/[^0-9]/g, '').replace(/^00/, '');
 const sameDate = (a: { label: string; date: string }, b: { label: string; date: string }) => a.label === b.label && a.date === b.date;

@@ -258,6 +258,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
         });
         const all = result as ImportOutcome[];
         if (options.tagIds.length && all.length) await repo.bulkTag(userId, [...new Set(all.map((o) => o.contactId))], options.tagIds, tx);
+        await options.afterWrite?.(all, tx);
         return all;
       });
       if (outcomes.length) await onChange(userId);

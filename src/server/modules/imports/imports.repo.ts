@@ -99,13 +99,14 @@ export function createImportsRepo(db: Db) {
     },
 
     /**
-     * Takes a queued (or interrupted) import for a run: marks it running from now and answers what
-     * the run needs; undefined when it has finished already (a retried job does nothing then).
+     * Takes a queued (or interrupted) import for a run: marks it running and answers what the run
+     * needs, with the rows already written and their report when an earlier run was interrupted
+     * (the run resumes after them); undefined when it has finished already (a retry does nothing).
      */
     async claim(id: string) {
       const [row] = await db
         .update(imports)
-        .set({ status: 'running', runStartedAt: sql`clock_timestamp()`, processed: 0, updatedAt: sql`now()` })
+        .set({ status: 'running', runStartedAt: sql`coalesce(${imports.runStartedAt}, clock_timestamp())`, updatedAt: sql`now()` })
         .where(and(eq(imports.id, id), sql`${imports.status} in ('queued', 'running')`))
         .returning({
           userId: imports.userId,
@@ -114,8 +115,25 @@ export function createImportsRepo(db: Db) {
           tagIds: imports.tagIds,
           duplicates: imports.duplicates,
           runStartedAt: imports.runStartedAt,
+          processed: imports.processed,
+          report: imports.report,
         });
       return row ? { ...row, runStartedAt: row.runStartedAt! } : undefined;
+    },
+
+    /** Rows written so far and their report, in the transaction that wrote them (a resumed run starts after them). */
+    async saveProgress(id: string, processed: number, total: number, report: ImportReport, tx: Db = db) {
+      await tx.update(imports).set({ processed, total, report, updatedAt: sql`now()` }).where(eq(imports.id, id));
+    },
+
+    /** A job that failed for good (its worker stopped each time): the import says so, if it had not finished. */
+    async failUnfinished(id: string, report: ImportReport) {
+      const [row] = await db
+        .update(imports)
+        .set({ status: 'failed', report, file: null, finishedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(eq(imports.id, id), sql`${imports.status} in ('queued', 'running')`))
+        .returning({ userId: imports.userId });
+      return row?.userId;
     },
 
     async setProgress(id: string, processed: number, total: number) {

@@ -59,7 +59,9 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
     const job = await repo.claim(importId);
     if (!job) return;
     const actor: Actor = { userId: job.userId, sessionIdHash: '' };
-    const report = emptyReport();
+    // An interrupted run's rows are written, with their report: this run goes on after them.
+    const resumeAfter = job.processed;
+    const report = resumeAfter > 0 && job.report ? job.report : emptyReport();
     const note = (list: ImportReport['failures'], issue: ImportReport['failures'][number]) => {
       if (list.length < LIMITS.imports.reportIssues) list.push(issue);
     };
@@ -81,7 +83,8 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
       }
       let total = 0;
       for await (const _row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) total++;
-      let processed = 0;
+      let processed = resumeAfter;
+      let seen = 0;
       let batch: RowResult[] = [];
       const flush = async () => {
         const good = batch.filter((r) => r.draft);
@@ -93,6 +96,12 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
               duplicates: job.duplicates,
               tagIds: job.tagIds,
               matchCreatedBefore: job.runStartedAt,
+              // The batch's rows and its report commit together: a run killed after this never writes them twice.
+              afterWrite: (outcomes, tx) => {
+                const after = { ...report };
+                for (const o of outcomes) after[o.outcome]++;
+                return repo.saveProgress(importId, processed + batch.length, total, after, tx);
+              },
             },
           );
           for (const [i, o] of outcomes.entries()) {
@@ -115,10 +124,12 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
         }
         processed += batch.length;
         batch = [];
-        await repo.setProgress(importId, processed, total);
+        // Again with what happened after the commit (photos, rows refused before writing).
+        await repo.saveProgress(importId, processed, total, report);
         await yieldToLoop();
       };
       for await (const row of file.rows((job.mapping ?? undefined) as ImportField[] | undefined)) {
+        if (seen++ < resumeAfter) continue;
         for (const w of row.warnings) note(report.warnings, w);
         if (row.error) {
           report.failed++;
@@ -144,6 +155,14 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
 
   return {
     run,
+
+    /** The import's job failed for good (its worker was stopped on every attempt): the import says so. */
+    async failInterrupted(importId: string): Promise<void> {
+      const report = emptyReport();
+      report.failures.push({ line: 0, field: 'file', reason: 'the import was interrupted too many times; upload the file again' });
+      const userId = await repo.failUnfinished(importId, report);
+      if (userId) await uploads?.remove(importId);
+    },
 
     /** What the file is, how its columns would map, and its first rows as they would be imported. */
     async preview(actor: Actor, bytes: Buffer, mapping?: ImportField[]): Promise<ImportPreview> {
