@@ -39,9 +39,16 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
     maxSize: LIMITS.cache.localBytes,
     sizeCalculation: (value, key) => value.length + key.length * 2,
   });
-  const stats = { hits: 0, misses: 0 };
-  // Concurrent misses for one entry share one computation.
-  const inFlight = new Map<string, Promise<Buffer | undefined>>();
+  const stats = { hits: 0, misses: 0, computations: 0 };
+  /**
+   * At most one computation per user and entry runs at a time, and at most one more waits. A
+   * reader that finds the running one made for its own generation joins it; any other reader joins
+   * the waiting one, which reads the generation when it starts: after every one of its readers
+   * arrived, so after every write they had seen. Reads after a burst of writes share one
+   * computation instead of starting one per write (issue 15, item 9).
+   */
+  type Flight = { key: string; result: Promise<Buffer | undefined> };
+  const flights = new Map<string, { running?: Flight; waiting?: Promise<Buffer | undefined> }>();
 
   async function fill(key: string, ttlMs: number, compute: () => Promise<string | undefined>) {
     const fromPeer = await shared?.get(key).catch(() => undefined);
@@ -49,12 +56,50 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
       local.set(key, fromPeer, { ttl: ttlMs });
       return fromPeer;
     }
+    stats.computations += 1;
     const text = await compute();
     if (text === undefined) return undefined;
     const value = Buffer.from(text);
     local.set(key, value, { ttl: ttlMs });
     await shared?.set(key, value, ttlMs).catch(() => health?.failed());
     return value;
+  }
+
+  async function computeUncached(compute: () => Promise<string | undefined>) {
+    stats.misses += 1;
+    stats.computations += 1;
+    const text = await compute();
+    return text === undefined ? undefined : Buffer.from(text);
+  }
+
+  /** The key of the user's entry in the current generation and epoch; undefined when Redis just failed. */
+  async function entryKey(userId: string, name: string): Promise<string | undefined> {
+    try {
+      const [g, e] = await Promise.all([kv.get(generationKey(userId)), health ? kv.get(EPOCH_KEY) : undefined]);
+      return `practice:${userId}:${g ?? 'initial'}:${e ?? '0'}:${name}`;
+    } catch (err) {
+      if (!health) throw err;
+      health.failed();
+      return undefined;
+    }
+  }
+
+  function start(
+    slot: { running?: Flight; waiting?: Promise<Buffer | undefined> },
+    slotKey: string,
+    key: string,
+    ttlMs: number,
+    compute: () => Promise<string | undefined>,
+  ) {
+    const flight: Flight = {
+      key,
+      result: fill(key, ttlMs, compute).finally(() => {
+        if (slot.running === flight) slot.running = undefined;
+        if (!slot.running && !slot.waiting) flights.delete(slotKey);
+      }),
+    };
+    slot.running = flight;
+    return flight.result;
   }
 
   return {
@@ -81,37 +126,33 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
     /** The entry's bytes (UTF-8 JSON), computed at most once per generation and process. */
     async read(userId: string, name: string, ttlMs: number, compute: () => Promise<string | undefined>): Promise<Buffer | undefined> {
       // Redis unreachable, or just back and not settled: computed, never cached (never stale).
-      if (health && !health.usable()) {
-        stats.misses += 1;
-        const text = await compute();
-        return text === undefined ? undefined : Buffer.from(text);
-      }
-      let generation: string;
-      let epoch: string;
-      try {
-        const [g, e] = await Promise.all([kv.get(generationKey(userId)), health ? kv.get(EPOCH_KEY) : undefined]);
-        generation = g ?? 'initial';
-        epoch = e ?? '0';
-      } catch (err) {
-        if (!health) throw err;
-        health.failed();
-        stats.misses += 1;
-        const text = await compute();
-        return text === undefined ? undefined : Buffer.from(text);
-      }
-      const key = `practice:${userId}:${generation}:${epoch}:${name}`;
+      if (health && !health.usable()) return computeUncached(compute);
+      const key = await entryKey(userId, name);
+      if (key === undefined) return computeUncached(compute);
       const cached = local.get(key);
       if (cached) {
         stats.hits += 1;
         return cached;
       }
       stats.misses += 1;
-      let pending = inFlight.get(key);
-      if (!pending) {
-        pending = fill(key, ttlMs, compute).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      return pending;
+      const slotKey = `${userId}:${name}`;
+      let slot = flights.get(slotKey);
+      if (!slot) flights.set(slotKey, (slot = {}));
+      if (slot.running?.key === key) return slot.running.result;
+      if (!slot.running) return start(slot, slotKey, key, ttlMs, compute);
+      // Made for another generation: wait for the next computation, which reads the generation
+      // once the running one is done (an earlier generation's result is never served).
+      const current = slot;
+      current.waiting ??= current.running!.result
+        .catch(() => undefined)
+        .then(async () => {
+          current.waiting = undefined;
+          const next = await entryKey(userId, name);
+          if (next === undefined) return computeUncached(compute);
+          if (current.running?.key === next) return current.running.result;
+          return local.get(next) ?? start(current, slotKey, next, ttlMs, compute);
+        });
+      return current.waiting;
     },
 
     stats: () => ({ ...stats, bytes: local.calculatedSize }),

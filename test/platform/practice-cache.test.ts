@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/server/platform/kv.js';
+import { createPracticeCache } from '../../src/server/platform/practice-cache.js';
+
+/** A small deterministic random source, so a failure replays from its printed seed. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1_664_525 + 1_013_904_223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('practice cache under writes', () => {
+  const seed = Number(process.env.CACHE_SEED ?? Date.now() % 100_000);
+
+  it(`never answers older than the last write, and runs one computation at a time per entry (seed ${seed})`, async () => {
+    const rand = random(seed);
+    const cache = createPracticeCache(createMemoryStore());
+    const user = 'u1';
+    let version = 0;
+    let running = 0;
+    let peak = 0;
+    // The "dashboard": what the data was when the computation read it, after a while.
+    const compute = async () => {
+      running++;
+      peak = Math.max(peak, running);
+      const seen = version;
+      await tick(1 + Math.floor(rand() * 4));
+      running--;
+      return JSON.stringify({ version: seen });
+    };
+    const stale: string[] = [];
+    const tasks: Promise<void>[] = [];
+    let reads = 0;
+    for (let i = 0; i < 400; i++) {
+      if (rand() < 0.2) {
+        // A write: the data changes, then onChange replaces the generation.
+        version++;
+        await cache.invalidate(user);
+      } else {
+        const atStart = version;
+        reads++;
+        tasks.push(
+          cache.read(user, 'dashboard', 60_000, compute).then((bytes) => {
+            const got = JSON.parse(bytes!.toString()).version as number;
+            if (got < atStart) stale.push(`read after write ${atStart} answered ${got}`);
+          }),
+        );
+      }
+      if (rand() < 0.3) await tick(rand() < 0.5 ? 0 : 1);
+    }
+    await Promise.all(tasks);
+    expect(stale).toEqual([]);
+    expect(peak).toBe(1);
+    // Reads share computations: far fewer computations than reads.
+    expect(cache.stats().computations).toBeLessThan(reads / 2);
+  });
+
+  it('keeps entries of different names and users apart', async () => {
+    const cache = createPracticeCache(createMemoryStore());
+    const a = await cache.read('u1', 'x', 60_000, async () => '"a"');
+    const b = await cache.read('u2', 'x', 60_000, async () => '"b"');
+    const c = await cache.read('u1', 'y', 60_000, async () => '"c"');
+    expect([a, b, c].map((v) => v!.toString())).toEqual(['"a"', '"b"', '"c"']);
+    await cache.invalidate('u1');
+    expect((await cache.read('u1', 'x', 60_000, async () => '"a2"'))!.toString()).toBe('"a2"');
+    expect((await cache.read('u2', 'x', 60_000, async () => '"b2"'))!.toString()).toBe('"b"');
+  });
+});
