@@ -143,8 +143,8 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
       // Made for another generation: wait for the next computation, which reads the generation
       // once the running one is done (an earlier generation's result is never served).
       const current = slot;
-      current.waiting ??= current.running!.result
-        .catch(() => undefined)
+      current.waiting ??= current
+        .running!.result.catch(() => undefined)
         .then(async () => {
           current.waiting = undefined;
           const next = await entryKey(userId, name);
