@@ -187,7 +187,13 @@ export function createServices(deps: ServiceDeps) {
     actions: () => services,
     enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(suggestionsRunJob, { userId }, { startAfterSeconds }) : undefined,
   });
-  const delegation = createDelegationService({ repo: createDelegationRepo(db), engine: aiEngine, clock, onChange, tasks: () => services.tasks });
+  const delegation = createDelegationService({
+    repo: createDelegationRepo(db),
+    engine: aiEngine,
+    clock,
+    onChange,
+    tasks: () => services.tasks,
+  });
   return {
     ...services,
     suggestions,

@@ -8,7 +8,15 @@ import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
 type Delegation = {
   id: string;
   status: string;
-  segments: Array<{ key: string; label: string; contacts: Array<{ id: string; name: string }>; include: boolean; subtaskTitle: string; subject: string; body: string }>;
+  segments: Array<{
+    key: string;
+    label: string;
+    contacts: Array<{ id: string; name: string }>;
+    include: boolean;
+    subtaskTitle: string;
+    subject: string;
+    body: string;
+  }>;
   model: string;
   madeWithoutModel: boolean;
   createdTaskIds: string[];
@@ -21,7 +29,12 @@ async function task(c: TestClient, body: Record<string, unknown>) {
 }
 
 const subtasksOf = async (c: TestClient, id: string) =>
-  (await c.get(`/api/tasks/${id}`)).body.subtasks as Array<{ id: string; title: string; description: string; contacts: Array<{ id: string }> }>;
+  (await c.get(`/api/tasks/${id}`)).body.subtasks as Array<{
+    id: string;
+    title: string;
+    description: string;
+    contacts: Array<{ id: string }>;
+  }>;
 
 describe('task delegation, offline (no API key)', () => {
   let t: TestApp;
@@ -47,7 +60,11 @@ describe('task delegation, offline (no API key)', () => {
       ['stage:core_client', 'Core client', [c2.id, c1.id]],
       ['stage:new_client', 'New client', [n1.id]],
     ]);
-    expect(d.segments[0]).toMatchObject({ include: true, subtaskTitle: 'Announce the spring retreat (Core client)', subject: 'Announce the spring retreat' });
+    expect(d.segments[0]).toMatchObject({
+      include: true,
+      subtaskTitle: 'Announce the spring retreat (Core client)',
+      subject: 'Announce the spring retreat',
+    });
     expect(d.segments[0]!.body).toContain('{{first_name}}');
     expect(d.segments[0]!.body).toContain('Retreat on 12 April');
     // Nothing is created before approval.

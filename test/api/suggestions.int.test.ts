@@ -31,7 +31,8 @@ async function pending(c: TestClient): Promise<{ items: Suggestion[]; pending: n
   return res.body;
 }
 
-const tasksOf = async (c: TestClient, contactId: string) => (await c.get(`/api/tasks?contactId=${contactId}&limit=200`)).body.items as Array<{ id: string }>;
+const tasksOf = async (c: TestClient, contactId: string) =>
+  (await c.get(`/api/tasks?contactId=${contactId}&limit=200`)).body.items as Array<{ id: string }>;
 
 /** Records a decision on AI processing (declined), so no "missing consent" suggestion is made for them. */
 async function declined(c: TestClient, contactId: string) {

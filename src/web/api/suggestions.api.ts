@@ -37,7 +37,9 @@ function useDelegationMutation<I>(fn: (input: I) => Promise<Delegation>) {
 }
 
 export const useDelegate = () =>
-  useDelegationMutation(({ taskId, ...body }: DelegateTaskInput & { taskId: string }) => api.post<Delegation>(`/api/tasks/${taskId}/delegate`, body));
+  useDelegationMutation(({ taskId, ...body }: DelegateTaskInput & { taskId: string }) =>
+    api.post<Delegation>(`/api/tasks/${taskId}/delegate`, body),
+  );
 export const useUpdateDelegation = () =>
   useDelegationMutation(({ id, ...body }: UpdateDelegationInput & { id: string }) => api.patch<Delegation>(`/api/delegations/${id}`, body));
 export const useApproveDelegation = () => useDelegationMutation((id: string) => api.post<Delegation>(`/api/delegations/${id}/approve`));

@@ -45,7 +45,12 @@ export function createDelegationRepo(db: Db) {
      * LIMITS.task.contacts ids (what one subtask may link).
      */
     segments(userId: string, by: 'tag' | 'stage', within: string[], tagIds?: string[]): Promise<SegmentGroup[]> {
-      const scope = within.length ? sql`and c.id in (${sql.join(within.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+      const scope = within.length
+        ? sql`and c.id in (${sql.join(
+            within.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`
+        : sql``;
       const maxIds = LIMITS.task.contacts;
       const grouped =
         by === 'stage'
@@ -59,7 +64,14 @@ export function createDelegationRepo(db: Db) {
                 join ${contactTags} ct on ct.tag_id = t.id and ct.user_id = ${userId}
                 join ${contacts} c on c.id = ct.contact_id and c.user_id = ${userId} and c.status = 'active' ${scope}
                 where t.user_id = ${userId}
-                  ${tagIds ? sql`and t.id in (${sql.join(tagIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
+                  ${
+                    tagIds
+                      ? sql`and t.id in (${sql.join(
+                          tagIds.map((id) => sql`${id}::uuid`),
+                          sql`, `,
+                        )})`
+                      : sql``
+                  }
                 group by t.id, t.name`;
       return queryRows<SegmentGroup>(
         db,
@@ -72,7 +84,10 @@ export function createDelegationRepo(db: Db) {
       if (!ids.length) return new Set();
       const rows = await queryRows<{ id: string }>(
         db,
-        sql`select id from ${tags} where user_id = ${userId} and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+        sql`select id from ${tags} where user_id = ${userId} and id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
       );
       return new Set(rows.map((r) => r.id));
     },
@@ -82,7 +97,10 @@ export function createDelegationRepo(db: Db) {
       if (!ids.length) return new Set();
       const rows = await queryRows<{ id: string }>(
         db,
-        sql`select id from ${contacts} where user_id = ${userId} and id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+        sql`select id from ${contacts} where user_id = ${userId} and id in (${sql.join(
+          ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`,
       );
       return new Set(rows.map((r) => r.id));
     },

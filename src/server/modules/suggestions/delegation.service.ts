@@ -76,10 +76,12 @@ export function createDelegationService({ repo, engine, clock, onChange, tasks }
       const task = await repo.task(userId, taskId);
       if (!task) throw notFound('Task');
       if (input.tagIds) {
-        if (input.by !== 'tag') throw new AppError('bad_request', "tagIds apply when splitting by tag: send by: 'tag'.", { field: 'tagIds' });
+        if (input.by !== 'tag')
+          throw new AppError('bad_request', "tagIds apply when splitting by tag: send by: 'tag'.", { field: 'tagIds' });
         const owned = await repo.ownedTagIds(userId, input.tagIds);
         const unknown = input.tagIds.filter((id) => !owned.has(id));
-        if (unknown.length) throw new AppError('unprocessable', 'Some tags do not exist. Refresh your tags and try again.', { unknownTagIds: unknown });
+        if (unknown.length)
+          throw new AppError('unprocessable', 'Some tags do not exist. Refresh your tags and try again.', { unknownTagIds: unknown });
       }
       const groups = await repo.segments(userId, input.by, task.contact_ids, input.tagIds);
       if (!groups.length) {
@@ -118,7 +120,10 @@ export function createDelegationService({ repo, engine, clock, onChange, tasks }
       if (row.status !== 'proposed') throw conflict(`This delegation is ${row.status}; only a proposed one can be edited.`);
       const byKey = new Map(row.segments.map((s) => [s.key, s]));
       const unknown = input.segments.filter((e) => !byKey.has(e.key)).map((e) => e.key);
-      if (unknown.length) throw new AppError('bad_request', `Unknown segment keys: ${unknown.join(', ')}. Use the keys of the proposal.`, { unknownKeys: unknown });
+      if (unknown.length)
+        throw new AppError('bad_request', `Unknown segment keys: ${unknown.join(', ')}. Use the keys of the proposal.`, {
+          unknownKeys: unknown,
+        });
       const segments = row.segments.map((s) => {
         const edit = input.segments.find((e) => e.key === s.key);
         if (!edit) return s;
@@ -148,8 +153,12 @@ export function createDelegationService({ repo, engine, clock, onChange, tasks }
       const included = claimed.segments.filter((s) => s.include !== false);
       let created: string[];
       try {
-        if (!included.length) throw new AppError('unprocessable', 'No segment is included. Include at least one, or discard the delegation.');
-        const existing = await repo.existingContactIds(userId, included.flatMap((s) => s.contactIds));
+        if (!included.length)
+          throw new AppError('unprocessable', 'No segment is included. Include at least one, or discard the delegation.');
+        const existing = await repo.existingContactIds(
+          userId,
+          included.flatMap((s) => s.contactIds),
+        );
         created = await tasks().createMany(
           actor,
           included.map((s) => ({

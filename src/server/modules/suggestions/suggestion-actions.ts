@@ -59,10 +59,12 @@ export async function applySuggestion(services: ActionServices, actor: Actor, ro
     }
     case 'tag_from_attendance': {
       if (!row.contact_id) throw gone('The contact');
-      const done = await services.contacts.bulk(actor, { action: 'tag', ids: [row.contact_id], tagIds: [str(row.payload.tagId)] }).catch((err) => {
-        if (err instanceof AppError && err.code === 'unprocessable') throw gone('The tag');
-        throw err;
-      });
+      const done = await services.contacts
+        .bulk(actor, { action: 'tag', ids: [row.contact_id], tagIds: [str(row.payload.tagId)] })
+        .catch((err) => {
+          if (err instanceof AppError && err.code === 'unprocessable') throw gone('The tag');
+          throw err;
+        });
       if (!done.affected.length) throw gone('The contact');
       return { message: `Tag "${str(row.payload.tagName)}" added.`, taskId: null, undoable: true };
     }

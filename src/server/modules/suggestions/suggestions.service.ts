@@ -56,7 +56,9 @@ export function createSuggestionsService({ repo, engine, cursors, clock, onChang
           contract: suggestionWordingContract,
           contactIds: [...new Set(batch.flatMap(contactsOf))],
           build: (mask) =>
-            wordingMessages(batch.map((r, i) => ({ ref: String(i + 1), kind: r.kind, title: mask(r.title), rationale: mask(r.rationale) }))),
+            wordingMessages(
+              batch.map((r, i) => ({ ref: String(i + 1), kind: r.kind, title: mask(r.title), rationale: mask(r.rationale) })),
+            ),
         });
         const wordings: Wording[] = answer.data.items.flatMap((item) => {
           const row = batch[Number(item.ref) - 1];

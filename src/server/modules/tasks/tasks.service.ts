@@ -63,12 +63,7 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
       tx,
     );
     if (contactIds.length) await writes.setContacts(userId, row.id, contactIds, tx);
-    await writes.insertActivity(
-      userId,
-      row.id,
-      { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now },
-      tx,
-    );
+    await writes.insertActivity(userId, row.id, { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now }, tx);
     if (row.parentTaskId) {
       const subtask = { id: row.id, title: row.title };
       await writes.insertActivity(

@@ -34,7 +34,16 @@ function SuggestionCard({ s, onDone }: { s: Suggestion; onDone: (s: Suggestion) 
         <p className="font-semibold">{s.title}</p>
         {s.rationale && <p className="text-sm text-muted">{s.rationale}</p>}
         <p className="text-xs text-muted">
-          {APPROVE_DOES[s.kind]}.{s.contact && <> · <Link href={`/contacts/${s.contact.id}`} className="underline">Open {s.contact.name}</Link></>}
+          {APPROVE_DOES[s.kind]}.
+          {s.contact && (
+            <>
+              {' '}
+              ·{' '}
+              <Link href={`/contacts/${s.contact.id}`} className="underline">
+                Open {s.contact.name}
+              </Link>
+            </>
+          )}
           {s.madeWithoutModel ? ' · Made without an AI model.' : ` · Worded by ${s.model}.`}
         </p>
       </div>

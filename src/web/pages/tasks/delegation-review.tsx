@@ -8,7 +8,9 @@ import type { TaskDetail } from '../../../shared/api/tasks';
 type Edits = Record<string, { include: boolean; subtaskTitle: string; subject: string; body: string }>;
 
 const editsOf = (d: Delegation): Edits =>
-  Object.fromEntries(d.segments.map((s) => [s.key, { include: s.include, subtaskTitle: s.subtaskTitle, subject: s.subject, body: s.body }]));
+  Object.fromEntries(
+    d.segments.map((s) => [s.key, { include: s.include, subtaskTitle: s.subtaskTitle, subject: s.subject, body: s.body }]),
+  );
 
 /** One proposal under review: each segment's subtask and email draft, editable, then approve or discard. */
 function Review({ delegation, onClose }: { delegation: Delegation; onClose: () => void }) {
