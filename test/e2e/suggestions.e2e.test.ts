@@ -25,7 +25,7 @@ describe('suggestions inbox', () => {
         occurredAt: new Date(Date.now() - days * 86_400_000).toISOString(),
       });
     }
-    await apiFromPage(page, 'POST', '/api/suggestions/run');
+    await apiFromPage(page, 'POST', '/api/suggestions/run', {});
 
     await page.reload();
     const nav = page.getByRole('navigation', { name: 'Main' });
