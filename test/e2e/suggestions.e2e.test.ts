@@ -47,4 +47,34 @@ describe('suggestions inbox', () => {
     expect(undone.tags).toEqual([]);
     await s.finish('suggestions-approve-undo');
   });
+
+  it('reviews a delegation from a task: edits a draft, approves, and the subtask holds it', async () => {
+    const s = await openSession(browser);
+    const { page } = s;
+    await signUp(page);
+    await apiFromPage(page, 'POST', '/api/contacts', { name: 'Cora Core', lifecycleStage: 'core_client' });
+    await apiFromPage(page, 'POST', '/api/contacts', { name: 'Nina New', lifecycleStage: 'new_client' });
+    await apiFromPage(page, 'POST', '/api/tasks', { title: 'Announce the retreat', description: 'Retreat in April.' });
+    await page.goto('/tasks');
+    await page.getByRole('button', { name: 'Announce the retreat', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Announce the retreat' });
+    await dialog.getByRole('button', { name: 'Propose subtasks and emails' }).click();
+    const core = dialog.getByRole('listitem', { name: 'Segment Core client' });
+    await core.getByText('Cora Core').waitFor();
+    await core.getByLabel('Email subject').fill('A place for you');
+    await dialog.getByRole('listitem', { name: 'Segment New client' }).getByRole('checkbox').uncheck();
+    await dialog.getByRole('button', { name: 'Approve and create subtasks' }).click();
+    await page.getByText('1 subtask(s) created with their email drafts. Nothing was sent.').waitFor();
+    // The browser tests' server drafts with the fake model: "Announce the retreat: Core client".
+    await dialog
+      .getByRole('list', { name: 'Subtasks' })
+      .getByText(/Announce the retreat.*Core client/)
+      .waitFor();
+    const tasks = await apiFromPage<{ items: Array<{ id: string; title: string }> }>(page, 'GET', '/api/tasks?limit=200');
+    const parent = tasks.items.find((t) => t.title === 'Announce the retreat')!;
+    const detail = await apiFromPage<{ subtasks: Array<{ description: string }> }>(page, 'GET', `/api/tasks/${parent.id}`);
+    expect(detail.subtasks).toHaveLength(1);
+    expect(detail.subtasks[0]!.description).toContain('Subject: A place for you');
+    await s.finish('delegation-review');
+  });
 });
