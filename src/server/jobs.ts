@@ -8,6 +8,7 @@ import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
+import { suggestionsRunJob, suggestionsScheduleJob } from './modules/suggestions/jobs/suggestions.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
 export const JOBS = [
@@ -20,6 +21,8 @@ export const JOBS = [
   calendarSyncScheduleJob,
   refreshSubscriptionsJob,
   gmailSyncJob,
+  suggestionsRunJob,
+  suggestionsScheduleJob,
 ];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {

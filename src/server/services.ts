@@ -68,6 +68,11 @@ import { createAiEngine } from './modules/ai/engine.js';
 import { createAiProvider } from './modules/ai/provider.js';
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { createGmailSync } from './modules/google/gmail-sync.js';
+import { createSuggestionsRepo } from './modules/suggestions/suggestions.repo.js';
+import { createSuggestionsService } from './modules/suggestions/suggestions.service.js';
+import { createDelegationRepo } from './modules/suggestions/delegation.repo.js';
+import { createDelegationService } from './modules/suggestions/delegation.service.js';
+import { suggestionsRunJob } from './modules/suggestions/jobs/suggestions.job.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -172,8 +177,27 @@ export function createServices(deps: ServiceDeps) {
     clock,
   });
   const feedLimits = LIMITS.calendarSubscriptions;
+  // Suggestions and task delegation (issue 14): act through the tasks and contacts services.
+  const suggestions = createSuggestionsService({
+    repo: createSuggestionsRepo(db),
+    engine: aiEngine,
+    cursors,
+    clock,
+    onChange,
+    actions: () => services,
+    enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(suggestionsRunJob, { userId }, { startAfterSeconds }) : undefined,
+  });
+  const delegation = createDelegationService({
+    repo: createDelegationRepo(db),
+    engine: aiEngine,
+    clock,
+    onChange,
+    tasks: () => services.tasks,
+  });
   return {
     ...services,
+    suggestions,
+    delegation,
     google,
     calendarSync: createCalendarSync({
       repo: googleRepo,

@@ -33,7 +33,9 @@ export type ResourceKind =
   | 'merge'
   | 'import'
   | 'evidence'
-  | 'subscription';
+  | 'subscription'
+  | 'suggestion'
+  | 'delegation';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -61,6 +63,24 @@ export type RouteCase =
     };
 
 export const FIXTURES: Record<ResourceKind, Fixture> = {
+  suggestion: {
+    // B's contact has no AI consent decision: the run proposes recording one (and more).
+    needs: ['contact'],
+    async create(owner) {
+      await owner.post('/api/suggestions/run');
+      const res = await owner.get('/api/suggestions?limit=1');
+      return res.body.items[0].id;
+    },
+    read: (id) => `/api/suggestions?limit=200#${id}`,
+  },
+  delegation: {
+    needs: ['task'],
+    async create(owner, ids) {
+      const res = await owner.post(`/api/tasks/${ids.task}/delegate`, { by: 'stage' });
+      return res.body.id;
+    },
+    read: (id) => `/api/delegations/${id}`,
+  },
   subscription: {
     // A refused literal address: the first fetch fails at once, without DNS or a connection.
     async create(owner) {
@@ -272,6 +292,18 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/ai/prompts': {},
   // Scores the caller's own interactions only (offline in this test app): B's are never touched.
   'POST /api/ai/sentiment/run': {},
+
+  'GET /api/suggestions': {},
+  // Computes the caller's own suggestions only: B's are never touched.
+  'POST /api/suggestions/run': {},
+  'POST /api/suggestions/:id/approve': { params: { id: 'suggestion' } },
+  'POST /api/suggestions/:id/reject': { params: { id: 'suggestion' } },
+  'POST /api/suggestions/:id/undo': { params: { id: 'suggestion' } },
+  'POST /api/tasks/:id/delegate': { params: { id: 'task' }, body: () => ({ by: 'stage' }) },
+  'GET /api/delegations/:id': { params: { id: 'delegation' } },
+  'PATCH /api/delegations/:id': { params: { id: 'delegation' }, body: () => ({ segments: [{ key: 'stage:discovery', include: false }] }) },
+  'POST /api/delegations/:id/approve': { params: { id: 'delegation' } },
+  'POST /api/delegations/:id/discard': { params: { id: 'delegation' } },
 
   'GET /api/reconnect': {},
   'GET /api/dashboard/stats': {},

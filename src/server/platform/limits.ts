@@ -174,6 +174,13 @@ export const LIMITS = Object.freeze({
    * sentiment call and per run, prompts per page.
    */
   ai: Object.freeze({ callTimeoutMs: 60_000, sentimentBatch: 25, sentimentPerRun: 200, promptsPage: 50, maxPromptsPage: 200 }),
+  /**
+   * Daily suggestions (modules/suggestions): the most proposed per kind and run, how many new ones one
+   * model call words, how far back class attendance counts, and the days an overdue task is moved by.
+   */
+  suggestions: Object.freeze({ perKind: 20, wordBatch: 25, attendanceDays: 90, rescheduleDays: 7, minClassDays: 2 }),
+  /** Task delegation: segments per proposal. */
+  delegation: Object.freeze({ segments: 12 }),
   /** Every call to another server (platform/outbound); a provider may tighten or relax them. */
   outbound: Object.freeze({
     connectTimeoutMs: 5_000,

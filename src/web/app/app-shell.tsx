@@ -32,6 +32,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
         <ul key={i} className="space-y-1">
           {routes.map((r) => {
             const isActive = r.path === activePath;
+            const Badge = r.nav!.badge;
             return (
               <li key={r.path}>
                 <Link
@@ -46,6 +47,7 @@ function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
                 >
                   <Icon name={r.nav!.icon} />
                   {r.nav!.label}
+                  {Badge && <Badge />}
                 </Link>
               </li>
             );

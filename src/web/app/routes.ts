@@ -7,6 +7,9 @@ import { dashboardQuery, reconnectQuery } from '../api/dashboard.api';
 import { todayQuery } from '../api/today.api';
 import { duplicatesQuery, mergesQuery } from '../api/duplicates.api';
 import { overdueFilters, projectsQuery, tasksQuery } from '../api/tasks.api';
+import { suggestionsQuery } from '../api/suggestions.api';
+import { SuggestionsCount } from '../pages/suggestions/suggestions-count';
+import { FEATURES } from '../lib/features';
 
 type Params = Record<string, string>;
 
@@ -23,7 +26,7 @@ export type AppRoute = {
   title: string;
   load: () => Promise<{ default: ComponentType }>;
   prefetch?: (qc: QueryClient, params: Params) => void;
-  nav?: { label: string; icon: IconName; group: 'main' | 'account'; shortcut?: string };
+  nav?: { label: string; icon: IconName; group: 'main' | 'account'; shortcut?: string; badge?: ComponentType };
 };
 
 export const APP_ROUTES: AppRoute[] = [
@@ -68,6 +71,18 @@ export const APP_ROUTES: AppRoute[] = [
     prefetch: (qc) => void qc.prefetchQuery(projectsQuery),
     nav: { label: 'Tasks', icon: 'check', group: 'main', shortcut: 'g t' },
   },
+  // Suggestions inbox (issue 14): its navigation entry shows the pending count.
+  ...(FEATURES.ai
+    ? [
+        {
+          path: '/suggestions',
+          title: 'Suggestions',
+          load: () => import('../pages/suggestions/suggestions.page'),
+          prefetch: (qc: QueryClient) => void qc.prefetchQuery(suggestionsQuery),
+          nav: { label: 'Suggestions', icon: 'target', group: 'main', badge: SuggestionsCount } satisfies AppRoute['nav'],
+        },
+      ]
+    : []),
   {
     path: '/duplicates',
     title: 'Duplicates',

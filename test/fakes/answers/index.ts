@@ -1,4 +1,6 @@
 import { sentimentAnswer } from './sentiment.js';
+import { suggestionsAnswer } from './suggestions.js';
+import { delegationAnswer } from './delegation.js';
 import type { FakeAnswer } from './types.js';
 
 export { type Completion, type FakeAnswer, type Message, sampleOf } from './types.js';
@@ -6,4 +8,6 @@ export { type Completion, type FakeAnswer, type Message, sampleOf } from './type
 /** The fake's answer per contract name (`response_format.json_schema.name`); one line per AI feature. */
 export const FAKE_ANSWERS: Record<string, FakeAnswer> = {
   sentiment: sentimentAnswer,
+  suggestions: suggestionsAnswer,
+  delegation: delegationAnswer,
 };

@@ -25,8 +25,15 @@ export const aiSuggestions = pgTable(
     model: text('model'),
     createdAt: createdAt(),
     decidedAt: ts('decided_at'),
+    /** What the suggestion is about (kind, contact, tag, task, due date): never proposed twice per user (0025). */
+    dedupeKey: text('dedupe_key').notNull().default(sql`gen_random_uuid()::text`),
+    /** What approving it did (message, created task, how to undo); null until applied. */
+    result: jsonb('result').$type<Record<string, unknown>>(),
   },
-  (t) => [index('ai_suggestions_user_status_idx').on(t.userId, t.status, t.createdAt)],
+  (t) => [
+    index('ai_suggestions_user_status_idx').on(t.userId, t.status, t.createdAt),
+    uniqueIndex('ai_suggestions_user_key_uq').on(t.userId, t.dedupeKey),
+  ],
 );
 
 export const aiInsights = pgTable(

@@ -37,6 +37,7 @@ export const FILE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   imports: 'contact and calendar imports: file name, status and report (the files themselves are not kept)',
   calendar_feeds: 'whether your calendar feed is on and since when (never its secret address)',
   calendar_subscriptions: 'the calendar addresses you subscribe to, with how their last fetch went',
+  task_delegations: 'tasks split into subtasks per client segment, with the email drafts (proposed, approved or discarded)',
 };
 
 const datedName = (prefix: string, now: Date) => `${prefix}-${now.toISOString().slice(0, 10)}.zip`;

@@ -45,6 +45,37 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
     return found;
   }
 
+  /** Inserts one task with its contacts and activity entries, in the caller's transaction; answers its id. */
+  async function insertTask(userId: string, input: TaskInput & { title: string }, by: ChangeActor, now: Date, tx: Db): Promise<string> {
+    const found = await requireRefs(userId, input, undefined, tx);
+    const { contactIds = [], dueAt, ...fields } = input;
+    const row = await writes.insert(
+      userId,
+      {
+        ...fields,
+        // A subtask belongs to its parent's project unless the caller says otherwise.
+        projectId: input.projectId !== undefined ? input.projectId : (found.parent?.projectId ?? null),
+        dueAt: dueAt ? new Date(dueAt) : null,
+        completedAt: completedAtFor(input.status ?? 'pending', now),
+        createdAt: now,
+        updatedAt: now,
+      },
+      tx,
+    );
+    if (contactIds.length) await writes.setContacts(userId, row.id, contactIds, tx);
+    await writes.insertActivity(userId, row.id, { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now }, tx);
+    if (row.parentTaskId) {
+      const subtask = { id: row.id, title: row.title };
+      await writes.insertActivity(
+        userId,
+        row.parentTaskId,
+        { action: 'subtask_added', actor: by, changes: { subtask: { from: null, to: subtask } }, at: now },
+        tx,
+      );
+    }
+    return row.id;
+  }
+
   async function get(actor: Actor, id: string): Promise<string> {
     const json = await repo.findDetailJson(actor.userId, id);
     if (!json) throw notFound('Task');
@@ -88,42 +119,22 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
     async create(actor: Actor, input: TaskInput & { title: string }, by: ChangeActor = 'user'): Promise<string> {
       const { userId } = actor;
       const now = clock();
-      const id = await writes.transaction(async (tx) => {
-        const found = await requireRefs(userId, input, undefined, tx);
-        const { contactIds = [], dueAt, ...fields } = input;
-        const row = await writes.insert(
-          userId,
-          {
-            ...fields,
-            // A subtask belongs to its parent's project unless the caller says otherwise.
-            projectId: input.projectId !== undefined ? input.projectId : (found.parent?.projectId ?? null),
-            dueAt: dueAt ? new Date(dueAt) : null,
-            completedAt: completedAtFor(input.status ?? 'pending', now),
-            createdAt: now,
-            updatedAt: now,
-          },
-          tx,
-        );
-        if (contactIds.length) await writes.setContacts(userId, row.id, contactIds, tx);
-        await writes.insertActivity(
-          userId,
-          row.id,
-          { action: 'created', actor: by, changes: creationChanges(row, contactIds), at: now },
-          tx,
-        );
-        if (row.parentTaskId) {
-          const subtask = { id: row.id, title: row.title };
-          await writes.insertActivity(
-            userId,
-            row.parentTaskId,
-            { action: 'subtask_added', actor: by, changes: { subtask: { from: null, to: subtask } }, at: now },
-            tx,
-          );
-        }
-        return row.id;
-      });
+      const id = await writes.transaction((tx) => insertTask(userId, input, by, now, tx));
       await onChange(userId);
       return get(actor, id);
+    },
+
+    /** Several tasks in one transaction and one onChange (delegation approval); answers their ids in order. */
+    async createMany(actor: Actor, inputs: Array<TaskInput & { title: string }>, by: ChangeActor = 'user'): Promise<string[]> {
+      const { userId } = actor;
+      const now = clock();
+      const ids = await writes.transaction(async (tx) => {
+        const made: string[] = [];
+        for (const input of inputs) made.push(await insertTask(userId, input, by, now, tx));
+        return made;
+      });
+      if (ids.length) await onChange(userId);
+      return ids;
     },
 
     async update(actor: Actor, id: string, input: TaskInput, by: ChangeActor = 'user'): Promise<string> {

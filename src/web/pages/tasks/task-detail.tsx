@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { FEATURES } from '../../lib/features';
 import { useCreateTask, useDeleteTask, useProjects, useTask, useTaskActivity, useUpdateTask } from '../../api/tasks.api';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../../../shared/domain';
 import type { TaskDetail } from '../../../shared/api/tasks';
@@ -12,6 +13,7 @@ import { useDraft } from '../../lib/use-draft';
 import { formatDateTime, humanize } from '../../lib/format';
 import { TaskContacts } from './task-contacts';
 import { describeChange, type ActivityNames } from './activity-text';
+import { DelegateTask } from './delegation-review';
 
 function Activity({ task }: { task: TaskDetail }) {
   const activity = useTaskActivity(task.id);
@@ -215,6 +217,7 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
       </form>
       <TaskContacts task={task} />
       <Subtasks task={task} />
+      {FEATURES.ai && !task.parentTaskId && <DelegateTask task={task} />}
       <Activity task={task} />
     </div>
   );
