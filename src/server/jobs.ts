@@ -8,6 +8,8 @@ import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
+import { classifyEventsJob } from './modules/ai/jobs/classify-events.job.js';
+import { sentimentJob } from './modules/ai/jobs/sentiment.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
 export const JOBS = [
@@ -20,6 +22,8 @@ export const JOBS = [
   calendarSyncScheduleJob,
   refreshSubscriptionsJob,
   gmailSyncJob,
+  classifyEventsJob,
+  sentimentJob,
 ];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {

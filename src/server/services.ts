@@ -68,6 +68,11 @@ import { createAiEngine } from './modules/ai/engine.js';
 import { createAiProvider } from './modules/ai/provider.js';
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { createGmailSync } from './modules/google/gmail-sync.js';
+import { createClassifyEventsRepo } from './modules/ai/classify-events.repo.js';
+import { createClassifyEvents } from './modules/ai/classify-events.js';
+import { classifyEventsJob } from './modules/ai/jobs/classify-events.job.js';
+import { sentimentJob } from './modules/ai/jobs/sentiment.job.js';
+import { backgroundQueue } from './modules/ai/jobs/queue-background.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -106,6 +111,10 @@ export function createServices(deps: ServiceDeps) {
     maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
   });
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
+  // Background AI (issue 14): new interactions are scored, new or changed calendar events classified.
+  const aiJobs = deps.jobs;
+  const queueSentiment = aiJobs ? backgroundQueue((userId, delay) => aiJobs.send(sentimentJob, { userId }, { startAfterSeconds: delay })) : undefined;
+  const queueClassification = aiJobs ? backgroundQueue((userId) => aiJobs.send(classifyEventsJob, { userId }), 0) : undefined;
 
   const services = {
     redisHealth,
@@ -131,7 +140,7 @@ export function createServices(deps: ServiceDeps) {
     tasks: createTasksService({ repo: createTasksRepo(db), writes: createTaskWritesRepo(db), cursors, clock, onChange }),
     images,
     photos: createPhotosService({ repo: createPhotosRepo(db), images, cursors, clock, onChange }),
-    interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange }),
+    interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange, onCreated: queueSentiment }),
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
@@ -183,10 +192,18 @@ export function createServices(deps: ServiceDeps) {
       interactions: services.interactions,
       clock,
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
+      onEventsStored: queueClassification,
     }),
     ai: createAiService({
       engine: aiEngine,
       repo: aiRepo,
+      cursors,
+      clock,
+      interactions: services.interactions,
+    }),
+    classifyEvents: createClassifyEvents({
+      engine: aiEngine,
+      repo: createClassifyEventsRepo(db),
       cursors,
       clock,
       interactions: services.interactions,
@@ -209,6 +226,7 @@ export function createServices(deps: ServiceDeps) {
       interactions: services.interactions,
       clock,
       enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,
+      onCalendarStored: queueClassification,
     }),
     calendarSubscriptions: createSubscriptionsService({
       repo: createSubscriptionsRepo(db),
@@ -224,6 +242,7 @@ export function createServices(deps: ServiceDeps) {
           text,
           { kind: 'subscription', id },
         );
+        if (counts.created || counts.updated) queueClassification?.(userId);
         return counts;
       },
       forget: (userId, id) => services.interactions.removeFromSource(userId, 'import', `icsfeed:${id}:`),

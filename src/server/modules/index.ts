@@ -18,6 +18,7 @@ import { registerExportRoutes } from './export/export.routes.js';
 import { registerImportsRoutes } from './imports/imports.routes.js';
 import { registerGoogleRoutes } from './google/google.routes.js';
 import { registerAiRoutes } from './ai/ai.routes.js';
+import { registerClassifyRoutes } from './ai/classify.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -40,4 +41,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   await registerImportsRoutes(app);
   registerGoogleRoutes(app, config);
   registerAiRoutes(app);
+  registerClassifyRoutes(app);
 }

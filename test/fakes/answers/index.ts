@@ -1,4 +1,5 @@
 import { sentimentAnswer } from './sentiment.js';
+import { classifyEventsAnswer } from './classify-events.js';
 import type { FakeAnswer } from './types.js';
 
 export { type Completion, type FakeAnswer, type Message, sampleOf } from './types.js';
@@ -6,4 +7,5 @@ export { type Completion, type FakeAnswer, type Message, sampleOf } from './type
 /** The fake's answer per contract name (`response_format.json_schema.name`); one line per AI feature. */
 export const FAKE_ANSWERS: Record<string, FakeAnswer> = {
   sentiment: sentimentAnswer,
+  'classify-events': classifyEventsAnswer,
 };

@@ -8,3 +8,4 @@ export * from './ai.js';
 export * from './merges.js';
 export * from './imports.js';
 export * from './calendar-subscriptions.js';
+export * from './ai-classifications.js';
