@@ -75,7 +75,13 @@ function entries(plan: Plan[], contactIds: string[]): ImportedInteraction[] {
       occurredAt: start.toISOString(),
       source: 'calendar' as const,
       sourceId: `primary:${p.key}:${contactId}`,
-      metadata: { kind: p.kind, calendarId: 'primary', eventId: p.key, allDay: p.allDay, endsAt: new Date(start.getTime() + p.hours * 3_600_000).toISOString() },
+      metadata: {
+        kind: p.kind,
+        calendarId: 'primary',
+        eventId: p.key,
+        allDay: p.allDay,
+        endsAt: new Date(start.getTime() + p.hours * 3_600_000).toISOString(),
+      },
     };
   });
 }
@@ -193,8 +199,8 @@ export async function runClassifyBench(events = 2_000): Promise<ClassifyBenchRes
       baseline,
       again,
       reads: { count: latencies.length, p99Ms: p99(latencies) },
-      savedTokensPct: Math.round((1000 * (1 - tokens(batched) / tokens(baseline)))) / 10,
-      savedCallsPct: Math.round((1000 * (1 - batched.calls / baseline.calls))) / 10,
+      savedTokensPct: Math.round(1000 * (1 - tokens(batched) / tokens(baseline))) / 10,
+      savedCallsPct: Math.round(1000 * (1 - batched.calls / baseline.calls)) / 10,
     };
   } finally {
     await t.close();

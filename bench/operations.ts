@@ -110,7 +110,8 @@ export const OPERATIONS: Operation[] = [
     needs: ['POST /api/ai/classify/run'],
     run: async () => {
       const r = await runClassifyBench(2_000);
-      const t = (x: { inputTokens: number; outputTokens: number }) => `${x.inputTokens.toLocaleString('en')} in + ${x.outputTokens.toLocaleString('en')} out tokens`;
+      const t = (x: { inputTokens: number; outputTokens: number }) =>
+        `${x.inputTokens.toLocaleString('en')} in + ${x.outputTokens.toLocaleString('en')} out tokens`;
       return [
         {
           step: 'rules + batches of 25',
@@ -119,7 +120,13 @@ export const OPERATIONS: Operation[] = [
           unit: 'events',
           note: `${r.batched.calls} calls, ${t(r.batched)}; ${r.batched.byRules} by rules; contacts page p99 ${r.reads.p99Ms} ms over ${r.reads.count} reads meanwhile`,
         },
-        { step: 'one call per event (baseline)', wallMs: r.baseline.wallMs, units: r.events, unit: 'events', note: `${r.baseline.calls} calls, ${t(r.baseline)}` },
+        {
+          step: 'one call per event (baseline)',
+          wallMs: r.baseline.wallMs,
+          units: r.events,
+          unit: 'events',
+          note: `${r.baseline.calls} calls, ${t(r.baseline)}`,
+        },
         {
           step: 'again, unchanged',
           wallMs: r.again.wallMs,

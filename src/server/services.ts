@@ -113,7 +113,9 @@ export function createServices(deps: ServiceDeps) {
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
   // Background AI (issue 14): new interactions are scored, new or changed calendar events classified.
   const aiJobs = deps.jobs;
-  const queueSentiment = aiJobs ? backgroundQueue((userId, delay) => aiJobs.send(sentimentJob, { userId }, { startAfterSeconds: delay })) : undefined;
+  const queueSentiment = aiJobs
+    ? backgroundQueue((userId, delay) => aiJobs.send(sentimentJob, { userId }, { startAfterSeconds: delay }))
+    : undefined;
   const queueClassification = aiJobs ? backgroundQueue((userId) => aiJobs.send(classifyEventsJob, { userId }), 0) : undefined;
 
   const services = {

@@ -19,7 +19,8 @@ import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
 let t: TestApp;
 let google: FakeGoogle;
 let services: ReturnType<typeof createServices>;
-const jobs = () => createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
+const jobs = () =>
+  createJobRunner<JobDeps>({ database: t.database, databaseUrl: process.env.DATABASE_URL, log: pino({ level: 'silent' }) });
 let runner: ReturnType<typeof jobs>;
 
 beforeAll(async () => {
@@ -65,7 +66,9 @@ describe('background sentiment', () => {
   it('is queued once per burst of new interactions, and scores them and the contact with a trend', async () => {
     const a = (await signUp(t.app, 'bg-sentiment')) as TestClient & { userId: string };
     const contact = await createContact(a, { name: 'Trend Client', emails: ['trend@client.test'] });
-    expect((await a.request('PUT', `/api/contacts/${contact.id}/consents/ai_processing`, { granted: true, method: 'form' })).status).toBe(200);
+    expect((await a.request('PUT', `/api/contacts/${contact.id}/consents/ai_processing`, { granted: true, method: 'form' })).status).toBe(
+      200,
+    );
     const actor = { userId: a.userId, sessionIdHash: '' };
     const notes = ['sad tired', 'worse stressed', 'upset anxious', 'bad day', 'great progress', 'happy calm', 'grateful better'];
     for (const [i, content] of notes.entries()) {
@@ -104,7 +107,9 @@ describe('classification after a Google calendar sync', () => {
     const back = new URL(await google.approve(String(start.headers.location)));
     expect((await a.get(back.pathname + back.search)).status).toBe(302);
     const contact = await createContact(a, { name: 'Synced Client', emails: ['synced@client.test'] });
-    expect((await a.request('PUT', `/api/contacts/${contact.id}/consents/calendar_ingestion`, { granted: true, method: 'form' })).status).toBe(200);
+    expect(
+      (await a.request('PUT', `/api/contacts/${contact.id}/consents/calendar_ingestion`, { granted: true, method: 'form' })).status,
+    ).toBe(200);
     const at = (day: number) => ({ dateTime: new Date(Date.UTC(2030, 0, day, 10)).toISOString() });
     google.putEvent(email, 'primary', { id: 'e1', summary: 'Session', start: at(5), attendees: [{ email: 'synced@client.test' }] });
     google.putEvent(email, 'primary', { id: 'e2', summary: 'Lunch', start: at(6), attendees: [{ email: 'synced@client.test' }] });
@@ -122,7 +127,10 @@ describe('classification after a Google calendar sync', () => {
     ]);
 
     // Nothing changed at Google: the sync writes nothing (the classification's key is not compared) and queues nothing more.
-    await queryRows(t.database.db, sql`delete from pgboss.job where name = ${queueName(classifyEventsJob)} and data->>'userId' = ${a.userId}`);
+    await queryRows(
+      t.database.db,
+      sql`delete from pgboss.job where name = ${queueName(classifyEventsJob)} and data->>'userId' = ${a.userId}`,
+    );
     // A full resync (410) lists every event again: still nothing to write.
     google.invalidateSyncTokens(email);
     const second = await services.calendarSync.run(a.userId);

@@ -8,7 +8,16 @@ import { createContact } from '../support/contacts.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
 
 type Client = TestClient & { userId: string };
-type Ev = { key: string; title: string; contacts: string[]; day: number; hours?: number; description?: string; allDay?: boolean; kind?: string };
+type Ev = {
+  key: string;
+  title: string;
+  contacts: string[];
+  day: number;
+  hours?: number;
+  description?: string;
+  allDay?: boolean;
+  kind?: string;
+};
 
 /** Meeting entries as the Google calendar sync writes them: one per event × contact, through the interactions service. */
 async function putEvents(t: TestApp, userId: string, events: Ev[]) {
@@ -105,14 +114,23 @@ describe('calendar event classification against the fake provider', () => {
     const run = await a.post('/api/ai/classify/run');
     expect(run.status, run.text).toBe(200);
     // 55 + 1 distinct events to the model: ceil(56 / 25) = 3 calls.
-    expect(run.body).toMatchObject({ calls: 3, byModel: 61, byRules: 6, cached: 0, classified: 67, madeWithoutModel: false, remaining: false });
+    expect(run.body).toMatchObject({
+      calls: 3,
+      byModel: 61,
+      byRules: 6,
+      cached: 0,
+      classified: 67,
+      madeWithoutModel: false,
+      remaining: false,
+    });
     const batches = eventsInPrompt(llm, from);
     expect(batches).toHaveLength(3);
     for (const b of batches) expect(b.length).toBeLessThanOrEqual(25);
     expect(batches.flat()).toHaveLength(56);
     expect(llm.completions.slice(from).every((c) => c.schemaName === 'classify-events' && c.model === 'openai/gpt-4o-mini')).toBe(true);
     const text = llm.promptText();
-    for (const marker of ['rule-marker', 'consent-marker', 'Secretperson', 'secretperson-0@client.test', '7946']) expect(text).not.toContain(marker);
+    for (const marker of ['rule-marker', 'consent-marker', 'Secretperson', 'secretperson-0@client.test', '7946'])
+      expect(text).not.toContain(marker);
     expect(text).toContain('[EMAIL_1]');
 
     // Usage rows equal what the fake billed.
@@ -142,7 +160,9 @@ describe('calendar event classification against the fake provider', () => {
 
     // Entries that lost their conclusion (written before classification existed) with an event already
     // classified: the stored result by content hash, no call.
-    await t.database.db.execute(sql`update interactions set metadata = metadata - 'ai' where user_id = ${a.userId} and source_id like 'primary:s9:%'`);
+    await t.database.db.execute(
+      sql`update interactions set metadata = metadata - 'ai' where user_id = ${a.userId} and source_id like 'primary:s9:%'`,
+    );
     const resync = await a.post('/api/ai/classify/run');
     expect(resync.body).toMatchObject({ classified: 1, cached: 1, calls: 0 });
 
@@ -155,7 +175,11 @@ describe('calendar event classification against the fake provider', () => {
     // 67 events (the series' 6 occurrences each keep theirs) + the changed one's new content.
     expect(all).toHaveLength(68);
     const s0 = all.find((x: { eventKey: string }) => x.eventKey === 'primary:s0@calendar');
-    expect(s0).toMatchObject({ method: 'model', madeWithoutModel: false, result: { isClientSession: true, clientContactIds: [clients[0]] } });
+    expect(s0).toMatchObject({
+      method: 'model',
+      madeWithoutModel: false,
+      result: { isClientSession: true, clientContactIds: [clients[0]] },
+    });
     expect(s0.result.followUps).toEqual(['Follow up with the client']);
     expect(all.find((x: { eventKey: string }) => x.eventKey === 'primary:r2@calendar')).toMatchObject({
       method: 'rules',

@@ -15,7 +15,11 @@ type Deps = {
 };
 
 const TASK = 'classify-events';
-const clip = (list: string[], n: number) => list.map((s) => s.trim().slice(0, 120)).filter(Boolean).slice(0, n);
+const clip = (list: string[], n: number) =>
+  list
+    .map((s) => s.trim().slice(0, 120))
+    .filter(Boolean)
+    .slice(0, n);
 
 /**
  * Calendar event classification (issue 14): rules first (obvious non-client events never reach a

@@ -8,7 +8,10 @@ const REMEMBERED_USERS = 10_000;
  * rides one run; within that window this process does not even ask pg-boss again (across
  * processes the job's singleton key refuses a second waiting run).
  */
-export function backgroundQueue(send: (userId: string, startAfterSeconds: number) => Promise<unknown>, delaySeconds = LIMITS.ai.backgroundDelaySeconds) {
+export function backgroundQueue(
+  send: (userId: string, startAfterSeconds: number) => Promise<unknown>,
+  delaySeconds: number = LIMITS.ai.backgroundDelaySeconds,
+) {
   const queuedAt = new Map<string, number>();
   const windowMs = Math.max(0, delaySeconds - 5) * 1000;
   return (userId: string) => {
