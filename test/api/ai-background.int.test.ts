@@ -111,7 +111,14 @@ describe('classification after a Google calendar sync', () => {
       (await a.request('PUT', `/api/contacts/${contact.id}/consents/calendar_ingestion`, { granted: true, method: 'form' })).status,
     ).toBe(200);
     const at = (day: number) => ({ dateTime: new Date(Date.UTC(2030, 0, day, 10)).toISOString() });
-    google.putEvent(email, 'primary', { id: 'e1', summary: 'Session', start: at(5), attendees: [{ email: 'synced@client.test' }] });
+    google.putEvent(email, 'primary', {
+      id: 'e1',
+      summary: 'Session',
+      description: 'We worked on sleep.',
+      location: 'Room 4',
+      start: at(5),
+      attendees: [{ email: 'synced@client.test' }],
+    });
     google.putEvent(email, 'primary', { id: 'e2', summary: 'Lunch', start: at(6), attendees: [{ email: 'synced@client.test' }] });
 
     const stats = await services.calendarSync.run(a.userId);
@@ -120,11 +127,16 @@ describe('classification after a Google calendar sync', () => {
     expect(await queued(classifyEventsJob, a.userId)).toBe(1);
 
     await runJob(classifyEventsJob, a.userId);
-    const items = (await a.get('/api/ai/classifications')).body.items as Array<{ method: string; result: { isClientSession: boolean } }>;
+    const items = (await a.get('/api/ai/classifications')).body.items as Array<{
+      method: string;
+      result: { isClientSession: boolean; topics: string[] };
+    }>;
     expect(items.map((i) => [i.method, i.result.isClientSession]).sort()).toEqual([
       ['offline', true],
       ['rules', false],
     ]);
+    // The event's notes reached the classification (offline: topics from its word list).
+    expect(items.find((i) => i.method === 'offline')!.result.topics).toEqual(['sleep']);
 
     // Nothing changed at Google: the sync writes nothing (the classification's key is not compared) and queues nothing more.
     await queryRows(

@@ -102,7 +102,8 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
           contactId,
           type: 'meeting',
           subject: e.summary ?? '',
-          content: '',
+          // The event's notes (capped as an ICS import caps them): the classification reads them.
+          content: (e.description ?? '').slice(0, 4_000),
           occurredAt: occurredAt(e)!,
           source: 'calendar',
           sourceId,
@@ -111,6 +112,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
             calendarId,
             eventId: e.id,
             allDay: !e.start?.dateTime,
+            ...(e.location ? { location: e.location.slice(0, 500) } : {}),
             ...(e.end?.dateTime || e.end?.date ? { endsAt: e.end.dateTime ?? e.end.date } : {}),
             ...(e.recurringEventId ? { recurringEventId: e.recurringEventId } : {}),
           },
