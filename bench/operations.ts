@@ -1,4 +1,5 @@
 import { calendarIcs } from './context.js';
+import { runClassifyBench } from './classify-events.js';
 import type { BenchContext } from './scenarios.js';
 
 /** What one run of an operation did: its wall time, and how much it handled (rows, bytes, events). */
@@ -103,6 +104,39 @@ const MERGE_INTERACTIONS = 1_000;
 const IMPORT_ROWS = 10_000;
 
 export const OPERATIONS: Operation[] = [
+  {
+    // Issue 14: a 2,000-event calendar classified against one call per event (in process, fake provider at 50 ms a call).
+    name: 'classify a 2,000-event calendar (AI)',
+    needs: ['POST /api/ai/classify/run'],
+    run: async () => {
+      const r = await runClassifyBench(2_000);
+      const t = (x: { inputTokens: number; outputTokens: number }) =>
+        `${x.inputTokens.toLocaleString('en')} in + ${x.outputTokens.toLocaleString('en')} out tokens`;
+      return [
+        {
+          step: 'rules + batches of 25',
+          wallMs: r.batched.wallMs,
+          units: r.events,
+          unit: 'events',
+          note: `${r.batched.calls} calls, ${t(r.batched)}; ${r.batched.byRules} by rules; contacts page p99 ${r.reads.p99Ms} ms over ${r.reads.count} reads meanwhile`,
+        },
+        {
+          step: 'one call per event (baseline)',
+          wallMs: r.baseline.wallMs,
+          units: r.events,
+          unit: 'events',
+          note: `${r.baseline.calls} calls, ${t(r.baseline)}`,
+        },
+        {
+          step: 'again, unchanged',
+          wallMs: r.again.wallMs,
+          units: r.events,
+          unit: 'events',
+          note: `${r.again.calls} calls; saved vs baseline: ${r.savedTokensPct}% tokens, ${r.savedCallsPct}% calls`,
+        },
+      ];
+    },
+  },
   {
     // Issue 12: a practitioner's whole address book arriving at once, while they keep working.
     name: `import a ${IMPORT_ROWS.toLocaleString('en')}-row Google Contacts CSV`,

@@ -9,6 +9,8 @@ import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
 import { suggestionsRunJob, suggestionsScheduleJob } from './modules/suggestions/jobs/suggestions.job.js';
+import { classifyEventsJob } from './modules/ai/jobs/classify-events.job.js';
+import { sentimentJob } from './modules/ai/jobs/sentiment.job.js';
 
 /** Every job the product runs; a module with jobs adds its definitions to this list. */
 export const JOBS = [
@@ -23,6 +25,8 @@ export const JOBS = [
   gmailSyncJob,
   suggestionsRunJob,
   suggestionsScheduleJob,
+  classifyEventsJob,
+  sentimentJob,
 ];
 
 export function registerJobs(runner: JobRunner<JobDeps>) {

@@ -73,6 +73,11 @@ import { createSuggestionsService } from './modules/suggestions/suggestions.serv
 import { createDelegationRepo } from './modules/suggestions/delegation.repo.js';
 import { createDelegationService } from './modules/suggestions/delegation.service.js';
 import { suggestionsRunJob } from './modules/suggestions/jobs/suggestions.job.js';
+import { createClassifyEventsRepo } from './modules/ai/classify-events.repo.js';
+import { createClassifyEvents } from './modules/ai/classify-events.js';
+import { classifyEventsJob } from './modules/ai/jobs/classify-events.job.js';
+import { sentimentJob } from './modules/ai/jobs/sentiment.job.js';
+import { backgroundQueue } from './modules/ai/jobs/queue-background.js';
 
 export type ServiceDeps = {
   config: Config;
@@ -111,6 +116,12 @@ export function createServices(deps: ServiceDeps) {
     maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
   });
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
+  // Background AI (issue 14): new interactions are scored, new or changed calendar events classified.
+  const aiJobs = deps.jobs;
+  const queueSentiment = aiJobs
+    ? backgroundQueue((userId, delay) => aiJobs.send(sentimentJob, { userId }, { startAfterSeconds: delay }))
+    : undefined;
+  const queueClassification = aiJobs ? backgroundQueue((userId) => aiJobs.send(classifyEventsJob, { userId }), 0) : undefined;
 
   const services = {
     redisHealth,
@@ -136,7 +147,7 @@ export function createServices(deps: ServiceDeps) {
     tasks: createTasksService({ repo: createTasksRepo(db), writes: createTaskWritesRepo(db), cursors, clock, onChange }),
     images,
     photos: createPhotosService({ repo: createPhotosRepo(db), images, cursors, clock, onChange }),
-    interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange }),
+    interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange, onCreated: queueSentiment }),
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
@@ -207,10 +218,18 @@ export function createServices(deps: ServiceDeps) {
       interactions: services.interactions,
       clock,
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(calendarSyncJob, { userId }, { startAfterSeconds }) : undefined,
+      onEventsStored: queueClassification,
     }),
     ai: createAiService({
       engine: aiEngine,
       repo: aiRepo,
+      cursors,
+      clock,
+      interactions: services.interactions,
+    }),
+    classifyEvents: createClassifyEvents({
+      engine: aiEngine,
+      repo: createClassifyEventsRepo(db),
       cursors,
       clock,
       interactions: services.interactions,
@@ -233,6 +252,7 @@ export function createServices(deps: ServiceDeps) {
       interactions: services.interactions,
       clock,
       enqueue: jobs ? (importId) => jobs.send(runImportJob, { importId }) : undefined,
+      onCalendarStored: queueClassification,
     }),
     calendarSubscriptions: createSubscriptionsService({
       repo: createSubscriptionsRepo(db),
@@ -248,6 +268,7 @@ export function createServices(deps: ServiceDeps) {
           text,
           { kind: 'subscription', id },
         );
+        if (counts.created || counts.updated) queueClassification?.(userId);
         return counts;
       },
       forget: (userId, id) => services.interactions.removeFromSource(userId, 'import', `icsfeed:${id}:`),

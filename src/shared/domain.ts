@@ -17,6 +17,8 @@ export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export const CONTACT_STATUSES = ['active', 'paused', 'archived'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
+/** How a contact's recent sentiment scores move (the latest 3 against the 7 before them). */
+export const SENTIMENT_TRENDS = ['improving', 'steady', 'declining'] as const;
 export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as const;
 
 export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;

@@ -17,6 +17,7 @@ export type FakeEvent = {
   id: string;
   status?: 'confirmed' | 'cancelled';
   summary?: string;
+  description?: string;
   location?: string;
   start: { dateTime?: string; date?: string };
   end?: { dateTime?: string; date?: string };

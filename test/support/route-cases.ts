@@ -292,6 +292,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/ai/prompts': {},
   // Scores the caller's own interactions only (offline in this test app): B's are never touched.
   'POST /api/ai/sentiment/run': {},
+  // Classifies the caller's own calendar events only (offline here); ai-classify.int.test.ts checks the rest.
+  'POST /api/ai/classify/run': {},
+  'GET /api/ai/classifications': {},
 
   'GET /api/suggestions': {},
   // Computes the caller's own suggestions only: B's are never touched.

@@ -20,6 +20,7 @@ import { registerGoogleRoutes } from './google/google.routes.js';
 import { registerAiRoutes } from './ai/ai.routes.js';
 import { registerSuggestionsRoutes } from './suggestions/suggestions.routes.js';
 import { registerDelegationRoutes } from './suggestions/delegation.routes.js';
+import { registerClassifyRoutes } from './ai/classify.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -44,4 +45,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerAiRoutes(app);
   registerSuggestionsRoutes(app);
   registerDelegationRoutes(app);
+  registerClassifyRoutes(app);
 }

@@ -173,7 +173,19 @@ export const LIMITS = Object.freeze({
    * Model calls (modules/ai): one call's bound (not the SDK's 10 minutes), interactions per
    * sentiment call and per run, prompts per page.
    */
-  ai: Object.freeze({ callTimeoutMs: 60_000, sentimentBatch: 25, sentimentPerRun: 200, promptsPage: 50, maxPromptsPage: 200 }),
+  ai: Object.freeze({
+    callTimeoutMs: 60_000,
+    sentimentBatch: 25,
+    sentimentPerRun: 200,
+    promptsPage: 50,
+    maxPromptsPage: 200,
+    /** Calendar events per model call, and events one classification run takes (the job runs again for more). */
+    classifyBatch: 25,
+    classifyPerRun: 2_500,
+    /** Background jobs wait this long after the first change (later changes ride the same run), and runs per job. */
+    backgroundDelaySeconds: 20,
+    backgroundMaxRuns: 20,
+  }),
   /**
    * Daily suggestions (modules/suggestions): the most proposed per kind and run, how many new ones one
    * model call words, how far back class attendance counts, and the days an overdue task is moved by.

@@ -3,7 +3,7 @@ import { boolParam, csvList, pageQueryFields } from './page-query.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { uniqueIds, uuidId } from './ids.js';
 import { dateOut, dateTimeOut, isoDate, isoDateTime } from './dates.js';
-import { CONSENT_PURPOSES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES, RECONNECT_GROUPS } from '../domain.js';
+import { CONSENT_PURPOSES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES, SENTIMENT_TRENDS, RECONNECT_GROUPS } from '../domain.js';
 import { bulkConsentFields } from './consents.js';
 
 const L = LIMITS.contact;
@@ -122,6 +122,8 @@ export const contactResponse = z.strictObject({
   lifecycleStage: z.enum(LIFECYCLE_STAGES),
   status: z.enum(CONTACT_STATUSES),
   sentiment: z.number().nullable(),
+  /** From the recent interaction scores (background sentiment): null until there are enough. */
+  sentimentTrend: z.enum(SENTIMENT_TRENDS).nullable(),
   engagementTrend: z.enum(ENGAGEMENT_TRENDS),
   notes: z.string(),
   customFields: z.record(z.string(), z.unknown()),

@@ -1,6 +1,7 @@
 import { sentimentAnswer } from './sentiment.js';
 import { suggestionsAnswer } from './suggestions.js';
 import { delegationAnswer } from './delegation.js';
+import { classifyEventsAnswer } from './classify-events.js';
 import type { FakeAnswer } from './types.js';
 
 export { type Completion, type FakeAnswer, type Message, sampleOf } from './types.js';
@@ -10,4 +11,5 @@ export const FAKE_ANSWERS: Record<string, FakeAnswer> = {
   sentiment: sentimentAnswer,
   suggestions: suggestionsAnswer,
   delegation: delegationAnswer,
+  'classify-events': classifyEventsAnswer,
 };

@@ -51,6 +51,8 @@ export const contacts = pgTable(
     lifecycleStage: lifecycleStage('lifecycle_stage').notNull().default('discovery'),
     status: contactStatus('status').notNull().default('active'),
     sentiment: smallint('sentiment'),
+    /** improving, steady or declining: the latest 3 interaction scores against the 7 before them (null: too few). */
+    sentimentTrend: text('sentiment_trend'),
     engagementTrend: engagementTrend('engagement_trend').notNull().default('unknown'),
     notes: text('notes').notNull().default(''),
     customFields: jsonb('custom_fields').$type<Record<string, string | number | boolean | null>>().notNull().default({}),

@@ -9,3 +9,4 @@ export * from './merges.js';
 export * from './imports.js';
 export * from './calendar-subscriptions.js';
 export * from './delegations.js';
+export * from './ai-classifications.js';

@@ -5,6 +5,7 @@ import {
   aiInsights,
   aiSuggestions,
   aiPrompts,
+  aiEventClassifications,
   calendarEvents,
   consents,
   contactPhotos,
@@ -199,6 +200,9 @@ export function createContactsRepo(db: Db) {
         ), erased_prompts as (
           -- Prompts sent to a model about the contact, and their answers.
           delete from ${aiPrompts} p where p.user_id = ${userId} and p.contact_ids && (select array_agg(id) from gone)
+        ), erased_classifications as (
+          -- Calendar classifications of events the contact attended.
+          delete from ${aiEventClassifications} e where e.user_id = ${userId} and e.contact_ids && (select array_agg(id) from gone)
         ), forgotten_answers as (
           -- Kept answers of retryable requests may show the contact: the account's go (they only guard retries).
           delete from ${idempotencyKeys} k where k.user_id = ${userId}

@@ -20,6 +20,7 @@ export const contactSummaryJson = sql`json_build_object(
   'lifecycleStage', ${c.lifecycleStage},
   'status', ${c.status},
   'sentiment', ${c.sentiment},
+  'sentimentTrend', ${c.sentimentTrend},
   'engagementTrend', ${c.engagementTrend},
   'referralCount', ${c.referralCount},
   'birthday', ${c.birthday},

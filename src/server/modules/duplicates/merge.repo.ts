@@ -2,6 +2,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import {
   aiPrompts,
+  aiEventClassifications,
   aiInsights,
   aiSuggestions,
   calendarEvents,
@@ -129,6 +130,10 @@ export function createMergeRepo() {
         update ${aiPrompts} p set contact_ids = p.contact_ids || ${primary}::uuid
         where p.user_id = ${userId} and p.contact_ids && array(select x::uuid from unnest(${`{${from.join(',')}}`}::text[]) x)
           and not (${primary}::uuid = any(p.contact_ids))`);
+      await tx.execute(sql`
+        update ${aiEventClassifications} e set contact_ids = e.contact_ids || ${primary}::uuid
+        where e.user_id = ${userId} and e.contact_ids && array(select x::uuid from unnest(${`{${from.join(',')}}`}::text[]) x)
+          and not (${primary}::uuid = any(e.contact_ids))`);
       for (const [kind, { table, other }] of Object.entries(LINK_TABLES)) {
         const removed = await queryRows<{ j: Json }>(
           tx,

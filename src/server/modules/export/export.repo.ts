@@ -54,6 +54,7 @@ const KEYSET_ORDER: Record<string, readonly string[]> = {
   audit_log: ['created_at', 'id'],
   llm_usage: ['created_at', 'id'],
   ai_prompts: ['created_at', 'id'],
+  ai_event_classifications: ['created_at', 'id'],
 };
 
 function describe(table: PgTable): ExportTable | undefined {
@@ -89,7 +90,7 @@ function scopeFilter(t: ExportTable, scope: Scope): SQL | undefined {
   const contactId = scope.contactId;
   if (t.name === 'contacts') return sql`${own} and x.id = ${contactId}`;
   if (t.contactColumn) return sql`${own} and x.contact_id = ${contactId}`;
-  if (t.name === 'ai_prompts') return sql`${own} and x.contact_ids @> array[${contactId}]::uuid[]`;
+  if (t.name === 'ai_prompts' || t.name === 'ai_event_classifications') return sql`${own} and x.contact_ids @> array[${contactId}]::uuid[]`;
   // Rows reached through the contact's links: the tasks they are on, those tasks' activity, their tags.
   const linkedTasks = sql`(select tc.task_id from ${schema.taskContacts} tc where tc.user_id = ${scope.userId} and tc.contact_id = ${contactId})`;
   if (t.name === 'tasks') return sql`${own} and x.id in ${linkedTasks}`;

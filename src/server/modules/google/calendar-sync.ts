@@ -29,6 +29,8 @@ type Deps = {
   clock: () => Date;
   /** Queues the sync job; absent (tests without a job runner): the process runs the sync itself. */
   enqueue?: (userId: string, startAfterSeconds?: number) => Promise<string | null>;
+  /** Told after a run that stored new or changed events (queues their AI classification); never awaited. */
+  onEventsStored?: (userId: string) => void;
 };
 
 export const INTERVAL_MS = LIMITS.google.syncIntervalMinutes * 60_000;
@@ -70,7 +72,7 @@ const occurredAt = (e: calendar_v3.Schema$Event) => e.start?.dateTime ?? (e.star
  * (attendees and organiser, by any email, only contacts with calendar_ingestion consent) is one
  * meeting on the timeline, written through the interactions service a page at a time.
  */
-export function createCalendarSync({ repo, db, google, clients, interactions, clock, enqueue }: Deps) {
+export function createCalendarSync({ repo, db, google, clients, interactions, clock, enqueue, onEventsStored }: Deps) {
   async function writePage(
     userId: string,
     calendarId: string,
@@ -100,7 +102,8 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
           contactId,
           type: 'meeting',
           subject: e.summary ?? '',
-          content: '',
+          // The event's notes (capped as an ICS import caps them): the classification reads them.
+          content: (e.description ?? '').slice(0, 4_000),
           occurredAt: occurredAt(e)!,
           source: 'calendar',
           sourceId,
@@ -109,6 +112,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
             calendarId,
             eventId: e.id,
             allDay: !e.start?.dateTime,
+            ...(e.location ? { location: e.location.slice(0, 500) } : {}),
             ...(e.end?.dateTime || e.end?.date ? { endsAt: e.end.dateTime ?? e.end.date } : {}),
             ...(e.recurringEventId ? { recurringEventId: e.recurringEventId } : {}),
           },
@@ -201,6 +205,7 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
         { status: 'idle', lastError: null, lastSyncedAt: clock(), stats: { ...stats, failures: 0 }, itemsSynced: stats.events },
         clock(),
       );
+      if (stats.inserted || stats.updated) onEventsStored?.(userId);
       return stats;
     } catch (err) {
       const failure = classifyGoogleError(err);

@@ -26,6 +26,8 @@ type Deps = {
   clock: () => Date;
   /** Queues the run on a worker (the import job); without a job runner (tests) the run starts in this process. */
   enqueue?: (importId: string) => Promise<unknown>;
+  /** Told when a calendar file stored new or changed events (queues their AI classification); never awaited. */
+  onCalendarStored?: (userId: string) => void;
 };
 
 const emptyReport = (): ImportReport => ({
@@ -51,7 +53,7 @@ function checkMapping(mapping: ImportField[] | undefined, columns: number) {
   }
 }
 
-export function createImportsService({ repo, contacts, photos, uploads, interactions, clock, enqueue }: Deps) {
+export function createImportsService({ repo, contacts, photos, uploads, interactions, clock, enqueue, onCalendarStored }: Deps) {
   const ingestDeps: IngestDeps = { repo, interactions, clock };
 
   /** Reads the stored file and writes its rows batch by batch, through the contacts and photos services. */
@@ -78,6 +80,7 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
         Object.assign(report, { created: counts.created, updated: counts.updated, skipped: counts.unchanged, failed: failures.length });
         report.calendar = counts;
         await repo.finish(job.userId, importId, 'finished', report);
+        if (counts.created || counts.updated) onCalendarStored?.(job.userId);
         await uploads?.remove(importId);
         return;
       }

@@ -255,7 +255,7 @@ export function createInteractionsRepo(db: Db) {
             metadata = excluded.metadata, updated_at = excluded.updated_at
           where ${interactions}.deleted_at is null
             and (${interactions}.contact_id, ${interactions}.type, ${interactions}.subject, ${interactions}.content,
-                 ${interactions}.occurred_at, ${interactions}.sentiment, ${interactions}.metadata)
+                 ${interactions}.occurred_at, ${interactions}.sentiment, ${interactions}.metadata - 'ai')
              is distinct from (excluded.contact_id, excluded.type, excluded.subject, excluded.content,
                  excluded.occurred_at, excluded.sentiment, excluded.metadata)
           returning (xmax = 0) as is_new
@@ -306,14 +306,42 @@ export function createInteractionsRepo(db: Db) {
       );
       const touched = [...new Set(rows.map((r) => r.contact_id))];
       if (touched.length) {
+        // The trend: the mean of the latest 3 scores against the mean of the 7 before them (4 scores at least).
         await tx.execute(sql`
-          update ${contacts} c set sentiment = (
-            select round(avg(s.sentiment))::smallint from (
-              select i.sentiment from ${interactions} i
-              where i.contact_id = c.id and i.deleted_at is null and i.sentiment is not null
-              order by i.occurred_at desc limit 10) s)
-          where c.user_id = ${userId} and c.id in ${inList(touched)}`);
+          update ${contacts} c set sentiment = s.mean, sentiment_trend = s.trend
+          from (
+            select x.contact_id, round(avg(x.sentiment))::smallint as mean,
+              case when count(*) < 4 then null
+                   when avg(x.sentiment) filter (where x.rn <= 3) - avg(x.sentiment) filter (where x.rn > 3) >= 0.5 then 'improving'
+                   when avg(x.sentiment) filter (where x.rn <= 3) - avg(x.sentiment) filter (where x.rn > 3) <= -0.5 then 'declining'
+                   else 'steady' end as trend
+            from unnest(${`{${touched.join(',')}}`}::uuid[]) t(id)
+            cross join lateral (
+              select i.contact_id, i.sentiment, row_number() over (order by i.occurred_at desc, i.id desc) as rn
+              from ${interactions} i
+              where i.contact_id = t.id and i.user_id = ${userId} and i.deleted_at is null and i.sentiment is not null
+              order by i.occurred_at desc, i.id desc limit 10) x
+            group by x.contact_id) s
+          where c.id = s.contact_id and c.user_id = ${userId}`);
       }
+      return rows.length;
+    },
+
+    /**
+     * The calendar classification's conclusions on meeting entries (metadata key `ai`, which syncs
+     * neither compare nor keep: a changed event loses it until classified again), one statement;
+     * answers how many entries changed.
+     */
+    async setClassifications(userId: string, items: Array<{ id: string; ai: Record<string, unknown> }>, tx: Db): Promise<number> {
+      if (!items.length) return 0;
+      const rows = await queryRows<{ id: string }>(
+        tx,
+        sql`
+        update ${interactions} i set metadata = i.metadata || jsonb_build_object('ai', x.ai)
+        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(id uuid, ai jsonb)
+        where i.id = x.id and i.user_id = ${userId} and i.deleted_at is null and i.metadata->'ai' is distinct from x.ai
+        returning i.id`,
+      );
       return rows.length;
     },
 

@@ -14,7 +14,14 @@ import {
 } from '../../../shared/api/interactions.js';
 import type { INTERACTION_SOURCES } from '../../../shared/domain.js';
 
-type Deps = { repo: InteractionsRepo; cursors: CursorCodec; clock: () => Date; onChange: (userId: string) => Promise<void> };
+type Deps = {
+  repo: InteractionsRepo;
+  cursors: CursorCodec;
+  clock: () => Date;
+  onChange: (userId: string) => Promise<void>;
+  /** Told after interactions were created (queues the background sentiment); never awaited, never fails a write. */
+  onCreated?: (userId: string) => void;
+};
 
 export type UpsertResult = { inserted: number; updated: number; unchanged: number; skipped: number };
 
@@ -26,7 +33,14 @@ const duplicate = (source: string, sourceId: string) =>
 
 const batchItems = z.array(importedInteraction);
 
-export function createInteractionsService({ repo, cursors, clock, onChange }: Deps) {
+export function createInteractionsService({ repo, cursors, clock, onChange, onCreated }: Deps) {
+  const notifyCreated = (userId: string) => {
+    try {
+      onCreated?.(userId);
+    } catch {
+      // A hook that cannot queue never undoes the write: the next run scores what is left.
+    }
+  };
   const decode = (scope: string, cursor?: string) => (cursor ? cursors.decode(scope, cursor) : undefined);
 
   return {
@@ -63,6 +77,7 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
         return created;
       });
       await onChange(userId);
+      notifyCreated(userId);
       return json;
     },
 
@@ -84,6 +99,7 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
         return `{"items":[${items.join(',')}]}`;
       });
       await onChange(userId);
+      notifyCreated(userId);
       return json;
     },
 
@@ -141,6 +157,13 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
       return n;
     },
 
+    /** The calendar classification's conclusions on meeting entries (metadata `ai`); one onChange for the batch. */
+    async setClassifications(userId: string, items: Array<{ id: string; ai: Record<string, unknown> }>): Promise<number> {
+      const n = await repo.transaction((tx) => repo.setClassifications(userId, items, tx));
+      if (n) await onChange(userId);
+      return n;
+    },
+
     /**
      * For syncs and imports: writes many interactions in one transaction, idempotently by
      * (source, sourceId). Running the same batch twice changes nothing; an item whose fields
@@ -179,6 +202,7 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
         }
       });
       if (result.inserted || result.updated) await onChange(userId);
+      if (result.inserted || result.updated) notifyCreated(userId);
       return result;
     },
 
