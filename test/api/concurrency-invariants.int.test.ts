@@ -25,7 +25,9 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  // Up to ~30 requests overlap on one user's rows: a pool that holds them all, so none waits past
+  // the 1 s connection limit (which answers 503 by design) behind the row and list locks.
+  t = await createTestApp({ DATABASE_POOL_SIZE: '32' });
 });
 afterAll(() => t.close());
 

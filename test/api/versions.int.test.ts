@@ -4,7 +4,9 @@ import { signUp, type TestClient } from '../support/client.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  // Up to ~30 requests overlap on one user's rows: a pool that holds them all, so none waits past
+  // the 1 s connection limit (which answers 503 by design) behind the row and list locks.
+  t = await createTestApp({ DATABASE_POOL_SIZE: '32' });
 });
 afterAll(() => t.close());
 
