@@ -99,10 +99,14 @@ function versionedEdit(
 }
 
 type Cmd = fc.AsyncCommand<World, World>;
-const pick = <T,>(list: T[], n: number) => list[n % list.length]!;
+const pick = <T>(list: T[], n: number) => list[n % list.length]!;
 
 class EditContact implements Cmd {
-  constructor(readonly n: number, readonly withVersion: boolean, readonly note: string) {}
+  constructor(
+    readonly n: number,
+    readonly withVersion: boolean,
+    readonly note: string,
+  ) {}
   check = () => true;
   async run(_m: World, w: World) {
     const c = pick(w.contacts, this.n);
@@ -112,7 +116,11 @@ class EditContact implements Cmd {
 }
 
 class BulkTag implements Cmd {
-  constructor(readonly ns: number[], readonly tag: number, readonly action: 'tag' | 'untag') {}
+  constructor(
+    readonly ns: number[],
+    readonly tag: number,
+    readonly action: 'tag' | 'untag',
+  ) {}
   check = () => true;
   async run(_m: World, w: World) {
     const ids = [...new Set(this.ns.map((n) => pick(w.contacts, n).id))];
@@ -124,7 +132,10 @@ class BulkTag implements Cmd {
 }
 
 class BulkStage implements Cmd {
-  constructor(readonly ns: number[], readonly stage: number) {}
+  constructor(
+    readonly ns: number[],
+    readonly stage: number,
+  ) {}
   check = () => true;
   async run(_m: World, w: World) {
     const ids = [...new Set(this.ns.map((n) => pick(w.contacts, n).id))];
@@ -152,7 +163,10 @@ class DeleteContact implements Cmd {
 }
 
 class MergeContacts implements Cmd {
-  constructor(readonly keep: number, readonly other: number) {}
+  constructor(
+    readonly keep: number,
+    readonly other: number,
+  ) {}
   check = (m: World) => m.contacts.filter((c) => !c.goneRequested).length > 2;
   async run(_m: World, w: World) {
     const keep = pick(w.contacts, this.keep);
@@ -171,7 +185,11 @@ class MergeContacts implements Cmd {
 }
 
 class MoveTask implements Cmd {
-  constructor(readonly n: number, readonly anchor: number, readonly side: 'beforeId' | 'afterId' | 'end') {}
+  constructor(
+    readonly n: number,
+    readonly anchor: number,
+    readonly side: 'beforeId' | 'afterId' | 'end',
+  ) {}
   check = () => true;
   async run(_m: World, w: World) {
     const task = pick(w.tasks, this.n);
@@ -186,7 +204,11 @@ class MoveTask implements Cmd {
 }
 
 class EditTask implements Cmd {
-  constructor(readonly n: number, readonly withVersion: boolean, readonly title: string) {}
+  constructor(
+    readonly n: number,
+    readonly withVersion: boolean,
+    readonly title: string,
+  ) {}
   check = () => true;
   async run(_m: World, w: World) {
     const task = pick(w.tasks, this.n);
@@ -198,7 +220,11 @@ class EditTask implements Cmd {
 
 /** Deletes or restores a task or a timeline entry (soft delete and Undo). */
 class DeleteOrRestore implements Cmd {
-  constructor(readonly kind: 'tasks' | 'interactions', readonly n: number, readonly restore: boolean) {}
+  constructor(
+    readonly kind: 'tasks' | 'interactions',
+    readonly n: number,
+    readonly restore: boolean,
+  ) {}
   check = (m: World) => (this.kind === 'tasks' ? m.tasks : m.entries).length > 0;
   async run(_m: World, w: World) {
     const item = pick(this.kind === 'tasks' ? w.tasks : w.entries, this.n);
@@ -217,7 +243,11 @@ class DeleteOrRestore implements Cmd {
 }
 
 class LogEntry implements Cmd {
-  constructor(readonly n: number, readonly day: number, readonly type: 'meeting' | 'note' | 'call') {}
+  constructor(
+    readonly n: number,
+    readonly day: number,
+    readonly type: 'meeting' | 'note' | 'call',
+  ) {}
   check = () => true;
   async run(_m: World, w: World) {
     const c = pick(w.contacts, this.n);
@@ -234,7 +264,11 @@ class LogEntry implements Cmd {
 }
 
 class EditEntry implements Cmd {
-  constructor(readonly n: number, readonly withVersion: boolean, readonly day: number) {}
+  constructor(
+    readonly n: number,
+    readonly withVersion: boolean,
+    readonly day: number,
+  ) {}
   check = (m: World) => m.entries.length > 0;
   async run(_m: World, w: World) {
     const entry = pick(w.entries, this.n);
@@ -249,12 +283,20 @@ class EditEntry implements Cmd {
 const n = fc.nat(20);
 const commands: fc.Arbitrary<Cmd>[] = [
   fc.tuple(n, fc.boolean(), fc.string({ maxLength: 12 })).map(([i, v, s]) => new EditContact(i, v, s)),
-  fc.tuple(fc.array(n, { minLength: 1, maxLength: 3 }), n, fc.constantFrom('tag' as const, 'untag' as const)).map(([ns, tg, a]) => new BulkTag(ns, tg, a)),
+  fc
+    .tuple(fc.array(n, { minLength: 1, maxLength: 3 }), n, fc.constantFrom('tag' as const, 'untag' as const))
+    .map(([ns, tg, a]) => new BulkTag(ns, tg, a)),
   fc.tuple(fc.array(n, { minLength: 1, maxLength: 3 }), n).map(([ns, st]) => new BulkStage(ns, st)),
   n.map((i) => new DeleteContact(i)),
   fc.tuple(n, n).map(([a, b]) => new MergeContacts(a, b)),
   fc.tuple(n, n, fc.constantFrom('beforeId' as const, 'afterId' as const, 'end' as const)).map(([a, b, s]) => new MoveTask(a, b, s)),
-  fc.tuple(n, fc.boolean(), fc.string({ minLength: 1, maxLength: 12 }).map((s) => `T ${s}`)).map(([i, v, s]) => new EditTask(i, v, s)),
+  fc
+    .tuple(
+      n,
+      fc.boolean(),
+      fc.string({ minLength: 1, maxLength: 12 }).map((s) => `T ${s}`),
+    )
+    .map(([i, v, s]) => new EditTask(i, v, s)),
   fc.tuple(fc.constantFrom('tasks' as const, 'interactions' as const), n, fc.boolean()).map(([k, i, r]) => new DeleteOrRestore(k, i, r)),
   fc.tuple(n, fc.nat(6), fc.constantFrom('meeting' as const, 'note' as const, 'call' as const)).map(([i, d, ty]) => new LogEntry(i, d, ty)),
   fc.tuple(n, fc.boolean(), fc.nat(6)).map(([i, v, d]) => new EditEntry(i, v, d)),
@@ -320,7 +362,12 @@ async function checkInvariants(w: World) {
 
   // Tasks: none lost or duplicated, and the list order a permutation (distinct positions).
   const tasks = (await client.get('/api/tasks?sort=position&limit=100')).body.items as { id: string; position: number }[];
-  expect(tasks.map((x) => x.id).sort()).toEqual(w.tasks.filter((x) => !isGone(x)).map((x) => x.id).sort());
+  expect(tasks.map((x) => x.id).sort()).toEqual(
+    w.tasks
+      .filter((x) => !isGone(x))
+      .map((x) => x.id)
+      .sort(),
+  );
   expect(new Set(tasks.map((x) => x.position)).size).toBe(tasks.length);
 
   // Timeline entries: those of live contacts, not deleted, each once.

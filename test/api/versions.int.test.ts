@@ -161,7 +161,9 @@ describe.each(KINDS)('versions of a $name', (kind) => {
   it('lets exactly one of many concurrent updates made from the same version through', async () => {
     const a = await signUp(t.app, `versions-race-${kind.name}`);
     const created = await kind.create(a);
-    const results = await Promise.all(Array.from({ length: 8 }, (_, n) => ifMatch(a, kind.path(created.body.id), kind.change(n + 10), '"1"')));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, n) => ifMatch(a, kind.path(created.body.id), kind.change(n + 10), '"1"')),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
     expect((await kind.read(a, created.body)).body.version).toBe(2);
   });

@@ -15,7 +15,8 @@ const nameField = (page: Page) => page.getByLabel('Name', { exact: true });
 const notesField = (page: Page) => page.getByLabel('Notes', { exact: true });
 const saveButton = (page: Page) => page.getByRole('button', { name: 'Save changes' });
 const conflictNotice = (page: Page) => page.getByRole('alert').filter({ hasText: 'changed elsewhere while you were editing' });
-const row = (page: Page, label: string) => page.getByRole('table', { name: 'What changed' }).getByRole('row', { name: new RegExp(`^${label}`) });
+const row = (page: Page, label: string) =>
+  page.getByRole('table', { name: 'What changed' }).getByRole('row', { name: new RegExp(`^${label}`) });
 
 describe('stale writes', () => {
   it('shows what changed when two tabs edit one contact, keeps mine on request, and takes theirs on request', async () => {

@@ -7,4 +7,6 @@ import { startFakeOpenAi } from './fake-openai.js';
  */
 const llm = await startFakeOpenAi();
 llm.setCompletionLatency(300);
-process.stdout.write(`Fake AI provider on ${llm.url}. Start the server with:\n\n  AI_BASE_URL=${llm.url} AI_API_KEY=dev-key npm run dev\n\n`);
+process.stdout.write(
+  `Fake AI provider on ${llm.url}. Start the server with:\n\n  AI_BASE_URL=${llm.url} AI_API_KEY=dev-key npm run dev\n\n`,
+);

@@ -21,7 +21,11 @@ export function StaleWriteNotice({
   onTakeTheirs: () => void;
 }) {
   return (
-    <section role="alert" aria-labelledby="stale-write-title" className="space-y-3 rounded-lg border border-danger/40 bg-danger-soft p-3 text-sm text-ink">
+    <section
+      role="alert"
+      aria-labelledby="stale-write-title"
+      className="space-y-3 rounded-lg border border-danger/40 bg-danger-soft p-3 text-sm text-ink"
+    >
       <h3 id="stale-write-title" className="font-semibold">
         This {what} was changed elsewhere while you were editing. Nothing was saved yet.
       </h3>

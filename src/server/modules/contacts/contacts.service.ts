@@ -177,7 +177,12 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     /** `expected`: the version the edit was made from (a 409 with the current contact when it moved on). */
     async update(actor: Actor, id: string, input: ContactInput, expected?: number): Promise<string> {
       const { userId } = actor;
-      const json = await versionedWrite('contact', expected, () => updateLocked(userId, id, input, expected), () => repo.findDetailJson(userId, id));
+      const json = await versionedWrite(
+        'contact',
+        expected,
+        () => updateLocked(userId, id, input, expected),
+        () => repo.findDetailJson(userId, id),
+      );
       await onChange(userId);
       return json;
     },

@@ -111,7 +111,12 @@ export function createInteractionsService({ repo, cursors, clock, onChange }: De
     /** `expected`: the version the edit was made from (a 409 with the current entry when it moved on). */
     async update(actor: Actor, id: string, input: UpdateInteractionInput, expected?: number): Promise<string> {
       const { userId } = actor;
-      const json = await versionedWrite('interaction', expected, () => updateIn(userId, id, input, expected), () => repo.findJson(userId, id));
+      const json = await versionedWrite(
+        'interaction',
+        expected,
+        () => updateIn(userId, id, input, expected),
+        () => repo.findJson(userId, id),
+      );
       await onChange(userId);
       return json;
     },

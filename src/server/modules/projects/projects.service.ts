@@ -36,7 +36,9 @@ export function createProjectsService({ repo, cursors, clock, onChange }: Deps) 
       const { userId } = actor;
       // The answer is read in the write's transaction: the version this write made.
       const write = () =>
-        repo.transaction(async (tx) => ((await repo.update(userId, id, input, clock(), expected, tx)) ? repo.findJson(userId, id, tx) : undefined));
+        repo.transaction(async (tx) =>
+          (await repo.update(userId, id, input, clock(), expected, tx)) ? repo.findJson(userId, id, tx) : undefined,
+        );
       const json = await versionedWrite('project', expected, write, () => repo.findJson(userId, id));
       await onChange(userId);
       return json;

@@ -40,7 +40,10 @@ export function expectedVersion(req: FastifyRequest, bodyVersion: number | undef
 }
 
 /** The route's body without `version`, and the version the write was made from. */
-export function splitVersion<T extends { version?: number }>(req: FastifyRequest, body: T): { input: Omit<T, 'version'>; expected?: number } {
+export function splitVersion<T extends { version?: number }>(
+  req: FastifyRequest,
+  body: T,
+): { input: Omit<T, 'version'>; expected?: number } {
   const { version, ...input } = body;
   return { input, expected: expectedVersion(req, version) };
 }
