@@ -44,7 +44,8 @@ async function stateOf(ids: string[]) {
     sql`, `,
   );
   const state: Record<string, string[]> = {};
-  const contacts = await rows<{ j: string }>(sql`select to_jsonb(x)::text as j from contacts x where x.id in (${list})`);
+  // Everything but the version: a merge and its undo move it on by design (versions.int.test.ts).
+  const contacts = await rows<{ j: string }>(sql`select (to_jsonb(x) - 'version')::text as j from contacts x where x.id in (${list})`);
   state.contacts = contacts.map((r) => r.j).sort();
   for (const [table, column] of RELATED) {
     const found = await rows<{ j: string }>(

@@ -40,6 +40,7 @@ describe('goals', () => {
       deadline: '2030-09-30',
     });
     expect(created).toEqual({
+      version: 1,
       id: expect.any(String),
       contactId: id,
       title: 'Run 10 km',

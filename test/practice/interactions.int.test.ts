@@ -42,6 +42,7 @@ describe('writing interactions', () => {
     expect(await lastContactOf(a, id)).toBeNull();
     const created = await interaction(a, { contactId: id, type: 'call', subject: '  Check-in  ', sentiment: 4 });
     expect(created).toEqual({
+      version: 1,
       id: expect.any(String),
       contactId: id,
       type: 'call',

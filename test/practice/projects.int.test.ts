@@ -18,6 +18,7 @@ describe('projects', () => {
     const a = await signUp(t.app, 'projects-crud');
     const created = await post(a, '/api/projects', { name: '  Spring retreat ' });
     expect(created).toEqual({
+      version: 1,
       id: expect.any(String),
       name: 'Spring retreat',
       color: '#0d9488',

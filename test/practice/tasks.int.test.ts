@@ -44,6 +44,7 @@ describe('task CRUD', () => {
       contactIds: [contact.id, contact.id],
     });
     expect(created).toEqual({
+      version: 1,
       id: expect.any(String),
       title: 'Book the venue',
       description: 'Near the lake',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordVersion, versionBodyField } from './versions.js';
 import { boolParam, csvList, pageQueryFields } from './page-query.js';
 import { LIMITS } from '../../server/platform/limits.js';
 import { uniqueIds, uuidId } from './ids.js';
@@ -68,8 +69,10 @@ export const contactFields = {
 
 const contactObject = z.strictObject(contactFields);
 export const createContactBody = contactObject.partial().required({ name: true });
-export const updateContactBody = contactObject.partial();
-export type ContactInput = z.output<typeof updateContactBody>;
+const contactPatch = contactObject.partial();
+/** An edit; `version` (optional) is the version it was made from (see shared/api/versions.ts). */
+export const updateContactBody = contactPatch.extend(versionBodyField);
+export type ContactInput = z.output<typeof contactPatch>;
 
 export const SORTS = ['name', 'lastContact', 'created', 'sentiment'] as const;
 
@@ -113,6 +116,7 @@ export type BulkInput = z.output<typeof bulkBody>;
 
 const tagRef = z.strictObject({ id: z.uuid(), name: z.string(), color: z.string() });
 export const contactResponse = z.strictObject({
+  version: recordVersion,
   id: z.uuid(),
   name: z.string(),
   emails: z.array(z.string()),

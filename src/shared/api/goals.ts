@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordVersion, versionBodyField } from './versions.js';
 import { uuidId } from './ids.js';
 import { dateOut, dateTimeOut, isoDate } from './dates.js';
 import { pageQueryFields } from './page-query.js';
@@ -32,8 +33,9 @@ export const createGoalBody = z.strictObject({
 });
 export type CreateGoalInput = z.output<typeof createGoalBody>;
 
-export const updateGoalBody = z.strictObject(goalFields).partial();
-export type UpdateGoalInput = z.output<typeof updateGoalBody>;
+const goalPatch = z.strictObject(goalFields).partial();
+export const updateGoalBody = goalPatch.extend(versionBodyField);
+export type UpdateGoalInput = z.output<typeof goalPatch>;
 
 export const listGoalsQuery = z.strictObject({
   status: status.optional(),
@@ -45,6 +47,7 @@ export const goalIdParams = z.strictObject({ id: uuidId('must be a goal id (UUID
 export const contactIdParams = z.strictObject({ id: uuidId('must be a contact id (UUID)') });
 
 export const goalResponse = z.strictObject({
+  version: recordVersion,
   id: z.uuid(),
   contactId: z.uuid(),
   title: z.string(),

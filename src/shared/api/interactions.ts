@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordVersion, versionBodyField } from './versions.js';
 import { uuidId } from './ids.js';
 import { dateTimeOut, isoDateTime } from './dates.js';
 import { pageQueryFields } from './page-query.js';
@@ -53,8 +54,9 @@ export const createForContactsBody = z.strictObject({
 export type CreateForContactsInput = z.output<typeof createForContactsBody>;
 
 // Source and source id identify a synced item, so they are fixed once written.
-export const updateInteractionBody = z.strictObject(interactionFields).partial();
-export type UpdateInteractionInput = z.output<typeof updateInteractionBody>;
+const interactionPatch = z.strictObject(interactionFields).partial();
+export const updateInteractionBody = interactionPatch.extend(versionBodyField);
+export type UpdateInteractionInput = z.output<typeof interactionPatch>;
 
 const pageFields = {
   ...pageQueryFields,
@@ -67,6 +69,7 @@ export const interactionIdParams = z.strictObject({ id: uuidId('must be an inter
 export const contactIdParams = z.strictObject({ id: contactId });
 
 export const interactionResponse = z.strictObject({
+  version: recordVersion,
   id: z.uuid(),
   contactId: z.uuid(),
   type: z.enum(INTERACTION_TYPES),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordVersion, versionBodyField } from './versions.js';
 import { dateTimeOut } from './dates.js';
 import { uuidId } from './ids.js';
 import { pageQueryFields } from './page-query.js';
@@ -8,7 +9,12 @@ const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0d94
 const name = z.string().trim().min(1, 'is required').max(LIMITS.text.name);
 
 export const createProjectBody = z.strictObject({ name, color: color.optional() });
-export const updateProjectBody = z.strictObject({ name: name.optional(), color: color.optional(), isArchived: z.boolean().optional() });
+export const updateProjectBody = z.strictObject({
+  name: name.optional(),
+  color: color.optional(),
+  isArchived: z.boolean().optional(),
+  ...versionBodyField,
+});
 export const projectIdParams = z.strictObject({ id: uuidId('must be a project id (UUID)') });
 export const listProjectsQuery = z.strictObject({
   archived: z
@@ -19,6 +25,7 @@ export const listProjectsQuery = z.strictObject({
 });
 
 export const projectResponse = z.strictObject({
+  version: recordVersion,
   id: z.uuid(),
   name: z.string(),
   color: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordVersion, versionBodyField } from './versions.js';
 import { uuidId } from './ids.js';
 import { dateTimeOut, isoDateTime } from './dates.js';
 import { boolParam, csvList, pageQueryFields } from './page-query.js';
@@ -32,8 +33,9 @@ const taskFields = {
 };
 const taskObject = z.strictObject(taskFields);
 export const createTaskBody = taskObject.partial().required({ title: true });
-export const updateTaskBody = taskObject.partial();
-export type TaskInput = z.output<typeof updateTaskBody>;
+const taskPatch = taskObject.partial();
+export const updateTaskBody = taskPatch.extend(versionBodyField);
+export type TaskInput = z.output<typeof taskPatch>;
 
 const anchor = uuidId('must be a task id (UUID) or null').nullable().optional();
 export const moveTaskBody = z
@@ -75,6 +77,7 @@ export const activityQuery = z.strictObject(pageFields);
 export const taskIdParams = z.strictObject({ id: uuidId('must be a task id (UUID)') });
 
 export const taskResponse = z.strictObject({
+  version: recordVersion,
   id: z.uuid(),
   title: z.string(),
   description: z.string(),

@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     readonly issues: ApiIssue[] = [],
     readonly retryAfterSeconds?: number,
+    /** The error's details as the server sent them (a stale write's 409 carries the current record). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -89,7 +91,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   else if (res.status >= 500)
     message = `Something went wrong on the server. Try again; if it keeps happening, quote reference ${requestId ?? 'unknown'}.`;
   else if (STATUS_HINTS[res.status] && !message.includes(STATUS_HINTS[res.status]!)) message = `${message} ${STATUS_HINTS[res.status]}`;
-  return new ApiError(message, res.status, code, requestId, body.error?.details?.issues ?? [], retryAfter);
+  return new ApiError(message, res.status, code, requestId, body.error?.details?.issues ?? [], retryAfter, body.error?.details);
 }
 
 // A POST sent again after a network failure reuses its Idempotency-Key: if the first attempt did

@@ -8,6 +8,7 @@ import {
   useQueryClient,
 } from '@tanstack/react-query';
 import { api } from './api-client';
+import { staleCurrent } from './stale-write';
 import type { ConsentPurpose, ContactStatus, LifecycleStage } from '../../shared/domain';
 import type { Contact, ContactDetail, ContactBody as ContactInput, DeletePreview } from '../../shared/api/contacts';
 import type { Page } from '../../shared/api/page-query';
@@ -95,13 +96,16 @@ export function useUpdateContact(id: string) {
       await qc.cancelQueries({ queryKey: key });
       const before = qc.getQueryData<ContactDetail>(key);
       if (before) {
-        const { tagIds: _tagIds, ...fields } = input;
+        const { tagIds: _tagIds, version: _version, ...fields } = input;
         qc.setQueryData<ContactDetail>(key, { ...before, ...fields });
       }
       return { before };
     },
-    onError: (_err, _input, context) => {
-      if (context?.before) qc.setQueryData(key, context.before);
+    onError: (err, _input, context) => {
+      // A stale write answers the contact as it is now: the page shows it (the form compares).
+      const current = staleCurrent<ContactDetail>(err);
+      if (current) qc.setQueryData(key, current);
+      else if (context?.before) qc.setQueryData(key, context.before);
     },
     // With several quick edits in flight, an early answer would undo the later optimistic ones;
     // only the last answer (which includes every edit) replaces the cached contact.

@@ -62,7 +62,7 @@ export function useUpdateInteraction(contactId: string) {
   const qc = useQueryClient();
   const afterWrite = useAfterWrite(contactId);
   return useMutation({
-    mutationFn: ({ id, ...input }: Partial<InteractionInput> & { id: string; contactId?: string }) =>
+    mutationFn: ({ id, ...input }: Partial<InteractionInput> & { id: string; contactId?: string; version?: number }) =>
       api.patch<Interaction>(`/api/interactions/${id}`, input),
     onSettled: (_r, _e, input) => {
       afterWrite();

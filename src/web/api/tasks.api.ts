@@ -21,7 +21,7 @@ function useInvalidate(...keys: string[][]) {
 export function useSaveProject() {
   const invalidate = useInvalidate(['projects'], ['tasks']);
   return useMutation({
-    mutationFn: ({ id, ...input }: { id?: string; name?: string; color?: string; isArchived?: boolean }) =>
+    mutationFn: ({ id, ...input }: { id?: string; name?: string; color?: string; isArchived?: boolean; version?: number }) =>
       id ? api.patch<Project>(`/api/projects/${id}`, input) : api.post<Project>('/api/projects', input),
     onSettled: invalidate,
   });
@@ -78,6 +78,8 @@ export type TaskInput = Partial<{
   projectId: string | null;
   parentTaskId: string | null;
   contactIds: string[];
+  /** The version the edit was made from: a stale one is refused (409) instead of overwriting. */
+  version: number;
 }>;
 
 const afterTaskWrite = [['tasks'], ['projects'], ['dashboard'], ['contacts', 'detail']];

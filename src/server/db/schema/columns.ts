@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { customType, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customType, integer, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Millisecond precision keeps timestamps round-trippable through JavaScript Dates and ISO
 // strings, which keyset cursors rely on.
@@ -15,3 +15,6 @@ export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array 
   dataType: () => 'bytea',
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 });
+
+/** The record's version for stale-write checks: 1 on insert, +1 in the statement of every update. */
+export const version = () => integer('version').notNull().default(1);

@@ -16,7 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { bytea, createdAt, id, ts, updatedAt } from './columns.js';
+import { bytea, createdAt, id, ts, updatedAt, version } from './columns.js';
 import { users } from './users.js';
 import { contactPhotos } from './photos.js';
 import { CONSENT_METHODS, CONSENT_PURPOSES, CONTACT_STATUSES, ENGAGEMENT_TRENDS, LIFECYCLE_STAGES } from '../../../shared/domain.js';
@@ -77,6 +77,7 @@ export const contacts = pgTable(
     searchText: text('search_text').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (t) => [
     index('contacts_user_name_idx').on(t.userId, sql`lower(${t.name})`, t.id),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, smallint, text, uniqueIndex, uuid, date } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts, updatedAt } from './columns.js';
+import { createdAt, id, ts, updatedAt, version } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
 import { GOAL_STATUSES, INTERACTION_SOURCES, INTERACTION_TYPES } from '../../../shared/domain.js';
@@ -32,6 +32,7 @@ export const interactions = pgTable(
     deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (t) => [
     uniqueIndex('interactions_source_uq').on(t.userId, t.source, t.sourceId),
@@ -85,6 +86,7 @@ export const goals = pgTable(
     deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (t) => [
     index('goals_contact_idx').on(t.contactId, t.createdAt, t.id),

@@ -12,7 +12,7 @@ import {
   text,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { createdAt, id, ts, updatedAt } from './columns.js';
+import { createdAt, id, ts, updatedAt, version } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
 import { TASK_OWNERS, TASK_PRIORITIES, TASK_STATUSES } from '../../../shared/domain.js';
@@ -34,6 +34,7 @@ export const projects = pgTable(
     isArchived: boolean('is_archived').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (t) => [index('projects_user_idx').on(t.userId, t.isArchived, sql`lower(${t.name})`)],
 );
@@ -63,6 +64,7 @@ export const tasks = pgTable(
     deletedAt: ts('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (t) => [
     index('tasks_user_status_idx').on(t.userId, t.status, t.position, t.id),

@@ -23,6 +23,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
+import { nextVersion, versionFirst } from '../../db/versions.sql.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { filterSql, type ContactFilter, type PageRequest } from './contacts-filter.sql.js';
 import { contactTransferQueries } from './contacts-transfer.repo.js';
@@ -71,17 +72,20 @@ export function createContactsRepo(db: Db) {
     },
 
     /** One statement: the contact as JSON text with its tags and related counts. */
-    async findDetailJson(userId: string, id: string): Promise<string | undefined> {
+    async findDetailJson(userId: string, id: string, tx: Db = db): Promise<string | undefined> {
       const [row] = await queryRows<{ j: string }>(
-        db,
+        tx,
         sql`
-        select (${contactJson} || jsonb_build_object('counts', jsonb_build_object(
+        select ${versionFirst(
+          c.version,
+          sql`${contactJson} || jsonb_build_object('counts', jsonb_build_object(
           'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
           'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id} and g.deleted_at is null),
           'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
                         where tc.contact_id = ${c.id} and t.status in ${OPEN_STATUSES_SQL}
                           and t.deleted_at is null)
-        )))::text as j
+        ))`,
+        )} as j
         from ${c}
         where ${c.userId} = ${userId} and ${c.id} = ${id}`,
       );
@@ -130,11 +134,19 @@ export function createContactsRepo(db: Db) {
       return row!;
     },
 
+    /** Every update moves the contact to its next version, in the same statement. */
     async update(userId: string, id: string, values: Partial<ContactWrite>, tx: Db = db): Promise<void> {
+      const { version: _version, ...rest } = values;
       await tx
         .update(c)
-        .set(values)
+        .set({ ...rest, version: nextVersion(c.version) })
         .where(and(eq(c.userId, userId), eq(c.id, id)));
+    },
+
+    /** Moves contacts to their next version (a change made through another table, such as consent). */
+    async bumpVersions(userId: string, ids: string[], tx: Db = db) {
+      if (!ids.length) return;
+      await tx.execute(sql`update ${c} set version = version + 1 where user_id = ${userId} and id in ${inList(ids)}`);
     },
 
     /** Replaces the contact's tag set with the caller's own tags among tagIds; returns how many were found. */
@@ -246,13 +258,18 @@ export function createContactsRepo(db: Db) {
       return row;
     },
 
-    /** The subset of ids that belong to the user. */
+    /**
+     * The subset of ids that belong to the user, locked in id order: concurrent bulk actions,
+     * edits and merges on the same contacts then wait for each other instead of deadlocking.
+     */
     async findOwnedIds(userId: string, ids: string[], tx: Db = db): Promise<string[]> {
       if (!ids.length) return [];
       const rows = await tx
         .select({ id: c.id })
         .from(c)
-        .where(sql`${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`);
+        .where(sql`${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`)
+        .orderBy(c.id)
+        .for('update');
       return rows.map((r) => r.id);
     },
 
@@ -265,24 +282,36 @@ export function createContactsRepo(db: Db) {
       return rows.map((r) => r.id);
     },
 
+    /** One statement: adds the tags, and moves the contacts that gained one to their next version. */
     async bulkTag(userId: string, ids: string[], tagIds: string[], tx: Db = db) {
       await tx.execute(sql`
-        insert into ${contactTags} (contact_id, tag_id, user_id)
-        select x.id, t.id, ${userId}
-        from ${c} x cross join ${tags} t
-        where x.user_id = ${userId} and x.id in ${inList(ids)} and t.user_id = ${userId} and t.id in ${inList(tagIds)}
-        on conflict do nothing`);
+        with added as (
+          insert into ${contactTags} (contact_id, tag_id, user_id)
+          select x.id, t.id, ${userId}
+          from ${c} x cross join ${tags} t
+          where x.user_id = ${userId} and x.id in ${inList(ids)} and t.user_id = ${userId} and t.id in ${inList(tagIds)}
+          on conflict do nothing
+          returning contact_id
+        )
+        update ${c} set version = version + 1
+        where user_id = ${userId} and id in (select contact_id from added)`);
     },
 
+    /** One statement: removes the tags, and moves the contacts that lost one to their next version. */
     async bulkUntag(userId: string, ids: string[], tagIds: string[], tx: Db = db) {
       await tx.execute(sql`
-        delete from ${contactTags}
-        where user_id = ${userId} and contact_id in ${inList(ids)} and tag_id in ${inList(tagIds)}`);
+        with removed as (
+          delete from ${contactTags}
+          where user_id = ${userId} and contact_id in ${inList(ids)} and tag_id in ${inList(tagIds)}
+          returning contact_id
+        )
+        update ${c} set version = version + 1
+        where user_id = ${userId} and id in (select contact_id from removed)`);
     },
 
     async bulkSetStage(userId: string, ids: string[], stage: string, now: Date, tx: Db = db) {
       await tx.execute(sql`
-        update ${c} set lifecycle_stage = ${stage}, updated_at = ${now}
+        update ${c} set lifecycle_stage = ${stage}, updated_at = ${now}, version = version + 1
         where user_id = ${userId} and id in ${inList(ids)}`);
     },
 

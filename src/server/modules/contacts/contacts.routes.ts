@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
+import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
+import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
   bulkBody,
   bulkResponse,
@@ -43,7 +45,7 @@ export function registerContactsRoutes(app: App) {
   app.post(
     '/api/contacts',
     { schema: { tags: TAGS, body: createContactBody, response: { 201: contactDetailResponse } } },
-    async (req, reply) => sendJsonText(reply, await contacts.create(requireActor(req), req.body), 201),
+    async (req, reply) => sendVersioned(reply, await contacts.create(requireActor(req), req.body), 201),
   );
 
   app.post('/api/contacts/bulk', { schema: { tags: TAGS, body: bulkBody, response: { 200: bulkResponse } } }, async (req) =>
@@ -51,13 +53,23 @@ export function registerContactsRoutes(app: App) {
   );
 
   app.get('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 200: contactDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await contacts.get(requireActor(req), req.params.id)),
+    sendVersioned(reply, await contacts.get(requireActor(req), req.params.id)),
   );
 
   app.patch(
     '/api/contacts/:id',
-    { schema: { tags: TAGS, params: idParams, body: updateContactBody, response: { 200: contactDetailResponse } } },
-    async (req, reply) => sendJsonText(reply, await contacts.update(requireActor(req), req.params.id, req.body)),
+    {
+      schema: {
+        tags: TAGS,
+        params: idParams,
+        body: updateContactBody,
+        response: { 200: contactDetailResponse, 409: staleWriteResponse(contactDetailResponse) },
+      },
+    },
+    async (req, reply) => {
+      const { input, expected } = splitVersion(req, req.body);
+      return sendVersioned(reply, await contacts.update(requireActor(req), req.params.id, input, expected));
+    },
   );
 
   app.get(

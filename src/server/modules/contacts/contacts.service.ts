@@ -1,5 +1,6 @@
 import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { StaleVersion, versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
 import { LIMITS } from '../../platform/limits.js';
@@ -98,6 +99,30 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     };
   }
 
+  /**
+   * The edit in one transaction on the locked row: refused (StaleVersion) when the row is not at
+   * `expected`; undefined when the contact is not the caller's.
+   */
+  async function updateLocked(userId: string, id: string, input: ContactInput, expected: number | undefined) {
+    return repo.transaction(async (tx) => {
+      const current = await repo.findRow(userId, id, tx);
+      if (!current) return undefined;
+      if (expected !== undefined && current.version !== expected) throw new StaleVersion();
+      const given = toWrite(input);
+      const write = { ...given, ...channelLabels(given, current) };
+      if (input.phones) write.phonesE164 = await phonesE164(userId, input.phones, tx);
+      const merged: ContactRow = { ...current, ...(write as Partial<ContactRow>) };
+      await repo.update(userId, id, { ...write, searchText: buildSearchText(merged), updatedAt: clock() }, tx);
+      if (input.tagIds) {
+        await requireOwnedTags(userId, input.tagIds, tx);
+        await repo.setTags(userId, id, input.tagIds, tx);
+      }
+      await recordConsentFlags(tx, userId, id, input);
+      // Read in the write's transaction: the answer is the version this write made.
+      return repo.findDetailJson(userId, id, tx);
+    });
+  }
+
   /** One statement: the page as JSON text, with the cursor to the next one. */
   async function listFresh(actor: Actor, query: ListContactsQuery): Promise<string> {
     const scope = `contacts:${query.sort}:${query.order}`;
@@ -149,24 +174,17 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       return getJson(actor, id);
     },
 
-    async update(actor: Actor, id: string, input: ContactInput): Promise<Buffer> {
+    /** `expected`: the version the edit was made from (a 409 with the current contact when it moved on). */
+    async update(actor: Actor, id: string, input: ContactInput, expected?: number): Promise<string> {
       const { userId } = actor;
-      await repo.transaction(async (tx) => {
-        const current = await repo.findRow(userId, id, tx);
-        if (!current) throw notFound('Contact');
-        const given = toWrite(input);
-        const write = { ...given, ...channelLabels(given, current) };
-        if (input.phones) write.phonesE164 = await phonesE164(userId, input.phones, tx);
-        const merged: ContactRow = { ...current, ...(write as Partial<ContactRow>) };
-        await repo.update(userId, id, { ...write, searchText: buildSearchText(merged), updatedAt: clock() }, tx);
-        if (input.tagIds) {
-          await requireOwnedTags(userId, input.tagIds, tx);
-          await repo.setTags(userId, id, input.tagIds, tx);
-        }
-        await recordConsentFlags(tx, userId, id, input);
-      });
+      const json = await versionedWrite(
+        'contact',
+        expected,
+        () => updateLocked(userId, id, input, expected),
+        () => repo.findDetailJson(userId, id),
+      );
       await onChange(userId);
-      return getJson(actor, id);
+      return json;
     },
 
     /** After the account's country changed: every phone key again, with the new default country. */
@@ -182,7 +200,6 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       });
       await onChange(userId);
     },
-
     /** Erases the contact and everything derived from it (see repo.erase), and every cached page. */
     async remove(actor: Actor, id: string): Promise<void> {
       const erased = await repo.transaction((tx) => repo.erase(actor.userId, [id], tx));
@@ -325,6 +342,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
             break;
           case 'set_consent':
             await consent.recordWithin(tx as Db, userId, owned, consentChange!);
+            await repo.bumpVersions(userId, owned, tx);
             break;
         }
         return owned;

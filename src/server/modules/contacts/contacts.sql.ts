@@ -13,6 +13,7 @@ const ct = alias(contactTags, 'ct');
  * whatever practitioners write. The detail (contactJson) has everything.
  */
 export const contactSummaryJson = sql`json_build_object(
+  'version', ${c.version},
   'id', ${c.id},
   'name', ${c.name},
   'emails', to_json(${c.emails}),

@@ -23,6 +23,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
+import { nextVersion } from '../../db/versions.sql.js';
 import { defaultCountry } from '../contacts/phones.js';
 
 export type ContactRow = typeof c.$inferSelect;
@@ -57,12 +58,20 @@ const contactColumns = sql.join(
   sql`, `,
 );
 /** The same columns read from a snapshot row `r`; a photo deleted for good since then is left out. */
-const snapshotColumns = sql.join(
-  writable.map((col) =>
-    col.name === 'photo_id' ? sql`(select p.id from ${contactPhotos} p where p.id = r.photo_id)` : sql`r.${sql.identifier(col.name)}`,
-  ),
-  sql`, `,
-);
+const snapshotColumns = (version: SQL) =>
+  sql.join(
+    writable.map((col) =>
+      col.name === 'photo_id'
+        ? sql`(select p.id from ${contactPhotos} p where p.id = r.photo_id)`
+        : col.name === 'version'
+          ? version
+          : sql`r.${sql.identifier(col.name)}`,
+    ),
+    sql`, `,
+  );
+/** Restored contacts come back at a new version, so an edit made from before the merge or the undo is refused. */
+const mergedBackVersion = sql`coalesce(r.version, 1) + 1`;
+const primaryBackVersion = sql`${c}.version + 1`;
 
 const jsonParam = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
 
@@ -88,6 +97,7 @@ export function createMergeRepo() {
         .select()
         .from(c)
         .where(sql`${c.userId} = ${userId} and ${c.id} in ${inList(ids)}`)
+        .orderBy(c.id)
         .for('update');
     },
 
@@ -170,7 +180,10 @@ export function createMergeRepo() {
     },
 
     async updateContact(tx: Db, userId: string, id: string, values: Partial<typeof c.$inferInsert>) {
-      await tx.update(c).set(values).where(sql`${c.userId} = ${userId} and ${c.id} = ${id}`);
+      await tx
+        .update(c)
+        .set({ ...values, version: nextVersion(c.version) })
+        .where(sql`${c.userId} = ${userId} and ${c.id} = ${id}`);
     },
 
     async country(tx: Db, userId: string): Promise<string | null> {
@@ -206,7 +219,7 @@ export function createMergeRepo() {
     async restore(tx: Db, userId: string, s: MergeSnapshot) {
       await tx.execute(sql`
         insert into ${c} (${contactColumns})
-        select ${snapshotColumns} from jsonb_populate_recordset(null::${c}, ${jsonParam(s.merged)}) r`);
+        select ${snapshotColumns(mergedBackVersion)} from jsonb_populate_recordset(null::${c}, ${jsonParam(s.merged)}) r`);
       for (const [kind, table] of Object.entries(MOVED_TABLES)) {
         const pairs = s.moved[kind] ?? [];
         if (!pairs.length) continue;
@@ -248,7 +261,7 @@ export function createMergeRepo() {
           on conflict do nothing`);
       }
       await tx.execute(sql`
-        update ${c} set (${contactColumns}) = (select ${snapshotColumns} from jsonb_populate_record(null::${c}, ${jsonParam(s.primary)}) r)
+        update ${c} set (${contactColumns}) = (select ${snapshotColumns(primaryBackVersion)} from jsonb_populate_record(null::${c}, ${jsonParam(s.primary)}) r)
         where user_id = ${userId} and id = ${primaryId}`);
     },
 

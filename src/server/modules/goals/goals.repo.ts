@@ -4,6 +4,7 @@ import { queryRows, type Db } from '../../platform/db.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, goals } from '../../db/schema/index.js';
 import { isoSql, timestampParam } from '../../db/sql-helpers.js';
+import { nextVersion, versionIs } from '../../db/versions.sql.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 
 export type PageRow = KeyedJsonRow;
@@ -23,6 +24,7 @@ const c = alias(contacts, 'c');
 
 /** The API shape of a goal aliased `g` with its contact aliased `c`. */
 const goalJson = sql`json_build_object(
+  'version', ${g.version},
   'id', ${g.id},
   'contactId', ${g.contactId},
   'title', ${g.title},
@@ -111,7 +113,7 @@ export function createGoalsRepo(db: Db) {
      * Applies the patch in one statement. Becoming completed stamps completed_at (kept while it
      * stays completed); any other status clears it.
      */
-    async update(userId: string, id: string, patch: Partial<GoalWrite>, now: Date): Promise<string | undefined> {
+    async update(userId: string, id: string, patch: Partial<GoalWrite>, now: Date, expected?: number): Promise<string | undefined> {
       const sets = (Object.keys(COLUMN) as (keyof GoalWrite)[])
         .filter((key) => patch[key] !== undefined)
         .map((key) => sql`${sql.identifier(COLUMN[key])} = ${patch[key]}`);
@@ -121,15 +123,27 @@ export function createGoalsRepo(db: Db) {
         sets.push(sql`completed_at = null`);
       }
       sets.push(sql`updated_at = ${timestampParam(now)}`);
+      sets.push(sql`version = ${nextVersion(sql`version`)}`);
       const [row] = await queryRows<{ j: string }>(
         db,
         sql`
         with g as (
           update ${goals} set ${sql.join(sets, sql`, `)}
-          where id = ${id} and user_id = ${userId} and deleted_at is null
+          where id = ${id} and user_id = ${userId} and deleted_at is null${versionIs(sql`version`, expected)}
           returning *
         )
         select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`,
+      );
+      return row?.j;
+    },
+
+    /** The goal's JSON as it is now; undefined when it is not the user's or is deleted. */
+    async findJson(userId: string, id: string): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
+        select ${goalJson}::text as j from ${goals} g join ${contacts} c on c.id = g.contact_id
+        where g.id = ${id} and g.user_id = ${userId} and g.deleted_at is null`,
       );
       return row?.j;
     },
@@ -138,7 +152,8 @@ export function createGoalsRepo(db: Db) {
     async softDelete(userId: string, id: string, at: Date): Promise<boolean> {
       const rows = await queryRows(
         db,
-        sql`update ${goals} set deleted_at = ${timestampParam(at)} where id = ${id} and user_id = ${userId} and deleted_at is null returning id`,
+        sql`update ${goals} set deleted_at = ${timestampParam(at)}, version = version + 1
+            where id = ${id} and user_id = ${userId} and deleted_at is null returning id`,
       );
       return rows.length > 0;
     },
@@ -149,7 +164,8 @@ export function createGoalsRepo(db: Db) {
         db,
         sql`
         with g as (
-          update ${goals} set deleted_at = null where id = ${id} and user_id = ${userId} and deleted_at is not null returning *
+          update ${goals} set deleted_at = null, version = version + 1
+          where id = ${id} and user_id = ${userId} and deleted_at is not null returning *
         )
         select ${goalJson}::text as j from g join ${contacts} c on c.id = g.contact_id`,
       );

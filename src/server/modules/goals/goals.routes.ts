@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
+import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
+import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
   contactIdParams,
   createGoalBody,
@@ -29,19 +31,29 @@ export function registerGoalsRoutes(app: App) {
   );
 
   app.post('/api/goals', { schema: { tags: TAGS, body: createGoalBody, response: { 201: goalResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await goals.create(requireActor(req), req.body), 201),
+    sendVersioned(reply, await goals.create(requireActor(req), req.body), 201),
   );
 
   app.patch(
     '/api/goals/:id',
-    { schema: { tags: TAGS, params: goalIdParams, body: updateGoalBody, response: { 200: goalResponse } } },
-    async (req, reply) => sendJsonText(reply, await goals.update(requireActor(req), req.params.id, req.body)),
+    {
+      schema: {
+        tags: TAGS,
+        params: goalIdParams,
+        body: updateGoalBody,
+        response: { 200: goalResponse, 409: staleWriteResponse(goalResponse) },
+      },
+    },
+    async (req, reply) => {
+      const { input, expected } = splitVersion(req, req.body);
+      return sendVersioned(reply, await goals.update(requireActor(req), req.params.id, input, expected));
+    },
   );
 
   app.post(
     '/api/goals/:id/restore',
     { schema: { tags: TAGS, params: goalIdParams, response: { 200: goalResponse } } },
-    async (req, reply) => sendJsonText(reply, await goals.restore(requireActor(req), req.params.id)),
+    async (req, reply) => sendVersioned(reply, await goals.restore(requireActor(req), req.params.id)),
   );
 
   app.delete('/api/goals/:id', { schema: { tags: TAGS, params: goalIdParams, response: { 204: z.null() } } }, async (req, reply) => {

@@ -1,4 +1,5 @@
 import { notFound } from '../../platform/errors.js';
+import { versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { GoalsRepo } from './goals.repo.js';
@@ -36,9 +37,14 @@ export function createGoalsService({ repo, cursors, clock, onChange }: Deps) {
       return json;
     },
 
-    async update(actor: Actor, id: string, input: UpdateGoalInput): Promise<string> {
-      const json = await repo.update(actor.userId, id, input, clock());
-      if (!json) throw notFound('Goal');
+    /** `expected`: the version the edit was made from (a 409 with the current goal when it moved on). */
+    async update(actor: Actor, id: string, input: UpdateGoalInput, expected?: number): Promise<string> {
+      const json = await versionedWrite(
+        'goal',
+        expected,
+        () => repo.update(actor.userId, id, input, clock(), expected),
+        () => repo.findJson(actor.userId, id),
+      );
       await onChange(actor.userId);
       return json;
     },

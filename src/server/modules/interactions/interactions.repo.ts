@@ -3,6 +3,7 @@ import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, interactions } from '../../db/schema/index.js';
 import { inList, timestampParam } from '../../db/sql-helpers.js';
+import { nextVersion, versionIs } from '../../db/versions.sql.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 import { interactionJson, occurredKey } from './interactions.sql.js';
 import { CONTACT_INTERACTION_TYPES } from '../../../shared/domain.js';
@@ -141,7 +142,7 @@ export function createInteractionsRepo(db: Db) {
     },
 
     /** Applies the patch and answers the item's JSON with its contact id; undefined when not the user's. */
-    async update(userId: string, id: string, patch: InteractionPatch, now: Date, tx: Db) {
+    async update(userId: string, id: string, patch: InteractionPatch, now: Date, tx: Db, expected?: number) {
       const sets = (Object.keys(COLUMN) as (keyof InteractionPatch)[])
         .filter((key) => patch[key] !== undefined)
         .map((key) => {
@@ -149,17 +150,29 @@ export function createInteractionsRepo(db: Db) {
           return sql`${sql.identifier(COLUMN[key])} = ${value instanceof Date ? timestampParam(value) : sql`${value}`}`;
         });
       sets.push(sql`updated_at = ${timestampParam(now)}`);
+      sets.push(sql`version = ${nextVersion(sql`version`)}`);
       const [row] = await queryRows<{ j: string; contact_id: string }>(
         tx,
         sql`
         with i as (
           update ${interactions} set ${sql.join(sets, sql`, `)}
-          where id = ${id} and user_id = ${userId} and deleted_at is null
+          where id = ${id} and user_id = ${userId} and deleted_at is null${versionIs(sql`version`, expected)}
           returning *
         )
         select ${interactionJson}::text as j, i.contact_id from i join ${contacts} c on c.id = i.contact_id`,
       );
       return row;
+    },
+
+    /** The entry's JSON as it is now; undefined when it is not the user's or is deleted. */
+    async findJson(userId: string, id: string): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        sql`
+        select ${interactionJson}::text as j from ${interactions} i join ${contacts} c on c.id = i.contact_id
+        where i.id = ${id} and i.user_id = ${userId} and i.deleted_at is null`,
+      );
+      return row?.j;
     },
 
     async currentContactId(userId: string, id: string, tx: Db): Promise<string | undefined> {
@@ -176,7 +189,7 @@ export function createInteractionsRepo(db: Db) {
       const [row] = await queryRows<{ contact_id: string }>(
         tx,
         sql`
-        update ${interactions} set deleted_at = ${timestampParam(at)}
+        update ${interactions} set deleted_at = ${timestampParam(at)}, version = version + 1
         where id = ${id} and user_id = ${userId} and deleted_at is null returning contact_id`,
       );
       return row?.contact_id;
@@ -188,7 +201,7 @@ export function createInteractionsRepo(db: Db) {
         tx,
         sql`
         with i as (
-          update ${interactions} set deleted_at = null
+          update ${interactions} set deleted_at = null, version = version + 1
           where id = ${id} and user_id = ${userId} and deleted_at is not null
           returning *
         )
@@ -252,7 +265,7 @@ export function createInteractionsRepo(db: Db) {
           on conflict (user_id, source, source_id) do update set
             contact_id = excluded.contact_id, type = excluded.type, subject = excluded.subject,
             content = excluded.content, occurred_at = excluded.occurred_at, sentiment = excluded.sentiment,
-            metadata = excluded.metadata, updated_at = excluded.updated_at
+            metadata = excluded.metadata, updated_at = excluded.updated_at, version = ${interactions}.version + 1
           where ${interactions}.deleted_at is null
             and (${interactions}.contact_id, ${interactions}.type, ${interactions}.subject, ${interactions}.content,
                  ${interactions}.occurred_at, ${interactions}.sentiment, ${interactions}.metadata - 'ai')

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
+import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
+import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
   contactIdParams,
   createForContactsBody,
@@ -35,7 +37,7 @@ export function registerInteractionsRoutes(app: App) {
   app.post(
     '/api/interactions',
     { schema: { tags: TAGS, body: createInteractionBody, response: { 201: interactionResponse } } },
-    async (req, reply) => sendJsonText(reply, await interactions.create(requireActor(req), req.body), 201),
+    async (req, reply) => sendVersioned(reply, await interactions.create(requireActor(req), req.body), 201),
   );
 
   app.post(
@@ -46,14 +48,24 @@ export function registerInteractionsRoutes(app: App) {
 
   app.patch(
     '/api/interactions/:id',
-    { schema: { tags: TAGS, params: interactionIdParams, body: updateInteractionBody, response: { 200: interactionResponse } } },
-    async (req, reply) => sendJsonText(reply, await interactions.update(requireActor(req), req.params.id, req.body)),
+    {
+      schema: {
+        tags: TAGS,
+        params: interactionIdParams,
+        body: updateInteractionBody,
+        response: { 200: interactionResponse, 409: staleWriteResponse(interactionResponse) },
+      },
+    },
+    async (req, reply) => {
+      const { input, expected } = splitVersion(req, req.body);
+      return sendVersioned(reply, await interactions.update(requireActor(req), req.params.id, input, expected));
+    },
   );
 
   app.post(
     '/api/interactions/:id/restore',
     { schema: { tags: TAGS, params: interactionIdParams, response: { 200: interactionResponse } } },
-    async (req, reply) => sendJsonText(reply, await interactions.restore(requireActor(req), req.params.id)),
+    async (req, reply) => sendVersioned(reply, await interactions.restore(requireActor(req), req.params.id)),
   );
 
   app.delete(

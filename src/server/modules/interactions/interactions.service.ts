@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { StaleVersion, versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { Actor } from '../../platform/http/types.js';
@@ -42,6 +43,26 @@ export function createInteractionsService({ repo, cursors, clock, onChange, onCr
     }
   };
   const decode = (scope: string, cursor?: string) => (cursor ? cursors.decode(scope, cursor) : undefined);
+
+  /** The edit in one transaction; undefined when the entry is not the user's, StaleVersion when not at `expected`. */
+  function updateIn(userId: string, id: string, input: UpdateInteractionInput, expected: number | undefined) {
+    return repo.transaction(async (tx) => {
+      const previous = await repo.currentContactId(userId, id, tx);
+      if (!previous) return undefined;
+      const wanted = [previous, ...(input.contactId ? [input.contactId] : [])];
+      const locked = await repo.lockContacts(userId, wanted, tx);
+      if (input.contactId && !locked.includes(input.contactId)) throw notFound('Contact');
+      const { occurredAt, ...rest } = input;
+      const patch = { ...rest, ...(occurredAt ? { occurredAt: new Date(occurredAt) } : {}) };
+      const row = await repo.update(userId, id, patch, clock(), tx, expected);
+      if (!row) {
+        if (expected !== undefined) throw new StaleVersion();
+        return undefined;
+      }
+      await repo.recomputeLastContact(userId, [...locked, row.contact_id], tx);
+      return row.j;
+    });
+  }
 
   return {
     /** Newest first across every contact; JSON text. */
@@ -103,25 +124,18 @@ export function createInteractionsService({ repo, cursors, clock, onChange, onCr
       return json;
     },
 
-    async update(actor: Actor, id: string, input: UpdateInteractionInput): Promise<string> {
+    /** `expected`: the version the edit was made from (a 409 with the current entry when it moved on). */
+    async update(actor: Actor, id: string, input: UpdateInteractionInput, expected?: number): Promise<string> {
       const { userId } = actor;
-      const json = await repo.transaction(async (tx) => {
-        const previous = await repo.currentContactId(userId, id, tx);
-        if (!previous) throw notFound('Interaction');
-        const wanted = [previous, ...(input.contactId ? [input.contactId] : [])];
-        const locked = await repo.lockContacts(userId, wanted, tx);
-        if (input.contactId && !locked.includes(input.contactId)) throw notFound('Contact');
-        const { occurredAt, ...rest } = input;
-        const patch = { ...rest, ...(occurredAt ? { occurredAt: new Date(occurredAt) } : {}) };
-        const row = await repo.update(userId, id, patch, clock(), tx);
-        if (!row) throw notFound('Interaction');
-        await repo.recomputeLastContact(userId, [...locked, row.contact_id], tx);
-        return row.j;
-      });
+      const json = await versionedWrite(
+        'interaction',
+        expected,
+        () => updateIn(userId, id, input, expected),
+        () => repo.findJson(userId, id),
+      );
       await onChange(userId);
       return json;
     },
-
     /** Soft delete: gone from every read at once, restorable until the purge job removes it. */
     async remove(actor: Actor, id: string): Promise<void> {
       const { userId } = actor;

@@ -11,6 +11,7 @@ const c = alias(contacts, 'c');
  * so a page is never parsed and re-serialised in Node.
  */
 export const interactionJson = sql`json_build_object(
+  'version', ${i.version},
   'id', ${i.id},
   'contactId', ${i.contactId},
   'type', ${i.type},

@@ -1,9 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { OPEN_STATUSES_SQL } from '../tasks/tasks.sql.js';
 import { alias } from 'drizzle-orm/pg-core';
-import { queryRows, type Db } from '../../platform/db.js';
+import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { projects as p, tasks } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
+import { nextVersion } from '../../db/versions.sql.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 
 export type ProjectWrite = { name?: string; color?: string; isArchived?: boolean };
@@ -12,6 +13,7 @@ const x = alias(tasks, 'x');
 
 /** The API shape of a project with its task counts (subtasks included), built by PostgreSQL. */
 const projectJson = sql`json_build_object(
+  'version', ${p.version},
   'id', ${p.id},
   'name', ${p.name},
   'color', ${p.color},
@@ -29,6 +31,8 @@ const projectJson = sql`json_build_object(
 
 export function createProjectsRepo(db: Db) {
   return {
+    transaction: transactionRunner(db),
+
     /** One statement: the page as JSON text rows, sorted by name (case-insensitive), then id. */
     async findPage(userId: string, archived: boolean | undefined, limit: number, after?: CursorPosition) {
       const archivedSql = archived === undefined ? sql`` : sql` and ${p.isArchived} = ${archived}`;
@@ -44,9 +48,9 @@ export function createProjectsRepo(db: Db) {
       );
     },
 
-    async findJson(userId: string, id: string): Promise<string | undefined> {
+    async findJson(userId: string, id: string, tx: Db = db): Promise<string | undefined> {
       const [row] = await queryRows<{ j: string }>(
-        db,
+        tx,
         sql`
         select ${projectJson}::text as j from ${p} where ${p.userId} = ${userId} and ${p.id} = ${id}`,
       );
@@ -61,11 +65,12 @@ export function createProjectsRepo(db: Db) {
       return row!.id;
     },
 
-    async update(userId: string, id: string, values: ProjectWrite, now: Date): Promise<boolean> {
-      const rows = await db
+    /** Applies the edit at the next version; false when not the user's, or not at `expected` when given. */
+    async update(userId: string, id: string, values: ProjectWrite, now: Date, expected: number | undefined, tx: Db): Promise<boolean> {
+      const rows = await tx
         .update(p)
-        .set({ ...values, updatedAt: now })
-        .where(and(eq(p.userId, userId), eq(p.id, id)))
+        .set({ ...values, updatedAt: now, version: nextVersion(p.version) })
+        .where(and(eq(p.userId, userId), eq(p.id, id), expected === undefined ? undefined : eq(p.version, expected)))
         .returning({ id: p.id });
       return rows.length > 0;
     },

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
+import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
+import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
   createProjectBody,
   listProjectsQuery,
@@ -24,19 +26,29 @@ export function registerProjectsRoutes(app: App) {
   );
 
   app.post('/api/projects', { schema: { tags: TAGS, body: createProjectBody, response: { 201: projectResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await projects.create(requireActor(req), req.body), 201),
+    sendVersioned(reply, await projects.create(requireActor(req), req.body), 201),
   );
 
   app.get(
     '/api/projects/:id',
     { schema: { tags: TAGS, params: projectIdParams, response: { 200: projectResponse } } },
-    async (req, reply) => sendJsonText(reply, await projects.get(requireActor(req), req.params.id)),
+    async (req, reply) => sendVersioned(reply, await projects.get(requireActor(req), req.params.id)),
   );
 
   app.patch(
     '/api/projects/:id',
-    { schema: { tags: TAGS, params: projectIdParams, body: updateProjectBody, response: { 200: projectResponse } } },
-    async (req, reply) => sendJsonText(reply, await projects.update(requireActor(req), req.params.id, req.body)),
+    {
+      schema: {
+        tags: TAGS,
+        params: projectIdParams,
+        body: updateProjectBody,
+        response: { 200: projectResponse, 409: staleWriteResponse(projectResponse) },
+      },
+    },
+    async (req, reply) => {
+      const { input, expected } = splitVersion(req, req.body);
+      return sendVersioned(reply, await projects.update(requireActor(req), req.params.id, input, expected));
+    },
   );
 
   app.get(

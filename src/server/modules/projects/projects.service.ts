@@ -1,4 +1,5 @@
 import { notFound } from '../../platform/errors.js';
+import { versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ProjectsRepo, ProjectWrite } from './projects.repo.js';
@@ -30,10 +31,17 @@ export function createProjectsService({ repo, cursors, clock, onChange }: Deps) 
       return get(actor, id);
     },
 
-    async update(actor: Actor, id: string, input: ProjectWrite): Promise<string> {
-      if (!(await repo.update(actor.userId, id, input, clock()))) throw notFound('Project');
-      await onChange(actor.userId);
-      return get(actor, id);
+    /** `expected`: the version the edit was made from (a 409 with the current project when it moved on). */
+    async update(actor: Actor, id: string, input: ProjectWrite, expected?: number): Promise<string> {
+      const { userId } = actor;
+      // The answer is read in the write's transaction: the version this write made.
+      const write = () =>
+        repo.transaction(async (tx) =>
+          (await repo.update(userId, id, input, clock(), expected, tx)) ? repo.findJson(userId, id, tx) : undefined,
+        );
+      const json = await versionedWrite('project', expected, write, () => repo.findJson(userId, id));
+      await onChange(userId);
+      return json;
     },
 
     async remove(actor: Actor, id: string): Promise<void> {

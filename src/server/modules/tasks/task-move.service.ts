@@ -48,7 +48,7 @@ export function createTaskMover(writes: TaskWritesRepo) {
   return {
     /** The task's new position (the caller writes it), rebalancing its list first when the gap is too small. */
     async place(userId: string, id: string, input: MoveInput, tx: Db): Promise<{ from: number; to: number }> {
-      const [task] = await writes.findSiblings(userId, [id], tx);
+      const task = await writes.lockSibling(userId, id, tx);
       if (!task) throw notFound('Task');
       await writes.lockList(userId, task.parentTaskId, tx);
       let to = pick(await findBounds(userId, task, input, tx));

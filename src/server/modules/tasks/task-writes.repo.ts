@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { contacts, projects, taskActivities, taskContacts, tasks } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
+import { nextVersion } from '../../db/versions.sql.js';
 
 export type TaskRow = typeof tasks.$inferSelect;
 export type TaskWrite = Partial<Omit<typeof tasks.$inferInsert, 'id' | 'userId'>>;
@@ -87,9 +88,10 @@ export function createTaskWritesRepo(db: Db) {
             position: sql`(select coalesce(max(position), 0) + ${POSITION_STEP} from ${tasks} where ${siblingsOf(userId, toEndOf.parentTaskId)} and id <> ${id})`,
           }
         : {};
+      // Every update (edits and board moves) moves the task to its next version in the same statement.
       await tx
         .update(tasks)
-        .set({ ...values, ...position })
+        .set({ ...values, ...position, version: nextVersion(tasks.version) })
         .where(and(eq(tasks.userId, userId), eq(tasks.id, id)));
     },
 
@@ -139,7 +141,7 @@ export function createTaskWritesRepo(db: Db) {
           union
           select c.id from ${tasks} c join doomed d on c.parent_task_id = d.id where c.user_id = ${userId} and c.deleted_at is null
         ), gone as (
-          update ${tasks} x set deleted_at = ${at.toISOString()}::timestamptz
+          update ${tasks} x set deleted_at = ${at.toISOString()}::timestamptz, version = x.version + 1
           from doomed d where x.id = d.id
           returning x.id, x.title, x.parent_task_id
         )
@@ -161,7 +163,7 @@ export function createTaskWritesRepo(db: Db) {
           select c.id from ${tasks} c join back b on c.parent_task_id = b.id
           where c.user_id = ${userId} and c.deleted_at = (select deleted_at from target)
         ), restored as (
-          update ${tasks} x set deleted_at = null from back b where x.id = b.id
+          update ${tasks} x set deleted_at = null, version = x.version + 1 from back b where x.id = b.id
           returning x.id, x.title, x.parent_task_id
         )
         select id, title, parent_task_id as "parentTaskId" from restored where id = ${id}`,
@@ -174,6 +176,19 @@ export function createTaskWritesRepo(db: Db) {
     /** Serialises moves within one list, so two moves never pick the same gap. */
     async lockList(userId: string, parentTaskId: string | null, tx: Db) {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tasks:${userId}:${parentTaskId ?? 'top'}`}))`);
+    },
+
+    /**
+     * The moved task, locked: its list cannot change under the move. Locks are always taken in
+     * the order task row, then list (moves, and edits that change the parent).
+     */
+    async lockSibling(userId: string, id: string, tx: Db): Promise<Sibling | undefined> {
+      const [row] = await tx
+        .select({ id: tasks.id, parentTaskId: tasks.parentTaskId, position: tasks.position })
+        .from(tasks)
+        .where(and(eq(tasks.userId, userId), eq(tasks.id, id)))
+        .for('update');
+      return row;
     },
 
     async findSiblings(userId: string, ids: string[], tx: Db): Promise<Sibling[]> {
@@ -210,7 +225,10 @@ export function createTaskWritesRepo(db: Db) {
       return row?.position ?? undefined;
     },
 
-    /** Spreads a list out evenly again, keeping its order (ties broken by id, as lists are). */
+    /**
+     * Spreads a list out evenly again, keeping its order (ties broken by id, as lists are). Versions
+     * stay: the order every reader sees is unchanged, so an edit made from before is not stale.
+     */
     async rebalance(userId: string, parentTaskId: string | null, tx: Db) {
       await tx.execute(sql`
         update ${tasks} x set position = r.n * ${POSITION_STEP}

@@ -4,6 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db } from '../../platform/db.js';
 import { taskActivities, taskContacts, tasks, users } from '../../db/schema/index.js';
 import { inList, isoSql } from '../../db/sql-helpers.js';
+import { versionFirst } from '../../db/versions.sql.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { OPEN_STATUSES_SQL, taskJson, taskSortKey, type TaskSort } from './tasks.sql.js';
 
@@ -58,14 +59,17 @@ export function createTasksRepo(db: Db) {
     },
 
     /** The task with its subtasks (in list order), as JSON text. */
-    async findDetailJson(userId: string, id: string): Promise<string | undefined> {
+    async findDetailJson(userId: string, id: string, tx: Db = db): Promise<string | undefined> {
       const [row] = await queryRows<{ j: string }>(
-        db,
+        tx,
         sql`
-        select (${taskJson('t')}::jsonb || jsonb_build_object('subtasks', coalesce((
+        select ${versionFirst(
+          sql`t.version`,
+          sql`${taskJson('t')}::jsonb || jsonb_build_object('subtasks', coalesce((
           select jsonb_agg(${taskJson('s')}::jsonb order by s.position, s.id)
           from ${tasks} s where s.user_id = ${userId} and s.parent_task_id = t.id and s.deleted_at is null
-        ), '[]'::jsonb)))::text as j
+        ), '[]'::jsonb))`,
+        )} as j
         from ${tasks} t
         where t.user_id = ${userId} and t.id = ${id} and t.deleted_at is null`,
       );

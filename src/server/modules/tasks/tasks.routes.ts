@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
+import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
+import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
   activityPageResponse,
   activityQuery,
@@ -33,17 +35,27 @@ export function registerTasksRoutes(app: App) {
   );
 
   app.post('/api/tasks', { schema: { tags: TAGS, body: createTaskBody, response: { 201: taskDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.create(requireActor(req), req.body), 201),
+    sendVersioned(reply, await tasks.create(requireActor(req), req.body), 201),
   );
 
   app.get('/api/tasks/:id', { schema: { tags: TAGS, params: taskIdParams, response: { 200: taskDetailResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.get(requireActor(req), req.params.id)),
+    sendVersioned(reply, await tasks.get(requireActor(req), req.params.id)),
   );
 
   app.patch(
     '/api/tasks/:id',
-    { schema: { tags: TAGS, params: taskIdParams, body: updateTaskBody, response: { 200: taskDetailResponse } } },
-    async (req, reply) => sendJsonText(reply, await tasks.update(requireActor(req), req.params.id, req.body)),
+    {
+      schema: {
+        tags: TAGS,
+        params: taskIdParams,
+        body: updateTaskBody,
+        response: { 200: taskDetailResponse, 409: staleWriteResponse(taskDetailResponse) },
+      },
+    },
+    async (req, reply) => {
+      const { input, expected } = splitVersion(req, req.body);
+      return sendVersioned(reply, await tasks.update(requireActor(req), req.params.id, input, 'user', expected));
+    },
   );
 
   app.delete('/api/tasks/:id', { schema: { tags: TAGS, params: taskIdParams, response: { 204: z.null() } } }, async (req, reply) => {
@@ -54,13 +66,13 @@ export function registerTasksRoutes(app: App) {
   app.post(
     '/api/tasks/:id/restore',
     { schema: { tags: TAGS, params: taskIdParams, response: { 200: taskDetailResponse } } },
-    async (req, reply) => sendJsonText(reply, await tasks.restore(requireActor(req), req.params.id)),
+    async (req, reply) => sendVersioned(reply, await tasks.restore(requireActor(req), req.params.id)),
   );
 
   app.post(
     '/api/tasks/:id/move',
     { schema: { tags: TAGS, params: taskIdParams, body: moveTaskBody, response: { 200: taskDetailResponse } } },
-    async (req, reply) => sendJsonText(reply, await tasks.move(requireActor(req), req.params.id, req.body)),
+    async (req, reply) => sendVersioned(reply, await tasks.move(requireActor(req), req.params.id, req.body)),
   );
 
   app.get(

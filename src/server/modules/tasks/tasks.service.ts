@@ -1,4 +1,5 @@
 import { AppError, notFound } from '../../platform/errors.js';
+import { StaleVersion, versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { TasksRepo } from './tasks.repo.js';
@@ -48,6 +49,8 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
   /** Inserts one task with its contacts and activity entries, in the caller's transaction; answers its id. */
   async function insertTask(userId: string, input: TaskInput & { title: string }, by: ChangeActor, now: Date, tx: Db): Promise<string> {
     const found = await requireRefs(userId, input, undefined, tx);
+    // Two creates in one list must not both take its end (positions stay distinct).
+    await writes.lockList(userId, input.parentTaskId ?? null, tx);
     const { contactIds = [], dueAt, ...fields } = input;
     const row = await writes.insert(
       userId,
@@ -137,36 +140,44 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
       return ids;
     },
 
-    async update(actor: Actor, id: string, input: TaskInput, by: ChangeActor = 'user'): Promise<string> {
+    /** `expected`: the version the edit was made from (a 409 with the current task when it moved on). */
+    async update(actor: Actor, id: string, input: TaskInput, by: ChangeActor = 'user', expected?: number): Promise<string> {
       const { userId } = actor;
       const now = clock();
-      const changed = await writes.transaction(async (tx) => {
-        const current = await writes.lockRow(userId, id, tx);
-        if (!current) throw notFound('Task');
-        await requireRefs(userId, input, id, tx);
-        const contactIds = input.contactIds ? await writes.findContactIds(userId, id, tx) : undefined;
-        const diff = diffTask(current, input, contactIds, now);
-        if (!Object.keys(diff.changes).length) return false;
-        const newList = 'parentTaskId' in diff.values ? { parentTaskId: diff.values.parentTaskId ?? null } : undefined;
-        await writes.update(userId, id, { ...diff.values, updatedAt: now }, newList, tx);
-        if (diff.contactIds) await writes.setContacts(userId, id, diff.contactIds, tx);
-        await writes.insertActivity(userId, id, { action: diff.action, actor: by, changes: diff.changes, at: now }, tx);
-        return true;
-      });
+      const write = () =>
+        writes.transaction(async (tx) => {
+          const current = await writes.lockRow(userId, id, tx);
+          if (!current) return undefined;
+          if (expected !== undefined && current.version !== expected) throw new StaleVersion();
+          await requireRefs(userId, input, id, tx);
+          const contactIds = input.contactIds ? await writes.findContactIds(userId, id, tx) : undefined;
+          const diff = diffTask(current, input, contactIds, now);
+          if (!Object.keys(diff.changes).length) return { changed: false, json: await repo.findDetailJson(userId, id, tx) };
+          const newList = 'parentTaskId' in diff.values ? { parentTaskId: diff.values.parentTaskId ?? null } : undefined;
+          // The end of the new list is taken under that list's lock, as moves and creates take it.
+          if (newList) await writes.lockList(userId, newList.parentTaskId, tx);
+          await writes.update(userId, id, { ...diff.values, updatedAt: now }, newList, tx);
+          if (diff.contactIds) await writes.setContacts(userId, id, diff.contactIds, tx);
+          await writes.insertActivity(userId, id, { action: diff.action, actor: by, changes: diff.changes, at: now }, tx);
+          // Read in the write's transaction: the answer is the version this write made.
+          return { changed: true, json: await repo.findDetailJson(userId, id, tx) };
+        });
+      const { changed, json } = await versionedWrite('task', expected, write, () => repo.findDetailJson(userId, id));
       if (changed) await onChange(userId);
-      return get(actor, id);
+      return json ?? get(actor, id);
     },
 
     async move(actor: Actor, id: string, input: MoveInput, by: ChangeActor = 'user'): Promise<string> {
       const { userId } = actor;
       const now = clock();
-      await writes.transaction(async (tx) => {
+      const json = await writes.transaction(async (tx) => {
         const position = await mover.place(userId, id, input, tx);
         await writes.update(userId, id, { position: position.to, updatedAt: now }, undefined, tx);
         await writes.insertActivity(userId, id, { action: 'moved', actor: by, changes: { position }, at: now }, tx);
+        return repo.findDetailJson(userId, id, tx);
       });
       await onChange(userId);
-      return get(actor, id);
+      return json ?? get(actor, id);
     },
 
     async remove(actor: Actor, id: string, by: ChangeActor = 'user'): Promise<void> {
@@ -192,7 +203,7 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
     async restore(actor: Actor, id: string, by: ChangeActor = 'user'): Promise<string> {
       const { userId } = actor;
       const now = clock();
-      await writes.transaction(async (tx) => {
+      const json = await writes.transaction(async (tx) => {
         const row = await writes.restore(userId, id, tx);
         if (!row) throw notFound('Deleted task');
         await writes.insertActivity(userId, id, { action: 'restored', actor: by, changes: {}, at: now }, tx);
@@ -205,9 +216,10 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
             tx,
           );
         }
+        return repo.findDetailJson(userId, id, tx);
       });
       await onChange(userId);
-      return get(actor, id);
+      return json ?? get(actor, id);
     },
   };
 }

@@ -22,6 +22,7 @@ const tc = alias(taskContacts, 'tc');
 export function taskJson(name: 't' | 's'): SQL {
   const t = alias(tasks, name);
   return sql`json_build_object(
+    'version', ${t.version},
     'id', ${t.id},
     'title', ${t.title},
     'description', ${t.description},

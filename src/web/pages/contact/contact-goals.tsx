@@ -20,7 +20,7 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
     const value = Number(current);
     if (current.trim() === '' || Number.isNaN(value) || value === goal.currentValue) return;
     save.mutate(
-      { id: goal.id, currentValue: value },
+      { id: goal.id, currentValue: value, version: goal.version },
       {
         onError: (e) => {
           setCurrent(String(goal.currentValue));

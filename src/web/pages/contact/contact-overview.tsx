@@ -1,8 +1,10 @@
 import { FEATURES } from '../../lib/features';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage, fieldErrors } from '../../api/api-client';
 import { useMe } from '../../api/auth.api';
 import { useUpdateContact } from '../../api/contacts.api';
+import { fieldChanges, staleCurrent, type FieldChange } from '../../api/stale-write';
+import { StaleWriteNotice } from '../../components/stale-write-notice';
 import { CONTACT_STATUSES, LIFECYCLE_STAGES, type ContactStatus, type LifecycleStage } from '../../../shared/domain';
 import type { ContactDetail, ContactBody as ContactInput } from '../../../shared/api/contacts';
 import { STAGE_LABELS } from '../../lib/labels';
@@ -126,9 +128,49 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
   );
 }
 
+/** What the details form edits, as a contact holds it (compared to tell what changed elsewhere). */
+function formValuesOf(c: ContactDetail) {
+  return {
+    name: c.name,
+    emails: c.emails,
+    emailLabels: c.emailLabels,
+    phones: c.phones,
+    phoneLabels: c.phoneLabels,
+    birthday: c.birthday ?? null,
+    sentiment: c.sentiment,
+    importantDates: c.importantDates,
+    customFields: c.customFields,
+    notes: c.notes,
+    tags: c.tags.map((t) => t.id),
+  };
+}
+type FormValues = ReturnType<typeof formValuesOf>;
+const FIELD_LABELS: Record<keyof FormValues, string> = {
+  name: 'Name',
+  emails: 'Emails',
+  emailLabels: 'Email labels',
+  phones: 'Phones',
+  phoneLabels: 'Phone labels',
+  birthday: 'Birthday',
+  sentiment: 'Sentiment',
+  importantDates: 'Important dates',
+  customFields: 'Custom fields',
+  notes: 'Notes',
+  tags: 'Tags',
+};
+const sameFormValues = (a: ContactDetail, b: ContactDetail) => JSON.stringify(formValuesOf(a)) === JSON.stringify(formValuesOf(b));
+
 function DetailsForm({ contact }: { contact: ContactDetail }) {
   const update = useUpdateContact(contact.id);
   const toast = useToast();
+  // The version the form was loaded from: every save sends it, and a stale one is answered 409.
+  const [base, setBase] = useState(contact);
+  const [conflict, setConflict] = useState<ContactDetail | undefined>();
+  const [replaced, setReplaced] = useState<FieldChange[]>([]);
+  // A change made elsewhere to fields this form does not edit (stage, consent…) is no conflict.
+  useEffect(() => {
+    if (contact.version > base.version && sameFormValues(contact, base)) setBase(contact);
+  }, [contact, base]);
   const [name, setName] = useState(contact.name);
   const [emails, setEmails] = useState(() => channelsOf(contact.emails, contact.emailLabels));
   const [phones, setPhones] = useState(() => channelsOf(contact.phones, contact.phoneLabels));
@@ -142,6 +184,69 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
   const [dates, setDates] = useState(contact.importantDates);
   const [dateErrors, setDateErrors] = useState<Record<number, string>>({});
   const errors = fieldErrors(update.error);
+  const tagNames = new Map([...base.tags, ...contact.tags, ...(conflict?.tags ?? [])].map((t) => [t.id, t.name] as const));
+  const load = (c: ContactDetail) => {
+    setName(c.name);
+    setEmails(channelsOf(c.emails, c.emailLabels));
+    setPhones(channelsOf(c.phones, c.phoneLabels));
+    setCustom(customRowsOf(c.customFields));
+    setBirthday(c.birthday ?? '');
+    notesDraft.clear(c.notes);
+    setSentiment(c.sentiment?.toString() ?? '');
+    setTagIds(c.tags.map((t) => t.id));
+    setDates(c.importantDates);
+  };
+  const body = () => {
+    const email = channelBody(emails);
+    const phone = channelBody(phones);
+    return {
+      name,
+      emails: email.values,
+      emailLabels: email.labels,
+      phones: phone.values,
+      phoneLabels: phone.labels,
+      customFields: customFieldsBody(custom),
+      birthday: birthday || null,
+      notes,
+      sentiment: sentiment ? Number(sentiment) : null,
+      tagIds,
+      importantDates: dates.filter((d) => d.label.trim() && d.date),
+    };
+  };
+  const changesFrom = (current: ContactDetail) => {
+    const { tagIds: ids, ...mine } = body();
+    const named = (list: string[]) => list.map((id) => tagNames.get(id) ?? 'a new tag');
+    const theirs = { ...formValuesOf(current), tags: named(current.tags.map((t) => t.id)) };
+    return fieldChanges<FormValues>(theirs, { ...mine, tags: named(ids) }, FIELD_LABELS);
+  };
+  const save = (input: ContactInput, version: number) =>
+    update.mutate(
+      { ...input, version },
+      {
+        onSuccess: (saved) => {
+          setBase(saved);
+          setConflict(undefined);
+          notesDraft.clear(notes);
+          toast.success('Contact saved.');
+        },
+        onError: (err) => {
+          const current = staleCurrent<ContactDetail>(err);
+          if (!current) return;
+          // Changed elsewhere, but not in anything this form holds: save over it.
+          if (!changesFrom(current).length) save(input, current.version);
+          else setConflict(current);
+        },
+      },
+    );
+  const keepMine = () => conflict && save(body(), conflict.version);
+  const takeTheirs = () => {
+    if (!conflict) return;
+    setReplaced(changesFrom(conflict));
+    load(conflict);
+    setBase(conflict);
+    setConflict(undefined);
+    update.reset();
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     // A half-filled date is never dropped: the form says what is missing and saves nothing.
@@ -154,29 +259,8 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
     const customIssues = customFieldProblems(custom);
     setCustomProblems(customIssues);
     if (Object.keys(problems).length || Object.keys(customIssues).length) return;
-    const email = channelBody(emails);
-    const phone = channelBody(phones);
-    update.mutate(
-      {
-        name,
-        emails: email.values,
-        emailLabels: email.labels,
-        phones: phone.values,
-        phoneLabels: phone.labels,
-        customFields: customFieldsBody(custom),
-        birthday: birthday || null,
-        notes,
-        sentiment: sentiment ? Number(sentiment) : null,
-        tagIds,
-        importantDates: dates.filter((d) => d.label.trim() && d.date),
-      },
-      {
-        onSuccess: () => {
-          notesDraft.clear(notes);
-          toast.success('Contact saved.');
-        },
-      },
-    );
+    setReplaced([]);
+    save(body(), conflict?.version ?? base.version);
   };
   return (
     <form onSubmit={submit} className="card space-y-4 p-4" aria-labelledby="details-title">
@@ -256,7 +340,32 @@ function DetailsForm({ contact }: { contact: ContactDetail }) {
         {(p) => <textarea {...p} className="input" rows={6} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>
       <TagPicker value={tagIds} onChange={setTagIds} />
-      {update.error && !Object.keys(errors).length && <ErrorNotice error={update.error} title="Changes not saved" />}
+      {conflict ? (
+        <StaleWriteNotice
+          what="contact"
+          changes={changesFrom(conflict)}
+          isSaving={update.isPending}
+          onKeepMine={keepMine}
+          onTakeTheirs={takeTheirs}
+        />
+      ) : (
+        update.error && !Object.keys(errors).length && <ErrorNotice error={update.error} title="Changes not saved" />
+      )}
+      {replaced.length > 0 && (
+        <details open className="rounded-lg border border-line p-3 text-sm">
+          <summary className="font-medium">Your replaced edits (copy back anything you need)</summary>
+          <ul className="mt-2 space-y-1">
+            {replaced.map((c) => (
+              <li key={c.field}>
+                <span className="font-medium">{c.label}:</span> <span className="break-words">{c.yours}</span>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="btn-ghost mt-2 py-1" onClick={() => setReplaced([])}>
+            Dismiss
+          </button>
+        </details>
+      )}
       <button type="submit" className="btn-primary" disabled={update.isPending}>
         <Busy isBusy={update.isPending} busyText="Saving…">
           Save changes

@@ -100,7 +100,7 @@ function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId:
           }
           const done = moveTo ? `Entry moved to ${moveTo.name}’s timeline.` : 'Entry updated.';
           update.mutate(
-            { id: i.id, ...patch },
+            { id: i.id, ...patch, version: i.version },
             {
               onSuccess: () => {
                 reset();

@@ -20,7 +20,7 @@ function ProjectMenu({ project }: { project: Project }) {
           onSubmit={(e) => {
             e.preventDefault();
             save.mutate(
-              { id: project.id, name },
+              { id: project.id, name, version: project.version },
               {
                 onSuccess: () => {
                   toast.success('Project renamed.');

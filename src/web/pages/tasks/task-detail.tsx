@@ -119,7 +119,7 @@ function Editor({ task, onClose }: { task: TaskDetail; onClose: () => void }) {
           // The due date is sent only when the day changed, so saving never moves it.
           const dueAt = due === savedDue ? {} : { dueAt: due ? dueAtFor(due, timeZone) : null };
           update.mutate(
-            { id: task.id, title, description, ...dueAt },
+            { id: task.id, title, description, ...dueAt, version: task.version },
             {
               onSuccess: () => {
                 descriptionDraft.clear(description);
