@@ -29,6 +29,8 @@ async function fixtures(client: TestClient): Promise<ForeignIds> {
     'merge',
     'import',
     'subscription',
+    'suggestion',
+    'delegation',
   ] as ResourceKind[]) {
     ids[kind] = await FIXTURES[kind].create(client, ids);
   }
@@ -56,7 +58,9 @@ describe('upper-case ids', () => {
       if (!rc || rc.isPublic || !rc.params || (/\/(photos|evidence)$/.test(route.url) && route.method === 'POST')) continue;
       const url = route.url.replace(/:(\w+)/g, (_m, name: string) => rc.literalParams?.[name] ?? UP(own[rc.params![name]!]));
       const res = await a.request(route.method as 'GET', url, rc.body?.(own, own));
-      if (res.status >= 300) wrong.push(`${route.method} ${url}: ${res.status} ${res.text.slice(0, 160)}`);
+      // 409/422: the record was found and its state refused the action (a suggestion already applied…).
+      if (res.status >= 300 && res.status !== 409 && res.status !== 422)
+        wrong.push(`${route.method} ${url}: ${res.status} ${res.text.slice(0, 160)}`);
     }
     expect(wrong).toEqual([]);
   });
