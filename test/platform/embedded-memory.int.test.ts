@@ -161,6 +161,7 @@ describe.skipIf(!!process.env.DATABASE_URL || !isBuilt)(
 
       const atEnd = memoryMb(pid);
       const figures = `start ${atStart.rss.toFixed(0)} MB, peak sampled ${peakRss.toFixed(0)} MB, high-water mark ${atEnd.hwm.toFixed(0)} MB`;
+      console.info(`embedded memory: ${figures}`);
       expect(
         [...statuses.keys()].every((s) => s === 200 || s === 201),
         `statuses ${JSON.stringify([...statuses])}`,
