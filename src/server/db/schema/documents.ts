@@ -25,7 +25,8 @@ export const documents = pgTable(
     searchText: text('search_text').notNull().default(''),
     /** What Drive says identifies this content (md5Checksum, or the Docs version): unchanged → not read again. */
     contentHash: text('content_hash'),
-    modifiedAt: ts('modified_at'),
+    /** Drive's modifiedTime (the row's creation time for rows from before Drive sync). */
+    modifiedAt: ts('modified_at').notNull().default(sql`now()`),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -9,6 +9,9 @@ CREATE TABLE "document_contacts" (
 ALTER TABLE "documents" DROP CONSTRAINT "documents_contact_id_contacts_id_fk";
 --> statement-breakpoint
 DROP INDEX "documents_contact_idx";--> statement-breakpoint
+ALTER TABLE "documents" ALTER COLUMN "modified_at" SET DEFAULT now();--> statement-breakpoint
+UPDATE "documents" SET "modified_at" = "created_at" WHERE "modified_at" IS NULL;--> statement-breakpoint
+ALTER TABLE "documents" ALTER COLUMN "modified_at" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "documents" ADD COLUMN "search_text" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "document_contacts" ADD CONSTRAINT "document_contacts_document_id_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "document_contacts" ADD CONSTRAINT "document_contacts_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
