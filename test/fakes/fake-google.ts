@@ -492,7 +492,7 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     },
     /** Every Drive changes token issued so far answers 410 from now on. */
     expireChanges(email: string) {
-      driveUser(email).changesValidFrom = seq + 1;
+      driveUser(email).changesValidFrom = ++seq;
     },
     /** Every Gmail history id issued so far answers 404 from now on. */
     expireHistory(email: string) {

@@ -41,17 +41,19 @@ export function createDocumentsService({ repo, cursors, onChange }: Deps) {
     /**
      * One batch of a sync, in one transaction: documents written with their links, documents removed
      * (and, after a full listing, every document whose file was not seen); `onChange` once, only when
-     * a row changed. Answers the number of rows changed.
+     * a row changed. Answers the rows changed, and the documents removed because their file was not seen.
      */
-    async applyBatch(userId: string, batch: { upserts: DocumentWrite[]; removals: string[]; keepOnly?: string[] }): Promise<number> {
-      const changed = await repo.transaction(async (tx) => {
-        let n = await repo.remove(tx, userId, batch.removals);
-        n += await repo.upsert(tx, userId, batch.upserts);
-        if (batch.keepOnly) n += await repo.removeUnseen(tx, userId, batch.keepOnly);
-        return n;
+    async applyBatch(
+      userId: string,
+      batch: { upserts: DocumentWrite[]; removals: string[]; keepOnly?: string[] },
+    ): Promise<{ changed: number; unseen: number }> {
+      const result = await repo.transaction(async (tx) => {
+        const unseen = batch.keepOnly ? await repo.removeUnseen(tx, userId, batch.keepOnly) : 0;
+        const changed = (await repo.remove(tx, userId, batch.removals)) + (await repo.upsert(tx, userId, batch.upserts)) + unseen;
+        return { changed, unseen };
       });
-      if (changed) await onChange(userId);
-      return changed;
+      if (result.changed) await onChange(userId);
+      return result;
     },
   };
 }

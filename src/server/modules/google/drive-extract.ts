@@ -28,7 +28,8 @@ export async function extractText(mimeType: string, bytes: Uint8Array): Promise<
   try {
     if (mimeType === DRIVE_TYPES.pdf) {
       const { extractText: pdfText, getDocumentProxy } = await import('unpdf');
-      const pdf = await getDocumentProxy(new Uint8Array(bytes));
+      // verbosity 0: pdf.js writes its warnings to the console, outside the logger.
+      const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
       text = (await pdfText(pdf, { mergePages: true })).text;
     } else if (mimeType === DRIVE_TYPES.docx) {
       const mammoth = await import('mammoth');

@@ -108,7 +108,8 @@ export function createDriveSync({ repo, db, google, clients, documents, clock, e
     if (!upserts.length && !removals.length && !keepOnly) return;
     stats.stored += upserts.length;
     stats.removed += removals.length;
-    await documents.applyBatch(userId, { upserts, removals, ...(keepOnly ? { keepOnly } : {}) });
+    const { unseen } = await documents.applyBatch(userId, { upserts, removals, ...(keepOnly ? { keepOnly } : {}) });
+    stats.removed += unseen;
   }
 
   /** The full listing: the changes token first (what changes meanwhile shows next run), then every page. */
