@@ -176,7 +176,10 @@ describe('create, read, update, delete', () => {
     ]);
     await db.insert(goals).values({ userId, contactId: c.id, title: 'Run 5k' });
     await db.insert(consents).values({ userId, contactId: c.id, purpose: 'ai_processing', isGranted: true, method: 'other' });
-    const [doc] = await db.insert(documents).values({ userId, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' }).returning();
+    const [doc] = await db
+      .insert(documents)
+      .values({ userId, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' })
+      .returning();
     await db.insert(documentContacts).values({ userId, documentId: doc!.id, contactId: c.id });
     await db.insert(aiInsights).values({ userId, contactId: c.id, kind: 'summary', content: {}, inputHash: 'h', model: 'm' });
     await db.insert(aiSuggestions).values({ userId, contactId: c.id, kind: 'stage', title: 'Promote' });

@@ -68,17 +68,17 @@ const stateOf = (userId: string) =>
           coalesce((select array_agg(l.contact_id::text order by l.contact_id) from document_contacts l where l.document_id = d.id), '{}') as links
         from documents d where d.user_id = ${userId} order by d.external_id`,
   );
-const linksOf = async (userId: string) =>
-  Object.fromEntries((await stateOf(userId)).map((d) => [d.external_id, [...d.links].sort()]));
-const downloads = (from: number) =>
-  google.requests.slice(from).filter((r) => r.query.alt === 'media' || r.path.endsWith('/export')).length;
+const linksOf = async (userId: string) => Object.fromEntries((await stateOf(userId)).map((d) => [d.external_id, [...d.links].sort()]));
+const downloads = (from: number) => google.requests.slice(from).filter((r) => r.query.alt === 'media' || r.path.endsWith('/export')).length;
 
 describe('text extraction', () => {
   it('reads PDF, DOCX and text, collapses whitespace and caps the length', async () => {
     expect(await extractText(DRIVE_TYPES.pdf, tinyPdf(['Intake for Zoe Angstrom', 'Second (line)']))).toBe(
       'Intake for Zoe Angstrom\nSecond (line)',
     );
-    expect(await extractText(DRIVE_TYPES.docx, await tinyDocx(['Plan for a@b.test', 'Fish & chips']))).toBe('Plan for a@b.test\nFish & chips');
+    expect(await extractText(DRIVE_TYPES.docx, await tinyDocx(['Plan for a@b.test', 'Fish & chips']))).toBe(
+      'Plan for a@b.test\nFish & chips',
+    );
     expect(await extractText(DRIVE_TYPES.text, Buffer.from('  a   b \n\n c '))).toBe('a b\nc');
     expect((await extractText(DRIVE_TYPES.text, Buffer.from('x'.repeat(LIMITS.drive.textChars + 10)))).length).toBe(LIMITS.drive.textChars);
     await expect(extractText(DRIVE_TYPES.pdf, Buffer.from('not a pdf'))).rejects.toThrow('could not be read');
@@ -94,8 +94,18 @@ describe('Drive sync', () => {
     const anne = await contact(client, 'Anne Leeds');
     const bob = await contact(client, 'Bob Stone', [], false);
     const files = {
-      pdf: { id: `pdf-${uid()}`, name: 'Intake notes.pdf', mimeType: DRIVE_TYPES.pdf, content: tinyPdf(['Session with ZOE ANGSTROM', 'and Bob Stone']) },
-      docx: { id: `docx-${uid()}`, name: 'Plan.docx', mimeType: DRIVE_TYPES.docx, content: await tinyDocx([`Write to ${annEmail} about the plan`]) },
+      pdf: {
+        id: `pdf-${uid()}`,
+        name: 'Intake notes.pdf',
+        mimeType: DRIVE_TYPES.pdf,
+        content: tinyPdf(['Session with ZOE ANGSTROM', 'and Bob Stone']),
+      },
+      docx: {
+        id: `docx-${uid()}`,
+        name: 'Plan.docx',
+        mimeType: DRIVE_TYPES.docx,
+        content: await tinyDocx([`Write to ${annEmail} about the plan`]),
+      },
       gdoc: { id: `gdoc-${uid()}`, name: 'Ann Lee - goals', mimeType: 'application/vnd.google-apps.document', content: 'Goals: run 5k' },
       nobody: { id: `txt-${uid()}`, name: 'shopping.txt', mimeType: DRIVE_TYPES.text, content: 'Annette Lee, Bob Stone' },
       image: { id: `img-${uid()}`, name: 'Zoë Ångström.png', mimeType: 'image/png', content: 'png' },
@@ -114,7 +124,10 @@ describe('Drive sync', () => {
     expect(annDocs.body.items).toHaveLength(1);
     expect(annDocs.body.nextCursor).toEqual(expect.any(String));
     const more = await client.get(`/api/contacts/${ann}/documents?limit=1&cursor=${encodeURIComponent(annDocs.body.nextCursor)}`);
-    expect([...annDocs.body.items, ...more.body.items].map((d: { title: string }) => d.title).sort()).toEqual(['Ann Lee - goals', 'Plan.docx']);
+    expect([...annDocs.body.items, ...more.body.items].map((d: { title: string }) => d.title).sort()).toEqual([
+      'Ann Lee - goals',
+      'Plan.docx',
+    ]);
     expect(more.body.nextCursor).toBeNull();
     const pdfDoc = (await client.get(`/api/contacts/${zoe}/documents`)).body.items[0];
     expect(pdfDoc).toMatchObject({

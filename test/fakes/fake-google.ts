@@ -380,7 +380,11 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
       ...(f.deleted ? {} : { file: fileJson(f) }),
     }));
     return {
-      json: { kind: 'drive#changeList', changes, ...(more ? { nextPageToken: `${since}:${upTo}:${offset + size}` } : { newStartPageToken: String(upTo) }) },
+      json: {
+        kind: 'drive#changeList',
+        changes,
+        ...(more ? { nextPageToken: `${since}:${upTo}:${offset + size}` } : { newStartPageToken: String(upTo) }),
+      },
     };
   });
   function fileRoutes(id: string) {
@@ -395,13 +399,18 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
       if (!('file' in found)) return found;
       if (req.query.alt !== 'media') return { json: fileJson(found.file) };
       if (found.file.mimeType === GOOGLE_DOC)
-        return apiError(403, 'fileNotDownloadable', 'Only files with binary content can be downloaded. Use Export with Docs Editors files.');
+        return apiError(
+          403,
+          'fileNotDownloadable',
+          'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+        );
       return { headers: { 'content-type': found.file.mimeType }, body: found.file.content };
     });
     fake.route('GET', `/drive/v3/files/${encodeURIComponent(id)}/export`, (req) => {
       const found = find(req);
       if (!('file' in found)) return found;
-      if (found.file.mimeType !== GOOGLE_DOC) return apiError(403, 'exportOnlySupportsDocsEditors', 'Export only supports Docs Editors files.');
+      if (found.file.mimeType !== GOOGLE_DOC)
+        return apiError(403, 'exportOnlySupportsDocsEditors', 'Export only supports Docs Editors files.');
       if (req.query.mimeType !== 'text/plain') return apiError(400, 'badRequest', 'The requested conversion is not supported.');
       return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: found.file.content };
     });

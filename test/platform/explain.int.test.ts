@@ -209,8 +209,14 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
       const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
       const nodes = flatten(plan);
       const shown = JSON.stringify(plan, null, 1);
-      expect(nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'documents'), shown).toEqual([]);
-      expect(nodes.some((n) => n['Index Name']?.startsWith('documents_')), shown).toBe(true);
+      expect(
+        nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'documents'),
+        shown,
+      ).toEqual([]);
+      expect(
+        nodes.some((n) => n['Index Name']?.startsWith('documents_')),
+        shown,
+      ).toBe(true);
       return { res, nodes };
     };
     const list = await documentPlan('/api/documents?limit=50');

@@ -3,7 +3,10 @@ import { foldText } from '../contacts/search-text.js';
 type Named = { id: string; name: string; emails: string[] };
 
 const ADDRESS = /[^\s<>,;:"'()[\]]+@[^\s<>,;:"'()[\]]+\.[a-z]{2,}/gi;
-const words = (text: string) => foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (text: string) =>
+  foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 /**
  * Finds the contacts a document names, in its title or text: a name of two words or more, as whole

@@ -140,7 +140,14 @@ export function createDriveSync({ repo, db, google, clients, documents, clock, e
     return token;
   }
 
-  async function incremental(userId: string, api: drive_v3.Drive, link: Linker, start: string, stats: Stats, progress: () => Promise<void>) {
+  async function incremental(
+    userId: string,
+    api: drive_v3.Drive,
+    link: Linker,
+    start: string,
+    stats: Stats,
+    progress: () => Promise<void>,
+  ) {
     let pageToken: string | undefined = start;
     let next: string | null = start;
     while (pageToken) {

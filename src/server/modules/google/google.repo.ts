@@ -65,7 +65,9 @@ export function createGoogleRepo(db: Db) {
         .delete(oauthConnections)
         .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)))
         .returning({ id: oauthConnections.id });
-      await tx.delete(syncState).where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail', 'google_drive')`));
+      await tx
+        .delete(syncState)
+        .where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail', 'google_drive')`));
       return rows.length > 0;
     },
 

@@ -157,7 +157,8 @@ export function registerGoogleRoutes(app: App, config: Config) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const jobOf = async (id: string) => (await gmailSync.job(actor, id)) ?? (await driveSync.job(actor, id)) ?? calendarSync.job(actor, id);
+      const jobOf = async (id: string) =>
+        (await gmailSync.job(actor, id)) ?? (await driveSync.job(actor, id)) ?? calendarSync.job(actor, id);
       let job = await jobOf(req.params.id);
       reply.hijack();
       const res = reply.raw;
