@@ -230,6 +230,21 @@ describe('Drive sync', () => {
     expect(left[0]!.links).toEqual([noah]);
   });
 
+  it('retries a 429, records a run that failed for good as temporary with its counter, and recovers', async () => {
+    const { client, email } = await connectedUser('drive-faults');
+    await contact(client, 'Ola Nord');
+    google.putFile(email, { id: `o-${uid()}`, name: 'o.txt', mimeType: DRIVE_TYPES.text, content: 'Ola Nord' });
+    google.failNext(1, '429');
+    expect(await syncNow(client)).toMatchObject({ status: 'idle', failures: 0, stats: { stored: 1 } });
+    google.putFile(email, { id: `p-${uid()}`, name: 'p.txt', mimeType: DRIVE_TYPES.text, content: 'Ola Nord again' });
+    // Three 503s in a row: the outbound client's attempts for one call are used up.
+    google.failNext(3, '5xx');
+    const failed = await syncNow(client);
+    expect(failed).toMatchObject({ status: 'failed', failures: 1, lastError: { kind: 'temporary' } });
+    expect(await syncNow(client)).toMatchObject({ status: 'idle', failures: 0, lastError: null, stats: { stored: 1 } });
+    expect(await stateOf(client.userId)).toHaveLength(2);
+  });
+
   it('answers 409 without Drive on, and 400/404 for bad document requests', async () => {
     const client = await signUp(t.app, 'drive-off');
     expect((await client.post('/api/sync/drive')).status).toBe(409);
