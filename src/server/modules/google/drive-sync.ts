@@ -158,7 +158,8 @@ export function createDriveSync({ repo, db, google, clients, documents, clock, e
         spaces: 'drive',
         fields: `nextPageToken, newStartPageToken, changes(fileId, removed, file(${FILE_FIELDS}))`,
       });
-      const changes = res.data.changes ?? [];
+      // The last change of each file in the page wins (a file is written once per statement).
+      const changes = [...new Map((res.data.changes ?? []).map((c) => [c.fileId ?? c.file?.id, c])).values()];
       const gone = (c: drive_v3.Schema$Change) => c.removed || !c.file || c.file.trashed || !isSupported(c.file.mimeType);
       const removed = changes.filter(gone).flatMap((c) => (c.fileId ? [c.fileId] : []));
       const files = changes.filter((c) => !gone(c)).map((c) => ({ ...c.file!, id: c.file!.id ?? c.fileId }));
