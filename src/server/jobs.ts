@@ -6,6 +6,7 @@ import { purgeIdempotencyKeysJob } from './modules/idempotency/jobs/purge-keys.j
 import { runImportJob } from './modules/imports/jobs/run-import.job.js';
 import { calendarSyncJob, calendarSyncScheduleJob } from './modules/google/jobs/calendar-sync.job.js';
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
+import { driveSyncJob } from './modules/google/jobs/drive-sync.job.js';
 import { forgetMergeSnapshotsJob } from './modules/duplicates/jobs/forget-snapshots.job.js';
 import { refreshSubscriptionsJob } from './modules/calendar/jobs/refresh-subscriptions.job.js';
 import { suggestionsRunJob, suggestionsScheduleJob } from './modules/suggestions/jobs/suggestions.job.js';
@@ -23,6 +24,7 @@ export const JOBS = [
   calendarSyncScheduleJob,
   refreshSubscriptionsJob,
   gmailSyncJob,
+  driveSyncJob,
   suggestionsRunJob,
   suggestionsScheduleJob,
   classifyEventsJob,

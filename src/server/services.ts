@@ -68,6 +68,10 @@ import { createAiEngine } from './modules/ai/engine.js';
 import { createAiProvider } from './modules/ai/provider.js';
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { createGmailSync } from './modules/google/gmail-sync.js';
+import { driveSyncJob } from './modules/google/jobs/drive-sync.job.js';
+import { createDriveSync } from './modules/google/drive-sync.js';
+import { createDocumentsService } from './modules/documents/documents.service.js';
+import { createDocumentsRepo } from './modules/documents/documents.repo.js';
 import { createSuggestionsRepo } from './modules/suggestions/suggestions.repo.js';
 import { createSuggestionsService } from './modules/suggestions/suggestions.service.js';
 import { createDelegationRepo } from './modules/suggestions/delegation.repo.js';
@@ -149,6 +153,7 @@ export function createServices(deps: ServiceDeps) {
     photos: createPhotosService({ repo: createPhotosRepo(db), images, cursors, clock, onChange }),
     interactions: createInteractionsService({ repo: createInteractionsRepo(db), cursors, clock, onChange, onCreated: queueSentiment }),
     goals: createGoalsService({ repo: createGoalsRepo(db), cursors, clock, onChange }),
+    documents: createDocumentsService({ repo: createDocumentsRepo(db), cursors, onChange }),
     reconnect: createReconnectService({ repo: createReconnectRepo(db), cursors, clock }),
     dashboard: createDashboardService({ repo: createDashboardRepo(db), cache, clock }),
     // Every call to another server: modules take `outbound.provider(name, …)` (platform/outbound).
@@ -243,6 +248,15 @@ export function createServices(deps: ServiceDeps) {
       clock,
       syncDays: googleConfig.gmailSyncDays,
       enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(gmailSyncJob, { userId }, { startAfterSeconds }) : undefined,
+    }),
+    driveSync: createDriveSync({
+      repo: googleRepo,
+      db,
+      google,
+      clients: googleClients,
+      documents: services.documents,
+      clock,
+      enqueue: jobs ? (userId, startAfterSeconds) => jobs.send(driveSyncJob, { userId }, { startAfterSeconds }) : undefined,
     }),
     imports: createImportsService({
       uploads: database.kind === 'pglite' ? embeddedUploadStore(database.dataDir) : undefined,

@@ -9,6 +9,7 @@ import {
   contactPhotos,
   contacts,
   contactTags,
+  documentContacts,
   documents,
   emails,
   goals,
@@ -175,9 +176,11 @@ describe('create, read, update, delete', () => {
     ]);
     await db.insert(goals).values({ userId, contactId: c.id, title: 'Run 5k' });
     await db.insert(consents).values({ userId, contactId: c.id, purpose: 'ai_processing', isGranted: true, method: 'other' });
-    await db
+    const [doc] = await db
       .insert(documents)
-      .values({ userId, contactId: c.id, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' });
+      .values({ userId, externalId: crypto.randomUUID(), name: 'intake.pdf', mimeType: 'application/pdf' })
+      .returning();
+    await db.insert(documentContacts).values({ userId, documentId: doc!.id, contactId: c.id });
     await db.insert(aiInsights).values({ userId, contactId: c.id, kind: 'summary', content: {}, inputHash: 'h', model: 'm' });
     await db.insert(aiSuggestions).values({ userId, contactId: c.id, kind: 'stage', title: 'Promote' });
     const [photo] = await db

@@ -30,7 +30,7 @@ const RELATED: [string, string][] = [
   ['consents', 'contact_id'],
   ['emails', 'contact_id'],
   ['calendar_events', 'contact_id'],
-  ['documents', 'contact_id'],
+  ['document_contacts', 'contact_id'],
   ['ai_insights', 'contact_id'],
   ['ai_suggestions', 'contact_id'],
   ['contact_tags', 'contact_id'],
@@ -95,8 +95,9 @@ async function richContact(client: TestClient & { userId: string }, name: string
   );
   await t.database.db.execute(sql`insert into emails (user_id, gmail_message_id, thread_id, contact_id, direction, from_address, sent_at)
     values (${u}, ${`m-${id}`}, 't', ${id}, 'inbound', 'x@example.test', now())`);
-  await t.database.db.execute(sql`insert into documents (user_id, contact_id, external_id, name, mime_type)
-    values (${u}, ${id}, ${`d-${id}`}, 'doc', 'text/plain')`);
+  await t.database.db.execute(sql`with d as (insert into documents (user_id, external_id, name, mime_type)
+    values (${u}, ${`d-${id}`}, 'doc', 'text/plain') returning id)
+    insert into document_contacts (user_id, document_id, contact_id) select ${u}, d.id, ${id} from d`);
   await t.database.db.execute(sql`insert into ai_insights (user_id, contact_id, kind, content, input_hash, model)
     values (${u}, ${id}, 'summary', '{}'::jsonb, 'h', 'm'), (${u}, ${id}, ${`only-${name}`}, '{}'::jsonb, 'h', 'm')`);
   await t.database.db.execute(sql`insert into ai_suggestions (user_id, contact_id, kind, title) values (${u}, ${id}, 'k', 't')`);

@@ -3,7 +3,16 @@ import { eq, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aiInsights, aiSuggestions, auditLog, calendarEvents, consents, documents, emails } from '../../src/server/db/schema/index.js';
+import {
+  aiInsights,
+  aiSuggestions,
+  auditLog,
+  calendarEvents,
+  consents,
+  documentContacts,
+  documents,
+  emails,
+} from '../../src/server/db/schema/index.js';
 import { recordAudit } from '../../src/server/modules/audit/audit.repo.js';
 import { createTestApp, hasRedis, type TestApp } from '../support/app.js';
 import { signUp, TEST_PASSWORD, TestClient } from '../support/client.js';
@@ -102,9 +111,11 @@ async function richContact(client: Client, label: string) {
     { userId, externalId: crypto.randomUUID(), contactId: id, title: `Session: ${name}`, startsAt: new Date() },
     { userId, externalId: crypto.randomUUID(), title: 'Unlinked', attendees: [{ email, name }], startsAt: new Date() },
   ]);
-  await db
+  const [doc] = await db
     .insert(documents)
-    .values({ userId, contactId: id, externalId: crypto.randomUUID(), name: `${name}.pdf`, mimeType: 'application/pdf' });
+    .values({ userId, externalId: crypto.randomUUID(), name: `${name}.pdf`, mimeType: 'application/pdf' })
+    .returning();
+  await db.insert(documentContacts).values({ userId, documentId: doc!.id, contactId: id });
   await db.insert(aiInsights).values({ userId, contactId: id, kind: 'summary', content: { text: name }, inputHash: 'h', model: 'm' });
   // A suggestion that names the contact in its payload only (its contact_id is null).
   await db

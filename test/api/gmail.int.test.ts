@@ -39,7 +39,7 @@ async function connectedUser(label: string) {
   const done = await client.get(back.pathname + back.search);
   expect(done.status, done.text).toBe(302);
   const status = await client.get('/api/google');
-  expect(status.body.services).toEqual({ calendar: false, gmail: true });
+  expect(status.body.services).toEqual({ calendar: false, gmail: true, drive: false });
   return { client, email };
 }
 

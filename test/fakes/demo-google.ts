@@ -6,7 +6,8 @@ export const DEMO_GOOGLE_USER = 'you@gmail.test';
 /**
  * A few weeks of sessions in two calendars: with anna@example.com (in person, weekly), with
  * ben@example.com (video, weekly) and a weekend retreat with both; a mail thread with Anna and a
- * newsletter (never stored). Used by `npm run dev:google`
+ * newsletter (never stored); in Drive, intake notes that mention Anna's email and a shopping list
+ * that names no one (never stored). Used by `npm run dev:google`
  * and the browser tests.
  */
 export function seedDemoGoogle(google: Awaited<ReturnType<typeof startFakeGoogle>>): void {
@@ -72,4 +73,12 @@ export function seedDemoGoogle(google: Awaited<ReturnType<typeof startFakeGoogle
     listUnsubscribe: '<mailto:unsubscribe@shop.example>',
     text: 'Not stored: a newsletter.',
   });
+  google.putFile(me, {
+    id: 'anna-intake-doc',
+    name: 'Intake notes',
+    mimeType: 'application/vnd.google-apps.document',
+    content: 'Intake with anna@example.com: wants to run 5 km by June; knee injury last year.',
+    modifiedTime: day(-3, 10).dateTime,
+  });
+  google.putFile(me, { id: 'shopping', name: 'Shopping.txt', mimeType: 'text/plain', content: 'Mats, blocks, straps.' });
 }

@@ -4,7 +4,8 @@ import { startFakeServer, type RecordedRequest, type FakeReply } from './fake-se
 /**
  * A fake Google on the fake-server kit: OAuth (authorize, token with PKCE, refresh, revoke),
  * userinfo, calendarList and events (pages, sync tokens, 410 on a stale token, cancellations,
- * recurring instances). Each user's data is reached only through that user's access token, and
+ * recurring instances), Gmail (messages, history) and Drive (files.list, files.get?alt=media,
+ * files.export, changes.getStartPageToken, changes.list, 410 on an expired token). Each user's data is reached only through that user's access token, and
  * every request is recorded (`fake.requests`), so a test can check whose token each call carried.
  *
  *   const google = await startFakeGoogle();
@@ -44,6 +45,11 @@ export type FakeMessage = {
   html?: string;
 };
 type StoredMessage = FakeMessage & { historyId: number };
+
+/** A Drive file as a test writes it: bytes (PDF, DOCX, text) or, for a Google Doc, the text it exports. */
+export type FakeFile = { id: string; name: string; mimeType: string; content: string | Buffer; modifiedTime?: string };
+type StoredFile = FakeFile & { seq: number; version: number; trashed: boolean; deleted: boolean };
+const GOOGLE_DOC = 'application/vnd.google-apps.document';
 type FakeUser = {
   sub: string;
   email: string;
@@ -55,6 +61,9 @@ type FakeUser = {
   messages: Map<string, StoredMessage>;
   /** History ids before this answer 404 (expired). */
   historyValidFrom: number;
+  files: Map<string, StoredFile>;
+  /** Drive changes tokens before this answer 410 (expired). */
+  changesValidFrom: number;
 };
 type Grant = { email: string; scopes: string[]; refreshToken: string; revoked: boolean };
 
@@ -306,6 +315,112 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     };
   }
 
+  function driveAuth(req: RecordedRequest): { user: FakeUser } | FakeReply {
+    const who = bearer(req);
+    if (!who) return unauthorized();
+    if (!who.grant.scopes.some((s) => s.includes('auth/drive'))) return apiError(403, 'insufficientPermissions', 'Insufficient Permission');
+    return who;
+  }
+  const fileJson = (f: StoredFile) => ({
+    kind: 'drive#file',
+    id: f.id,
+    name: f.name,
+    mimeType: f.mimeType,
+    trashed: f.trashed,
+    modifiedTime: f.modifiedTime ?? new Date(0).toISOString(),
+    webViewLink: `https://docs.example.test/${f.id}/view`,
+    version: String(f.version),
+    ...(f.mimeType === GOOGLE_DOC
+      ? {}
+      : { size: String(Buffer.byteLength(f.content)), md5Checksum: crypto.createHash('md5').update(f.content).digest('hex') }),
+  });
+  /** `files.list`: the `mimeType = '…'` and `trashed = false` terms of q are honoured; pages by offset. */
+  fake.route('GET', '/drive/v3/files', (req) => {
+    const who = driveAuth(req);
+    if (!('user' in who)) return who;
+    const q = String(req.query.q ?? '');
+    const types = [...q.matchAll(/mimeType\s*=\s*'([^']+)'/g)].map((m) => m[1]);
+    const all = [...who.user.files.values()]
+      .filter((f) => !f.deleted && (!/trashed\s*=\s*false/.test(q) || !f.trashed) && (!types.length || types.includes(f.mimeType)))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const offset = Number(req.query.pageToken ?? 0);
+    const size = Math.min(Number(req.query.pageSize) || pageSize, pageSize);
+    return {
+      json: {
+        kind: 'drive#fileList',
+        files: all.slice(offset, offset + size).map(fileJson),
+        ...(offset + size < all.length ? { nextPageToken: String(offset + size) } : {}),
+      },
+    };
+  });
+  fake.route('GET', '/drive/v3/changes/startPageToken', (req) => {
+    const who = driveAuth(req);
+    if (!('user' in who)) return who;
+    return { json: { kind: 'drive#startPageToken', startPageToken: String(seq) } };
+  });
+  /** `changes.list`: every file changed after the token (removed: deleted for good), paged; the last page has newStartPageToken. */
+  fake.route('GET', '/drive/v3/changes', (req) => {
+    const who = driveAuth(req);
+    if (!('user' in who)) return who;
+    const m = /^(\d+)(?::(\d+):(\d+))?$/.exec(String(req.query.pageToken ?? ''));
+    if (!m) return apiError(400, 'invalid', 'Invalid Value');
+    const since = Number(m[1]);
+    if (since < who.user.changesValidFrom) return apiError(410, 'invalid', 'The page token is no longer valid.');
+    const upTo = m[2] ? Number(m[2]) : seq;
+    const offset = Number(m[3] ?? 0);
+    const all = [...who.user.files.values()].filter((f) => f.seq > since && f.seq <= upTo).sort((a, b) => a.seq - b.seq);
+    const size = Math.min(Number(req.query.pageSize) || pageSize, pageSize);
+    const more = offset + size < all.length;
+    const changes = all.slice(offset, offset + size).map((f) => ({
+      kind: 'drive#change',
+      changeType: 'file',
+      fileId: f.id,
+      removed: f.deleted,
+      time: new Date().toISOString(),
+      ...(f.deleted ? {} : { file: fileJson(f) }),
+    }));
+    return {
+      json: {
+        kind: 'drive#changeList',
+        changes,
+        ...(more ? { nextPageToken: `${since}:${upTo}:${offset + size}` } : { newStartPageToken: String(upTo) }),
+      },
+    };
+  });
+  function fileRoutes(id: string) {
+    const find = (req: RecordedRequest): { file: StoredFile } | FakeReply => {
+      const who = driveAuth(req);
+      if (!('user' in who)) return who;
+      const file = who.user.files.get(id);
+      return file && !file.deleted ? { file } : apiError(404, 'notFound', `File not found: ${id}.`);
+    };
+    fake.route('GET', `/drive/v3/files/${encodeURIComponent(id)}`, (req) => {
+      const found = find(req);
+      if (!('file' in found)) return found;
+      if (req.query.alt !== 'media') return { json: fileJson(found.file) };
+      if (found.file.mimeType === GOOGLE_DOC)
+        return apiError(
+          403,
+          'fileNotDownloadable',
+          'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+        );
+      return { headers: { 'content-type': found.file.mimeType }, body: found.file.content };
+    });
+    fake.route('GET', `/drive/v3/files/${encodeURIComponent(id)}/export`, (req) => {
+      const found = find(req);
+      if (!('file' in found)) return found;
+      if (found.file.mimeType !== GOOGLE_DOC)
+        return apiError(403, 'exportOnlySupportsDocsEditors', 'Export only supports Docs Editors files.');
+      if (req.query.mimeType !== 'text/plain') return apiError(400, 'badRequest', 'The requested conversion is not supported.');
+      return { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: found.file.content };
+    });
+  }
+  const driveUser = (email: string) => {
+    const user = users.get(email);
+    if (!user) throw new Error(`fake google: no user ${email}`);
+    return user;
+  };
+
   function calendarOf(email: string, calendarId: string) {
     const user = users.get(email);
     const calendar = user?.calendars.get(calendarId);
@@ -346,6 +461,8 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
         tokensValidFrom: 0,
         messages: new Map(),
         historyValidFrom: 0,
+        files: new Map(),
+        changesValidFrom: 0,
       });
     },
     /** The Google account that approves the next authorize requests; `deny`: scopes the user unticks (granular consent). */
@@ -369,6 +486,22 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
       if (!user) throw new Error(`fake google: no user ${email}`);
       user.messages.set(message.id, { ...message, historyId: ++seq });
       fake.route('GET', `/gmail/v1/users/me/messages/${encodeURIComponent(message.id)}`, messageRoute(message.id));
+    },
+    /** Adds or replaces a Drive file (a change: it shows in the next changes read, with a new version). */
+    putFile(email: string, file: FakeFile) {
+      const files = driveUser(email).files;
+      const version = (files.get(file.id)?.version ?? 0) + 1;
+      files.set(file.id, { ...file, seq: ++seq, version, trashed: false, deleted: false });
+      fileRoutes(file.id);
+    },
+    /** Moves a Drive file to the trash (`deleted`: removed for good, listed as `removed` in changes). */
+    removeFile(email: string, id: string, how: 'trash' | 'delete' = 'trash') {
+      const file = driveUser(email).files.get(id);
+      if (file) driveUser(email).files.set(id, { ...file, seq: ++seq, trashed: true, deleted: how === 'delete' });
+    },
+    /** Every Drive changes token issued so far answers 410 from now on. */
+    expireChanges(email: string) {
+      driveUser(email).changesValidFrom = ++seq;
     },
     /** Every Gmail history id issued so far answers 404 from now on. */
     expireHistory(email: string) {

@@ -190,4 +190,40 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     // Upcoming birthdays and dates are found through the month-day index.
     expect(nodes.some((n) => n['Index Name'] === 'contacts_month_days_idx')).toBe(true);
   });
+  it('lists and searches documents through their indexes (50,000 documents)', async () => {
+    const users = seeded.users.map((u) => sql`${u.id}::uuid`);
+    await database.db.execute(sql`
+      insert into documents (user_id, external_id, name, mime_type, extracted_text, search_text, modified_at)
+      select u.id, 'explain-' || g, 'Report ' || g, 'text/plain', 'Notes ' || md5(g::text),
+             'report ' || g || ' notes ' || md5(g::text), now() - g * interval '1 minute'
+      from unnest(array[${sql.join(users, sql`, `)}]) as u(id), generate_series(1, 5000) g`);
+    await database.db.execute(sql`analyze documents`);
+    const documentPlan = async (url: string) => {
+      capture = [];
+      const res = await client.get(url);
+      const statements = capture.filter((st) => /from "documents"/.test(st.text) && /order by/i.test(st.text));
+      capture = undefined;
+      expect(res.status, res.text).toBe(200);
+      expect(statements, 'one statement reads the page').toHaveLength(1);
+      const explained = await database.pool!.query(`explain (format json) ${statements[0]!.text}`, statements[0]!.values);
+      const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+      const nodes = flatten(plan);
+      const shown = JSON.stringify(plan, null, 1);
+      expect(
+        nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'documents'),
+        shown,
+      ).toEqual([]);
+      expect(
+        nodes.some((n) => n['Index Name']?.startsWith('documents_')),
+        shown,
+      ).toBe(true);
+      return { res, nodes };
+    };
+    const list = await documentPlan('/api/documents?limit=50');
+    expect(list.res.body.items).toHaveLength(50);
+    expect(list.nodes.some((n) => n['Node Type'] === 'Sort')).toBe(false);
+    const needle = crypto.createHash('md5').update('4242').digest('hex').slice(0, 10);
+    const search = await documentPlan(`/api/documents?q=${needle}`);
+    expect(search.res.body.items.map((d: { title: string }) => d.title)).toContain('Report 4242');
+  });
 });

@@ -35,7 +35,8 @@ export type ResourceKind =
   | 'evidence'
   | 'subscription'
   | 'suggestion'
-  | 'delegation';
+  | 'delegation'
+  | 'document';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -193,6 +194,32 @@ export const FIXTURES: Record<ResourceKind, Fixture> = {
     },
     read: (id, ids) => `/api/contacts/${ids.contact}/goals?limit=200#${id}`,
   },
+  document: {
+    // Documents come from Drive sync only: written here through the documents service, as the sync does.
+    needs: ['contact'],
+    async create(owner, ids) {
+      const userId = (await owner.get('/api/auth/me')).body.user.id as string;
+      await owner.app.services.documents.applyBatch(userId, {
+        removals: [],
+        upserts: [
+          {
+            externalId: crypto.randomUUID(),
+            name: 'B notes.txt',
+            mimeType: 'text/plain',
+            webUrl: null,
+            text: 'Notes of B',
+            searchText: 'b notes.txt notes of b',
+            contentHash: 'h',
+            modifiedAt: new Date(),
+            contactIds: [ids.contact!],
+          },
+        ],
+      });
+      const res = await owner.get(`/api/contacts/${ids.contact}/documents`);
+      return res.body.items[0].id;
+    },
+    read: (id) => `/api/documents/${id}`,
+  },
   merge: {
     // Two contacts of the owner's own, merged: the merge can be undone by its owner only.
     async create(owner) {
@@ -280,6 +307,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PATCH /api/interactions/:id': { params: { id: 'interaction' }, body: () => ({ subject: 'Changed by A', sentiment: 1 }) },
   'DELETE /api/interactions/:id': { params: { id: 'interaction' } },
   'POST /api/interactions/:id/restore': { params: { id: 'interaction' } },
+
+  'GET /api/contacts/:id/documents': { params: { id: 'contact' } },
+  'GET /api/documents': {},
+  'GET /api/documents/:id': { params: { id: 'document' } },
 
   'GET /api/goals': {},
   'GET /api/contacts/:id/goals': { params: { id: 'contact' } },

@@ -117,6 +117,21 @@ export const LIMITS = Object.freeze({
     /** How often the progress stream of a sync reads its state. */
     progressPollMs: 250,
   }),
+  /**
+   * Drive sync and documents (modules/google/drive-sync.ts, modules/documents): files asked per page
+   * (listing and changes feed), files read by one full listing (first run, or after an expired changes
+   * token), a file's size cap (checked from Drive's size before reading, and on the answer itself),
+   * extracted text kept per document, characters of a snippet in lists, and the shortest search.
+   */
+  drive: Object.freeze({
+    pageSize: 100,
+    maxFiles: 5_000,
+    fileBytes: 10 * 1024 * 1024,
+    textChars: 200_000,
+    snippetChars: 240,
+    detailChars: 50_000,
+    minSearchChars: 3,
+  }),
   imports: Object.freeze({
     fileBytes: 40 * 1024 * 1024,
     cellChars: 64 * 1024,

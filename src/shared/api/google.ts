@@ -6,6 +6,8 @@ export const connectQuery = z.strictObject({
   calendar: z.enum(['true', 'false']).default('false'),
   /** Turn Gmail on with this grant (asks for the Gmail read scope). */
   gmail: z.enum(['true', 'false']).default('false'),
+  /** Turn Drive on with this grant (asks for the Drive read scope). */
+  drive: z.enum(['true', 'false']).default('false'),
 });
 
 /** What Google sends back to the callback: a code and our state, or an error (the user said no). */
@@ -21,7 +23,7 @@ export const connectionResponse = z.strictObject({
   connected: z.boolean(),
   status: z.enum(['active', 'needs_reconnect']).nullable(),
   email: z.string().nullable(),
-  services: z.strictObject({ calendar: z.boolean(), gmail: z.boolean() }),
+  services: z.strictObject({ calendar: z.boolean(), gmail: z.boolean(), drive: z.boolean() }),
   calendarIds: z.array(z.string()),
   connectedAt: dateTimeOut.nullable(),
 });
@@ -36,7 +38,7 @@ export const selectCalendarsBody = z.strictObject({
   calendarIds: z.array(z.string().trim().min(1).max(300)).max(50),
 });
 
-export const SYNC_SERVICES = ['calendar', 'gmail'] as const;
+export const SYNC_SERVICES = ['calendar', 'gmail', 'drive'] as const;
 export const syncServiceParams = z.strictObject({ service: z.enum(SYNC_SERVICES) });
 
 export const syncJobParams = z.strictObject({ id: z.string().min(1).max(100) });

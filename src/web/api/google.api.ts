@@ -11,7 +11,8 @@ export const useGoogleConnection = () =>
   useQuery({ queryKey: connectionKey, queryFn: ({ signal }) => api.get<GoogleConnection>('/api/google', undefined, signal) });
 
 /** Where the browser goes to connect: the server answers 302 to Google. */
-export const googleConnectUrl = (calendar: boolean, gmail = false) => `/api/google/connect?calendar=${calendar}&gmail=${gmail}`;
+export const googleConnectUrl = (calendar: boolean, gmail = false, drive = false) =>
+  `/api/google/connect?calendar=${calendar}&gmail=${gmail}&drive=${drive}`;
 
 export const useGoogleCalendars = (isEnabled: boolean) =>
   useQuery({
@@ -55,7 +56,7 @@ export const useSyncStatus = (isEnabled: boolean) =>
 export function useSyncNow() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (service: 'calendar' | 'gmail') => api.post<{ jobId: string }>(`/api/sync/${service}`),
+    mutationFn: (service: SyncStatus['services'][number]['service']) => api.post<{ jobId: string }>(`/api/sync/${service}`),
     onSuccess: () => void qc.invalidateQueries({ queryKey: syncKey }),
   });
 }

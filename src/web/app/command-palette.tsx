@@ -1,5 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
 import { useContactSearch } from '../api/contacts.api';
+import { useDocumentSearch } from '../api/documents.api';
 import { Avatar } from '../components/contact-bits';
 import { Icon, type IconName } from '../components/icons';
 import { Spinner } from '../components/ui';
@@ -9,8 +11,8 @@ export type PaletteAction = { id: string; label: string; icon: IconName; keyword
 type Item = { id: string; label: string; hint?: string; icon?: IconName; photo?: { name: string; url: string | null }; run: () => void };
 
 /**
- * Ctrl/Cmd+K: one box that finds contacts (searched on the server, so it covers all of them) and
- * actions. Fully usable from the keyboard: arrows move, Enter runs, Escape closes.
+ * Ctrl/Cmd+K: one box that finds contacts and documents (searched on the server, so it covers all of
+ * them; a document opens the Documents tab of the first contact it names) and actions. Fully usable from the keyboard: arrows move, Enter runs, Escape closes.
  */
 export function CommandPalette({
   open,
@@ -28,6 +30,8 @@ export function CommandPalette({
   const [active, setActive] = useState(0);
   const debounced = useDebounced(query, 180);
   const search = useContactSearch(open ? debounced : '', 8);
+  const documentSearch = useDocumentSearch(open ? debounced : '', 5);
+  const [, navigate] = useLocation();
   const listId = useId();
 
   useEffect(() => {
@@ -57,8 +61,20 @@ export function CommandPalette({
             run: () => openContact(c.id),
           }))
         : [];
-    return [...contacts, ...matching.map((a) => ({ id: a.id, label: a.label, icon: a.icon, run: a.run }))];
-  }, [actions, query, search.data, openContact]);
+    const documents: Item[] =
+      q && documentSearch.data
+        ? documentSearch.data.items
+            .filter((d) => d.contacts.length > 0)
+            .map((d) => ({
+              id: `document-${d.id}`,
+              label: d.title,
+              hint: `Document · ${d.contacts.map((c) => c.name).join(', ')}`,
+              icon: 'note' as const,
+              run: () => navigate(`/contacts/${d.contacts[0]!.id}?tab=documents`),
+            }))
+        : [];
+    return [...contacts, ...documents, ...matching.map((a) => ({ id: a.id, label: a.label, icon: a.icon, run: a.run }))];
+  }, [actions, query, search.data, documentSearch.data, openContact, navigate]);
 
   const safeActive = Math.min(active, Math.max(0, items.length - 1));
   const run = (item: Item | undefined) => {
@@ -67,7 +83,7 @@ export function CommandPalette({
     item.run();
   };
   // Enter pressed before the contacts for what was typed have arrived waits for them, then acts.
-  const isSettled = !query.trim() || (debounced === query && !search.isFetching);
+  const isSettled = !query.trim() || (debounced === query && !search.isFetching && !documentSearch.isFetching);
   const [isEnterPending, setEnterPending] = useState(false);
   useEffect(() => {
     if (!isEnterPending || !isSettled) return;

@@ -96,26 +96,3 @@ export const goals = pgTable(
     index('goals_deleted_idx').on(t.deletedAt).where(sql`deleted_at is not null`),
   ],
 );
-
-/** Files from Google Drive (or uploads) with their extracted text, linked to a contact. */
-export const documents = pgTable(
-  'documents',
-  {
-    id: id(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
-    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
-    source: text('source').notNull().default('drive'),
-    externalId: text('external_id').notNull(),
-    name: text('name').notNull(),
-    mimeType: text('mime_type').notNull(),
-    webUrl: text('web_url'),
-    extractedText: text('extracted_text').notNull().default(''),
-    contentHash: text('content_hash'),
-    modifiedAt: ts('modified_at'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-  },
-  (t) => [uniqueIndex('documents_external_uq').on(t.userId, t.source, t.externalId), index('documents_contact_idx').on(t.contactId)],
-);

@@ -11,6 +11,7 @@ import {
   contactPhotos,
   contacts as c,
   contactTags,
+  documentContacts,
   documents,
   emails,
   idempotencyKeys,
@@ -165,7 +166,7 @@ export function createContactsRepo(db: Db) {
 
     /**
      * Erases contacts for good (GDPR erasure), in the caller's transaction: the contact and, through
-     * ON DELETE CASCADE, its interactions, goals, photos, consents, tag and task links, documents and
+     * ON DELETE CASCADE, its interactions, goals, photos, consents, tag, task and document links, the documents naming it, and
      * AI insights and suggestions (soft-deleted rows included, the trash is no refuge); here, the rows
      * that would only be unlinked by the cascade: the emails and calendar events linked to the
      * contact, or linked to no one and carrying one of its addresses (a row linked to another
@@ -206,6 +207,12 @@ export function createContactsRepo(db: Db) {
             from jsonb_each(h.changes) as x(k, v))
           where h.user_id = ${userId} and h.changes ? 'contactIds'
             and exists (select 1 from gone g where strpos(h.changes::text, g.id::text) > 0)
+        ), erased_documents as (
+          -- Documents naming the contact: their text is about them (the next Drive sync may bring
+          -- back one that names other consenting contacts, without this one).
+          delete from ${documents} d
+          where d.user_id = ${userId}
+            and exists (select 1 from ${documentContacts} l where l.document_id = d.id and l.contact_id in (select id from gone))
         ), erased_suggestions as (
           delete from ${aiSuggestions} s
           where s.user_id = ${userId} and exists (select 1 from gone g where strpos(s.payload::text, g.id::text) > 0)
@@ -244,7 +251,7 @@ export function createContactsRepo(db: Db) {
             'goals', ${live(sql`${goals}`)},
             'photos', ${live(sql`${contactPhotos}`)},
             'consents', ${count(sql`${consents}`)},
-            'documents', ${count(sql`${documents}`)},
+            'documents', ${count(sql`${documentContacts}`)},
             'aiInsights', ${count(sql`${aiInsights}`)},
             'aiSuggestions', ${count(sql`${aiSuggestions}`)},
             'tagLinks', ${count(sql`${contactTags}`)},

@@ -12,6 +12,7 @@ import {
   contactPhotos,
   contacts as c,
   contactTags,
+  documentContacts,
   documents,
   duplicateDismissals,
   emails,
@@ -41,7 +42,6 @@ const MOVED_TABLES: Record<string, SQL> = {
   consentEvidence: sql`${consentEvidence}`,
   emails: sql`${emails}`,
   calendarEvents: sql`${calendarEvents}`,
-  documents: sql`${documents}`,
   aiInsights: sql`${aiInsights}`,
   aiSuggestions: sql`${aiSuggestions}`,
 };
@@ -49,6 +49,7 @@ const MOVED_TABLES: Record<string, SQL> = {
 const LINK_TABLES: Record<string, { table: SQL; other: string; parent: SQL }> = {
   tags: { table: sql`${contactTags}`, other: 'tag_id', parent: sql`${tags}` },
   tasks: { table: sql`${taskContacts}`, other: 'task_id', parent: sql`${tasks}` },
+  documents: { table: sql`${documentContacts}`, other: 'document_id', parent: sql`${documents}` },
 };
 
 /** Every column a contact can be written back with (generated columns are computed again). */

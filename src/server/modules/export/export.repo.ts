@@ -18,6 +18,7 @@ const OMITTED_COLUMNS: Record<string, readonly string[]> = {
   oauth_connections: ['access_token_enc', 'refresh_token_enc'],
   sync_state: ['sync_token', 'page_token'],
   contacts: ['search_text', 'month_days'],
+  documents: ['search_text'],
   contact_photos: ['data'],
   consent_evidence: ['data'],
 };
@@ -51,6 +52,7 @@ const KEYSET_ORDER: Record<string, readonly string[]> = {
   contact_photos: ['created_at', 'id'],
   emails: ['sent_at', 'id'],
   calendar_events: ['starts_at', 'id'],
+  documents: ['modified_at', 'id'],
   audit_log: ['created_at', 'id'],
   llm_usage: ['created_at', 'id'],
   ai_prompts: ['created_at', 'id'],
@@ -95,6 +97,9 @@ function scopeFilter(t: ExportTable, scope: Scope): SQL | undefined {
   const linkedTasks = sql`(select tc.task_id from ${schema.taskContacts} tc where tc.user_id = ${scope.userId} and tc.contact_id = ${contactId})`;
   if (t.name === 'tasks') return sql`${own} and x.id in ${linkedTasks}`;
   if (t.name === 'task_activities') return sql`${own} and x.task_id in ${linkedTasks}`;
+  if (t.name === 'documents') {
+    return sql`${own} and x.id in (select dc.document_id from ${schema.documentContacts} dc where dc.user_id = ${scope.userId} and dc.contact_id = ${contactId})`;
+  }
   if (t.name === 'tags') {
     return sql`${own} and x.id in (select ct.tag_id from ${schema.contactTags} ct where ct.user_id = ${scope.userId} and ct.contact_id = ${contactId})`;
   }

@@ -1,17 +1,14 @@
-import crypto from 'node:crypto';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { Db } from '../../platform/db.js';
 import { LIMITS } from '../../platform/limits.js';
 import { allowedContactIds } from '../consent/consent.repo.js';
 import type { ImportedInteraction } from '../../../shared/api/interactions.js';
-import type { SyncStatus } from '../../../shared/api/google.js';
-import { conflict } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { GoogleRepo } from './google.repo.js';
 import type { GoogleClients } from './google-clients.js';
 import type { GoogleService } from './google.service.js';
 import { classifyGoogleError } from './google-errors.js';
-import { INTERVAL_MS, type LastError, nextRun, offsetMs } from './calendar-sync.js';
+import { createSyncControls } from './sync-controls.js';
 
 type Interactions = {
   upsertMany(
@@ -196,135 +193,43 @@ export function createGmailSync({ repo, db, google, clients, interactions, clock
     return historyId;
   }
 
+  const controls = createSyncControls({ repo, google, clock, service: 'gmail', provider: PROVIDER, label: 'Gmail', enqueue });
+
   /** One run for one user; like the calendar run, a temporary failure throws (the job retries it). */
-  async function run(userId: string, jobId?: string, log?: { warn(obj: object, msg: string): void }): Promise<Stats | undefined> {
-    const connection = await repo.find(userId);
-    if (!connection?.services.includes('gmail')) return undefined;
-    const now = clock();
-    const state = (await repo.syncStates(userId, PROVIDER)).find((s) => s.resourceId === '');
-    const failures = state?.stats.failures ?? 0;
-    await repo.putSyncState(userId, '', { status: 'running', lastStartedAt: now, ...(jobId ? { jobId } : {}) }, now, PROVIDER);
+  function run(userId: string, jobId?: string, log?: { warn(obj: object, msg: string): void }): Promise<Stats | undefined> {
     const stats: Stats = { messages: 0, stored: 0, inserted: 0, skipped: 0, pages: 0 };
-    const progress = () => repo.putSyncState(userId, '', { stats: { ...stats, failures } }, clock(), PROVIDER);
-    try {
-      const { client } = await google.authorized(userId);
-      const api = await clients.gmail(client);
-      const self = (connection.accountEmail ?? '').toLowerCase();
-      let historyId: string | null | undefined;
-      const cursor = state?.syncToken;
-      if (cursor) {
-        try {
-          historyId = await incremental(userId, api, self, cursor, stats, progress);
-        } catch (err) {
-          // An expired history id (404): the bounded read again (stored messages are not fetched twice).
-          if (classifyGoogleError(err).kind !== 'not_found') throw err;
+    return controls.run(
+      userId,
+      stats,
+      async ({ cursor, progress }) => {
+        const { client, connection } = await google.authorized(userId);
+        const api = await clients.gmail(client);
+        const self = (connection.accountEmail ?? '').toLowerCase();
+        let historyId: string | null | undefined;
+        if (cursor) {
+          try {
+            historyId = await incremental(userId, api, self, cursor, stats, progress);
+          } catch (err) {
+            // An expired history id (404): the bounded read again (stored messages are not fetched twice).
+            if (classifyGoogleError(err).kind !== 'not_found') throw err;
+            historyId = await fullSync(userId, api, self, stats, progress);
+          }
+        } else {
           historyId = await fullSync(userId, api, self, stats, progress);
         }
-      } else {
-        historyId = await fullSync(userId, api, self, stats, progress);
-      }
-      await repo.putSyncState(
-        userId,
-        '',
-        {
-          syncToken: historyId ?? null,
-          status: 'idle',
-          lastError: null,
-          lastSyncedAt: clock(),
-          stats: { ...stats, failures: 0 },
-          itemsSynced: stats.messages,
-        },
-        clock(),
-        PROVIDER,
-      );
-      return stats;
-    } catch (err) {
-      const failure = classifyGoogleError(err);
-      // Only the error's type and code reach the log, never message data.
-      if (failure.kind === 'unknown') log?.warn({ err }, 'gmail sync failed for an unexpected reason');
-      if (failure.kind === 'auth_revoked') await google.markNeedsReconnect(userId);
-      const lastError: LastError = { kind: failure.kind, message: failure.message, at: clock().toISOString() };
-      await repo.putSyncState(
-        userId,
-        '',
-        {
-          status: failure.kind === 'auth_revoked' ? 'needs_reconnect' : 'failed',
-          lastError: JSON.stringify(lastError),
-          stats: { ...stats, failures: failures + 1 },
-        },
-        clock(),
-        PROVIDER,
-      );
-      if (failure.kind === 'temporary') throw failure;
-      return undefined;
-    }
-  }
-
-  async function status(actor: Actor): Promise<SyncStatus['services'][number]> {
-    const connection = await repo.find(actor.userId);
-    const row = (await repo.syncStates(actor.userId, PROVIDER)).find((s) => s.resourceId === '');
-    const enabled = !!connection?.services.includes('gmail');
-    const lastError = row?.lastError ? (JSON.parse(row.lastError) as LastError) : null;
-    const current =
-      row?.status === 'running'
-        ? 'running'
-        : connection?.status === 'needs_reconnect'
-          ? 'needs_reconnect'
-          : row?.status === 'failed'
-            ? 'failed'
-            : 'idle';
-    const { failures = 0, ...stats } = row?.stats ?? {};
-    return {
-      service: 'gmail',
-      enabled,
-      status: current,
-      lastSuccessAt: row?.lastSyncedAt?.toISOString() ?? null,
-      lastError,
-      failures,
-      nextRunAt: enabled && connection?.status === 'active' ? nextRun(actor.userId, clock()).toISOString() : null,
-      stats,
-    };
+        return { cursor: historyId ?? null, items: stats.messages };
+      },
+      jobId,
+      log,
+    );
   }
 
   return {
     run,
-    status,
-
-    /** The scheduled tick: queues every user with Gmail on, each at their offset in the interval. */
-    async scheduleAll(): Promise<number> {
-      if (!enqueue) return 0;
-      const now = clock();
-      const start = Math.floor(now.getTime() / INTERVAL_MS) * INTERVAL_MS;
-      const users = await repo.scheduledUsers('gmail');
-      for (const userId of users) {
-        await enqueue(userId, Math.ceil(Math.max(0, start + offsetMs(userId) - now.getTime()) / 1000));
-      }
-      return users.length;
-    },
-
+    status: controls.status,
+    scheduleAll: controls.scheduleAll,
+    job: controls.job,
     /** "Sync now": queues the job (one waiting per user at most) and answers its id. */
-    async start(actor: Actor): Promise<string> {
-      const connection = await repo.find(actor.userId);
-      if (!connection?.services.includes('gmail')) throw conflict('Connect Google with Gmail first (Integrations page).');
-      if (connection.status === 'needs_reconnect') throw conflict('Google no longer accepts the connection. Reconnect Google first.');
-      if (enqueue) {
-        const queued = await enqueue(actor.userId);
-        const jobId =
-          queued ?? (await repo.syncStates(actor.userId, PROVIDER)).find((s) => s.resourceId === '')?.jobId ?? crypto.randomUUID();
-        await repo.putSyncState(actor.userId, '', { status: 'running', jobId }, clock(), PROVIDER);
-        return jobId;
-      }
-      const jobId = crypto.randomUUID();
-      await repo.putSyncState(actor.userId, '', { status: 'running', jobId }, clock(), PROVIDER);
-      setImmediate(() => void run(actor.userId, jobId).catch(() => undefined));
-      return jobId;
-    },
-
-    /** The run `jobId` of this user, or undefined when it is not a Gmail run of theirs. */
-    async job(actor: Actor, jobId: string): Promise<SyncStatus['services'][number] | undefined> {
-      const row = (await repo.syncStates(actor.userId, PROVIDER)).find((s) => s.resourceId === '');
-      if (!row || row.jobId !== jobId) return undefined;
-      return status(actor);
-    },
+    start: (actor: Actor) => controls.start(actor, run),
   };
 }

@@ -1,6 +1,8 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { calendar_v3 } from '@googleapis/calendar';
 import type { gmail_v1 } from '@googleapis/gmail';
+import type { drive_v3 } from '@googleapis/drive';
+import { LIMITS } from '../../platform/limits.js';
 import type { Config } from '../../config.js';
 import type { OutboundProvider } from '../../platform/outbound/provider-client.js';
 import { fetchThrough } from '../../platform/outbound/fetch-adapter.js';
@@ -14,6 +16,8 @@ export function createGoogleClients(google: Config['google'], http: OutboundProv
   // Refreshes, revokes and reads may be sent again; a code exchange may not (the code works once).
   const retrying = { fetchImplementation: fetchThrough(http, { retrySafe: true }), retry: false };
   const once = { fetchImplementation: fetchThrough(http, { retrySafe: false }), retry: false };
+  // Drive answers file contents: capped at the document size, whatever the provider's usual cap.
+  const driveFetch = fetchThrough(http, { retrySafe: true, maxBytes: LIMITS.drive.fileBytes });
   return {
     async oauth(redirectUri?: string, options: { isCodeExchange?: boolean } = {}): Promise<OAuth2Client> {
       const transporterOptions = options.isCodeExchange ? once : retrying;
@@ -45,6 +49,10 @@ export function createGoogleClients(google: Config['google'], http: OutboundProv
     async gmail(auth: OAuth2Client): Promise<gmail_v1.Gmail> {
       const { gmail } = await import('@googleapis/gmail');
       return gmail({ version: 'v1', auth, rootUrl: `${google.apiUrl}/`, retry: false });
+    },
+    async drive(auth: OAuth2Client): Promise<drive_v3.Drive> {
+      const { drive } = await import('@googleapis/drive');
+      return drive({ version: 'v3', auth, rootUrl: `${google.apiUrl}/`, retry: false, fetchImplementation: driveFetch });
     },
   };
 }

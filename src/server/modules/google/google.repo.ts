@@ -4,7 +4,7 @@ import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
 
 const PROVIDER = 'google';
 /** The sync_state provider of each synced service. */
-type SyncProvider = 'google_calendar' | 'gmail';
+type SyncProvider = 'google_calendar' | 'gmail' | 'google_drive';
 
 export type ConnectionRow = typeof oauthConnections.$inferSelect;
 export type SyncStateRow = typeof syncState.$inferSelect;
@@ -65,12 +65,14 @@ export function createGoogleRepo(db: Db) {
         .delete(oauthConnections)
         .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)))
         .returning({ id: oauthConnections.id });
-      await tx.delete(syncState).where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail')`));
+      await tx
+        .delete(syncState)
+        .where(and(eq(syncState.userId, userId), sql`${syncState.provider} in ('google_calendar', 'gmail', 'google_drive')`));
       return rows.length > 0;
     },
 
     /** Users whose sync of `service` runs on schedule: connected, active, that service on (system job, all users). */
-    async scheduledUsers(service: 'calendar' | 'gmail'): Promise<string[]> {
+    async scheduledUsers(service: 'calendar' | 'gmail' | 'drive'): Promise<string[]> {
       const rows = await db
         .select({ userId: oauthConnections.userId })
         .from(oauthConnections)

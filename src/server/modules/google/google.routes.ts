@@ -21,7 +21,8 @@ const CALLBACK_PATH = '/api/google/callback';
 const WEB_RETURN = '/settings';
 
 export function registerGoogleRoutes(app: App, config: Config) {
-  const { google, calendarSync, gmailSync } = app.services;
+  const { google, calendarSync, gmailSync, driveSync } = app.services;
+  const byService = { gmail: gmailSync, drive: driveSync };
   const TAGS = ['google'];
   const redirectUri = (req: FastifyRequest) =>
     `${config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`}${CALLBACK_PATH}`;
@@ -34,7 +35,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
       schema: {
         tags: TAGS,
         description:
-          'Starts connecting Google: 302 to Google with a single-use state bound to this session and a PKCE challenge. calendar=true / gmail=true also ask for the Calendar / Gmail read scope.',
+          'Starts connecting Google: 302 to Google with a single-use state bound to this session and a PKCE challenge. calendar=true / gmail=true / drive=true also ask for the Calendar / Gmail / Drive read scope.',
         querystring: connectQuery,
         response: redirect,
       },
@@ -42,7 +43,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
     async (req, reply) => {
       const url = await google.start(
         requireActor(req),
-        { calendar: req.query.calendar === 'true', gmail: req.query.gmail === 'true' },
+        { calendar: req.query.calendar === 'true', gmail: req.query.gmail === 'true', drive: req.query.drive === 'true' },
         redirectUri(req),
       );
       return reply.header('cache-control', 'no-store').redirect(url, 302);
@@ -121,7 +122,8 @@ export function registerGoogleRoutes(app: App, config: Config) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const jobId = req.params.service === 'gmail' ? await gmailSync.start(actor) : await calendarSync.start(actor);
+      const { service } = req.params;
+      const jobId = service === 'calendar' ? await calendarSync.start(actor) : await byService[service].start(actor);
       return reply.status(202).send({ jobId });
     },
   );
@@ -138,7 +140,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
     async (req) => {
       const actor = requireActor(req);
       const calendar = await calendarSync.status(actor);
-      return { services: [...calendar.services, await gmailSync.status(actor)] };
+      return { services: [...calendar.services, await gmailSync.status(actor), await driveSync.status(actor)] };
     },
   );
 
@@ -155,7 +157,8 @@ export function registerGoogleRoutes(app: App, config: Config) {
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const jobOf = async (id: string) => (await gmailSync.job(actor, id)) ?? calendarSync.job(actor, id);
+      const jobOf = async (id: string) =>
+        (await gmailSync.job(actor, id)) ?? (await driveSync.job(actor, id)) ?? calendarSync.job(actor, id);
       let job = await jobOf(req.params.id);
       reply.hijack();
       const res = reply.raw;

@@ -13,6 +13,9 @@ import type { GoogleCalendars, GoogleConnection } from '../../../shared/api/goog
 const BASE_SCOPES = ['openid', 'email', 'profile'];
 const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar.readonly';
 const GMAIL_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
+const DRIVE_SCOPE = 'https://www.googleapis.com/auth/drive.readonly';
+/** The read scope each service needs; a service is on only when its scope was granted. */
+const SERVICE_SCOPES: Record<string, string> = { calendar: CALENDAR_SCOPE, gmail: GMAIL_SCOPE, drive: DRIVE_SCOPE };
 
 type Deps = {
   repo: GoogleRepo;
@@ -38,7 +41,7 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
         connected: false,
         status: null,
         email: null,
-        services: { calendar: false, gmail: false },
+        services: { calendar: false, gmail: false, drive: false },
         calendarIds: [],
         connectedAt: null,
       };
@@ -46,7 +49,11 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       connected: true,
       status: row.status === 'needs_reconnect' ? 'needs_reconnect' : 'active',
       email: row.accountEmail,
-      services: { calendar: row.services.includes('calendar'), gmail: row.services.includes('gmail') },
+      services: {
+        calendar: row.services.includes('calendar'),
+        gmail: row.services.includes('gmail'),
+        drive: row.services.includes('drive'),
+      },
       calendarIds: row.calendarIds,
       connectedAt: row.createdAt.toISOString(),
     };
@@ -109,12 +116,13 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
     markNeedsReconnect,
 
     /** Starts the authorization code flow: a state bound to this session, a PKCE verifier kept server side. */
-    async start(actor: Actor, options: { calendar: boolean; gmail: boolean }, redirectUri: string): Promise<string> {
+    async start(actor: Actor, options: { calendar: boolean; gmail: boolean; drive: boolean }, redirectUri: string): Promise<string> {
       if (!config.clientId || !config.clientSecret) throw notConfigured();
       const existing = await repo.find(actor.userId);
       const services = new Set(existing?.services ?? []);
       if (options.calendar) services.add('calendar');
       if (options.gmail) services.add('gmail');
+      if (options.drive) services.add('drive');
       const client = await clients.oauth(redirectUri);
       const { codeVerifier, codeChallenge } = await client.generateCodeVerifierAsync();
       const state = randomToken();
@@ -129,11 +137,7 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
         },
         clock(),
       );
-      const scope = [
-        ...BASE_SCOPES,
-        ...(services.has('calendar') ? [CALENDAR_SCOPE] : []),
-        ...(services.has('gmail') ? [GMAIL_SCOPE] : []),
-      ];
+      const scope = [...BASE_SCOPES, ...[...services].flatMap((s) => (SERVICE_SCOPES[s] ? [SERVICE_SCOPES[s]] : []))];
       return client.generateAuthUrl({
         access_type: 'offline',
         prompt: 'consent',
@@ -182,9 +186,7 @@ export function createGoogleService({ repo, config, clients, cipher, clock, onCh
       const now = clock();
       const scopes = (tokens.scope ?? '').split(' ').filter(Boolean);
       // With granular consent the user may untick Calendar: a service is on only when its scope was granted.
-      const services = saved.services.filter(
-        (s) => (s !== 'calendar' || scopes.includes(CALENDAR_SCOPE)) && (s !== 'gmail' || scopes.includes(GMAIL_SCOPE)),
-      );
+      const services = saved.services.filter((s) => !SERVICE_SCOPES[s] || scopes.includes(SERVICE_SCOPES[s]));
       await repo.transaction(async (tx) => {
         await repo.upsert(
           tx,

@@ -7,6 +7,8 @@ export type FetchAdapterOptions = {
   retrySafe?: boolean;
   /** Overrides the provider's call timeout for every request of this fetch. */
   timeoutMs?: number;
+  /** Overrides the provider's answer size cap for every request of this fetch (refused from Content-Length, or cut). */
+  maxBytes?: number;
 };
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
@@ -44,6 +46,7 @@ export function fetchThrough(provider: OutboundProvider, options: FetchAdapterOp
         signal: init?.signal ?? undefined,
         retrySafe: options.retrySafe,
         timeoutMs: options.timeoutMs,
+        maxBytes: options.maxBytes,
       });
       return toResponse(res.status, res.headers, res.body);
     } catch (err) {

@@ -12,6 +12,7 @@ import { ContactPhotos } from './contact-photos';
 import { ContactTasks } from './contact-tasks';
 import { ContactTimeline } from './contact-timeline';
 import { ContactConsents } from './contact-consents';
+import { ContactDocuments } from './contact-documents';
 import { DeleteContact } from './delete-contact';
 import { contactExportUrl } from '../../api/privacy.api';
 import { useLogSession } from '../../api/today.api';
@@ -25,6 +26,7 @@ const TABS = [
   { id: 'goals', label: 'Goals' },
   { id: 'tasks', label: 'Tasks' },
   { id: 'photos', label: 'Photos' },
+  { id: 'documents', label: 'Documents' },
   { id: 'consent', label: 'Consent' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
@@ -145,6 +147,7 @@ export default function ContactPage() {
         {tab === 'goals' && <ContactGoals contactId={c.id} />}
         {tab === 'tasks' && <ContactTasks contactId={c.id} />}
         {tab === 'photos' && <ContactPhotos contact={c} />}
+        {tab === 'documents' && <ContactDocuments contactId={c.id} />}
         {tab === 'consent' && <ContactConsents contactId={c.id} />}
       </div>
       <DeleteContact contactId={c.id} open={isDeleting} onClose={() => setDeleting(false)} />

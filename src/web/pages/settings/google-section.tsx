@@ -11,6 +11,23 @@ import {
 import { useToast } from '../../app/toasts';
 import { Busy, ErrorNotice, Spinner } from '../../components/ui';
 import { formatDateTime } from '../../lib/format';
+import type { SyncStatus } from '../../../shared/api/google';
+
+type ServiceSync = SyncStatus['services'][number];
+
+/** The last run of an optional service (Gmail, Drive): running with what it read, or when it last finished, and its error. */
+function ServiceSyncStatus({ sync, label, counted }: { sync: ServiceSync; label: string; counted: string }) {
+  return (
+    <div className="text-sm" aria-live="polite">
+      <p>
+        {sync.status === 'running'
+          ? `Syncing ${label}… ${sync.stats[counted] ?? 0} ${counted} read`
+          : `Last ${label} sync: ${sync.lastSuccessAt ? formatDateTime(sync.lastSuccessAt) : 'never'}`}
+      </p>
+      {sync.lastError && sync.status !== 'running' && <p className="text-danger">{sync.lastError.message}</p>}
+    </div>
+  );
+}
 
 const OUTCOMES: Record<string, string> = {
   connected: 'Google connected.',
@@ -33,6 +50,9 @@ export function GoogleSection() {
   const calendarSync = sync.data?.services.find((s) => s.service === 'calendar');
   const gmailSync = sync.data?.services.find((s) => s.service === 'gmail');
   const isGmailOn = !!connection.data?.connected && connection.data.services.gmail && connection.data.status === 'active';
+  const driveSync = sync.data?.services.find((s) => s.service === 'drive');
+  const isDriveOn = !!connection.data?.connected && connection.data.services.drive && connection.data.status === 'active';
+  const on = connection.data?.services ?? { calendar: false, gmail: false, drive: false };
 
   useEffect(() => {
     const outcome = new URLSearchParams(window.location.search).get('google');
@@ -54,7 +74,9 @@ export function GoogleSection() {
       </h2>
       <p className="mt-1 text-sm text-muted">
         Connect Google Calendar: sessions with your clients appear on their timelines by themselves (only for clients whose calendar consent
-        is recorded). Turn on Gmail and the emails you exchange with clients whose email consent is recorded appear too.
+        is recorded). Turn on Gmail and the emails you exchange with clients whose email consent is recorded appear too. Turn on Drive and
+        the PDF, Word, text and Google Docs files that name a client (or their email) appear on their Documents tab, for clients whose
+        document consent is recorded.
       </p>
       <div className="mt-4 space-y-3">
         {connection.isPending && <Spinner label="Loading the Google connection" />}
@@ -74,19 +96,24 @@ export function GoogleSection() {
             {connection.data.status === 'needs_reconnect' && (
               <p role="alert" className="text-sm text-danger">
                 Google no longer accepts this connection (access was removed or expired). Reconnect to resume syncing.{' '}
-                <a className="underline" href={googleConnectUrl(connection.data.services.calendar, connection.data.services.gmail)}>
+                <a className="underline" href={googleConnectUrl(on.calendar, on.gmail, on.drive)}>
                   Reconnect Google
                 </a>
               </p>
             )}
             {connection.data.status === 'active' && !connection.data.services.calendar && (
-              <a className="btn-secondary inline-block" href={googleConnectUrl(true, connection.data.services.gmail)}>
+              <a className="btn-secondary inline-block" href={googleConnectUrl(true, on.gmail, on.drive)}>
                 Turn on Calendar
               </a>
             )}
             {connection.data.status === 'active' && !connection.data.services.gmail && (
-              <a className="btn-secondary ml-2 inline-block" href={googleConnectUrl(connection.data.services.calendar, true)}>
+              <a className="btn-secondary ml-2 inline-block" href={googleConnectUrl(on.calendar, true, on.drive)}>
                 Turn on Gmail
+              </a>
+            )}
+            {connection.data.status === 'active' && !connection.data.services.drive && (
+              <a className="btn-secondary ml-2 inline-block" href={googleConnectUrl(on.calendar, on.gmail, true)}>
+                Turn on Drive
               </a>
             )}
             {isCalendarOn && (
@@ -121,16 +148,8 @@ export function GoogleSection() {
                 )}
               </div>
             )}
-            {gmailSync?.enabled && (
-              <div className="text-sm" aria-live="polite">
-                <p>
-                  {gmailSync.status === 'running'
-                    ? `Syncing Gmail… ${gmailSync.stats.messages ?? 0} messages read`
-                    : `Last Gmail sync: ${gmailSync.lastSuccessAt ? formatDateTime(gmailSync.lastSuccessAt) : 'never'}`}
-                </p>
-                {gmailSync.lastError && gmailSync.status !== 'running' && <p className="text-danger">{gmailSync.lastError.message}</p>}
-              </div>
-            )}
+            {gmailSync?.enabled && <ServiceSyncStatus sync={gmailSync} label="Gmail" counted="messages" />}
+            {driveSync?.enabled && <ServiceSyncStatus sync={driveSync} label="Drive" counted="files" />}
             <div className="flex flex-wrap gap-2">
               {isCalendarOn && (
                 <button
@@ -153,6 +172,18 @@ export function GoogleSection() {
                 >
                   <Busy isBusy={gmailSync?.status === 'running'} busyText="Syncing Gmail…">
                     Sync Gmail now
+                  </Busy>
+                </button>
+              )}
+              {isDriveOn && (
+                <button
+                  type="button"
+                  className="btn-secondary"
+                  disabled={syncNow.isPending || driveSync?.status === 'running'}
+                  onClick={() => syncNow.mutate('drive')}
+                >
+                  <Busy isBusy={driveSync?.status === 'running'} busyText="Syncing Drive…">
+                    Sync Drive now
                   </Busy>
                 </button>
               )}

@@ -12,7 +12,7 @@ export const calendarSyncJob = defineAppJob({
   load: () => import('./calendar-sync.handler.js'),
 });
 
-/** Every interval (LIMITS.google.syncIntervalMinutes), queues each connected user's Calendar and Gmail syncs at their own offset in it. */
+/** Every interval (LIMITS.google.syncIntervalMinutes), queues each connected user's Calendar, Gmail and Drive syncs at their own offset in it. */
 export const calendarSyncScheduleJob = defineAppJob({
   name: 'google.calendar-sync-schedule',
   version: 1,
