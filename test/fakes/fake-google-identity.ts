@@ -32,7 +32,7 @@ export function chooserPage(request: Record<string, string>, accounts: string[],
         `<form method="post" action="/o/oauth2/v2/auth/choose">${hidden}<input type="hidden" name="email" value="${escape(email)}"><button type="submit">${escape(email)}</button></form>`,
     )
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Choose an account (fake Google)</title></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Choose an account (fake Google)</title></head>
 <body><main><h1>Choose an account</h1><p>to continue to MindfulCRM (fake Google: no password is asked)</p>${buttons}
 <form method="post" action="/o/oauth2/v2/auth/choose">${hidden}
 <label>Use another account <input type="email" name="email" required></label>

@@ -4,15 +4,16 @@ import { chooserPage, createIdTokenSigner } from './fake-google-identity.js';
 
 /**
  * A fake Google on the fake-server kit: OAuth (authorize, token with PKCE, refresh, revoke),
- * OpenID Connect (RS256 id_tokens with sub, email, email_verified and the request's nonce; the keys
- * at /oauth2/v1/certs and /oauth2/v3/certs; an account chooser with `accountChooser`), userinfo, calendarList and events (pages, sync tokens, 410 on a stale token, cancellations,
- * recurring instances). Each user's data is reached only through that user's access token, and
+ * OpenID Connect (RS256 id_tokens with sub, email, email_verified and the request's nonce, signed
+ * with a key made at start; the keys at /oauth2/v1/certs and /oauth2/v3/certs; an account chooser
+ * for sign-ins with `accountChooser`), userinfo, calendarList and events (pages, sync tokens, 410
+ * on a stale token, cancellations, recurring instances). Each user's data is reached only through that user's access token, and
  * every request is recorded (`fake.requests`), so a test can check whose token each call carried.
  *
  *   const google = await startFakeGoogle();
  *   google.addUser({ email: 'a@gmail.test' });
  *   google.authorizeAs('a@gmail.test');            // who "signs in" at the next authorize
- *   env: GOOGLE_AUTH_URL: google.authUrl, GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_API_URL: google.url
+ *   env: google.env()   (GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_API_URL, GOOGLE_CERTS_URL)
  */
 
 export type FakeEvent = {
