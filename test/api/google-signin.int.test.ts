@@ -246,7 +246,11 @@ describe('Sign in with Google refuses', () => {
 
   it('an id_token for another audience or issuer, or without the nonce of this sign-in', async () => {
     const email = googleAccount('claims');
-    for (const claims of [{ aud: 'someone-else.apps.googleusercontent.com' }, { iss: 'https://accounts.example.com' }, { nonce: 'another' }]) {
+    for (const claims of [
+      { aud: 'someone-else.apps.googleusercontent.com' },
+      { iss: 'https://accounts.example.com' },
+      { nonce: 'another' },
+    ]) {
       google.setIdTokenClaims(claims);
       try {
         refusedAs(await signInWithGoogle(new TestClient(t.app), email), 'failed');

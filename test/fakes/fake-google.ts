@@ -117,7 +117,9 @@ export async function startFakeGoogle(options: { pageSize?: number; accountChoos
       fake.route('GET', `/calendar/v3/calendars/${encodeURIComponent(id)}/events`, eventsRoute(id));
     }
     users.set(u.email, {
-      sub: `1${BigInt(`0x${crypto.createHash('sha256').update(u.email).digest('hex').slice(0, 15)}`).toString().padStart(20, '0')}`,
+      sub: `1${BigInt(`0x${crypto.createHash('sha256').update(u.email).digest('hex').slice(0, 15)}`)
+        .toString()
+        .padStart(20, '0')}`,
       email: u.email,
       name: u.name ?? u.email.split('@')[0]!,
       emailVerified: u.emailVerified ?? true,

@@ -52,15 +52,7 @@ export const authProvidersResponse = z.strictObject({ password: z.boolean(), goo
  * Why a "Sign in with Google" did not sign in: the callback sends the browser to
  * /sign-in?google=<reason>, and the web app says it in words.
  */
-export const GOOGLE_SIGNIN_REFUSALS = [
-  'expired',
-  'denied',
-  'unverified',
-  'failed',
-  'unavailable',
-  'other_google',
-  'rate_limited',
-] as const;
+export const GOOGLE_SIGNIN_REFUSALS = ['expired', 'denied', 'unverified', 'failed', 'unavailable', 'other_google', 'rate_limited'] as const;
 export type GoogleSigninRefusal = (typeof GOOGLE_SIGNIN_REFUSALS)[number];
 export const loginBody = z.strictObject({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max) });
 export const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.password.max), newPassword: password });

@@ -33,7 +33,11 @@ export const useSignUp = () =>
 
 /** Whether "Sign in with Google" is offered (the server has a Google client). */
 export const useAuthProviders = () =>
-  useQuery({ queryKey: ['auth-providers'], queryFn: () => api.get<AuthProviders>('/api/auth/providers'), staleTime: Number.POSITIVE_INFINITY });
+  useQuery({
+    queryKey: ['auth-providers'],
+    queryFn: () => api.get<AuthProviders>('/api/auth/providers'),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 
 /** The account a Google sign-in in this browser waits for the password of. */
 export const usePendingGoogleLink = () =>

@@ -29,7 +29,10 @@ export function createGoogleSigninRepo(db: Db) {
       await db
         .insert(googlePendingLinks)
         .values(row)
-        .onConflictDoUpdate({ target: googlePendingLinks.idHash, set: { userId: row.userId, googleSub: row.googleSub, expiresAt: row.expiresAt } });
+        .onConflictDoUpdate({
+          target: googlePendingLinks.idHash,
+          set: { userId: row.userId, googleSub: row.googleSub, expiresAt: row.expiresAt },
+        });
     },
 
     /** The link still pending for this browser (not expired), left in place. */

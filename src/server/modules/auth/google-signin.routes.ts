@@ -54,7 +54,11 @@ export function registerGoogleSigninRoutes(app: App, config: Config) {
     '/api/auth/providers',
     {
       config: publicRoute,
-      schema: { tags: TAGS, description: 'The ways to sign in this server offers (Google only with GOOGLE_CLIENT_ID set).', response: { 200: authProvidersResponse } },
+      schema: {
+        tags: TAGS,
+        description: 'The ways to sign in this server offers (Google only with GOOGLE_CLIENT_ID set).',
+        response: { 200: authProvidersResponse },
+      },
     },
     async () => ({ password: true, google: googleSignin.isConfigured() }),
   );
@@ -116,7 +120,7 @@ export function registerGoogleSigninRoutes(app: App, config: Config) {
       config: { ...publicRoute, errorStatuses: [404] },
       schema: {
         tags: TAGS,
-        description: 'The account whose password this browser\'s Google sign-in waits for (404 once it expired or was used).',
+        description: "The account whose password this browser's Google sign-in waits for (404 once it expired or was used).",
         response: { 200: googlePendingLinkResponse },
       },
     },

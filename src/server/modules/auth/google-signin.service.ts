@@ -64,7 +64,14 @@ export function createGoogleSigninService(deps: Deps) {
       if (previous) await sessions.destroy(previous.idHash);
     }
     const { token } = await sessions.create(user.id, browser.meta);
-    await users.audit({ userId: user.id, action: 'auth.google_signin', entityType: 'account', entityId: user.id, ip: browser.meta.ip, details });
+    await users.audit({
+      userId: user.id,
+      action: 'auth.google_signin',
+      entityType: 'account',
+      entityId: user.id,
+      ip: browser.meta.ip,
+      details,
+    });
     return { token, deviceCookie: devices.remember(user.email, browser.deviceCookie) };
   }
 
@@ -126,7 +133,8 @@ export function createGoogleSigninService(deps: Deps) {
 
     /** The URL of Google's consent page, and the pre-session cookie the state is bound to. */
     async start(input: { timezone?: string }, meta: SessionMeta, redirectUri: string): Promise<{ url: string; browserToken: string }> {
-      if (!isConfigured()) throw new AppError('unavailable', 'Sign in with Google is not set up on this server. Sign in with your email and password.');
+      if (!isConfigured())
+        throw new AppError('unavailable', 'Sign in with Google is not set up on this server. Sign in with your email and password.');
       // Counted as sign-in attempts from this address, as password sign-ins are (each start writes a row).
       await limiter.consume(loginAddressCheck(meta.ip), 'sign-in attempts');
       const client = await clients.oauth(redirectUri);
@@ -169,7 +177,8 @@ export function createGoogleSigninService(deps: Deps) {
       try {
         if (!isConfigured()) throw new Refused('unavailable');
         const saved = query.state ? await repo.takeState(sha256(query.state)) : undefined;
-        if (!saved || !browser.token || saved.browserHash !== sha256(browser.token) || saved.expiresAt < clock()) throw new Refused('expired');
+        if (!saved || !browser.token || saved.browserHash !== sha256(browser.token) || saved.expiresAt < clock())
+          throw new Refused('expired');
         if (query.error) throw new Refused('denied');
         const codeVerifier = cipher.open(saved.codeVerifierEnc);
         if (!codeVerifier || !query.code) throw new Refused('expired');
@@ -201,7 +210,13 @@ export function createGoogleSigninService(deps: Deps) {
       const keys = loginAttemptKeys('login', user.email, browser.meta.ip);
       await limiter.consume(loginAttemptChecks(keys, devices.isKnown(user.email, browser.deviceCookie)), 'sign-in attempts');
       if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) {
-        await users.audit({ userId: user.id, action: 'auth.sign_in_failed', entityType: 'account', entityId: user.id, ip: browser.meta.ip });
+        await users.audit({
+          userId: user.id,
+          action: 'auth.sign_in_failed',
+          entityType: 'account',
+          entityId: user.id,
+          ip: browser.meta.ip,
+        });
         throw new AppError('unauthenticated', 'The password is incorrect.', { field: 'password' });
       }
       await limiter.reset(keys.pair);
@@ -220,4 +235,3 @@ export function createGoogleSigninService(deps: Deps) {
     },
   };
 }
-export type GoogleSigninService = ReturnType<typeof createGoogleSigninService>;

@@ -21,7 +21,8 @@ const REFUSALS: Record<GoogleSigninRefusal, string> = {
   unverified:
     'Google has not verified the email address of that Google account, so it cannot sign in here. Verify it with Google, or sign in with your email and password.',
   failed: 'Google’s answer could not be checked, so you were not signed in. Try again.',
-  unavailable: 'Google could not be reached, or Sign in with Google is not set up on this server. Sign in with your email and password, or try again later.',
+  unavailable:
+    'Google could not be reached, or Sign in with Google is not set up on this server. Sign in with your email and password, or try again later.',
   other_google:
     'The account with this email is linked to a different Google account. Sign in with that Google account, or with your email and password.',
   rate_limited: 'Too many sign-in attempts from this network. Wait a few minutes and try again.',
@@ -91,16 +92,16 @@ export function GoogleLinkPage() {
         <Spinner label="Loading" />
       ) : isGone || isGoneNow ? (
         <p role="alert" className="text-sm">
-          This Google sign-in is no longer waiting for a password: it expired after 10 minutes, or was already used. Sign in with
-          Google again.
+          This Google sign-in is no longer waiting for a password: it expired after 10 minutes, or was already used. Sign in with Google
+          again.
         </p>
       ) : pending.error ? (
         <ErrorNotice error={pending.error} title="Could not load this sign-in" onRetry={() => void pending.refetch()} />
       ) : (
         <form onSubmit={submit} className="space-y-4">
           <p className="text-sm">
-            An account with <strong>{pending.data?.email}</strong> already exists. Type its password once to link your Google account
-            to it; after that, Sign in with Google takes you straight in.
+            An account with <strong>{pending.data?.email}</strong> already exists. Type its password once to link your Google account to it;
+            after that, Sign in with Google takes you straight in.
           </p>
           <Field label="Password">
             {(p) => (
