@@ -263,6 +263,19 @@ describe('Sign in with Google refuses', () => {
     expect(await usersWithEmail(email)).toEqual([]);
   });
 
+  it('an id_token signed with a key that is not in the certs', async () => {
+    const email = googleAccount('forged');
+    google.setForgedIdTokens(true);
+    try {
+      refusedAs(await signInWithGoogle(new TestClient(t.app), email), 'failed');
+    } finally {
+      google.setForgedIdTokens(false);
+    }
+    expect(await usersWithEmail(email)).toEqual([]);
+    // The same account with a genuine token signs in.
+    expect((await signInWithGoogle(new TestClient(t.app), email)).headers.location).toBe('/sign-in?google=signed_in');
+  });
+
   it('a sign-in the user cancelled at Google', async () => {
     const email = googleAccount('denied');
     const client = new TestClient(t.app);

@@ -7,14 +7,19 @@ import crypto from 'node:crypto';
  */
 export function createIdTokenSigner() {
   const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let stranger: crypto.KeyObject | undefined;
   const kid = crypto.randomBytes(8).toString('hex');
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return {
-    /** A compact JWS of the claims; iat and exp (an hour) are added unless given. */
-    sign(claims: Record<string, unknown>): string {
+    /**
+     * A compact JWS of the claims; iat and exp (an hour) are added unless given. `forged`: signed
+     * with another key under the same key id (what a forger would send).
+     */
+    sign(claims: Record<string, unknown>, options: { forged?: boolean } = {}): string {
       const now = Math.floor(Date.now() / 1000);
       const head = `${b64({ alg: 'RS256', kid, typ: 'JWT' })}.${b64({ iat: now, exp: now + 3600, ...claims })}`;
-      return `${head}.${crypto.sign('sha256', Buffer.from(head), privateKey).toString('base64url')}`;
+      const key = options.forged ? (stranger ??= crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey) : privateKey;
+      return `${head}.${crypto.sign('sha256', Buffer.from(head), key).toString('base64url')}`;
     },
     pemCerts: () => ({ [kid]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }),
     jwks: () => ({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] }),

@@ -81,6 +81,7 @@ export async function startFakeGoogle(options: { pageSize?: number; accountChoos
   let nextDenied: string[] = [];
   let accessTtlSeconds = 3600;
   let idTokenOverrides: Record<string, unknown> = {};
+  let forgeIdTokens = false;
   const pageSize = options.pageSize ?? 50;
 
   const oauthError = (status: number, error: string, description = error): FakeReply => ({
@@ -202,17 +203,20 @@ export async function startFakeGoogle(options: { pageSize?: number; accountChoos
           token_type: 'Bearer',
           ...(grant.scopes.includes('openid')
             ? {
-                id_token: signer.sign({
-                  iss: 'https://accounts.google.com',
-                  aud: CLIENT_ID,
-                  azp: CLIENT_ID,
-                  sub: user.sub,
-                  email: user.email,
-                  email_verified: user.emailVerified,
-                  name: user.name,
-                  ...(code.nonce ? { nonce: code.nonce } : {}),
-                  ...idTokenOverrides,
-                }),
+                id_token: signer.sign(
+                  {
+                    iss: 'https://accounts.google.com',
+                    aud: CLIENT_ID,
+                    azp: CLIENT_ID,
+                    sub: user.sub,
+                    email: user.email,
+                    email_verified: user.emailVerified,
+                    name: user.name,
+                    ...(code.nonce ? { nonce: code.nonce } : {}),
+                    ...idTokenOverrides,
+                  },
+                  { forged: forgeIdTokens },
+                ),
               }
             : {}),
         },
@@ -407,14 +411,16 @@ export async function startFakeGoogle(options: { pageSize?: number; accountChoos
     setIdTokenClaims(claims: Record<string, unknown>) {
       idTokenOverrides = claims;
     },
+    /** The next id_tokens are signed with a key the certs do not hold (a forgery), until set back to false. */
+    setForgedIdTokens(forged: boolean) {
+      forgeIdTokens = forged;
+    },
     /** The Google account id (`sub`) of an address. */
     subOf(email: string): string {
       const user = users.get(email);
       if (!user) throw new Error(`fake google: no user ${email}`);
       return user.sub;
     },
-    /** Signs claims with the fake's key as an id_token (to forge tokens in tests: a signature Google never made fails). */
-    signIdToken: (claims: Record<string, unknown>) => signer.sign(claims),
     /** The Google account that approves the next authorize requests; `deny`: scopes the user unticks (granular consent). */
     authorizeAs(email: string, options: { deny?: string[] } = {}) {
       nextEmail = email;
