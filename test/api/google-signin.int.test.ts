@@ -215,6 +215,20 @@ describe('Sign in with Google refuses', () => {
     expect((await me(replayer)).status).toBe(401);
   });
 
+  it('a state older than its 10 minutes', async () => {
+    const email = googleAccount('late');
+    const client = new TestClient(t.app);
+    google.authorizeAs(email);
+    const back = new URL(await google.approve((await start(client)).toString()));
+    offsetMs = LIMITS.google.stateTtlMs + 1000;
+    try {
+      refusedAs(await client.get(back.pathname + back.search), 'expired');
+    } finally {
+      offsetMs = 0;
+    }
+    expect(await usersWithEmail(email)).toEqual([]);
+  });
+
   it('a state whose PKCE verifier is missing, without asking Google for tokens', async () => {
     const email = googleAccount('verifier');
     const client = new TestClient(t.app);
