@@ -20,6 +20,17 @@ function check(file) {
   if (/\b(it|test|describe)\.only\(/.test(text)) problems.push(`${file}: focused test (.only)`);
 }
 walk('src');
+
+// Drizzle applies a migration only when its journal `when` is later than the last one a database
+// applied, and drizzle-kit diffs against the snapshot whose file name sorts last: after a merge both
+// orders must agree with the journal's (CONTRIBUTING.md, "Change the database").
+const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')).entries;
+journal.forEach((entry, i) => {
+  const before = journal[i - 1];
+  if (!before) return;
+  if (entry.when <= before.when) problems.push(`drizzle journal: ${entry.tag} has a "when" not after ${before.tag}'s (it would never be applied)`);
+  if (entry.tag.localeCompare(before.tag) <= 0) problems.push(`drizzle journal: ${entry.tag} sorts before ${before.tag} (rename it so file order is journal order)`);
+});
 if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);

@@ -88,6 +88,8 @@ const envSchema = z.object({
   GOOGLE_AUTH_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
   GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
   GOOGLE_API_URL: z.url().default('https://www.googleapis.com'),
+  /** Google's public keys (PEM, by key id) that sign id_tokens: "Sign in with Google" checks each token against them. */
+  GOOGLE_CERTS_URL: z.url().default('https://www.googleapis.com/oauth2/v1/certs'),
   /** Any OpenAI-compatible endpoint (OpenRouter, OpenAI, Ollama's /v1, vLLM, LM Studio). */
   AI_BASE_URL: z.url().default('https://openrouter.ai/api/v1'),
   /** Without a key the AI features run offline (local rules, no model, no cost). */
@@ -185,6 +187,8 @@ export type Config = Readonly<{
     tokenUrl: string;
     /** Userinfo, Calendar and Gmail (…/oauth2/v3/userinfo, …/calendar/v3/…, …/gmail/v1/…); no trailing slash. */
     apiUrl: string;
+    /** The keys id_tokens are signed with (google-auth-library's PEM certs endpoint). */
+    certsUrl: string;
     gmailSyncDays: number;
   };
   ai: AiConfig;
@@ -248,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       authUrl: e.GOOGLE_AUTH_URL,
       tokenUrl: e.GOOGLE_TOKEN_URL,
       apiUrl: e.GOOGLE_API_URL.replace(/\/+$/, ''),
+      certsUrl: e.GOOGLE_CERTS_URL,
       gmailSyncDays: e.GMAIL_SYNC_DAYS,
     }),
     ai: Object.freeze({

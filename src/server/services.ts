@@ -8,6 +8,8 @@ import { createDbSessionStore, createRedisSessionStore } from './modules/auth/se
 import { createUsersRepo } from './modules/auth/users.repo.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createDeviceTokens } from './modules/auth/device-tokens.js';
+import { createGoogleSigninRepo } from './modules/auth/google-signin.repo.js';
+import { createGoogleSigninService } from './modules/auth/google-signin.service.js';
 import { createContactsRepo } from './modules/contacts/contacts.repo.js';
 import { createContactsService } from './modules/contacts/contacts.service.js';
 import { createConsentRepo } from './modules/consent/consent.repo.js';
@@ -119,6 +121,8 @@ export function createServices(deps: ServiceDeps) {
     maxBytes: LIMITS.photo.uploadBytes,
     maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
   });
+  const usersRepo = createUsersRepo(db);
+  const devices = createDeviceTokens(deps.secrets.sessionSecret);
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
   // Background AI (issue 14): new interactions are scored, new or changed calendar events classified.
   const aiJobs = deps.jobs;
@@ -135,10 +139,10 @@ export function createServices(deps: ServiceDeps) {
     onChange,
     limiter,
     auth: createAuthService({
-      users: createUsersRepo(db),
+      users: usersRepo,
       sessions,
       limiter,
-      devices: createDeviceTokens(deps.secrets.sessionSecret),
+      devices,
       clock,
       onChange,
       forgetCached: (userId) => cache.forget(userId),
@@ -171,15 +175,22 @@ export function createServices(deps: ServiceDeps) {
   const googleConfig = config.google;
   // Google's endpoints are the operator's configuration: trusted (the fake Google on loopback in tests).
   const googleHttp = services.outbound.provider('google', {
-    trustedOrigins: [googleConfig.authUrl, googleConfig.tokenUrl, googleConfig.apiUrl],
+    trustedOrigins: [googleConfig.authUrl, googleConfig.tokenUrl, googleConfig.apiUrl, googleConfig.certsUrl],
   });
   const googleRepo = createGoogleRepo(db);
   const googleClients = createGoogleClients(googleConfig, googleHttp);
-  const google = createGoogleService({
-    repo: googleRepo,
-    config: googleConfig,
+  const cipher = createCipher(Buffer.from(deps.secrets.encryptionKey, 'hex'));
+  const google = createGoogleService({ repo: googleRepo, config: googleConfig, clients: googleClients, cipher, clock, onChange });
+  // "Sign in with Google" (accounts and sessions are the auth module's; Google's clients are shared).
+  const googleSignin = createGoogleSigninService({
+    repo: createGoogleSigninRepo(db),
+    users: usersRepo,
+    sessions,
+    limiter,
+    devices,
+    google: googleConfig,
     clients: googleClients,
-    cipher: createCipher(Buffer.from(deps.secrets.encryptionKey, 'hex')),
+    cipher,
     clock,
     onChange,
   });
@@ -215,6 +226,7 @@ export function createServices(deps: ServiceDeps) {
     suggestions,
     delegation,
     google,
+    googleSignin,
     calendarSync: createCalendarSync({
       repo: googleRepo,
       db,

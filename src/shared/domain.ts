@@ -80,6 +80,8 @@ export const AUDIT_ACTIONS = [
   'auth.sign_out_everywhere',
   'auth.session_revoked',
   'auth.password_changed',
+  'auth.google_signin',
+  'auth.google_linked',
   'account.deleted',
   'export.account',
   'export.contact',

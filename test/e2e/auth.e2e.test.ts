@@ -13,9 +13,10 @@ describe('accounts', () => {
     const s = await openSession(browser);
     const { page } = s;
     await page.goto('/');
-    // A first visit goes to the sign-in page without any failing request.
+    // A first visit goes to the sign-in page without any failing request (it asks which ways to sign in exist).
     await page.waitForURL(/\/sign-in$/);
-    expect(s.apiRequests).toEqual([]);
+    await page.getByRole('link', { name: 'Sign in with Google' }).waitFor();
+    expect(s.apiRequests).toEqual(['GET /api/auth/providers']);
 
     const email = await signUp(page, 'Maya Patel');
     await expect.poll(() => page.title()).toContain('Today');

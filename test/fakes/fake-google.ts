@@ -1,17 +1,21 @@
 import crypto from 'node:crypto';
 import { startFakeServer, type RecordedRequest, type FakeReply } from './fake-server.js';
+import { chooserPage, createIdTokenSigner } from './fake-google-identity.js';
 
 /**
  * A fake Google on the fake-server kit: OAuth (authorize, token with PKCE, refresh, revoke),
- * userinfo, calendarList and events (pages, sync tokens, 410 on a stale token, cancellations,
- * recurring instances), Gmail (messages, history) and Drive (files.list, files.get?alt=media,
- * files.export, changes.getStartPageToken, changes.list, 410 on an expired token). Each user's data is reached only through that user's access token, and
+ * OpenID Connect (RS256 id_tokens with sub, email, email_verified and the request's nonce, signed
+ * with a key made at start; the keys at /oauth2/v1/certs and /oauth2/v3/certs; an account chooser
+ * for sign-ins with `accountChooser`), userinfo, calendarList and events (pages, sync tokens, 410
+ * on a stale token, cancellations, recurring instances), Gmail (messages, history) and Drive
+ * (files.list, files.get?alt=media, files.export, changes.getStartPageToken, changes.list, 410 on an
+ * expired token). Each user's data is reached only through that user's access token, and
  * every request is recorded (`fake.requests`), so a test can check whose token each call carried.
  *
  *   const google = await startFakeGoogle();
  *   google.addUser({ email: 'a@gmail.test' });
  *   google.authorizeAs('a@gmail.test');            // who "signs in" at the next authorize
- *   env: GOOGLE_AUTH_URL: google.authUrl, GOOGLE_TOKEN_URL: google.tokenUrl, GOOGLE_API_URL: google.url
+ *   env: google.env()   (GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_API_URL, GOOGLE_CERTS_URL)
  */
 
 export type FakeEvent = {
@@ -72,16 +76,22 @@ export type FakeGoogle = Awaited<ReturnType<typeof startFakeGoogle>>;
 const CLIENT_ID = 'fake-client-id.apps.googleusercontent.test';
 const CLIENT_SECRET = 'fake-client-secret';
 
-export async function startFakeGoogle(options: { pageSize?: number } = {}) {
+export async function startFakeGoogle(options: { pageSize?: number; accountChooser?: boolean } = {}) {
   const fake = await startFakeServer();
+  const signer = createIdTokenSigner();
   const users = new Map<string, FakeUser>();
-  const codes = new Map<string, { email: string; scopes: string[]; challenge: string; redirectUri: string; used: boolean }>();
+  const codes = new Map<
+    string,
+    { email: string; scopes: string[]; challenge: string; redirectUri: string; nonce?: string; used: boolean }
+  >();
   const grants = new Map<string, Grant>(); // by refresh token
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
   let seq = 0;
   let nextEmail: string | undefined;
   let nextDenied: string[] = [];
   let accessTtlSeconds = 3600;
+  let idTokenOverrides: Record<string, unknown> = {};
+  let forgeIdTokens = false;
   const pageSize = options.pageSize ?? 50;
 
   const oauthError = (status: number, error: string, description = error): FakeReply => ({
@@ -108,26 +118,74 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
     return token;
   }
 
-  fake.route('GET', '/o/oauth2/v2/auth', (req) => {
-    const q = req.query;
-    if (q.client_id !== CLIENT_ID) return oauthError(400, 'invalid_client');
-    if (!q.code_challenge || q.code_challenge_method !== 'S256') return oauthError(400, 'invalid_request', 'PKCE required');
-    if (!nextEmail || !users.has(nextEmail)) return oauthError(400, 'access_denied');
+  const html = (body: string, status = 200): FakeReply => ({ status, body, headers: { 'content-type': 'text/html; charset=utf-8' } });
+
+  /** A Google account; its `sub` derives from the address, so it stays the same across fake restarts (dev mode). */
+  function addUser(u: { email: string; name?: string; emailVerified?: boolean; calendars?: string[] }) {
+    const calendars = new Map<string, { summary: string; primary: boolean; events: Map<string, StoredEvent> }>();
+    for (const [i, id] of (u.calendars ?? ['primary']).entries()) {
+      calendars.set(id, { summary: id, primary: i === 0, events: new Map() });
+      fake.route('GET', `/calendar/v3/calendars/${encodeURIComponent(id)}/events`, eventsRoute(id));
+    }
+    users.set(u.email, {
+      sub: `1${BigInt(`0x${crypto.createHash('sha256').update(u.email).digest('hex').slice(0, 15)}`)
+        .toString()
+        .padStart(20, '0')}`,
+      email: u.email,
+      name: u.name ?? u.email.split('@')[0]!,
+      emailVerified: u.emailVerified ?? true,
+      calendars,
+      tokensValidFrom: 0,
+      messages: new Map(),
+      historyValidFrom: 0,
+      files: new Map(),
+      changesValidFrom: 0,
+    });
+  }
+
+  /** Google's answer to an approved authorize request: a code for `email`, sent back to the app. */
+  function approveAs(email: string, q: Record<string, string>): FakeReply {
     const code = `code-${crypto.randomBytes(8).toString('hex')}`;
     codes.set(code, {
-      email: nextEmail,
+      email,
       scopes: String(q.scope ?? '')
         .split(' ')
         .filter((scope) => scope && !nextDenied.includes(scope)),
-      challenge: q.code_challenge,
+      challenge: q.code_challenge!,
       redirectUri: String(q.redirect_uri),
+      nonce: q.nonce,
       used: false,
     });
     const back = new URL(String(q.redirect_uri));
     back.searchParams.set('code', code);
     back.searchParams.set('state', String(q.state ?? ''));
     return { status: 302, headers: { location: back.toString() } };
+  }
+
+  fake.route('GET', '/o/oauth2/v2/auth', (req) => {
+    const q = req.query;
+    if (q.client_id !== CLIENT_ID) return oauthError(400, 'invalid_client');
+    if (!q.code_challenge || q.code_challenge_method !== 'S256') return oauthError(400, 'invalid_request', 'PKCE required');
+    // Sign-in (prompt=select_account) shows Google's account chooser when the fake runs for people (dev, browser tests).
+    if (options.accountChooser && String(q.prompt ?? '').includes('select_account')) return html(chooserPage(q, [...users.keys()]));
+    if (!nextEmail || !users.has(nextEmail)) return oauthError(400, 'access_denied');
+    return approveAs(nextEmail, q);
   });
+
+  /** The account chooser's form: a known account, or any other address (a new Google account, email verified). */
+  fake.route('POST', '/o/oauth2/v2/auth/choose', (req) => {
+    const form = Object.fromEntries(new URLSearchParams(req.text));
+    const q = JSON.parse(form.request ?? '{}') as Record<string, string>;
+    const email = String(form.email ?? '')
+      .trim()
+      .toLowerCase();
+    if (!email.includes('@')) return html(chooserPage(q, [...users.keys()], 'Enter an email address.'), 400);
+    if (!users.has(email)) addUser({ email });
+    return approveAs(email, q);
+  });
+
+  fake.route('GET', '/oauth2/v1/certs', () => ({ json: signer.pemCerts(), headers: { 'cache-control': 'public, max-age=3600' } }));
+  fake.route('GET', '/oauth2/v3/certs', () => ({ json: signer.jwks(), headers: { 'cache-control': 'public, max-age=3600' } }));
 
   fake.route('POST', '/token', (req) => {
     const form = Object.fromEntries(new URLSearchParams(req.text));
@@ -147,6 +205,7 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
         revoked: false,
       };
       grants.set(grant.refreshToken, grant);
+      const user = users.get(code.email)!;
       return {
         json: {
           access_token: issueAccess(grant),
@@ -154,6 +213,24 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
           expires_in: accessTtlSeconds,
           scope: grant.scopes.join(' '),
           token_type: 'Bearer',
+          ...(grant.scopes.includes('openid')
+            ? {
+                id_token: signer.sign(
+                  {
+                    iss: 'https://accounts.google.com',
+                    aud: CLIENT_ID,
+                    azp: CLIENT_ID,
+                    sub: user.sub,
+                    email: user.email,
+                    email_verified: user.emailVerified,
+                    name: user.name,
+                    ...(code.nonce ? { nonce: code.nonce } : {}),
+                    ...idTokenOverrides,
+                  },
+                  { forged: forgeIdTokens },
+                ),
+              }
+            : {}),
         },
       };
     }
@@ -444,26 +521,23 @@ export async function startFakeGoogle(options: { pageSize?: number } = {}) {
         GOOGLE_AUTH_URL: `${fake.url}/o/oauth2/v2/auth`,
         GOOGLE_TOKEN_URL: `${fake.url}/token`,
         GOOGLE_API_URL: fake.url,
+        GOOGLE_CERTS_URL: `${fake.url}/oauth2/v1/certs`,
       };
     },
-    addUser(u: { email: string; name?: string; emailVerified?: boolean; calendars?: string[] }) {
-      const calendars = new Map<string, { summary: string; primary: boolean; events: Map<string, StoredEvent> }>();
-      for (const [i, id] of (u.calendars ?? ['primary']).entries()) {
-        calendars.set(id, { summary: id, primary: i === 0, events: new Map() });
-        fake.route('GET', `/calendar/v3/calendars/${encodeURIComponent(id)}/events`, eventsRoute(id));
-      }
-      users.set(u.email, {
-        sub: String(100000 + users.size),
-        email: u.email,
-        name: u.name ?? u.email.split('@')[0]!,
-        emailVerified: u.emailVerified ?? true,
-        calendars,
-        tokensValidFrom: 0,
-        messages: new Map(),
-        historyValidFrom: 0,
-        files: new Map(),
-        changesValidFrom: 0,
-      });
+    addUser,
+    /** Claims of the next id_tokens replaced (a wrong audience, an old token…); `{}` restores them. */
+    setIdTokenClaims(claims: Record<string, unknown>) {
+      idTokenOverrides = claims;
+    },
+    /** The next id_tokens are signed with a key the certs do not hold (a forgery), until set back to false. */
+    setForgedIdTokens(forged: boolean) {
+      forgeIdTokens = forged;
+    },
+    /** The Google account id (`sub`) of an address. */
+    subOf(email: string): string {
+      const user = users.get(email);
+      if (!user) throw new Error(`fake google: no user ${email}`);
+      return user.sub;
     },
     /** The Google account that approves the next authorize requests; `deny`: scopes the user unticks (granular consent). */
     authorizeAs(email: string, options: { deny?: string[] } = {}) {

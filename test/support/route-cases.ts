@@ -239,6 +239,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/auth/login': { isPublic: true },
   'POST /api/auth/logout': { isPublic: true },
   'POST /api/auth/logout-all': { isDestructiveToCaller: true },
+  // google-signin.int.test.ts walks "Sign in with Google" (pre-session cookie, no session) on the fake Google.
+  'GET /api/auth/providers': { isPublic: true },
+  'GET /api/auth/google': { isPublic: true },
+  'GET /api/auth/google/callback': { isPublic: true },
+  'GET /api/auth/google/link': { isPublic: true },
+  'POST /api/auth/google/link': { isPublic: true },
   'GET /api/auth/me': {},
   'PATCH /api/auth/me': { body: () => ({ displayName: 'A' }) },
   'POST /api/auth/password': {

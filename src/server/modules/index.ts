@@ -1,5 +1,6 @@
 import type { App } from '../app.js';
 import { registerAuthRoutes } from './auth/auth.routes.js';
+import { registerGoogleSigninRoutes } from './auth/google-signin.routes.js';
 import { registerContactsRoutes } from './contacts/contacts.routes.js';
 import { registerTagsRoutes } from './tags/tags.routes.js';
 import { registerProjectsRoutes } from './projects/projects.routes.js';
@@ -26,6 +27,7 @@ import { registerDocumentsRoutes } from './documents/documents.routes.js';
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
   registerAuthRoutes(app, config);
+  registerGoogleSigninRoutes(app, config);
   registerContactsRoutes(app);
   registerTagsRoutes(app);
   registerProjectsRoutes(app);

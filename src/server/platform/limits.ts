@@ -104,6 +104,8 @@ export const LIMITS = Object.freeze({
   google: Object.freeze({
     /** How long a connect flow may take between the redirect to Google and the callback. */
     stateTtlMs: 10 * 60_000,
+    /** How long "Sign in with Google" waits for the password of an existing account with the same email. */
+    pendingLinkTtlMs: 10 * 60_000,
     /** An access token expiring within this is refreshed (and persisted) before any call. */
     refreshMarginMs: 5 * 60_000,
     /** Events asked per page of a calendar sync (Google allows up to 2,500). */

@@ -40,6 +40,20 @@ export const signupBody = z.strictObject({
   /** The browser's zone; the account starts in UTC without it. */
   timezone: timezone.optional(),
 });
+/** GET /api/auth/google: the browser's zone, for an account this sign-in creates (UTC without it). */
+export const googleSigninQuery = z.strictObject({ timezone: timezone.optional() });
+/** POST /api/auth/google/link: the password of the existing account with the Google account's email. */
+export const googleLinkBody = z.strictObject({ password: z.string().min(1).max(LIMITS.password.max) });
+/** GET /api/auth/google/link: which account waits for its password, and until when. */
+export const googlePendingLinkResponse = z.strictObject({ email: z.string(), expiresAt: dateTimeOut });
+/** GET /api/auth/providers: the ways to sign in this server offers. */
+export const authProvidersResponse = z.strictObject({ password: z.boolean(), google: z.boolean() });
+/**
+ * Why a "Sign in with Google" did not sign in: the callback sends the browser to
+ * /sign-in?google=<reason>, and the web app says it in words.
+ */
+export const GOOGLE_SIGNIN_REFUSALS = ['expired', 'denied', 'unverified', 'failed', 'unavailable', 'other_google', 'rate_limited'] as const;
+export type GoogleSigninRefusal = (typeof GOOGLE_SIGNIN_REFUSALS)[number];
 export const loginBody = z.strictObject({ email: emailSchema, password: z.string().min(1).max(LIMITS.password.max) });
 export const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(LIMITS.password.max), newPassword: password });
 
@@ -102,3 +116,5 @@ export type Theme = User['settings']['theme'];
 export type Me = z.infer<typeof meResponse>;
 export type Session = z.infer<typeof sessionResponse>;
 export type ProfileInput = z.input<typeof updateProfileBody>;
+export type GooglePendingLink = z.infer<typeof googlePendingLinkResponse>;
+export type AuthProviders = z.infer<typeof authProvidersResponse>;

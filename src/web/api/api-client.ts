@@ -29,6 +29,7 @@ type Options = { query?: Query; body?: unknown; signal?: AbortSignal; form?: For
 const CSRF_COOKIE = 'mcrm_csrf';
 const SAFE = new Set(['GET', 'HEAD']);
 let onSessionEnded: (() => void) | undefined;
+const PASSWORD_ROUTES = ['/api/auth/login', '/api/auth/password', '/api/auth/google/link'];
 
 /** Called once by the app: a 401 anywhere means the session is gone, so show the sign-in page. */
 export function setSessionEndedHandler(handler: () => void) {
@@ -143,7 +144,8 @@ export async function request<T>(method: string, path: string, options: Options 
   const error = await toApiError(res);
   // A CSRF cookie can rotate (another tab signed in); one retry with the fresh value is safe.
   if (error.code === 'csrf_failed' && !isRetry) return request<T>(method, path, options, true);
-  if (error.status === 401 && !path.startsWith('/api/auth/login') && !path.startsWith('/api/auth/password')) onSessionEnded?.();
+  // A wrong password is a 401 too: on these routes it ends no session.
+  if (error.status === 401 && !PASSWORD_ROUTES.some((route) => path.startsWith(route))) onSessionEnded?.();
   return Promise.reject(error);
 }
 

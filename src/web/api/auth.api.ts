@@ -2,7 +2,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/r
 import { api } from './api-client';
 import { clearAllDrafts } from '../lib/use-draft';
 import { sessionHint } from './query-client';
-import type { Me, Session, User } from '../../shared/api/auth';
+import type { AuthProviders, GooglePendingLink, Me, Session, User } from '../../shared/api/auth';
 import type { Page } from '../../shared/api/page-query';
 
 export const meQuery = queryOptions({
@@ -30,6 +30,19 @@ function useAuthMutation<I>(path: string) {
 export const useSignIn = () => useAuthMutation<{ email: string; password: string }>('/api/auth/login');
 export const useSignUp = () =>
   useAuthMutation<{ email: string; password: string; displayName?: string; timezone?: string }>('/api/auth/signup');
+
+/** Whether "Sign in with Google" is offered (the server has a Google client). */
+export const useAuthProviders = () =>
+  useQuery({
+    queryKey: ['auth-providers'],
+    queryFn: () => api.get<AuthProviders>('/api/auth/providers'),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+/** The account a Google sign-in in this browser waits for the password of. */
+export const usePendingGoogleLink = () =>
+  useQuery({ queryKey: ['google-link'], queryFn: () => api.get<GooglePendingLink>('/api/auth/google/link'), retry: false });
+export const useConfirmGoogleLink = () => useAuthMutation<{ password: string }>('/api/auth/google/link');
 
 export function useSignOut(everywhere = false) {
   const qc = useQueryClient();

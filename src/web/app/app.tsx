@@ -6,6 +6,7 @@ import { isNetworkError } from '../api/query-client';
 import { useMe } from '../api/auth.api';
 import { EmptyState, ErrorNotice, Spinner } from '../components/ui';
 import { SignInPage, SignUpPage } from '../pages/auth/auth-pages';
+import { GoogleLinkPage } from '../pages/auth/google-signin';
 import { AppShell } from './app-shell';
 import { APP_ROUTES, findRoute } from './routes';
 import { storedTheme, useApplyTheme } from './theme';
@@ -64,6 +65,7 @@ export function App() {
     return (
       <Switch>
         <Route path="/sign-in" component={SignInPage} />
+        <Route path="/sign-in/google" component={GoogleLinkPage} />
         <Route path="/sign-up" component={SignUpPage} />
         <Route>
           <Redirect to={location === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(location)}`} replace />
@@ -93,6 +95,9 @@ export function App() {
       <OfflineBanner />
       <Switch>
         <Route path="/sign-in">
+          <Redirect to="/" replace />
+        </Route>
+        <Route path="/sign-in/google">
           <Redirect to="/" replace />
         </Route>
         <Route path="/sign-up">

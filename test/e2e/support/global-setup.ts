@@ -86,8 +86,8 @@ export default async function setup(project: TestProject) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcrm-e2e-'));
   const port = await freePort();
   // Google is the fake one (test/fakes), seeded with the demo calendars: the browser goes to its
-  // consent page and back as it would to Google's.
-  const google = await startFakeGoogle();
+  // consent page and back as it would to Google's; "Sign in with Google" shows its account chooser.
+  const google = await startFakeGoogle({ accountChooser: true });
   seedDemoGoogle(google);
   // The model provider is the fake OpenAI-compatible server: AI features answer as with a real key.
   const llm = await startFakeOpenAi();

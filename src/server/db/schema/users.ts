@@ -123,3 +123,40 @@ export const calendarFeeds = pgTable('calendar_feeds', {
   tokenHash: text('token_hash').notNull().unique('calendar_feeds_token_hash_uq'),
   createdAt: createdAt(),
 });
+
+/**
+ * A "Sign in with Google" on its way to Google and back: bound to the browser's pre-session cookie
+ * (its SHA-256), single use (deleted when read), short-lived; the PKCE verifier is sealed.
+ */
+export const googleSigninStates = pgTable(
+  'google_signin_states',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    browserHash: text('browser_hash').notNull(),
+    codeVerifierEnc: text('code_verifier_enc').notNull(),
+    /** Sent to Google and found again in the id_token: the token was made for this sign-in. */
+    nonce: text('nonce').notNull(),
+    /** The browser's time zone, for an account created by this sign-in. */
+    timezone: text('timezone'),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('google_signin_states_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * A Google account whose verified email is an existing password account's: linked (and signed in)
+ * only once that account's password is typed in the same browser. Short-lived, used once.
+ */
+export const googlePendingLinks = pgTable(
+  'google_pending_links',
+  {
+    /** SHA-256 of the browser's pre-session cookie. */
+    idHash: text('id_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    googleSub: text('google_sub').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('google_pending_links_expires_idx').on(t.expiresAt), index('google_pending_links_user_idx').on(t.userId)],
+);

@@ -1,7 +1,8 @@
 import { AppError } from '../../platform/errors.js';
 import { hashPassword, verifyPassword } from '../../platform/crypto.js';
 import { LIMITS } from '../../platform/limits.js';
-import type { LimitCheck, RateLimiter } from '../../platform/rate-limiter.js';
+import type { RateLimiter } from '../../platform/rate-limiter.js';
+import { loginAttemptChecks, loginAttemptKeys } from './login-limits.js';
 import type { DeviceTokens } from './device-tokens.js';
 import type { UserSettings } from '../../db/schema/index.js';
 import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
@@ -47,21 +48,6 @@ type Deps = {
 };
 
 export function createAuthService({ users, sessions, limiter, devices, clock, onChange, forgetCached, revokeExternalGrants }: Deps) {
-  const { login: L } = LIMITS;
-  const window = (max: number) => ({ max, windowMs: L.windowMs });
-  /** Keys of the attempts a password check counts under (sign-in by email, password change by user id). */
-  const attemptKeys = (what: 'login' | 'password', account: string, ip: string | undefined) => ({
-    pair: `${what}:pair:${account}:${ip ?? '-'}`,
-    account: `${what}:account:${account}`,
-    ip: ip ? `${what}:ip:${ip}` : undefined,
-  });
-  const checksFor = (keys: ReturnType<typeof attemptKeys>, isKnownDevice: boolean) => {
-    const checks: LimitCheck[] = [{ key: keys.pair, limit: window(L.perAccountAndIp) }];
-    if (keys.ip) checks.push({ key: keys.ip, limit: window(L.perIp) });
-    if (!isKnownDevice) checks.push({ key: keys.account, limit: window(L.perAccount) });
-    return checks;
-  };
-
   return {
     async signup(
       input: { email: string; password: string; displayName: string; timezone?: string },
@@ -86,9 +72,9 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
     },
 
     async login(input: { email: string; password: string }, meta: SessionMeta, previousToken?: string, deviceCookie?: string) {
-      const keys = attemptKeys('login', input.email, meta.ip);
+      const keys = loginAttemptKeys('login', input.email, meta.ip);
       // Reserved before the password is checked: concurrent guesses each take one of the attempts.
-      await limiter.consume(checksFor(keys, devices.isKnown(input.email, deviceCookie)), 'sign-in attempts');
+      await limiter.consume(loginAttemptChecks(keys, devices.isKnown(input.email, deviceCookie)), 'sign-in attempts');
       const user = await users.findByEmail(input.email);
       dummyHash ??= hashPassword('not-a-real-password');
       const isValid = await verifyPassword(user?.passwordHash ?? (await dummyHash), input.password);
@@ -115,8 +101,8 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
       input: { currentPassword: string; newPassword: string },
       meta: SessionMeta,
     ): Promise<{ token: string }> {
-      const keys = attemptKeys('password', userId, meta.ip);
-      await limiter.consume(checksFor(keys, false), 'password attempts');
+      const keys = loginAttemptKeys('password', userId, meta.ip);
+      await limiter.consume(loginAttemptChecks(keys, false), 'password attempts');
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
       if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
@@ -152,8 +138,8 @@ export function createAuthService({ users, sessions, limiter, devices, clock, on
       const user = await users.findById(userId);
       if (!user) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
       if (input.password !== undefined) {
-        const keys = attemptKeys('password', userId, meta.ip);
-        await limiter.consume(checksFor(keys, false), 'password attempts');
+        const keys = loginAttemptKeys('password', userId, meta.ip);
+        await limiter.consume(loginAttemptChecks(keys, false), 'password attempts');
         if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
           throw new AppError('unprocessable', 'The password is incorrect.', { field: 'password' });
         }

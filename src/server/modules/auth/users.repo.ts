@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { transactionRunner, type Db } from '../../platform/db.js';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { isUniqueViolation, transactionRunner, type Db } from '../../platform/db.js';
 import { users, type UserSettings } from '../../db/schema/index.js';
 import { recordAudit, type AuditEntry } from '../audit/audit.repo.js';
 
@@ -7,11 +7,13 @@ export type UserRow = typeof users.$inferSelect;
 
 export function createUsersRepo(db: Db) {
   return {
+    /** Answers undefined when the email (or the Google account) already has an account. */
     async insert(values: {
       email: string;
       passwordHash: string | null;
       displayName: string;
       timezone?: string;
+      googleSub?: string;
     }): Promise<UserRow | undefined> {
       const [row] = await db.insert(users).values(values).onConflictDoNothing().returning();
       return row;
@@ -19,6 +21,31 @@ export function createUsersRepo(db: Db) {
     async findByEmail(email: string): Promise<UserRow | undefined> {
       const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`).limit(1);
       return row;
+    },
+    async findByGoogleSub(sub: string): Promise<UserRow | undefined> {
+      const [row] = await db.select().from(users).where(eq(users.googleSub, sub)).limit(1);
+      return row;
+    },
+    /**
+     * Links a Google account to an account not linked yet, with its audit entry, in one transaction.
+     * False when the account is gone or was linked meanwhile, or the Google account is linked elsewhere.
+     */
+    async linkGoogle(id: string, sub: string, now: Date, audit: AuditEntry): Promise<boolean> {
+      try {
+        return await transactionRunner(db)(async (tx) => {
+          const rows = await tx
+            .update(users)
+            .set({ googleSub: sub, updatedAt: now })
+            .where(and(eq(users.id, id), isNull(users.googleSub)))
+            .returning({ id: users.id });
+          if (rows.length) await recordAudit(tx, audit);
+          return rows.length > 0;
+        });
+      } catch (err) {
+        // The Google account signed another account in meanwhile.
+        if (isUniqueViolation(err)) return false;
+        throw err;
+      }
     },
     async findById(id: string): Promise<UserRow | undefined> {
       const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);

@@ -28,6 +28,7 @@ export const DERIVED_TABLES: Readonly<Record<string, string>> = {
   interaction_day_counts: 'counts per day kept by triggers from interactions',
   idempotency_keys: 'answers kept for a day so that a retried request is not written twice',
   oauth_states: 'Google connections being made (ten minutes at most): nothing of the account',
+  google_pending_links: 'Google sign-ins waiting for the password (ten minutes at most): the Google account id only',
 };
 
 export type ExportTable = {

@@ -30,6 +30,8 @@ export function createGoogleClients(google: Config['google'], http: OutboundProv
           oauth2AuthBaseUrl: google.authUrl,
           oauth2TokenUrl: google.tokenUrl,
           oauth2RevokeUrl: new URL('revoke', google.tokenUrl).toString(),
+          // verifyIdToken reads the PEM certificates on Node (cached by the client for their max-age).
+          oauth2FederatedSignonPemCertsUrl: google.certsUrl,
         },
         transporterOptions,
         // Refreshes are ours (persisted before the calls): the client never refreshes on its own.

@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
 import { requireActor } from '../../platform/http/security.js';
 import { LIMITS } from '../../platform/limits.js';
+import { publicUrlOf } from '../../platform/http/public-url.js';
 import {
   calendarsResponse,
   callbackQuery,
@@ -24,8 +25,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
   const { google, calendarSync, gmailSync, driveSync } = app.services;
   const byService = { gmail: gmailSync, drive: driveSync };
   const TAGS = ['google'];
-  const redirectUri = (req: FastifyRequest) =>
-    `${config.publicUrl ? new URL(config.publicUrl).origin : `${req.protocol}://${req.host}`}${CALLBACK_PATH}`;
+  const redirectUri = (req: FastifyRequest) => publicUrlOf(req, config, CALLBACK_PATH);
   const redirect = { 302: z.null().meta({ description: 'Redirect (Location header)' }) };
 
   app.get(

@@ -16,7 +16,7 @@ export function isSecureCookie(config: Config): boolean {
  */
 export function cookieNames(config: Config) {
   const prefix = isSecureCookie(config) ? '__Host-' : '';
-  return { session: `${prefix}mcrm_session`, device: `${prefix}mcrm_device` };
+  return { session: `${prefix}mcrm_session`, device: `${prefix}mcrm_device`, googleSignin: `${prefix}mcrm_google_signin` };
 }
 
 export function readSessionCookie(request: FastifyRequest, config: Config): string | undefined {
@@ -50,4 +50,27 @@ export function setDeviceCookie(reply: FastifyReply, config: Config, value: stri
     secure: isSecureCookie(config),
     maxAge: LIMITS.device.maxAgeDays * 86_400,
   });
+}
+
+/**
+ * The pre-session cookie of "Sign in with Google": a random value whose hash binds the state sent
+ * to Google (then a link waiting for a password) to this browser. SameSite=Lax: Google's redirect
+ * back is a top-level navigation from another site, which Lax cookies accompany.
+ */
+export function readGoogleSigninCookie(request: FastifyRequest, config: Config): string | undefined {
+  return request.cookies[cookieNames(config).googleSignin];
+}
+
+export function setGoogleSigninCookie(reply: FastifyReply, config: Config, value: string, maxAgeMs: number) {
+  reply.setCookie(cookieNames(config).googleSignin, value, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isSecureCookie(config),
+    maxAge: Math.ceil(maxAgeMs / 1000),
+  });
+}
+
+export function clearGoogleSigninCookie(reply: FastifyReply, config: Config) {
+  reply.clearCookie(cookieNames(config).googleSignin, { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecureCookie(config) });
 }

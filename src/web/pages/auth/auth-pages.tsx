@@ -3,22 +3,8 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { fieldErrors } from '../../api/api-client';
 import { useSignIn, useSignUp } from '../../api/auth.api';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
-
-function AuthFrame({ title, children, footer }: { title: string; children: React.ReactNode; footer: React.ReactNode }) {
-  return (
-    <main id="main" className="flex min-h-full items-center justify-center px-4 py-10">
-      <div className="w-full max-w-sm">
-        <div className="mb-6 flex flex-col items-center gap-2 text-center">
-          <img src="/icons/icon.svg" alt="" width={48} height={48} />
-          <p className="text-sm font-medium text-brand-ink">MindfulCRM</p>
-          <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
-        </div>
-        <div className="card p-6 shadow-sm">{children}</div>
-        <p className="mt-4 text-center text-sm text-muted">{footer}</p>
-      </div>
-    </main>
-  );
-}
+import { AuthFrame } from './auth-frame';
+import { GoogleSignInButton, GoogleSignInOutcome } from './google-signin';
 
 /** Only same-site paths are followed after sign-in, never a full URL (no open redirect). */
 function useNext(): string {
@@ -51,6 +37,7 @@ export function SignInPage() {
         </>
       }
     >
+      <GoogleSignInOutcome />
       <form onSubmit={submit} className="space-y-4">
         <Field label="Email">
           {(p) => (
@@ -85,6 +72,7 @@ export function SignInPage() {
           </Busy>
         </button>
       </form>
+      <GoogleSignInButton next={next} label="Sign in with Google" />
     </AuthFrame>
   );
 }
@@ -155,6 +143,7 @@ export function SignUpPage() {
           </Busy>
         </button>
       </form>
+      <GoogleSignInButton next={next} label="Sign up with Google" />
     </AuthFrame>
   );
 }

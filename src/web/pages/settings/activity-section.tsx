@@ -25,6 +25,8 @@ const ACTION_TEXT: Record<AuditAction, string> = {
   'auth.sign_out_everywhere': 'Signed out everywhere',
   'auth.session_revoked': 'Signed out another device',
   'auth.password_changed': 'Password changed',
+  'auth.google_signin': 'Signed in with Google',
+  'auth.google_linked': 'Google sign-in linked to this account',
   'account.deleted': 'Account deleted',
   'export.account': 'Exported all data',
   'export.contact': 'Exported a contact’s data',
