@@ -28,8 +28,10 @@ const journal = JSON.parse(readFileSync('drizzle/meta/_journal.json', 'utf8')).e
 journal.forEach((entry, i) => {
   const before = journal[i - 1];
   if (!before) return;
-  if (entry.when <= before.when) problems.push(`drizzle journal: ${entry.tag} has a "when" not after ${before.tag}'s (it would never be applied)`);
-  if (entry.tag.localeCompare(before.tag) <= 0) problems.push(`drizzle journal: ${entry.tag} sorts before ${before.tag} (rename it so file order is journal order)`);
+  if (entry.when <= before.when)
+    problems.push(`drizzle journal: ${entry.tag} has a "when" not after ${before.tag}'s (it would never be applied)`);
+  if (entry.tag.localeCompare(before.tag) <= 0)
+    problems.push(`drizzle journal: ${entry.tag} sorts before ${before.tag} (rename it so file order is journal order)`);
 });
 if (problems.length) {
   console.error(problems.join('\n'));
