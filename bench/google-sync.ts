@@ -8,7 +8,8 @@ import { startFakeOpenAi } from '../test/fakes/fake-openai.js';
 import { createTestApp } from '../test/support/app.js';
 import { signUp, type TestClient } from '../test/support/client.js';
 import { statementCounter, total, writes } from '../test/support/statements.js';
-import { prepareTarget, type DatabaseChoice } from './targets.js';
+import type { Size } from './sizes.js';
+import { prepareTarget, type DatabaseChoice, type Target } from './targets.js';
 
 /**
  * Issue 13's benchmark of Google sync, in the bench process against the fake Google at a fixed
@@ -164,12 +165,23 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 }
 
 export async function runGoogleSyncBench(
-  options: { database?: DatabaseChoice; events?: number; messages?: number; clients?: number; latencyMs?: number } = {},
+  options: {
+    database?: DatabaseChoice;
+    events?: number;
+    messages?: number;
+    clients?: number;
+    latencyMs?: number;
+    /** PostgreSQL: use the database of DATABASE_URL as it is (its own users only) instead of creating one. */
+    inPlace?: boolean;
+  } = {},
 ): Promise<GoogleSyncBenchResult> {
   const database = options.database ?? 'embedded';
   const events = options.events ?? 2_000;
   const messages = options.messages ?? 5_000;
-  const target = await prepareTarget(database, { name: 'google sync' } as never, process.env);
+  const target: Pick<Target, 'env' | 'drop'> =
+    options.inPlace && database !== 'embedded'
+      ? { env: { DATABASE_URL: process.env.DATABASE_URL ?? '', REDIS_URL: '' }, drop: async () => undefined }
+      : await prepareTarget(database, { name: 'google sync' } as Size, process.env);
   const google = await startFakeGoogle({ pageSize: LIMITS.google.eventsPageSize });
   const llm = await startFakeOpenAi();
   const counter = statementCounter();
@@ -294,7 +306,10 @@ export function medianOf(runs: GoogleSyncBenchResult[]) {
   };
 }
 
-/** `npx tsx bench/google-sync.ts [--databases embedded,postgres] [--events 2000] [--messages 5000] [--runs 3]`: prints JSON. */
+/**
+ * `npx tsx bench/google-sync.ts [--databases embedded,postgres] [--events 2000] [--messages 5000] [--runs 3] [--in-place]`:
+ * prints each run and the medians as JSON.
+ */
 if (process.argv[1]?.endsWith('google-sync.ts')) {
   const { values } = parseArgs({
     options: {
@@ -303,6 +318,7 @@ if (process.argv[1]?.endsWith('google-sync.ts')) {
       messages: { type: 'string', default: '5000' },
       runs: { type: 'string', default: '1' },
       latency: { type: 'string', default: String(LATENCY_MS) },
+      'in-place': { type: 'boolean', default: false },
     },
   });
   for (const database of values.databases.split(',') as DatabaseChoice[]) {
