@@ -92,7 +92,7 @@ export function upcomingSessionsSql(userId: string, days: number, max: number): 
           and ${i.occurredAt} >= ${from} and ${i.occurredAt} < ${to}
         group by ${i.source}, ${eventKey}, ${i.occurredAt}
         union all
-        select 'manual:' || ${e.id}::text, ${e.title}, ${e.startsAt}, ${e.isAllDay}, null,
+        select 'scheduled:' || ${e.id}::text, ${e.title}, ${e.startsAt}, ${e.isAllDay}, null,
                case when ${c.id} is null then '[]'::json else json_build_array(json_build_object('id', ${c.id}, 'name', ${c.name})) end
         from ${calendarEvents} left join ${contacts} c on ${c.id} = ${e.contactId}
         where ${e.userId} = ${userId} and ${e.status} <> 'cancelled' and ${e.startsAt} >= ${from} and ${e.startsAt} < ${to}
