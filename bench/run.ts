@@ -129,7 +129,7 @@ async function runOperations(run: RunInfo, seededRows: number): Promise<Operatio
     const rss = rssTracker(run.server);
     const ticker = setInterval(rss.tick, 100);
     try {
-      const results = await op.run(run.server.url, run.ctx, seededRows);
+      const results = await op.run(run.server.url, run.ctx, seededRows, { database: run.database, size: run.size });
       const memory = rss.done();
       for (const r of results) {
         const { step, ...result } = r;

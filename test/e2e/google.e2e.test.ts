@@ -42,6 +42,17 @@ describe('Google Calendar in the web app', () => {
 
     await page.goto(`/contacts/${anna.id}?tab=timeline`);
     await page.getByRole('list', { name: 'Timeline' }).getByText('Session with Anna').first().waitFor();
+
+    // The dashboard's upcoming sessions: Anna's synced sessions of the next 7 days, linked to her;
+    // none of Ben's (no consent, so never stored).
+    await page.goto('/dashboard');
+    const upcoming = page.getByRole('list', { name: 'Upcoming sessions' });
+    await upcoming.getByText('Session with Anna').first().waitFor();
+    expect(await upcoming.getByText('Video session with Ben').count()).toBe(0);
+    expect(await upcoming.getByText('Weekend retreat').count()).toBe(0);
+    await upcoming.getByRole('link', { name: 'Anna Calendar' }).first().click();
+    await page.waitForURL(new RegExp(`/contacts/${anna.id}`));
+    await page.getByRole('heading', { name: 'Anna Calendar' }).first().waitFor();
     await s.finish('google-calendar');
   });
 });

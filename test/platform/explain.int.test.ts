@@ -35,6 +35,12 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
       seed: 20_240_601,
       analyze: false,
     });
+    // A year of hand-scheduled sessions per user, so the dashboard's upcoming sessions have a table to search.
+    await database.db.execute(sql`
+      insert into calendar_events (user_id, source, external_id, calendar_id, title, starts_at)
+      select u.id, 'manual', g::text, 'manual', 'Session', now() + (g - 1000) * interval '4 hours'
+      from unnest(${`{${seeded.users.map((u) => u.id).join(',')}}`}::uuid[]) u(id), generate_series(1, 2000) g`);
+    await database.db.execute(sql`analyze calendar_events`);
     await database.db.execute(sql`analyze contacts`);
     await database.db.execute(sql`analyze contact_tags`);
     await database.db.execute(sql`analyze interaction_day_counts`);
@@ -189,6 +195,10 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     expect(nodes.some((n) => n['Index Name'] === 'interaction_day_counts_user_id_day_type_pk')).toBe(true);
     // Upcoming birthdays and dates are found through the month-day index.
     expect(nodes.some((n) => n['Index Name'] === 'contacts_month_days_idx')).toBe(true);
+    // Upcoming sessions: one user's next days, through the time index of each table.
+    expect(nodes.filter((n) => n['Relation Name'] === 'calendar_events' && n['Node Type'] === 'Seq Scan')).toEqual([]);
+    expect(nodes.some((n) => n['Index Name'] === 'calendar_events_user_starts_idx')).toBe(true);
+    expect(res.body.upcomingSessions.length).toBeGreaterThan(0);
   });
   it('lists and searches documents through their indexes (50,000 documents)', async () => {
     const users = seeded.users.map((u) => sql`${u.id}::uuid`);

@@ -181,6 +181,17 @@ describe('dashboard figures', () => {
         { contactId: expect.any(String), name: 'Eli', label: 'Anniversary', date: '2030-04-01', daysAway: 15 },
         { contactId: seeded.ben.id, name: 'Ben', label: 'Birthday', date: '2030-04-16', daysAway: 30 },
       ],
+      // Ava's meeting at Monday 00:30 local, the only one from today (Sunday) through the next 7 days.
+      upcomingSessions: [
+        {
+          key: expect.any(String),
+          title: '',
+          startsAt: '2030-03-18T04:30:00.000Z',
+          allDay: false,
+          kind: null,
+          contacts: [{ id: seeded.ava.id, name: 'Ava' }],
+        },
+      ],
       generatedAt: NOW.toISOString(),
     });
     const reconnect = await a.get('/api/reconnect');

@@ -51,6 +51,8 @@ export type DatabaseOptions = {
   statementTimeoutMs?: number;
   /** PostgreSQL's shared buffers inside the embedded database (EMBEDDED_CACHE_MB). */
   embeddedCacheMb?: number;
+  /** Told every statement's SQL text (tests and the benchmark count statements by kind). */
+  onStatement?: (query: string) => void;
   log: PinoLogger;
 };
 
@@ -60,8 +62,9 @@ const MIGRATION_LOCK_KEY = 7_261_883_001;
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let total = 0;
   const logger: Logger = {
-    logQuery() {
+    logQuery(query) {
       total += 1;
+      options.onStatement?.(query);
       const ctx = requestContext.get();
       if (ctx) ctx.statements += 1;
     },

@@ -80,8 +80,11 @@ export const LIMITS = Object.freeze({
   duplicates: Object.freeze({ maxPairs: 2_000, defaultGroups: 50, maxGroups: 200, nameSimilarity: 0.6, mergeContacts: 10, undoDays: 30 }),
   /** Rows per statement when syncs and imports upsert interactions. */
   interactionBatchRows: 500,
-  /** The dashboard lists dates this many days ahead, at most upcomingMax of them. */
-  dashboard: Object.freeze({ upcomingDays: 30, upcomingMax: 100 }),
+  /**
+   * The dashboard lists dates this many days ahead, at most upcomingMax of them; and the sessions
+   * of today and the next sessionDays days, at most sessionsMax.
+   */
+  dashboard: Object.freeze({ upcomingDays: 30, upcomingMax: 100, sessionDays: 7, sessionsMax: 20 }),
   /**
    * The Today view: sessions of today and tomorrow (at most sessionsMax), people per reconnect group,
    * birthdays this many days ahead, tasks per list; snoozes last 1 to snoozeMaxDays days. A contact
@@ -112,6 +115,8 @@ export const LIMITS = Object.freeze({
     eventsPageSize: 250,
     /** Messages asked per page of a Gmail sync (list and history). */
     messagesPageSize: 100,
+    /** Gmail messages asked for at once while a page is read (each message is one call). */
+    messageFetches: 8,
     /** Characters of an email body kept as plain text. */
     emailBodyChars: 20_000,
     /** Scheduled syncs: every connected user once per interval, each at their own offset in it. */

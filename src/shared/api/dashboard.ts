@@ -18,6 +18,17 @@ export const dashboardStatsResponse = z.strictObject({
   followUpsDue: count,
   overdueTasks: count,
   upcomingDates: z.array(z.strictObject({ contactId: z.uuid(), name: z.string(), label: z.string(), date: dateOut, daysAway: count })),
+  /** Sessions of today and the next 7 days (synced, imported or scheduled by hand), soonest first. */
+  upcomingSessions: z.array(
+    z.strictObject({
+      key: z.string(),
+      title: z.string(),
+      startsAt: dateTimeOut,
+      allDay: z.boolean(),
+      kind: z.string().nullable(),
+      contacts: z.array(z.strictObject({ id: z.uuid(), name: z.string() })),
+    }),
+  ),
   generatedAt: dateTimeOut,
 });
 

@@ -5,7 +5,7 @@ import { contacts, emails, goals, interactionDayCounts, interactions, tasks, use
 import { isoSql } from '../../db/sql-helpers.js';
 import { LIMITS } from '../../platform/limits.js';
 import { dueContactsSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
-import { REPLY_WITHIN_HOURS, RESPONSE_WINDOW_DAYS, upcomingDatesSql, WEEKS } from './dashboard.sql.js';
+import { REPLY_WITHIN_HOURS, RESPONSE_WINDOW_DAYS, upcomingDatesSql, upcomingSessionsSql, WEEKS } from './dashboard.sql.js';
 
 const NO_EMAILS = 'No emails yet.';
 const NO_CLIENT_EMAILS = `No client emails in the last ${RESPONSE_WINDOW_DAYS} days to measure yet.`;
@@ -19,7 +19,7 @@ export function createDashboardRepo(db: Db) {
     async computeStats(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
       const at = sql`${now.toISOString()}::timestamptz`;
       const local = (ts: string) => sql`((${sql.raw(ts)}) at time zone t.tz)`;
-      const { upcomingDays, upcomingMax } = LIMITS.dashboard;
+      const { upcomingDays, upcomingMax, sessionDays, sessionsMax } = LIMITS.dashboard;
 
       const [row] = await queryRows<{ j: string }>(
         db,
@@ -108,6 +108,7 @@ export function createDashboardRepo(db: Db) {
             select count(*)::int from ${tasks} k
             where k.user_id = ${userId} and k.status in ${OPEN_STATUSES_SQL} and k.due_at < ${at} and k.deleted_at is null),
           'upcomingDates', ${upcomingDatesSql(userId, upcomingDays, upcomingMax)},
+          'upcomingSessions', ${upcomingSessionsSql(userId, sessionDays, sessionsMax)},
           'generatedAt', ${isoSql(at)}
         )::text as j
         from t`,

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { contacts } from '../../db/schema/index.js';
+import { calendarEvents, contacts, interactions } from '../../db/schema/index.js';
+import { isoSql } from '../../db/sql-helpers.js';
 
 const c = alias(contacts, 'c');
 
@@ -59,5 +60,45 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
       order by n.next, lower(${c.name}), ${c.id}, x.label
       limit ${max}
     ) u
+  )`;
+}
+
+/**
+ * The user's sessions from the start of t.today (local) through the next `days` days, soonest
+ * first, at most `max`: meetings on the timeline (synced or imported calendar events, one session
+ * per event with every matched contact, and meetings logged ahead by hand) and sessions scheduled
+ * by hand (calendar_events). Read through interactions_user_occurred_idx and
+ * calendar_events_user_starts_idx (a time range of one user).
+ */
+export function upcomingSessionsSql(userId: string, days: number, max: number): SQL {
+  const from = sql`(t.today::timestamp at time zone t.tz)`;
+  const to = sql`((t.today + ${days + 1}::int)::timestamp at time zone t.tz)`;
+  const i = interactions;
+  const e = calendarEvents;
+  // A synced event's entries share their source id up to the trailing `:<contact id>`.
+  const eventKey = sql`coalesce(regexp_replace(${i.sourceId}, ':[^:]*$', ''), ${i.id}::text)`;
+  return sql`(
+    select coalesce(json_agg(json_build_object(
+        'key', s.key, 'title', s.title, 'startsAt', ${isoSql(sql`s.starts_at`)}, 'allDay', s.all_day,
+        'kind', s.kind, 'contacts', s.people
+      ) order by s.starts_at, s.key), '[]'::json)
+    from (
+      select u.* from (
+        select ${i.source}::text || ':' || ${eventKey} as key, min(${i.subject}) as title, ${i.occurredAt} as starts_at,
+               coalesce(bool_or((${i.metadata}->>'allDay')::boolean), false) as all_day, max(${i.metadata}->>'kind') as kind,
+               json_agg(json_build_object('id', ${c.id}, 'name', ${c.name}) order by lower(${c.name}), ${c.id}) as people
+        from ${interactions} join ${contacts} c on ${c.id} = ${i.contactId}
+        where ${i.userId} = ${userId} and ${i.type} = 'meeting' and ${i.deletedAt} is null
+          and ${i.occurredAt} >= ${from} and ${i.occurredAt} < ${to}
+        group by ${i.source}, ${eventKey}, ${i.occurredAt}
+        union all
+        select 'scheduled:' || ${e.id}::text, ${e.title}, ${e.startsAt}, ${e.isAllDay}, null,
+               case when ${c.id} is null then '[]'::json else json_build_array(json_build_object('id', ${c.id}, 'name', ${c.name})) end
+        from ${calendarEvents} left join ${contacts} c on ${c.id} = ${e.contactId}
+        where ${e.userId} = ${userId} and ${e.status} <> 'cancelled' and ${e.startsAt} >= ${from} and ${e.startsAt} < ${to}
+      ) u
+      order by u.starts_at, u.key
+      limit ${max}
+    ) s
   )`;
 }

@@ -64,6 +64,16 @@ function meetingKind(event: calendar_v3.Schema$Event): 'in_person' | 'video' | '
   return 'in_person';
 }
 
+/** Runs the works given to it one after another, in the order given, whatever their callers. */
+function serially() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const next = tail.then(work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
 const occurredAt = (e: calendar_v3.Schema$Event) => e.start?.dateTime ?? (e.start?.date ? `${e.start.date}T12:00:00Z` : undefined);
 
 /**
@@ -141,35 +151,60 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
     stats.pages += 1;
   }
 
+  /**
+   * The pages of one calendar; the next page is asked for as soon as the current one arrives, so
+   * Google's answer travels while the caller writes the page before it.
+   */
+  async function* pages(api: calendar_v3.Calendar, calendarId: string, syncToken: string | null) {
+    const list = (pageToken?: string) => {
+      const call = api.events.list({
+        calendarId,
+        singleEvents: true,
+        showDeleted: !!syncToken,
+        maxResults: LIMITS.google.eventsPageSize,
+        ...(pageToken ? { pageToken } : {}),
+        ...(syncToken ? { syncToken } : {}),
+      });
+      // A prefetch whose page is never awaited (the run failed meanwhile) must not end the process.
+      call.catch(() => undefined);
+      return call;
+    };
+    let next = list();
+    for (;;) {
+      const { data } = await next;
+      const pageToken = data.nextPageToken ?? undefined;
+      if (pageToken) next = list(pageToken);
+      yield data;
+      if (!pageToken) return;
+    }
+  }
+
   async function syncCalendar(
     userId: string,
     api: calendar_v3.Calendar,
     calendarId: string,
     syncToken: string | null,
     stats: Stats,
+    write: <T>(work: () => Promise<T>) => Promise<T>,
     progress: () => Promise<void>,
   ) {
     const full = !syncToken;
     const keep: string[] = [];
-    let pageToken: string | undefined;
     let nextSyncToken: string | null | undefined;
-    do {
-      const res = await api.events.list({
-        calendarId,
-        singleEvents: true,
-        showDeleted: !full,
-        maxResults: LIMITS.google.eventsPageSize,
-        ...(pageToken ? { pageToken } : {}),
-        ...(syncToken ? { syncToken } : {}),
+    for await (const page of pages(api, calendarId, syncToken)) {
+      const items = page.items ?? [];
+      await write(async () => {
+        await writePage(userId, calendarId, items, full, keep, stats);
+        if (items.length) await progress();
       });
-      await writePage(userId, calendarId, res.data.items ?? [], full, keep, stats);
-      await progress();
-      pageToken = res.data.nextPageToken ?? undefined;
-      nextSyncToken = res.data.nextSyncToken;
-    } while (pageToken);
-    // A full read keeps exactly what Google listed: anything else of this calendar is an orphan.
-    if (full) stats.removed += await interactions.removeFromSource(userId, 'calendar', `${calendarId}:`, keep);
-    await repo.putSyncState(userId, calendarId, { syncToken: nextSyncToken ?? null }, clock());
+      nextSyncToken = page.nextSyncToken;
+    }
+    await write(async () => {
+      // A full read keeps exactly what Google listed: anything else of this calendar is an orphan.
+      if (full) stats.removed += await interactions.removeFromSource(userId, 'calendar', `${calendarId}:`, keep);
+      // Nothing changed since the last run: the same token, nothing to write.
+      if (nextSyncToken !== syncToken) await repo.putSyncState(userId, calendarId, { syncToken: nextSyncToken ?? null }, clock());
+    });
   }
 
   /**
@@ -190,15 +225,22 @@ export function createCalendarSync({ repo, db, google, clients, interactions, cl
       const { client } = await google.authorized(userId);
       const api = await clients.calendar(client);
       const calendarIds = connection.calendarIds.length ? connection.calendarIds : ['primary'];
-      for (const calendarId of calendarIds) {
-        const token = states.get(calendarId)?.syncToken ?? null;
-        try {
-          await syncCalendar(userId, api, calendarId, token, stats, progress);
-        } catch (err) {
-          if (!token || classifyGoogleError(err).kind !== 'cursor_invalid') throw err;
-          await syncCalendar(userId, api, calendarId, null, stats, progress);
-        }
-      }
+      // The calendars are read at once; their pages are written one at a time (one transaction
+      // each, in arrival order), so two pages never lock the same contacts or day counts together.
+      const write = serially();
+      const outcomes = await Promise.allSettled(
+        calendarIds.map(async (calendarId) => {
+          const token = states.get(calendarId)?.syncToken ?? null;
+          try {
+            await syncCalendar(userId, api, calendarId, token, stats, write, progress);
+          } catch (err) {
+            if (!token || classifyGoogleError(err).kind !== 'cursor_invalid') throw err;
+            await syncCalendar(userId, api, calendarId, null, stats, write, progress);
+          }
+        }),
+      );
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
       await repo.putSyncState(
         userId,
         '',

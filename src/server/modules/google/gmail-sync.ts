@@ -69,6 +69,31 @@ function isBulk(m: gmail_v1.Schema$Message): boolean {
 }
 
 /**
+ * The messages of `ids` in full, `LIMITS.google.messageFetches` asked at a time, in the order of
+ * `ids`; one deleted between the listing and this read (404) is left out. The first other failure
+ * stops the asking and is thrown.
+ */
+async function fetchMessages(api: gmail_v1.Gmail, ids: string[]): Promise<gmail_v1.Schema$Message[]> {
+  const found: (gmail_v1.Schema$Message | undefined)[] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < ids.length && !failed) {
+      const i = next++;
+      try {
+        found[i] = (await api.users.messages.get({ userId: 'me', id: ids[i]!, format: 'full' })).data;
+      } catch (err) {
+        if (classifyGoogleError(err).kind === 'not_found') continue;
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIMITS.google.messageFetches, ids.length) }, worker));
+  return found.filter((m): m is gmail_v1.Schema$Message => !!m);
+}
+
+/**
  * Gmail sync for one user: a first read of the last `syncDays` days, then incremental through the
  * history id (an expired one, 404: the bounded read again). A message is stored only when it is to
  * or from a contact whose email_ingestion consent allows it, and is not bulk mail; it becomes one
@@ -80,15 +105,7 @@ export function createGmailSync({ repo, db, google, clients, interactions, clock
     stats.messages += ids.length;
     const stored = await repo.storedMessageIds(userId, ids);
     const fresh = [...new Set(ids)].filter((id) => !stored.has(id));
-    const messages: gmail_v1.Schema$Message[] = [];
-    for (const id of fresh) {
-      try {
-        messages.push((await api.users.messages.get({ userId: 'me', id, format: 'full' })).data);
-      } catch (err) {
-        // Deleted between the listing and this read: nothing to store.
-        if (classifyGoogleError(err).kind !== 'not_found') throw err;
-      }
-    }
+    const messages = await fetchMessages(api, fresh);
     const candidates = messages.filter((m) => m.id && !isBulk(m));
     const participants = (m: gmail_v1.Schema$Message) =>
       [...new Set([...addresses(header(m, 'From')), ...addresses(header(m, 'To')), ...addresses(header(m, 'Cc'))])].filter(

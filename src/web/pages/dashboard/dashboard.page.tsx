@@ -8,6 +8,7 @@ import { TaskRow } from '../../components/task-row';
 import { ErrorNotice, PageHeader, Spinner } from '../../components/ui';
 import { formatDate, plural } from '../../lib/format';
 import { StageBars, WeeklyBars } from './charts';
+import { UpcomingSessions } from './upcoming-sessions';
 
 function Change({ now, before, unit }: { now: number; before: number; unit: string }) {
   const diff = now - before;
@@ -99,6 +100,9 @@ export default function DashboardPage() {
               <StageBars byStage={s.clientsByStage} />
             </Panel>
           </div>
+          <Panel title="Upcoming sessions">
+            <UpcomingSessions sessions={s.upcomingSessions} timeZone={me.data?.user.timezone} />
+          </Panel>
         </>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
