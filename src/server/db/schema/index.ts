@@ -10,3 +10,4 @@ export * from './imports.js';
 export * from './calendar-subscriptions.js';
 export * from './delegations.js';
 export * from './ai-classifications.js';
+export * from './assistant.js';
