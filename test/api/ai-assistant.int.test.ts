@@ -133,6 +133,17 @@ describe('the assistant against a fake OpenAI-compatible provider', () => {
     expect(calls.map((c) => c.messages.filter((m) => m.role === 'tool').length)).toEqual([0, 1, 2]);
   });
 
+  it('erasing a contact erases the conversations whose answers showed it', async () => {
+    const a = await signUp(t.app, 'chat-erase');
+    const shown = await client(a, 'Erased Sleeper', 'insomnia', true);
+    const res = await ask(a, { message: 'Which clients mentioned insomnia?' });
+    const id = res.events.at(-1)?.data.conversationId;
+    expect((await a.get(`/api/ai/conversations/${id}`)).status).toBe(200);
+    expect((await a.request('DELETE', `/api/contacts/${shown.id}`)).status).toBeLessThan(300);
+    expect((await a.get(`/api/ai/conversations/${id}`)).status).toBe(404);
+    expect(await messagesOf(t, a.userId)).toBe(0);
+  });
+
   it('a stream cut halfway sends an error event and stores no partial answer', async () => {
     const a = await signUp(t.app, 'chat-cut');
     await client(a, 'Cut Client', 'insomnia notes', true);

@@ -233,4 +233,3 @@ export function createAssistantService({ engine, repo, tools, clock, onChange }:
     },
   };
 }
-export type AssistantService = ReturnType<typeof createAssistantService>;
