@@ -22,7 +22,9 @@ describe('assistant drawer', () => {
       content: 'Insomnia is back this week.',
     });
 
-    await page.goto('/tasks');
+    await page.goto('/dashboard');
+    // The sidebar's button shows the shortcut; the key opens the drawer from any page.
+    await page.getByRole('button', { name: 'Assistant A' }).waitFor();
     await page.keyboard.press('a');
     const drawer = page.getByRole('dialog', { name: 'Assistant' });
     const question = drawer.getByLabel('Your question');
@@ -38,11 +40,17 @@ describe('assistant drawer', () => {
     expect(await drawer.isHidden()).toBe(true);
 
     // The conversation was kept: reopened from the list after a new one is started.
-    await page.getByRole('button', { name: 'Assistant' }).first().click();
+    await page.getByRole('button', { name: 'Assistant A' }).click();
     await drawer.getByRole('button', { name: 'New' }).click();
     await drawer.getByRole('button', { name: 'Conversations' }).click();
-    await drawer.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: 'Which clients mentioned insomnia?' }).click();
-    await drawer.getByTestId('assistant-answer').getByText(/Here is what I found/).waitFor();
+    await drawer
+      .getByRole('list', { name: 'Conversations' })
+      .getByRole('button', { name: 'Which clients mentioned insomnia?', exact: true })
+      .click();
+    await drawer
+      .getByTestId('assistant-answer')
+      .getByText(/Here is what I found/)
+      .waitFor();
     await s.finish('assistant-drawer');
   });
 });

@@ -73,7 +73,10 @@ export function AssistantDrawer({ open, onClose }: { open: boolean; onClose: () 
   useEffect(() => {
     if (open) inputRef.current?.focus();
   }, [open]);
-  useEffect(() => endRef.current?.scrollIntoView({ block: 'end' }), [turns]);
+  // Braces: newer browsers' scrollIntoView returns a promise, which React would take for a cleanup.
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: 'end' });
+  }, [turns]);
   useEffect(() => () => abortRef.current?.abort(), []);
 
   const openConversation = async (id: string) => {
