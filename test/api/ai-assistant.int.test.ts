@@ -144,6 +144,18 @@ describe('the assistant against a fake OpenAI-compatible provider', () => {
     expect(await messagesOf(t, a.userId)).toBe(0);
   });
 
+  it('a merge keeps the conversation under the merged contact, so erasing it still erases the conversation', async () => {
+    const a = await signUp(t.app, 'chat-merge');
+    const kept = await createContact(a, { name: 'Kept Person', emails: ['kept@client.test'] });
+    const merged = await client(a, 'Merged Sleeper', 'insomnia', true);
+    const res = await ask(a, { message: 'Which clients mentioned insomnia?' });
+    const id = res.events.at(-1)?.data.conversationId;
+    const merge = await a.post('/api/contacts/merge', { primaryId: kept.id, contactIds: [merged.id] });
+    expect(merge.status).toBeLessThan(300);
+    expect((await a.request('DELETE', `/api/contacts/${kept.id}`)).status).toBeLessThan(300);
+    expect((await a.get(`/api/ai/conversations/${id}`)).status).toBe(404);
+  });
+
   it('a stream cut halfway sends an error event and stores no partial answer', async () => {
     const a = await signUp(t.app, 'chat-cut');
     await client(a, 'Cut Client', 'insomnia notes', true);
@@ -243,6 +255,28 @@ describe('the assistant against a fake OpenAI-compatible provider', () => {
     expect((await ask(a, { message: 'hi', conversationId: 'nope' })).status).toBe(400);
     expect((await ask(a, { message: 'hi', conversationId: crypto.randomUUID() })).status).toBe(404);
     expect((await ask(a, { message: 'hi', extra: 1 })).status).toBe(400);
+  });
+});
+
+describe('the assistant over budget', () => {
+  let t: TestApp;
+  let llm: FakeOpenAi;
+  beforeAll(async () => {
+    llm = await startFakeOpenAi();
+    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key', AI_DAILY_BUDGET_USD: '0' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await llm?.close();
+  });
+
+  it('refuses the question with a 429 naming the budget before any stream or provider call', async () => {
+    const a = await signUp(t.app, 'chat-budget');
+    const res = await ask(a, { message: 'Who mentioned insomnia?' });
+    expect(res.status).toBe(429);
+    expect(res.body.error.message).toContain('AI_DAILY_BUDGET_USD');
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(llm.requests).toHaveLength(0);
   });
 });
 
