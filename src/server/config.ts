@@ -97,6 +97,8 @@ const envSchema = z.object({
   /** The cheap model for bulk work (sentiment, classification) and the stronger one (insights, assistant). */
   AI_MODEL_BULK: z.string().min(1).default('openai/gpt-4o-mini'),
   AI_MODEL_SMART: z.string().min(1).default('openai/gpt-4o'),
+  /** The speech-to-text model of the provider's /audio/transcriptions (the assistant's voice questions). */
+  AI_MODEL_TRANSCRIBE: z.string().min(1).default('whisper-1'),
   /** Model calls in flight at once in this process, across all users. */
   AI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** USD per million tokens per model, JSON: {"model": {"input": 0.15, "output": 0.6}}; merged over the defaults. */
@@ -141,7 +143,7 @@ function parsePrices(value: string | undefined, ctx: z.RefinementCtx): Readonly<
 export type AiConfig = Readonly<{
   baseUrl: string;
   apiKey: string | undefined;
-  models: Readonly<{ bulk: string; smart: string }>;
+  models: Readonly<{ bulk: string; smart: string; transcribe: string }>;
   concurrency: number;
   prices: Readonly<Record<string, ModelPrice>>;
   dailyBudgetUsd: number;
@@ -258,7 +260,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ai: Object.freeze({
       baseUrl: e.AI_BASE_URL.replace(/\/+$/, ''),
       apiKey: e.AI_API_KEY,
-      models: Object.freeze({ bulk: e.AI_MODEL_BULK, smart: e.AI_MODEL_SMART }),
+      models: Object.freeze({ bulk: e.AI_MODEL_BULK, smart: e.AI_MODEL_SMART, transcribe: e.AI_MODEL_TRANSCRIBE }),
       concurrency: e.AI_CONCURRENCY,
       prices: e.AI_PRICES,
       dailyBudgetUsd: e.AI_DAILY_BUDGET_USD,

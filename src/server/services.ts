@@ -68,6 +68,9 @@ import { createAiRepo } from './modules/ai/ai.repo.js';
 import { createAiService } from './modules/ai/ai.service.js';
 import { createAiEngine } from './modules/ai/engine.js';
 import { createAiProvider } from './modules/ai/provider.js';
+import { createAssistantService } from './modules/ai/assistant.service.js';
+import { createAssistantRepo } from './modules/ai/assistant.repo.js';
+import { createAssistantToolsRepo } from './modules/ai/assistant-tools.repo.js';
 import { gmailSyncJob } from './modules/google/jobs/gmail-sync.job.js';
 import { createGmailSync } from './modules/google/gmail-sync.js';
 import { driveSyncJob } from './modules/google/jobs/drive-sync.job.js';
@@ -243,6 +246,13 @@ export function createServices(deps: ServiceDeps) {
       cursors,
       clock,
       interactions: services.interactions,
+    }),
+    assistant: createAssistantService({
+      engine: aiEngine,
+      repo: createAssistantRepo(db),
+      tools: createAssistantToolsRepo(db),
+      clock,
+      onChange,
     }),
     classifyEvents: createClassifyEvents({
       engine: aiEngine,

@@ -44,8 +44,19 @@ export type FakeReply =
   | { fault: 'reset' }
   /** Sends the headers and the first `afterBytes` of a longer declared body, then closes. */
   | { fault: 'cut'; afterBytes: number }
-  /** Sends `chunks` one by one, `intervalMs` apart (a slow body). */
-  | { fault: 'trickle'; chunks: string[]; intervalMs: number; status?: number };
+  /**
+   * Sends `chunks` one by one, `intervalMs` apart (a slow body, or a stream of server-sent events
+   * with `headers`); `end`: 'cut' drops the connection after the last chunk (a stream cut halfway),
+   * 'hang' keeps it open without finishing.
+   */
+  | {
+      fault: 'trickle';
+      chunks: string[];
+      intervalMs: number;
+      status?: number;
+      headers?: Record<string, string>;
+      end?: 'cut' | 'hang';
+    };
 
 export type Handler = (request: RecordedRequest) => FakeReply | Promise<FakeReply>;
 
@@ -99,6 +110,7 @@ export async function startFakeServer() {
   const sockets = new Set<Socket>();
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   let latencyMs = 0;
+  const abandoned = { count: 0 };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -150,14 +162,18 @@ export async function startFakeServer() {
         res.write('x'.repeat(reply.afterBytes), () => res.socket?.destroy());
         return;
       }
-      res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain' });
+      res.writeHead(reply.status ?? 200, { 'content-type': 'text/plain', ...reply.headers });
+      res.on('close', () => {
+        if (!res.writableFinished) abandoned.count++;
+      });
       for (const chunk of reply.chunks) {
         if (res.destroyed) return;
         // Like a real server, wait for the client to take the bytes (or to hang up) before writing more.
         if (!res.write(chunk)) await drained(res);
         if (reply.intervalMs > 0) await pause(reply.intervalMs);
       }
-      res.end();
+      if (reply.end === 'cut') return void res.socket?.destroy();
+      if (reply.end !== 'hang') res.end();
       return;
     }
     if (reply.delayMs) await pause(reply.delayMs);
@@ -178,6 +194,8 @@ export async function startFakeServer() {
     port,
     /** Every request received, oldest first. */
     requests,
+    /** Trickled answers whose connection closed before the last byte (the client gave up, or a cut). */
+    abandoned,
     /** Answers `METHOD path` (exact path, query ignored) with the handler's reply; replaces an earlier route. */
     route(method: string, path: string, handler: Handler) {
       routes.set(`${method.toUpperCase()} ${path}`, handler);

@@ -36,7 +36,8 @@ export type ResourceKind =
   | 'subscription'
   | 'suggestion'
   | 'delegation'
-  | 'document';
+  | 'document'
+  | 'conversation';
 export type ForeignIds = Record<ResourceKind, string>;
 
 export type RouteCase =
@@ -64,6 +65,16 @@ export type RouteCase =
     };
 
 export const FIXTURES: Record<ResourceKind, Fixture> = {
+  conversation: {
+    // One question (answered offline in the isolation app): the conversation is stored with its answer.
+    async create(owner) {
+      const res = await owner.post('/api/ai/chat', { message: 'Who needs a call this week?' });
+      const done = /event: done\ndata: (.*)/.exec(res.text)?.[1];
+      if (!done) throw new Error(`no done event: ${res.text.slice(0, 200)}`);
+      return JSON.parse(done).conversationId;
+    },
+    read: (id) => `/api/ai/conversations/${id}`,
+  },
   suggestion: {
     // B's contact has no AI consent decision: the run proposes recording one (and more).
     needs: ['contact'],
@@ -332,6 +343,13 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // Classifies the caller's own calendar events only (offline here); ai-classify.int.test.ts checks the rest.
   'POST /api/ai/classify/run': {},
   'GET /api/ai/classifications': {},
+  // A question in B's conversation is a 404 before any stream; the caller's own conversations only.
+  'POST /api/ai/chat': { body: (f) => ({ message: 'What did we say?', conversationId: f.conversation }) },
+  'GET /api/ai/conversations': {},
+  'GET /api/ai/conversations/:id': { params: { id: 'conversation' } },
+  'DELETE /api/ai/conversations/:id': { params: { id: 'conversation' } },
+  // Names no resource; without a model (the isolation app) it answers 503 before reading anything of anyone.
+  'POST /api/ai/transcribe': { ownStatus: 415 },
 
   'GET /api/suggestions': {},
   // Computes the caller's own suggestions only: B's are never touched.

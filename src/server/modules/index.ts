@@ -23,6 +23,7 @@ import { registerSuggestionsRoutes } from './suggestions/suggestions.routes.js';
 import { registerDelegationRoutes } from './suggestions/delegation.routes.js';
 import { registerClassifyRoutes } from './ai/classify.routes.js';
 import { registerDocumentsRoutes } from './documents/documents.routes.js';
+import { registerAssistantRoutes } from './ai/assistant.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -50,4 +51,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerDelegationRoutes(app);
   registerClassifyRoutes(app);
   registerDocumentsRoutes(app);
+  await registerAssistantRoutes(app);
 }

@@ -209,6 +209,22 @@ export const LIMITS = Object.freeze({
     backgroundMaxRuns: 20,
   }),
   /**
+   * The assistant (POST /api/ai/chat): question length, model rounds per question (tool rounds plus
+   * the answer), records per tool result and characters per text in it, earlier messages sent back,
+   * conversations per list, messages kept per conversation, and the largest voice recording.
+   */
+  assistant: Object.freeze({
+    messageChars: 2_000,
+    rounds: 4,
+    toolResults: 15,
+    toolTextChars: 400,
+    historyMessages: 12,
+    conversationsPage: 50,
+    conversationMessages: 200,
+    citations: 20,
+    audioBytes: 10 * 1024 * 1024,
+  }),
+  /**
    * Daily suggestions (modules/suggestions): the most proposed per kind and run, how many new ones one
    * model call words, how far back class attendance counts, and the days an overdue task is moved by.
    */

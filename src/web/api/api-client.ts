@@ -44,7 +44,7 @@ function readCookie(name: string): string | undefined {
   return undefined;
 }
 
-async function csrfToken(): Promise<string> {
+export async function csrfToken(): Promise<string> {
   const fromCookie = readCookie(CSRF_COOKIE);
   if (fromCookie) return fromCookie;
   // The server sets the cookie on any request; this public route exists to fetch it first.
@@ -74,7 +74,7 @@ const STATUS_HINTS: Record<number, string> = {
   415: 'Choose a JPEG, PNG, WebP or GIF image.',
 };
 
-async function toApiError(res: Response): Promise<ApiError> {
+export async function toApiError(res: Response): Promise<ApiError> {
   let body: { error?: { code?: string; message?: string; details?: { issues?: ApiIssue[] } }; requestId?: string } = {};
   try {
     body = await res.json();

@@ -9,6 +9,7 @@ import { Avatar } from '../components/contact-bits';
 import { Icon } from '../components/icons';
 import { QuickAddContact } from '../components/quick-add-contact';
 import { LazyLogClassDialog } from '../components/log-class-lazy';
+import { LazyAssistantDrawer } from '../components/assistant-lazy';
 import { Modal, Spinner } from '../components/ui';
 import { CommandPalette, type PaletteAction } from './command-palette';
 import { PageErrorBoundary } from './error-boundary';
@@ -77,6 +78,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
   const [isQuickAddOpen, setQuickAddOpen] = useState(false);
   const [isLogClassOpen, setLogClassOpen] = useState(false);
   const [isHelpOpen, setHelpOpen] = useState(false);
+  const [isAssistantOpen, setAssistantOpen] = useState(false);
   const [isMenuOpen, setMenuOpen] = useState(false);
   const updateProfile = useUpdateProfile();
   const signOut = useSignOut();
@@ -127,6 +129,13 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
         icon: 'users',
         keywords: 'log record class group attendance several people',
         run: () => setLogClassOpen(true),
+      },
+      {
+        id: 'assistant',
+        label: 'Ask the assistant',
+        icon: 'sparkle' as const,
+        keywords: 'ai chat question voice',
+        run: () => setAssistantOpen(true),
       },
       { id: 'new-task', label: 'New task', icon: 'check', keywords: 'add create todo', run: () => navigate('/tasks?new=1') },
       ...APP_ROUTES.filter((r) => r.nav).map((r) => ({
@@ -179,6 +188,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
       else setPaletteOpen(true);
     },
     showHelp: () => setHelpOpen(true),
+    openAssistant: () => setAssistantOpen(true),
     go: (path) => navigate(path),
   });
 
@@ -192,6 +202,18 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
         <Icon name="search" />
         <span className="flex-1 text-left">Search…</span>
         <kbd className="rounded border border-line px-1.5 text-xs">Ctrl K</kbd>
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          onNavigate?.();
+          setAssistantOpen(true);
+        }}
+        className="btn-secondary justify-start"
+      >
+        <Icon name="sparkle" />
+        <span className="flex-1 text-left">Assistant</span>
+        <kbd className="rounded border border-line px-1.5 text-xs">A</kbd>
       </button>
       <NavLinks onNavigate={onNavigate} />
       <div className="space-y-2 border-t border-line pt-4">
@@ -253,6 +275,9 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
           <Link href="/" className="flex-1 font-semibold">
             MindfulCRM
           </Link>
+          <button type="button" className="btn-ghost p-2" onClick={() => setAssistantOpen(true)} aria-label="Open the assistant">
+            <Icon name="sparkle" />
+          </button>
           <button type="button" className="btn-ghost p-2" onClick={() => setPaletteOpen(true)} aria-label="Search contacts and actions">
             <Icon name="search" />
           </button>
@@ -283,6 +308,7 @@ export function AppShell({ user, children }: { user: User; children: ReactNode }
         actions={actions}
         openContact={(id) => navigate(`/contacts/${id}`)}
       />
+      <LazyAssistantDrawer open={isAssistantOpen} onClose={() => setAssistantOpen(false)} />
       <QuickAddContact open={isQuickAddOpen} onClose={() => setQuickAddOpen(false)} />
       <LazyLogClassDialog open={isLogClassOpen} onClose={() => setLogClassOpen(false)} />
       <Modal open={isHelpOpen} onClose={() => setHelpOpen(false)} title="Keyboard shortcuts">

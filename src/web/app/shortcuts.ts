@@ -6,6 +6,7 @@ export type ShortcutHandlers = {
   newContact: () => void;
   search: () => void;
   showHelp: () => void;
+  openAssistant: () => void;
   go: (path: string) => void;
 };
 
@@ -14,6 +15,7 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'Ctrl K / ⌘ K', what: 'Open the command palette (find contacts and actions)' },
   { keys: '/', what: 'Search contacts' },
   { keys: 'n', what: 'New contact' },
+  { keys: 'a', what: 'Open the assistant' },
   ...APP_ROUTES.filter((r) => r.nav?.shortcut).map((r) => ({ keys: r.nav!.shortcut!, what: `Go to ${r.nav!.label}` })),
   { keys: '?', what: 'Show these shortcuts' },
 ];
@@ -58,6 +60,10 @@ export function useGlobalShortcuts(handlers: ShortcutHandlers) {
         case '/':
           e.preventDefault();
           h.search();
+          break;
+        case 'a':
+          e.preventDefault();
+          h.openAssistant();
           break;
         case '?':
           e.preventDefault();

@@ -11,3 +11,4 @@ export * from './calendar-subscriptions.js';
 export * from './delegations.js';
 export * from './ai-classifications.js';
 export * from './documents.js';
+export * from './assistant.js';

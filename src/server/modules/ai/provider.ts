@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { AiConfig } from '../../config.js';
 import { AppError } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
@@ -30,6 +31,23 @@ export type StructuredRequest<T> = {
   contract: z.ZodType<T>;
   messages: ChatMessage[];
   signal?: AbortSignal;
+};
+
+export type StreamRequest = {
+  userId: string;
+  model: string;
+  messages: ChatCompletionMessageParam[];
+  tools: ChatCompletionTool[];
+  onDelta: (text: string) => void;
+  signal?: AbortSignal;
+};
+/** A streamed answer: its text, or the tools it asked for, and what it cost. */
+export type StreamedAnswer = {
+  text: string;
+  toolCalls: Array<{ id: string; name: string; arguments: string }>;
+  inputTokens: number;
+  outputTokens: number;
+  latencyMs: number;
 };
 
 /** Thrown when the model answered twice with something the contract refuses; `calls` were still paid for. */
@@ -64,20 +82,29 @@ export function createAiProvider(deps: { config: AiConfig; outbound: OutboundCli
     limits: { callTimeoutMs },
   });
   const queue = new FairQueue(config.concurrency);
-  let client: Promise<OpenAI> | undefined;
+  const clients = new Map<boolean, Promise<OpenAI>>();
 
-  /** The SDK is loaded on the first model call, not at start. */
-  const sdk = () =>
-    (client ??= import('openai').then(
-      ({ default: OpenAI }) =>
-        new OpenAI({
-          baseURL: config.baseUrl,
-          apiKey: config.apiKey,
-          maxRetries: 0,
-          timeout: callTimeoutMs,
-          fetch: fetchThrough(http, { retrySafe: true, timeoutMs: callTimeoutMs }),
-        }),
-    ));
+  /**
+   * The SDK is loaded on the first model call, not at start. The streaming client's fetch hands the
+   * answer over as it arrives (the timeout then bounds each pause of the stream).
+   */
+  const sdk = (stream = false) => {
+    let client = clients.get(stream);
+    if (!client) {
+      client = import('openai').then(
+        ({ default: OpenAI }) =>
+          new OpenAI({
+            baseURL: config.baseUrl,
+            apiKey: config.apiKey,
+            maxRetries: 0,
+            timeout: callTimeoutMs,
+            fetch: fetchThrough(http, { retrySafe: true, timeoutMs: callTimeoutMs, stream }),
+          }),
+      );
+      clients.set(stream, client);
+    }
+    return client;
+  };
 
   async function once(req: StructuredRequest<unknown>, messages: ChatMessage[], schema: Record<string, unknown>) {
     const openai = await sdk();
@@ -102,7 +129,78 @@ export function createAiProvider(deps: { config: AiConfig; outbound: OutboundCli
     }
   }
 
+  /** One streamed chat completion with tools; `onDelta` gets the answer's text as it arrives. */
+  async function streamOnce(req: StreamRequest): Promise<StreamedAnswer> {
+    const openai = await sdk(true);
+    const started = performance.now();
+    const answer: StreamedAnswer = { text: '', toolCalls: [], inputTokens: 0, outputTokens: 0, latencyMs: 0 };
+    const calls = new Map<number, { id: string; name: string; arguments: string }>();
+    let finished = false;
+    try {
+      const stream = await openai.chat.completions.create(
+        {
+          model: req.model,
+          messages: req.messages,
+          tools: req.tools.length ? req.tools : undefined,
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal: req.signal },
+      );
+      for await (const chunk of stream) {
+        if (chunk.usage) {
+          answer.inputTokens = chunk.usage.prompt_tokens;
+          answer.outputTokens = chunk.usage.completion_tokens;
+        }
+        if (chunk.choices[0]?.finish_reason) finished = true;
+        const delta = chunk.choices[0]?.delta;
+        if (delta?.content) {
+          answer.text += delta.content;
+          req.onDelta(delta.content);
+        }
+        for (const t of delta?.tool_calls ?? []) {
+          const call = calls.get(t.index) ?? { id: '', name: '', arguments: '' };
+          call.id ||= t.id ?? '';
+          call.name += t.function?.name ?? '';
+          call.arguments += t.function?.arguments ?? '';
+          calls.set(t.index, call);
+        }
+      }
+    } catch (err) {
+      throw providerError(err);
+    }
+    // The SDK ends the iteration quietly on an abort, and a stream may stop without its last chunk.
+    req.signal?.throwIfAborted();
+    if (!finished) throw new AppError('unavailable', "The AI provider's answer stopped halfway; nothing was saved. Try again.");
+    answer.toolCalls = [...calls.values()];
+    answer.latencyMs = Math.round(performance.now() - started);
+    return answer;
+  }
+
   return {
+    /**
+     * A streamed chat completion with tools (the assistant), inside the fair concurrency bound for
+     * its whole length. Usage comes from the final chunk (`stream_options.include_usage`). A stream
+     * that ends early rejects (503); nothing of it should be kept.
+     */
+    stream: (req: StreamRequest) => queue.run(req.userId, () => streamOnce(req), req.signal),
+
+    /** Speech to text through the provider's OpenAI-compatible `/audio/transcriptions`. */
+    async transcribe(req: { userId: string; model: string; audio: Buffer; filename: string; type: string; signal?: AbortSignal }) {
+      const openai = await sdk();
+      const { toFile } = await import('openai');
+      try {
+        const file = await toFile(req.audio, req.filename, { type: req.type });
+        return await queue.run(
+          req.userId,
+          async () => (await openai.audio.transcriptions.create({ model: req.model, file }, { signal: req.signal })).text,
+          req.signal,
+        );
+      } catch (err) {
+        throw providerError(err);
+      }
+    },
+
     /** False without an API key: every feature then runs its offline implementation. */
     enabled: !!config.apiKey,
     models: config.models,

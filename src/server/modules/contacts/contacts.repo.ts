@@ -5,6 +5,7 @@ import {
   aiInsights,
   aiSuggestions,
   aiPrompts,
+  aiConversations,
   aiEventClassifications,
   calendarEvents,
   consents,
@@ -219,6 +220,9 @@ export function createContactsRepo(db: Db) {
         ), erased_prompts as (
           -- Prompts sent to a model about the contact, and their answers.
           delete from ${aiPrompts} p where p.user_id = ${userId} and p.contact_ids && (select array_agg(id) from gone)
+        ), erased_conversations as (
+          -- Assistant conversations whose answers showed the contact (their messages cascade).
+          delete from ${aiConversations} v where v.user_id = ${userId} and v.contact_ids && (select array_agg(id) from gone)
         ), erased_classifications as (
           -- Calendar classifications of events the contact attended.
           delete from ${aiEventClassifications} e where e.user_id = ${userId} and e.contact_ids && (select array_agg(id) from gone)

@@ -2,6 +2,7 @@ import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
 import {
   aiPrompts,
+  aiConversations,
   aiEventClassifications,
   aiInsights,
   aiSuggestions,
@@ -141,6 +142,10 @@ export function createMergeRepo() {
         update ${aiPrompts} p set contact_ids = p.contact_ids || ${primary}::uuid
         where p.user_id = ${userId} and p.contact_ids && array(select x::uuid from unnest(${`{${from.join(',')}}`}::text[]) x)
           and not (${primary}::uuid = any(p.contact_ids))`);
+      await tx.execute(sql`
+        update ${aiConversations} v set contact_ids = v.contact_ids || ${primary}::uuid
+        where v.user_id = ${userId} and v.contact_ids && array(select x::uuid from unnest(${`{${from.join(',')}}`}::text[]) x)
+          and not (${primary}::uuid = any(v.contact_ids))`);
       await tx.execute(sql`
         update ${aiEventClassifications} e set contact_ids = e.contact_ids || ${primary}::uuid
         where e.user_id = ${userId} and e.contact_ids && array(select x::uuid from unnest(${`{${from.join(',')}}`}::text[]) x)

@@ -58,6 +58,8 @@ const KEYSET_ORDER: Record<string, readonly string[]> = {
   llm_usage: ['created_at', 'id'],
   ai_prompts: ['created_at', 'id'],
   ai_event_classifications: ['created_at', 'id'],
+  ai_conversations: ['updated_at', 'id'],
+  ai_messages: ['created_at', 'id'],
 };
 
 function describe(table: PgTable): ExportTable | undefined {
@@ -93,7 +95,13 @@ function scopeFilter(t: ExportTable, scope: Scope): SQL | undefined {
   const contactId = scope.contactId;
   if (t.name === 'contacts') return sql`${own} and x.id = ${contactId}`;
   if (t.contactColumn) return sql`${own} and x.contact_id = ${contactId}`;
-  if (t.name === 'ai_prompts' || t.name === 'ai_event_classifications') return sql`${own} and x.contact_ids @> array[${contactId}]::uuid[]`;
+  if (t.name === 'ai_prompts' || t.name === 'ai_event_classifications' || t.name === 'ai_conversations') {
+    return sql`${own} and x.contact_ids @> array[${contactId}]::uuid[]`;
+  }
+  if (t.name === 'ai_messages') {
+    return sql`${own} and x.conversation_id in (select c.id from ${schema.aiConversations} c
+      where c.user_id = ${scope.userId} and c.contact_ids @> array[${contactId}]::uuid[])`;
+  }
   // Rows reached through the contact's links: the tasks they are on, those tasks' activity, their tags.
   const linkedTasks = sql`(select tc.task_id from ${schema.taskContacts} tc where tc.user_id = ${scope.userId} and tc.contact_id = ${contactId})`;
   if (t.name === 'tasks') return sql`${own} and x.id in ${linkedTasks}`;

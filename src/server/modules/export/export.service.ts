@@ -34,6 +34,8 @@ export const FILE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ai_prompts: 'each prompt sent to the AI model (emails and phones as placeholders) and its answer, with the contacts it was about',
   ai_event_classifications:
     'what the calendar classification concluded about each event (session or not, clients, type, topics, follow-ups)',
+  ai_conversations: 'conversations with the assistant, with the contacts their answers showed',
+  ai_messages: 'the questions asked to the assistant and its answers, with the records each answer cited',
   audit_log: 'the audit log: sign-ins, exports, erasures and other security-relevant actions',
   duplicate_dismissals: 'pairs of contacts you marked as not the same person',
   contact_merges: 'merges of duplicate contacts, with what undoing each one puts back (kept 30 days)',

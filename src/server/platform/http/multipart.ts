@@ -15,7 +15,7 @@ export const MULTIPART_OVERHEAD = 64 * 1024;
 export async function readOneFile(
   req: FastifyRequest,
   options: { field: string; maxBytes: number; what: string },
-): Promise<{ bytes: Buffer; filename: string }> {
+): Promise<{ bytes: Buffer; filename: string; type: string }> {
   const { field, maxBytes, what } = options;
   const tooLarge = () =>
     new AppError('payload_too_large', `The ${what} is larger than ${maxBytes / 1024 / 1024} MB. Choose a smaller file.`);
@@ -35,7 +35,7 @@ export async function readOneFile(
   }
   const bytes = await part.toBuffer();
   if (part.file.truncated || bytes.length > maxBytes) throw tooLarge();
-  return { bytes, filename: part.filename ?? '' };
+  return { bytes, filename: part.filename ?? '', type: part.mimetype };
 }
 
 /**

@@ -2,8 +2,11 @@ import type { Dispatcher } from 'undici';
 import { OutboundError, toOutboundError } from './outbound-error.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
-/** One HTTP request and its answer, read whole within the size cap. */
-export type Exchange = { status: number; headers: Headers; body: Buffer };
+/**
+ * One HTTP request and its answer, read whole within the size cap; in stream mode a success's body
+ * is `stream` instead (read as it arrives, each pause bounded by the timeout, the total by the cap).
+ */
+export type Exchange = { status: number; headers: Headers; body: Buffer; stream?: AsyncIterable<Buffer> };
 
 type ExchangeArgs = {
   provider: string;
@@ -17,6 +20,8 @@ type ExchangeArgs = {
   signal?: AbortSignal;
   /** Runs first, inside the timeout (the DNS check of a user-supplied URL). */
   before?: () => Promise<void>;
+  /** Hand a success's body over as it arrives (server-sent events) instead of reading it whole. */
+  stream?: boolean;
 };
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
@@ -39,6 +44,29 @@ async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: numbe
     chunks.push(bytes);
   }
   return Buffer.concat(chunks, total);
+}
+
+/** A body read as it arrives, cut with `too_large` past the cap; a caller's abort ends it with the caller's reason. */
+async function* cappedStream(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  provider: string,
+  signal?: AbortSignal,
+): AsyncIterable<Buffer> {
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      total += bytes.length;
+      if (total > maxBytes) throw tooLarge(provider);
+      yield bytes;
+    }
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw toOutboundError(provider, err);
+  } finally {
+    if (!body.destroyed) body.on('error', () => {}).destroy();
+  }
 }
 
 /**
@@ -67,6 +95,14 @@ export async function exchange(args: ExchangeArgs): Promise<Exchange> {
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.body.on('error', () => {}).destroy(); // close the connection rather than drain an unwanted body
       throw tooLarge(provider);
+    }
+    if (args.stream && res.statusCode < 300) {
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        body: Buffer.alloc(0),
+        stream: cappedStream(res.body, maxBytes, provider, args.signal),
+      };
     }
     const body = await readCapped(res.body, maxBytes, provider);
     return { status: res.statusCode, headers: res.headers, body };

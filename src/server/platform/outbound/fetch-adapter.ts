@@ -9,17 +9,40 @@ export type FetchAdapterOptions = {
   timeoutMs?: number;
   /** Overrides the provider's answer size cap for every request of this fetch (refused from Content-Length, or cut). */
   maxBytes?: number;
+  /** Hands answers over as they arrive (server-sent events); the timeout then bounds each pause. */
+  stream?: boolean;
 };
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
-function toResponse(status: number, headers: OutboundHeaders, body: Buffer | undefined): Response {
+function toResponse(status: number, headers: OutboundHeaders, body: Buffer | AsyncIterable<Buffer> | undefined): Response {
   const out = new Headers();
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
   }
-  return new Response(NULL_BODY.has(status) ? null : new Uint8Array(body ?? Buffer.alloc(0)), { status, headers: out });
+  if (NULL_BODY.has(status)) return new Response(null, { status, headers: out });
+  if (body && !Buffer.isBuffer(body)) return new Response(streamOf(body), { status, headers: out });
+  return new Response(new Uint8Array(body ?? Buffer.alloc(0)), { status, headers: out });
+}
+
+/** A web stream over the outbound body: cancelling it (the SDK's abort) ends the body and its connection. */
+function streamOf(body: AsyncIterable<Buffer>): ReadableStream<Uint8Array> {
+  const it = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await it.next();
+        if (next.done) controller.close();
+        else controller.enqueue(new Uint8Array(next.value));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
 }
 
 /**
@@ -38,7 +61,8 @@ export function fetchThrough(provider: OutboundProvider, options: FetchAdapterOp
     });
     const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
     try {
-      const res = await provider.request({
+      const call = options.stream ? provider.stream : provider.request;
+      const res = await call({
         url: request.url,
         method: request.method,
         headers,

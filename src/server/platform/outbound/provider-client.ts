@@ -24,6 +24,9 @@ export type OutboundRequest = {
   maxBytes?: number;
 };
 
+/** An answer whose body is read as it arrives (`stream`): the timeout bounds each pause, not the whole. */
+export type OutboundStreamResponse = { status: number; url: string; headers: Headers; body: AsyncIterable<Buffer> };
+
 export type OutboundResponse = {
   status: number;
   /** The URL that answered, after redirects. */
@@ -51,7 +54,14 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry credentials: never sent on to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
-type Hop = { url: URL; method: string; headers: Record<string, string>; body?: string | Uint8Array; request: OutboundRequest };
+type Hop = {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  request: OutboundRequest;
+  stream?: boolean;
+};
 
 /** The calls of one provider: redirects, then retries, then one attempt through its breaker. */
 export function createProviderClient(deps: ProviderDeps) {
@@ -89,6 +99,7 @@ export function createProviderClient(deps: ProviderDeps) {
         timeoutMs: hop.request.timeoutMs ?? limits.callTimeoutMs,
         maxBytes: hop.request.maxBytes ?? limits.responseBytes,
         signal: hop.request.signal,
+        stream: hop.stream,
         before: trusted ? undefined : () => checkUserUrl(hop.url, deps.resolve),
       });
       slot.settle(isRetryableStatus(ex.status) ? 'failure' : 'success');
@@ -127,7 +138,7 @@ export function createProviderClient(deps: ProviderDeps) {
     }
   }
 
-  async function send(request: OutboundRequest): Promise<OutboundResponse> {
+  async function send(request: OutboundRequest, stream = false): Promise<{ ex: Exchange; url: URL }> {
     const method = (request.method ?? 'GET').toUpperCase();
     const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     let url: URL;
@@ -136,11 +147,11 @@ export function createProviderClient(deps: ProviderDeps) {
     } catch {
       throw new OutboundError('blocked_address', name, 'not a valid URL');
     }
-    let hop: Hop = { url, method, headers, body: request.body, request };
+    let hop: Hop = { url, method, headers, body: request.body, request, stream };
     for (let redirects = 0; ; redirects++) {
       const ex = await withRetries(hop);
       const location = ex.headers.location;
-      if (!REDIRECTS.has(ex.status) || typeof location !== 'string') return toResponse(ex, hop.url);
+      if (!REDIRECTS.has(ex.status) || typeof location !== 'string') return { ex, url: hop.url };
       if (redirects >= limits.maxRedirects) {
         throw new OutboundError('too_many_redirects', name, `more than ${limits.maxRedirects} redirects`);
       }
@@ -166,25 +177,46 @@ export function createProviderClient(deps: ProviderDeps) {
     return { ...hop, url, headers };
   }
 
+  async function measured<T>(call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      return await call();
+    } catch (err) {
+      outcome = err instanceof OutboundError ? err.kind : 'aborted';
+      throw err;
+    } finally {
+      deps.metrics.callDone(name, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
   return {
     name,
     /**
      * Sends a request and reads its answer whole. Resolves for any status below 400 that is not a
      * followed redirect; rejects with an `OutboundError` (or the caller's abort reason) otherwise.
      */
-    async request(request: OutboundRequest): Promise<OutboundResponse> {
-      const started = performance.now();
-      let outcome = 'ok';
-      try {
-        return await send(request);
-      } catch (err) {
-        outcome = err instanceof OutboundError ? err.kind : 'aborted';
-        throw err;
-      } finally {
-        deps.metrics.callDone(name, outcome, (performance.now() - started) / 1000);
-      }
-    },
+    request: (request: OutboundRequest): Promise<OutboundResponse> =>
+      measured(async () => {
+        const { ex, url } = await send(request);
+        return toResponse(ex, url);
+      }),
+    /**
+     * Like `request`, but a success's body is handed over as it arrives (server-sent events): the
+     * retries, the breaker and the timeout cover the call up to the answer's headers; then each
+     * pause in the body is bounded by the timeout and its size by the cap (both end the body with
+     * an `OutboundError`). Metrics count the call when its headers arrived.
+     */
+    stream: (request: OutboundRequest): Promise<OutboundStreamResponse> =>
+      measured(async () => {
+        const { ex, url } = await send(request, true);
+        return { status: ex.status, url: url.href, headers: ex.headers, body: ex.stream ?? once(ex.body) };
+      }),
   };
+}
+
+async function* once(body: Buffer): AsyncIterable<Buffer> {
+  yield body;
 }
 
 function toResponse(ex: Exchange, url: URL): OutboundResponse {
