@@ -295,6 +295,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // Classifies the caller's own calendar events only (offline here); ai-classify.int.test.ts checks the rest.
   'POST /api/ai/classify/run': {},
   'GET /api/ai/classifications': {},
+  // The caller's own contact has no ai_processing consent here: 409; ai-insights.int.test.ts checks the rest.
+  'GET /api/ai/insights/:contactId': { params: { contactId: 'contact' }, ownStatus: 409 },
+  'POST /api/ai/insights/:contactId': { params: { contactId: 'contact' } },
 
   'GET /api/suggestions': {},
   // Computes the caller's own suggestions only: B's are never touched.

@@ -21,6 +21,7 @@ import { registerAiRoutes } from './ai/ai.routes.js';
 import { registerSuggestionsRoutes } from './suggestions/suggestions.routes.js';
 import { registerDelegationRoutes } from './suggestions/delegation.routes.js';
 import { registerClassifyRoutes } from './ai/classify.routes.js';
+import { registerInsightsRoutes } from './ai/insights.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -46,4 +47,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerSuggestionsRoutes(app);
   registerDelegationRoutes(app);
   registerClassifyRoutes(app);
+  registerInsightsRoutes(app);
 }
