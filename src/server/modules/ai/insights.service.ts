@@ -89,4 +89,3 @@ export function createInsightsService({ engine, repo, clock, onChange }: Deps) {
     },
   };
 }
-export type InsightsService = ReturnType<typeof createInsightsService>;
