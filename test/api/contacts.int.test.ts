@@ -208,7 +208,7 @@ describe('create, read, update, delete', () => {
     // Rows written straight to the database skip the services, so drop the user's cache as they would.
     await t.app.services.onChange(a.userId);
     const detail = await a.get(`/api/contacts/${c.id}`);
-    expect(detail.body.counts).toEqual({ interactions: 2, goals: 1, openTasks: 1, insights: 0 });
+    expect(detail.body.counts).toEqual({ interactions: 2, goals: 1, openTasks: 1, insights: 1 });
     expect(detail.body.photoUrl).toBe(`/api/photos/${photo!.id}`);
     expect(detail.headers['x-db-statements']).toBe('1');
 
