@@ -84,6 +84,8 @@ import { createDelegationService } from './modules/suggestions/delegation.servic
 import { suggestionsRunJob } from './modules/suggestions/jobs/suggestions.job.js';
 import { createClassifyEventsRepo } from './modules/ai/classify-events.repo.js';
 import { createClassifyEvents } from './modules/ai/classify-events.js';
+import { createInsightsRepo } from './modules/ai/insights.repo.js';
+import { createInsightsService } from './modules/ai/insights.service.js';
 import { classifyEventsJob } from './modules/ai/jobs/classify-events.job.js';
 import { sentimentJob } from './modules/ai/jobs/sentiment.job.js';
 import { backgroundQueue } from './modules/ai/jobs/queue-background.js';
@@ -254,6 +256,7 @@ export function createServices(deps: ServiceDeps) {
       clock,
       onChange,
     }),
+    insights: createInsightsService({ engine: aiEngine, repo: createInsightsRepo(db), clock, onChange }),
     classifyEvents: createClassifyEvents({
       engine: aiEngine,
       repo: createClassifyEventsRepo(db),

@@ -20,6 +20,7 @@ export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 /** How a contact's recent sentiment scores move (the latest 3 against the 7 before them). */
 export const SENTIMENT_TRENDS = ['improving', 'steady', 'declining'] as const;
 export const ENGAGEMENT_TRENDS = ['rising', 'steady', 'declining', 'unknown'] as const;
+export type EngagementTrend = (typeof ENGAGEMENT_TRENDS)[number];
 
 export const INTERACTION_TYPES = ['email', 'meeting', 'call', 'note', 'class_attendance'] as const;
 export type InteractionType = (typeof INTERACTION_TYPES)[number];

@@ -79,6 +79,7 @@ describe('background sentiment', () => {
         content,
         occurredAt: new Date(Date.UTC(2030, 0, 1 + i)).toISOString(),
         sentiment: null,
+        private: false,
         source: 'manual',
         sourceId: null,
       });

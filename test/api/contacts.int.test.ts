@@ -105,7 +105,7 @@ describe('create, read, update, delete', () => {
       hasAiConsent: true,
       photoUrl: null,
       tags: [{ id: yoga, name: 'Yoga', color: '#0d9488' }],
-      counts: { interactions: 0, goals: 0, openTasks: 0 },
+      counts: { interactions: 0, goals: 0, openTasks: 0, insights: 0 },
     });
     expect(created.createdAt).toMatch(ISO_UTC);
     expect(created.updatedAt).toMatch(ISO_UTC);
@@ -211,7 +211,7 @@ describe('create, read, update, delete', () => {
     // Rows written straight to the database skip the services, so drop the user's cache as they would.
     await t.app.services.onChange(a.userId);
     const detail = await a.get(`/api/contacts/${c.id}`);
-    expect(detail.body.counts).toEqual({ interactions: 2, goals: 1, openTasks: 1 });
+    expect(detail.body.counts).toEqual({ interactions: 2, goals: 1, openTasks: 1, insights: 1 });
     expect(detail.body.photoUrl).toBe(`/api/photos/${photo!.id}`);
     expect(detail.headers['x-db-statements']).toBe('1');
 

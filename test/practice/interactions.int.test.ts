@@ -52,6 +52,7 @@ describe('writing interactions', () => {
       source: 'manual',
       sourceId: null,
       sentiment: 4,
+      private: false,
       createdAt: NOW.toISOString(),
       updatedAt: NOW.toISOString(),
       contact: { id, name: 'Ana Lima', photoUrl: null },

@@ -350,6 +350,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /api/ai/conversations/:id': { params: { id: 'conversation' } },
   // Names no resource; without a model (the isolation app) it answers 503 before reading anything of anyone.
   'POST /api/ai/transcribe': { ownStatus: 415 },
+  // The caller's own contact has no ai_processing consent here: 409; ai-insights.int.test.ts checks the rest.
+  'GET /api/ai/insights/:contactId': { params: { contactId: 'contact' }, ownStatus: 409 },
+  'POST /api/ai/insights/:contactId': { params: { contactId: 'contact' } },
 
   'GET /api/suggestions': {},
   // Computes the caller's own suggestions only: B's are never touched.

@@ -24,6 +24,7 @@ import { registerDelegationRoutes } from './suggestions/delegation.routes.js';
 import { registerClassifyRoutes } from './ai/classify.routes.js';
 import { registerDocumentsRoutes } from './documents/documents.routes.js';
 import { registerAssistantRoutes } from './ai/assistant.routes.js';
+import { registerInsightsRoutes } from './ai/insights.routes.js';
 
 /** Every domain's routes, in one list; a new module adds one line here. */
 export async function registerModules(app: App, config: import('../config.js').Config) {
@@ -52,4 +53,5 @@ export async function registerModules(app: App, config: import('../config.js').C
   registerClassifyRoutes(app);
   registerDocumentsRoutes(app);
   await registerAssistantRoutes(app);
+  registerInsightsRoutes(app);
 }

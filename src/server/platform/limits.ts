@@ -207,6 +207,11 @@ export const LIMITS = Object.freeze({
     /** Background jobs wait this long after the first change (later changes ride the same run), and runs per job. */
     backgroundDelaySeconds: 20,
     backgroundMaxRuns: 20,
+    /**
+     * Contact insights: the most recent timeline entries, goals and tasks one prompt holds, the
+     * characters kept of each text, and the statements kept per list of the answer.
+     */
+    insights: Object.freeze({ interactions: 30, goals: 15, tasks: 15, textChars: 600, statements: 5 }),
   }),
   /**
    * The assistant (POST /api/ai/chat): question length, model rounds per question (tool rounds plus

@@ -145,7 +145,8 @@ export const contactResponse = z.strictObject({
   updatedAt: dateTimeOut,
 });
 export const contactDetailResponse = contactResponse.extend({
-  counts: z.strictObject({ interactions: z.number(), goals: z.number(), openTasks: z.number() }),
+  /** insights: 1 when contact insights are stored (GET /api/ai/insights/:contactId answers them), else 0. */
+  counts: z.strictObject({ interactions: z.number(), goals: z.number(), openTasks: z.number(), insights: z.number() }),
 });
 /** List items leave out the long free-text fields; GET /api/contacts/:id has them. */
 export const contactSummaryResponse = contactResponse.omit({

@@ -25,6 +25,8 @@ export const interactionFields = {
   content: z.string().max(T.notes, `must be at most ${T.notes} characters`),
   occurredAt,
   sentiment,
+  /** A private note: shown to the user only, never sent to a model. */
+  private: z.boolean({ message: 'must be true or false' }),
 };
 
 export const createInteractionBody = z.strictObject({
@@ -33,6 +35,7 @@ export const createInteractionBody = z.strictObject({
   content: interactionFields.content.default(''),
   occurredAt: occurredAt.optional(),
   sentiment: sentiment.default(null),
+  private: interactionFields.private.default(false),
   source: z.enum(INTERACTION_SOURCES, { message: `must be one of ${INTERACTION_SOURCES.join(', ')}` }).default('manual'),
   sourceId: z.string().trim().min(1, 'must not be empty').max(500).nullable().default(null),
 });
@@ -50,6 +53,7 @@ export const createForContactsBody = z.strictObject({
   content: interactionFields.content.default(''),
   occurredAt: occurredAt.optional(),
   sentiment: sentiment.default(null),
+  private: interactionFields.private.default(false),
 });
 export type CreateForContactsInput = z.output<typeof createForContactsBody>;
 
@@ -79,6 +83,7 @@ export const interactionResponse = z.strictObject({
   source: z.enum(INTERACTION_SOURCES),
   sourceId: z.string().nullable(),
   sentiment: z.number().nullable(),
+  private: z.boolean(),
   createdAt: dateTimeOut,
   updatedAt: dateTimeOut,
   contact: z.strictObject({ id: z.uuid(), name: z.string(), photoUrl: z.string().nullable() }),

@@ -19,6 +19,7 @@ function useAfterWrite(contactId: string) {
       ['dashboard'],
       ['reconnect'],
       ['tasks'],
+      ['insights', contactId],
     ]) {
       void qc.invalidateQueries({ queryKey });
     }
@@ -49,6 +50,8 @@ export type InteractionInput = {
   content?: string;
   occurredAt?: string;
   sentiment?: number | null;
+  /** A private note: never sent to AI. */
+  private?: boolean;
 };
 
 export function useAddInteraction(contactId: string) {

@@ -2,6 +2,7 @@ import { sentimentAnswer } from './sentiment.js';
 import { suggestionsAnswer } from './suggestions.js';
 import { delegationAnswer } from './delegation.js';
 import { classifyEventsAnswer } from './classify-events.js';
+import { insightsAnswer } from './insights.js';
 import type { FakeAnswer } from './types.js';
 
 export { type Completion, type FakeAnswer, type Message, sampleOf } from './types.js';
@@ -12,4 +13,5 @@ export const FAKE_ANSWERS: Record<string, FakeAnswer> = {
   suggestions: suggestionsAnswer,
   delegation: delegationAnswer,
   'classify-events': classifyEventsAnswer,
+  insights: insightsAnswer,
 };

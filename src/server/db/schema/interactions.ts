@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, numeric, pgEnum, pgTable, primaryKey, smallint, text, uniqueIndex, uuid, date } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+  date,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id, ts, updatedAt, version } from './columns.js';
 import { users } from './users.js';
 import { contacts } from './contacts.js';
@@ -28,6 +42,8 @@ export const interactions = pgTable(
     sourceId: text('source_id'),
     sentiment: smallint('sentiment'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /** A private note (API field `private`): shown to the user only, never part of any AI prompt. */
+    isPrivate: boolean('is_private').notNull().default(false),
     /** Soft delete: set when the user deletes the row (Undo clears it); purged for good later. */
     deletedAt: ts('deleted_at'),
     createdAt: createdAt(),

@@ -30,7 +30,7 @@ export function createAiRepo(db: Db) {
       return queryRows<{ id: string; contact_id: string; subject: string; content: string }>(
         db,
         sql`select i.id, i.contact_id, i.subject, i.content from ${interactions} i
-            where i.user_id = ${userId} and i.sentiment is null and i.deleted_at is null
+            where i.user_id = ${userId} and i.sentiment is null and i.deleted_at is null and not i.is_private
               and (i.subject <> '' or i.content <> '')
             order by i.occurred_at, i.id limit ${limit}`,
       );

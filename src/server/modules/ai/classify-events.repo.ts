@@ -19,7 +19,8 @@ export function createClassifyEventsRepo(db: Db) {
     /**
      * The user's calendar events (Google sync and ICS meeting entries grouped by event) that have
      * an entry not classified yet, or, with `redoLocal`, one classified without a model; oldest
-     * first, at most `limit` + 1 (so the caller knows more wait). One statement.
+     * first, at most `limit` + 1 (so the caller knows more wait). Events with a private entry are left
+     * out. One statement.
      */
     async pendingEvents(userId: string, opts: { redoLocal: boolean; limit: number }): Promise<CalendarEvent[]> {
       const i = interactions;
@@ -39,8 +40,10 @@ export function createClassifyEventsRepo(db: Db) {
               and (i.source = 'calendar' or (i.source = 'import' and i.source_id like 'ics%'))
               and right(i.source_id, ${CONTACT_SUFFIX}) = ':' || i.contact_id::text
             group by 1
-            having bool_or(i.metadata->'ai' is null)
-                or (${opts.redoLocal}::boolean and bool_or(i.metadata->'ai'->>'method' in ('offline', 'consent')))
+            having (bool_or(i.metadata->'ai' is null)
+                or (${opts.redoLocal}::boolean and bool_or(i.metadata->'ai'->>'method' in ('offline', 'consent'))))
+              -- An event with an entry marked private is never sent: its entries share the title and description.
+              and not bool_or(i.is_private)
             order by bool_or(i.metadata->'ai' is null) desc, min(i.occurred_at), 1
             limit ${opts.limit + 1}`,
       );

@@ -85,7 +85,8 @@ export function createContactsRepo(db: Db) {
           'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id} and g.deleted_at is null),
           'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
                         where tc.contact_id = ${c.id} and t.status in ${OPEN_STATUSES_SQL}
-                          and t.deleted_at is null)
+                          and t.deleted_at is null),
+          'insights', (select count(*) from ${aiInsights} x where x.contact_id = ${c.id})
         ))`,
         )} as j
         from ${c}

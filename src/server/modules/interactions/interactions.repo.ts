@@ -20,9 +20,10 @@ export type InteractionWrite = {
   source: string;
   sourceId: string | null;
   sentiment: number | null;
+  private: boolean;
 };
 export type InteractionPatch = Partial<Omit<InteractionWrite, 'source' | 'sourceId'>>;
-export type BatchRow = InteractionWrite & { sourceId: string; metadata: Record<string, unknown> };
+export type BatchRow = Omit<InteractionWrite, 'private'> & { sourceId: string; metadata: Record<string, unknown> };
 
 const COLUMN: Record<keyof InteractionPatch, string> = {
   contactId: 'contact_id',
@@ -31,6 +32,7 @@ const COLUMN: Record<keyof InteractionPatch, string> = {
   content: 'content',
   occurredAt: 'occurred_at',
   sentiment: 'sentiment',
+  private: 'is_private',
 };
 
 function pageFilter(page: PageRequest): SQL {
@@ -106,9 +108,9 @@ export function createInteractionsRepo(db: Db) {
         sql`
         with i as (
           insert into ${interactions}
-            (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, created_at, updated_at)
+            (user_id, contact_id, type, subject, content, occurred_at, source, source_id, sentiment, is_private, created_at, updated_at)
           values (${userId}, ${w.contactId}, ${w.type}, ${w.subject}, ${w.content}, ${timestampParam(w.occurredAt)}, ${w.source},
-                  ${w.sourceId}, ${w.sentiment}, ${timestampParam(now)}, ${timestampParam(now)})
+                  ${w.sourceId}, ${w.sentiment}, ${w.private}, ${timestampParam(now)}, ${timestampParam(now)})
           on conflict (user_id, source, source_id) do nothing
           returning *
         )
@@ -130,9 +132,9 @@ export function createInteractionsRepo(db: Db) {
         sql`
         with i as (
           insert into ${interactions}
-            (user_id, contact_id, type, subject, content, occurred_at, source, sentiment, created_at, updated_at)
+            (user_id, contact_id, type, subject, content, occurred_at, source, sentiment, is_private, created_at, updated_at)
           select ${userId}, c.id, ${w.type}, ${w.subject}, ${w.content}, ${timestampParam(w.occurredAt)}, 'manual', ${w.sentiment},
-                 ${timestampParam(now)}, ${timestampParam(now)}
+                 ${w.private}, ${timestampParam(now)}, ${timestampParam(now)}
           from ${contacts} c where c.user_id = ${userId} and c.id in ${inList(ids)}
           returning *
         )

@@ -21,6 +21,7 @@ export const interactionJson = sql`json_build_object(
   'source', ${i.source},
   'sourceId', ${i.sourceId},
   'sentiment', ${i.sentiment},
+  'private', ${i.isPrivate},
   'createdAt', ${isoSql(i.createdAt)},
   'updatedAt', ${isoSql(i.updatedAt)},
   'contact', json_build_object('id', ${c.id}, 'name', ${c.name}, 'photoUrl', ${photoUrlSql(c.photoId)})

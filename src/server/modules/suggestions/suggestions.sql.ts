@@ -46,7 +46,7 @@ export function candidateParts(userId: string, now: Date): Part[] {
     with classes as (
       select lower(i.subject) as subj, min(i.subject) as subject
       from ${interactions} i
-      where i.user_id = ${userId} and i.type = 'class_attendance' and i.deleted_at is null and i.subject <> ''
+      where i.user_id = ${userId} and i.type = 'class_attendance' and i.deleted_at is null and not i.is_private and i.subject <> ''
         and i.occurred_at >= ${since} and i.occurred_at <= ${at}
       group by lower(i.subject)
       having count(distinct (i.occurred_at at time zone 'UTC')::date) >= ${S.minClassDays}
@@ -62,7 +62,7 @@ export function candidateParts(userId: string, now: Date): Part[] {
     join ${tags} t on t.user_id = ${userId} and length(t.name) >= 3 and strpos(cl.subj, lower(t.name)) > 0
     join lateral (
       select i.contact_id, count(*)::int as n, max(i.occurred_at) as last_at from ${interactions} i
-      where i.user_id = ${userId} and i.type = 'class_attendance' and i.deleted_at is null
+      where i.user_id = ${userId} and i.type = 'class_attendance' and i.deleted_at is null and not i.is_private
         and lower(i.subject) = cl.subj and i.occurred_at >= ${since} and i.occurred_at <= ${at}
       group by i.contact_id
     ) a on true

@@ -1,3 +1,4 @@
+import { RecordItem } from '../../components/record-item';
 import { useState, type FormEvent } from 'react';
 import { fieldErrors } from '../../api/api-client';
 import { useDeleteGoal, useGoals, useRestore, useSaveGoal } from '../../api/practice.api';
@@ -30,7 +31,7 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
     );
   };
   return (
-    <li className="card space-y-3 p-4">
+    <RecordItem id={goal.id} className="card space-y-3 p-4">
       <div className="flex flex-wrap items-start gap-2">
         <div className="min-w-0 flex-1">
           <h3 className="break-words font-semibold">{goal.title}</h3>
@@ -86,7 +87,7 @@ function GoalCard({ goal, contactId }: { goal: Goal; contactId: string }) {
         {pct !== null && <span className="font-medium">{pct}%</span>}
         {goal.deadline && <span className="ml-auto text-muted">Due {formatDate(goal.deadline)}</span>}
       </div>
-    </li>
+    </RecordItem>
   );
 }
 

@@ -1,3 +1,4 @@
+import { RecordItem } from '../../components/record-item';
 import { useState, type FormEvent } from 'react';
 import { useCreateTask, useTasks } from '../../api/tasks.api';
 import { useToast } from '../../app/toasts';
@@ -51,9 +52,9 @@ export function ContactTasks({ contactId }: { contactId: string }) {
       {tasks.data?.items.length === 0 && <p className="text-sm text-muted">No tasks for this contact.</p>}
       <ul aria-label="Tasks for this contact" className="card divide-y divide-line">
         {tasks.data?.items.map((t) => (
-          <li key={t.id} className="px-4 py-3">
+          <RecordItem key={t.id} id={t.id} className="px-4 py-3">
             <TaskRow task={t} />
-          </li>
+          </RecordItem>
         ))}
       </ul>
     </div>

@@ -10,6 +10,7 @@ import {
 import type { Interaction } from '../../../shared/api/interactions';
 import { INTERACTION_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
+import { RecordItem } from '../../components/record-item';
 import { ContactPicker } from '../../components/contact-picker';
 import { Icon } from '../../components/icons';
 import { Busy, ErrorNotice, Spinner } from '../../components/ui';
@@ -31,7 +32,14 @@ function AddEntry({ contactId }: { contactId: string }) {
         busyText="Adding…"
         onSubmit={(v, reset) =>
           add.mutate(
-            { type: v.type, subject: v.subject.trim(), content: v.content, occurredAt: fromLocalInput(v.when), sentiment: sentimentOf(v) },
+            {
+              type: v.type,
+              subject: v.subject.trim(),
+              content: v.content,
+              occurredAt: fromLocalInput(v.when),
+              sentiment: sentimentOf(v),
+              private: v.private,
+            },
             {
               onSuccess: () => {
                 toast.success(`${INTERACTION_LABELS[v.type]} added to the timeline.`);
@@ -54,6 +62,7 @@ function changesOf(entry: Interaction, initial: EntryValues, v: EntryValues): Pa
   const occurredAt = v.when !== initial.when ? fromLocalInput(v.when) : undefined;
   if (occurredAt) patch.occurredAt = occurredAt;
   if (sentimentOf(v) !== entry.sentiment) patch.sentiment = sentimentOf(v);
+  if (v.private !== entry.private) patch.private = v.private;
   return patch;
 }
 
@@ -144,6 +153,11 @@ function TimelineEntry({ entry: i, contactId }: { entry: Interaction; contactId:
         </time>
         {i.sentiment !== null && <span className="text-xs text-muted">sentiment {i.sentiment} of 5</span>}
         {i.source !== 'manual' && <span className="text-xs text-muted">from {i.source}</span>}
+        {i.private && (
+          <span className="inline-flex items-center gap-1 text-xs text-muted" title="Private: shown only to you, never sent to AI">
+            <Icon name="lock" size={12} /> Private
+          </span>
+        )}
         <span className="ml-auto flex gap-1">
           <button
             ref={editButton}
@@ -189,12 +203,12 @@ export function ContactTimeline({ contactId }: { contactId: string }) {
       )}
       <ol aria-label="Timeline" className="relative space-y-3 border-l-2 border-line pl-5">
         {entries.map((i) => (
-          <li key={i.id} className="card relative p-3">
+          <RecordItem key={i.id} id={i.id} className="card relative p-3">
             <span className="absolute -left-[31px] top-3 flex size-6 items-center justify-center rounded-full border-2 border-line bg-surface text-brand-ink">
               <Icon name={TYPE_ICON[i.type]} size={12} />
             </span>
             <TimelineEntry entry={i} contactId={contactId} />
-          </li>
+          </RecordItem>
         ))}
       </ol>
       {timeline.hasNextPage && (

@@ -8,6 +8,8 @@ import { EmptyState, ErrorNotice, Spinner } from '../../components/ui';
 import { formatRelative } from '../../lib/format';
 import { ContactGoals } from './contact-goals';
 import { ContactOverview } from './contact-overview';
+import { ContactInsights } from './contact-insights';
+import { FEATURES } from '../../lib/features';
 import { ContactPhotos } from './contact-photos';
 import { ContactTasks } from './contact-tasks';
 import { ContactTimeline } from './contact-timeline';
@@ -142,6 +144,7 @@ export default function ContactPage() {
         ))}
       </div>
       <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'overview' && FEATURES.ai && <ContactInsights contact={c} />}
         {tab === 'overview' && <ContactOverview contact={c} />}
         {tab === 'timeline' && <ContactTimeline contactId={c.id} />}
         {tab === 'goals' && <ContactGoals contactId={c.id} />}

@@ -17,13 +17,21 @@ export const TYPE_ICON: Record<InteractionType, IconName> = {
   class_attendance: 'users',
 };
 
-export type EntryValues = { type: InteractionType; subject: string; content: string; when: string; sentiment: string };
+export type EntryValues = {
+  type: InteractionType;
+  subject: string;
+  content: string;
+  when: string;
+  sentiment: string;
+  private: boolean;
+};
 export const blankEntry = (type: InteractionType = 'note'): EntryValues => ({
   type,
   subject: '',
   content: '',
   when: toLocalInput(new Date()),
   sentiment: '',
+  private: false,
 });
 export const valuesOf = (i: Interaction): EntryValues => ({
   type: i.type,
@@ -31,6 +39,7 @@ export const valuesOf = (i: Interaction): EntryValues => ({
   content: i.content,
   when: toLocalInput(new Date(i.occurredAt)),
   sentiment: i.sentiment === null ? '' : String(i.sentiment),
+  private: i.private,
 });
 export const sentimentOf = (v: EntryValues) => (v.sentiment ? Number(v.sentiment) : null);
 export const describeEntry = (i: Interaction) => `${INTERACTION_LABELS[i.type].toLowerCase()} ${i.subject || formatDateTime(i.occurredAt)}`;
@@ -160,6 +169,11 @@ export function EntryForm({
           ))}
         </div>
       )}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={!!values.private} onChange={(e) => set('private', e.target.checked)} />
+        <Icon name="lock" size={14} />
+        Private: shown only to you, never sent to AI
+      </label>
       {children}
       {!!mutation.error && !Object.keys(errors).length && <ErrorNotice error={mutation.error} title={errorTitle} />}
       <div className="flex flex-wrap gap-2">

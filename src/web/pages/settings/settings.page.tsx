@@ -13,6 +13,8 @@ import { ActivitySection } from './activity-section';
 import { CalendarFeedSection } from './calendar-feed-section';
 import { GoogleSection } from './google-section';
 import { CalendarSubscriptionsSection } from './calendar-subscriptions-section';
+import { AiUsageSection } from './ai-usage-section';
+import { FEATURES } from '../../lib/features';
 
 function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
   const id = title.toLowerCase().replace(/\W+/g, '-');
@@ -257,6 +259,7 @@ export default function SettingsPage() {
       <GoogleSection />
       <CalendarFeedSection />
       <CalendarSubscriptionsSection />
+      {FEATURES.ai && <AiUsageSection />}
       <PasswordSection />
       <SessionsSection />
       <ActivitySection />
