@@ -39,7 +39,7 @@ describe('private notes', () => {
     expect(bad.text).toContain('must be true or false');
   });
 
-  it('never reach a prompt: sentiment, event classification, suggestions, delegation and insights', async () => {
+  it('never reach a prompt: sentiment, event classification, suggestions, delegation, insights and the assistant', async () => {
     const a = await signUp(t.app, 'private-ai');
     const c = await createContact(a, { name: 'Paula Prompt', emails: ['paula@client.test'] });
     expect((await a.request('PUT', `/api/contacts/${c.id}/consents/ai_processing`, { granted: true, method: 'form' })).status).toBe(200);
@@ -87,10 +87,16 @@ describe('private notes', () => {
     expect((await a.post('/api/suggestions/run')).status).toBe(200);
     expect((await a.post(`/api/tasks/${task.body.id}/delegate`, { by: 'stage' })).status).toBe(201);
     expect((await a.post(`/api/ai/insights/${c.id}`)).status).toBe(200);
+    // The assistant: the contact's timeline tool, and a search for the private note's words.
+    for (const message of [`Summarise the timeline of ${c.id}`, 'Which clients felt anxious?']) {
+      const chat = await a.request('POST', '/api/ai/chat', { message });
+      expect(chat.status, chat.text).toBe(200);
+      expect(chat.text).not.toContain(MARK);
+    }
 
     const sent = llm.completions.slice(from);
     expect(new Set(sent.map((s) => s.schemaName))).toEqual(
-      new Set(['sentiment', 'classify-events', 'suggestions', 'delegation', 'insights']),
+      new Set(['sentiment', 'classify-events', 'suggestions', 'delegation', 'insights', undefined]),
     );
     const text = sent.flatMap((s) => s.messages.map((m) => m.content)).join('\n');
     expect(text).toContain('Felt calm and grateful');

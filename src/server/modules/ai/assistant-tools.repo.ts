@@ -42,7 +42,7 @@ export function createAssistantToolsRepo(db: Db) {
         ? sql.join(
             likes.map(
               (l) => sql`(case when c.search_text like ${l} or exists (select 1 from ${interactions} i
-                where i.user_id = ${userId} and i.contact_id = c.id and i.deleted_at is null
+                where i.user_id = ${userId} and i.contact_id = c.id and i.deleted_at is null and not i.is_private
                   and lower(i.subject || ' ' || i.content) like ${l}) then 1 else 0 end)`,
             ),
             sql` + `,
@@ -69,6 +69,7 @@ export function createAssistantToolsRepo(db: Db) {
         db,
         sql`select i.id, i.contact_id, i.type::text as type, ${isoSql(sql`i.occurred_at`)} as occurred_at, i.subject, i.content
             from ${interactions} i where i.user_id = ${userId} and i.contact_id = ${contactId} and i.deleted_at is null
+              and not i.is_private
             order by i.occurred_at desc, i.id desc limit ${limit}`,
       );
     },
