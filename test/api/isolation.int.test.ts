@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../src/server/app.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, TestClient, type Response } from '../support/client.js';
-import { FIXTURES, ROUTE_CASES, type ForeignIds, type ResourceKind, type RouteCase } from '../support/route-cases.js';
+import {
+  FIXTURES,
+  ROUTE_CASES,
+  createFixtures,
+  kindsInOrder,
+  type ForeignIds,
+  type ResourceKind,
+  type RouteCase,
+} from '../support/route-cases.js';
 
 /**
  * Tenant isolation, generated from the app's own route table: a route added later without an
@@ -18,27 +26,6 @@ const routeKey = (r: RouteInfo) => `${r.method} ${r.url}`;
 // A route without a case still gets the 401 check; the first test reports the missing case.
 const caseOf = (r: RouteInfo) => (ROUTE_CASES[routeKey(r)] ?? {}) as PrivateCase;
 const hasCase = (r: RouteInfo) => routeKey(r) in ROUTE_CASES;
-
-function kindsInOrder(): ResourceKind[] {
-  const order: ResourceKind[] = [];
-  const visit = (kind: ResourceKind) => {
-    if (order.includes(kind)) return;
-    for (const need of FIXTURES[kind].needs ?? []) visit(need);
-    order.push(kind);
-  };
-  for (const kind of Object.keys(FIXTURES) as ResourceKind[]) visit(kind);
-  return order;
-}
-
-async function createFixtures(owner: TestClient): Promise<ForeignIds> {
-  const ids: Partial<ForeignIds> = {};
-  for (const kind of kindsInOrder()) {
-    const id = await FIXTURES[kind].create(owner, ids);
-    if (typeof id !== 'string' || !id) throw new Error(`FIXTURES.${kind}.create returned ${String(id)}`);
-    ids[kind] = id;
-  }
-  return ids as ForeignIds;
-}
 
 const randomIds = () =>
   Object.fromEntries(

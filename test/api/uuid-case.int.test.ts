@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
-import { FIXTURES, ROUTE_CASES, type ForeignIds, type ResourceKind } from '../support/route-cases.js';
+import { ROUTE_CASES, createFixtures, type ForeignIds } from '../support/route-cases.js';
 
 /**
  * Ids are UUIDs in any letter case: every route of the route table that names one of the caller's
@@ -14,33 +14,10 @@ let a: TestClient;
 let own: ForeignIds;
 const UP = (id: string) => id.toUpperCase();
 
-async function fixtures(client: TestClient): Promise<ForeignIds> {
-  const ids: Partial<ForeignIds> = {};
-  for (const kind of [
-    'tag',
-    'contact',
-    'evidence',
-    'project',
-    'task',
-    'interaction',
-    'goal',
-    'photo',
-    'session',
-    'merge',
-    'import',
-    'subscription',
-    'suggestion',
-    'delegation',
-  ] as ResourceKind[]) {
-    ids[kind] = await FIXTURES[kind].create(client, ids);
-  }
-  return ids as ForeignIds;
-}
-
 beforeAll(async () => {
   t = await createTestApp();
   a = await signUp(t.app, 'upper');
-  own = await fixtures(a);
+  own = await createFixtures(a);
 });
 afterAll(() => t.close());
 

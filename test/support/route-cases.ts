@@ -452,3 +452,25 @@ export async function postFile(
   }
   return { status: res.statusCode, body, headers: res.headers, text: res.body };
 }
+
+export function kindsInOrder(): ResourceKind[] {
+  const order: ResourceKind[] = [];
+  const visit = (kind: ResourceKind) => {
+    if (order.includes(kind)) return;
+    for (const need of FIXTURES[kind].needs ?? []) visit(need);
+    order.push(kind);
+  };
+  for (const kind of Object.keys(FIXTURES) as ResourceKind[]) visit(kind);
+  return order;
+}
+
+/** One record of every kind, owned by `owner`, created in the order their `needs` ask for. */
+export async function createFixtures(owner: TestClient): Promise<ForeignIds> {
+  const ids: Partial<ForeignIds> = {};
+  for (const kind of kindsInOrder()) {
+    const id = await FIXTURES[kind].create(owner, ids);
+    if (typeof id !== 'string' || !id) throw new Error(`FIXTURES.${kind}.create returned ${String(id)}`);
+    ids[kind] = id;
+  }
+  return ids as ForeignIds;
+}
