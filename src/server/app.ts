@@ -106,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerResponseContract(app, config.validateResponses);
 
   app.addHook('onRequest', (request, reply, done) => {
-    request.ctx = { requestId: request.id, statements: 0, authStatements: 0 };
+    const longStatements = request.routeOptions.config?.longStatements === true;
+    request.ctx = { requestId: request.id, statements: 0, authStatements: 0, longStatements };
     reply.header('x-request-id', request.id);
     requestContext.run(request.ctx, done);
   });

@@ -61,6 +61,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
       dataDir: config.databaseUrl ? undefined : config.dataDir,
       poolSize: config.poolSize,
       statementTimeoutMs: LIMITS.database.statementMs,
+      requestStatementTimeoutMs: LIMITS.database.requestStatementMs,
       embeddedCacheMb: config.embeddedCacheMb,
       log,
     });

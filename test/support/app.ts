@@ -54,6 +54,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
       databaseUrl: config.databaseUrl,
       poolSize: config.poolSize,
       statementTimeoutMs: LIMITS.database.statementMs,
+      requestStatementTimeoutMs: LIMITS.database.requestStatementMs,
       log,
     }));
   if (ownsDatabase) await db.migrate();

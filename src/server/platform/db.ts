@@ -49,6 +49,12 @@ export type DatabaseOptions = {
    * Migrations run on a connection of their own without it.
    */
   statementTimeoutMs?: number;
+  /**
+   * PostgreSQL only, with statementTimeoutMs: the bound of a request's statements (routes marked
+   * `longStatements` keep statementTimeoutMs). The server and the test app pass
+   * LIMITS.database.requestStatementMs.
+   */
+  requestStatementTimeoutMs?: number;
   /** PostgreSQL's shared buffers inside the embedded database (EMBEDDED_CACHE_MB). */
   embeddedCacheMb?: number;
   /** Told every statement's SQL text (tests and the benchmark count statements by kind). */
@@ -114,6 +120,9 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
     if (onEnd) client.removeListener('end', onEnd);
     onEndWhileHeld.delete(client);
   });
+  if (timeoutMs && options.requestStatementTimeoutMs) {
+    boundStatementsPerCaller(pool, { requestMs: options.requestStatementTimeoutMs, otherMs: timeoutMs });
+  }
   const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
   return {
     db,
@@ -144,6 +153,44 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
   };
 }
 
+type ConnectCallback = (err: Error | undefined, client?: pg.PoolClient, done?: (release?: Error) => void) => void;
+
+/**
+ * Runs each statement under the bound of whoever checked the connection out: a request's under
+ * requestMs, so a statement stuck behind a lock is cancelled (57014, a 503 with Retry-After) well
+ * within 2 s; a route marked `longStatements` (exports, imports, merges, erasures), a job or a
+ * start-up step under otherMs. The caller is known from the request context, read when it asks for
+ * a connection (drizzle calls `pool.connect` for transactions, `pool.query` calls it otherwise). A
+ * connection keeps its bound across checkouts, so a `set statement_timeout` is sent only when the
+ * next caller needs the other one: requests after requests, or jobs after jobs, cost nothing.
+ */
+function boundStatementsPerCaller(pool: pg.Pool, bounds: { requestMs: number; otherMs: number }) {
+  const held = new WeakMap<pg.PoolClient, number>();
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  const checkout = async (boundMs: number) => {
+    const client = await connect();
+    // New connections start with otherMs (the connection's own statement_timeout option).
+    if ((held.get(client) ?? bounds.otherMs) === boundMs) return client;
+    try {
+      await client.query(`set statement_timeout = ${boundMs}`);
+    } catch (err) {
+      client.release(err as Error);
+      throw err;
+    }
+    held.set(client, boundMs);
+    return client;
+  };
+  pool.connect = ((callback?: ConnectCallback) => {
+    const ctx = requestContext.get();
+    const pending = checkout(ctx && !ctx.longStatements ? bounds.requestMs : bounds.otherMs);
+    if (!callback) return pending;
+    pending.then(
+      (client) => callback(undefined, client, (release) => client.release(release)),
+      (err: Error) => callback(err),
+    );
+  }) as typeof pool.connect;
+}
+
 /**
  * Start-up check of PostgreSQL's durability setting: with synchronous_commit off (or local on a
  * replica set), a commit is acknowledged before it is on disk and a crash can lose acknowledged
@@ -165,6 +212,14 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|57014|53300)$/;
 const UNREACHABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout|connection is not open|Query read timeout/i;
+
+/** True when PostgreSQL cancelled a statement that ran past its bound (statement_timeout). */
+export function isStatementTimeout(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e.code === '57014') return true;
+  }
+  return false;
+}
 
 /** True when the error means the database could not be reached or answered in time (a 503, not a 500). */
 export function isDatabaseUnavailable(err: unknown): boolean {

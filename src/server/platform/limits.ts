@@ -39,10 +39,13 @@ export const LIMITS = Object.freeze({
   sessionTouchMs: 5 * 60_000,
   /**
    * PostgreSQL (DATABASE_URL): a pool connection must be made within connectMs and a statement
-   * finish within statementMs (PostgreSQL cancels it; migrations have none); an answer refused because
-   * the database is unreachable is a 503 with Retry-After retryAfterSeconds.
+   * finish within statementMs (PostgreSQL cancels it; migrations have none); a statement run for a
+   * request within requestStatementMs, so one stuck behind a lock answers 503 within 2 s (routes
+   * marked `config: { longStatements: true }` — exports, imports, merges, erasures — keep
+   * statementMs). An answer refused because the database is unreachable or too slow is a 503 with
+   * Retry-After retryAfterSeconds.
    */
-  database: Object.freeze({ connectMs: 1_000, statementMs: 10_000, retryAfterSeconds: 2 }),
+  database: Object.freeze({ connectMs: 1_000, statementMs: 10_000, requestStatementMs: 1_500, retryAfterSeconds: 2 }),
   /**
    * Redis (REDIS_URL): every command fails after commandMs (and at once while disconnected); the
    * server then serves without it (README, Resilience). After an outage the cache is bypassed for

@@ -7,6 +7,8 @@ export type RequestContext = {
   statements: number;
   /** Statements spent on authentication, so a route's data statements can be told apart. */
   authStatements: number;
+  /** The route runs long statements (exports, imports, merges, erasures): they keep the long bound. */
+  longStatements?: boolean;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -85,7 +85,7 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
         body: deleteAccountBody,
         response: { 204: z.null() },
       },
-      config: { errorStatuses: [422, 429] },
+      config: { errorStatuses: [422, 429], longStatements: true },
     },
     async (req, reply) => {
       const userId = requireActor(req).userId;

@@ -48,8 +48,10 @@ export function registerContactsRoutes(app: App) {
     async (req, reply) => sendVersioned(reply, await contacts.create(requireActor(req), req.body), 201),
   );
 
-  app.post('/api/contacts/bulk', { schema: { tags: TAGS, body: bulkBody, response: { 200: bulkResponse } } }, async (req) =>
-    contacts.bulk(requireActor(req), req.body),
+  app.post(
+    '/api/contacts/bulk',
+    { config: { longStatements: true }, schema: { tags: TAGS, body: bulkBody, response: { 200: bulkResponse } } },
+    async (req) => contacts.bulk(requireActor(req), req.body),
   );
 
   app.get('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 200: contactDetailResponse } } }, async (req, reply) =>
@@ -78,8 +80,12 @@ export function registerContactsRoutes(app: App) {
     async (req) => contacts.deletePreview(requireActor(req), req.params.id),
   );
 
-  app.delete('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
-    await contacts.remove(requireActor(req), req.params.id);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/api/contacts/:id',
+    { config: { longStatements: true }, schema: { tags: TAGS, params: idParams, response: { 204: z.null() } } },
+    async (req, reply) => {
+      await contacts.remove(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 }

@@ -28,8 +28,10 @@ export function registerDuplicatesRoutes(app: App) {
     return reply.status(204).send(null);
   });
 
-  app.post('/api/contacts/merge', { schema: { tags: TAGS, body: mergeBody, response: { 200: mergeResponse } } }, async (req) =>
-    duplicates.merge(requireActor(req), req.body),
+  app.post(
+    '/api/contacts/merge',
+    { config: { longStatements: true }, schema: { tags: TAGS, body: mergeBody, response: { 200: mergeResponse } } },
+    async (req) => duplicates.merge(requireActor(req), req.body),
   );
 
   app.get(
@@ -40,7 +42,10 @@ export function registerDuplicatesRoutes(app: App) {
 
   app.post(
     '/api/merges/:id/undo',
-    { config: { errorStatuses: [409] }, schema: { tags: TAGS, params: mergeIdParams, response: { 200: undoResponse } } },
+    {
+      config: { errorStatuses: [409], longStatements: true },
+      schema: { tags: TAGS, params: mergeIdParams, response: { 200: undoResponse } },
+    },
     async (req) => duplicates.undo(requireActor(req), req.params.id),
   );
 }

@@ -26,7 +26,7 @@ export function registerExportRoutes(app: App) {
         description: 'Every record of the account as a ZIP: one JSON Lines file per kind of record, the photos, a README.',
         response: zip('The archive'),
       },
-      config: { errorStatuses: [429] },
+      config: { errorStatuses: [429], longStatements: true },
     },
     async (req, reply) => sendZip(reply, await exports.exportAccount(requireActor(req))),
   );
@@ -40,7 +40,7 @@ export function registerExportRoutes(app: App) {
         params: idParams,
         response: zip('The archive'),
       },
-      config: { errorStatuses: [429] },
+      config: { errorStatuses: [429], longStatements: true },
     },
     async (req, reply) => sendZip(reply, await exports.exportContact(requireActor(req), req.params.id)),
   );

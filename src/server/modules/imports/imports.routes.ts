@@ -71,6 +71,7 @@ export async function registerImportsRoutes(app: App) {
         querystring: exportVcfQuery,
         response: { 200: { description: 'The vCards', content: { 'text/vcard': { schema: z.string() } } } },
       },
+      config: { longStatements: true },
     },
     async (req, reply) => {
       const actor = requireActor(req);
@@ -99,6 +100,7 @@ export async function registerImportsRoutes(app: App) {
         querystring: exportCsvQuery,
         response: { 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } } },
       },
+      config: { longStatements: true },
     },
     async (req, reply) => {
       const actor = requireActor(req);
@@ -144,6 +146,7 @@ export async function registerImportsRoutes(app: App) {
           consumes: ['multipart/form-data'],
           response: { 202: importStartedResponse },
         },
+        config: { longStatements: true },
       },
       async (req, reply) => {
         const actor = requireActor(req);

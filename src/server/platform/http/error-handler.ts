@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { LIMITS } from '../limits.js';
-import { isDatabaseUnavailable } from '../db.js';
+import { isDatabaseUnavailable, isStatementTimeout } from '../db.js';
 
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
@@ -57,12 +57,10 @@ function toAppError(error: FastifyError | Error): AppError {
     return new AppError(CODE_BY_STATUS[status] ?? 'bad_request', error.message);
   }
   if (isDatabaseUnavailable(error)) {
-    return new AppError(
-      'unavailable',
-      'The database is unreachable right now. Retry shortly.',
-      undefined,
-      LIMITS.database.retryAfterSeconds,
-    );
+    const message = isStatementTimeout(error)
+      ? 'The database took too long to answer (a record may be busy). Retry shortly.'
+      : 'The database is unreachable right now. Retry shortly.';
+    return new AppError('unavailable', message, undefined, LIMITS.database.retryAfterSeconds);
   }
   return new AppError('internal', 'Something went wrong on our side. Try again; if it persists, quote the request id.');
 }

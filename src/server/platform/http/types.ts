@@ -11,6 +11,11 @@ declare module 'fastify' {
     skipCsrf?: boolean;
     /** Never stores its answer under an Idempotency-Key (answers that carry a secret shown once). */
     skipIdempotency?: boolean;
+    /**
+     * Its statements may run up to LIMITS.database.statementMs instead of requestStatementMs
+     * (exports, imports, merges, erasures): PostgreSQL only (platform/db.ts).
+     */
+    longStatements?: boolean;
   }
   interface FastifyRequest {
     actor?: Actor;
