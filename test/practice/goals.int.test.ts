@@ -145,6 +145,8 @@ describe('goals', () => {
       [{ contactId: id, title: '   ' }, 'body.title'],
       [{ contactId: id, title: 'x', targetValue: 0 }, 'body.targetValue'],
       [{ contactId: id, title: 'x', currentValue: -1 }, 'body.currentValue'],
+      [{ contactId: id, title: 'x', currentValue: 1.5e-323 }, 'body.currentValue'],
+      [{ contactId: id, title: 'x', targetValue: 2.0000001 }, 'body.targetValue'],
       [{ contactId: id, title: 'x', status: 'done' }, 'body.status'],
       [{ contactId: id, title: 'x', deadline: '30/09/2030' }, 'body.deadline'],
       [{ contactId: id, title: 'x', deadline: '0000-09-30' }, 'body.deadline'],
