@@ -25,6 +25,7 @@ export type JsonSchema = {
   maximum?: number;
   exclusiveMinimum?: boolean | number;
   exclusiveMaximum?: boolean | number;
+  multipleOf?: number;
   nullable?: boolean;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
@@ -133,6 +134,15 @@ function numberArb(s: JsonSchema): fc.Arbitrary<number> {
     const lo = Math.ceil(minExcluded ? min + 1 : min);
     const hi = Math.floor(maxExcluded ? max - 1 : max);
     return fc.oneof(fc.integer({ min: lo, max: hi }), fc.constantFrom(lo, hi));
+  }
+  const step = s.multipleOf;
+  if (step) {
+    // Decimal steps (0.000001): a double rounded to the step's decimals, kept inside the bounds.
+    const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+    const lowest = minExcluded ? min + step : min;
+    return fc
+      .double({ min, max, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true })
+      .map((v) => Math.min(max, Math.max(lowest, Number(v.toFixed(decimals)))));
   }
   return fc.oneof(
     fc.double({ min, max, minExcluded, maxExcluded, noNaN: true, noDefaultInfinity: true }),

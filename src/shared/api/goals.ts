@@ -10,10 +10,16 @@ const T = LIMITS.text;
 const MAX_VALUE = 1_000_000_000_000;
 const status = z.enum(GOAL_STATUSES, { message: `must be one of ${GOAL_STATUSES.join(', ')}` });
 // Six decimal places at most: a value such as 1.5e-323 is no amount a practitioner tracks, and
-// PostgreSQL's numeric would store it with hundreds of digits (found by the API fuzzer).
+// PostgreSQL's numeric would store it with hundreds of digits (found by the API fuzzer). `multipleOf`
+// documents the rule in the OpenAPI schema; zod's check of it tolerates float error, the refinement not.
 const DECIMALS = 'must have at most 6 decimal places';
 const sixDecimals = (v: number) => Number(v.toFixed(6)) === v;
-const amount = z.number().min(0, 'must be zero or more').max(MAX_VALUE, 'is too large').refine(sixDecimals, DECIMALS);
+const amount = z
+  .number()
+  .min(0, 'must be zero or more')
+  .max(MAX_VALUE, 'is too large')
+  .multipleOf(0.000001, DECIMALS)
+  .refine(sixDecimals, DECIMALS);
 
 const goalFields = {
   title: z.string().trim().min(1, 'is required').max(T.name, `must be at most ${T.name} characters`),
@@ -22,6 +28,7 @@ const goalFields = {
     .number()
     .gt(0, 'must be more than zero (or null for a goal without a number)')
     .max(MAX_VALUE, 'is too large')
+    .multipleOf(0.000001, DECIMALS)
     .refine(sixDecimals, DECIMALS)
     .nullable(),
   currentValue: amount,
