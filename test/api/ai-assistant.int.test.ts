@@ -7,6 +7,7 @@ import { createContact } from '../support/contacts.js';
 import { postFile } from '../support/route-cases.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
 import { faults } from '../fakes/fake-server.js';
+import { startAiApp } from '../support/ai-app.js';
 
 type Event = { event: string; data: any };
 
@@ -50,14 +51,9 @@ const messagesOf = async (t: TestApp, userId: string) =>
 describe('the assistant against a fake OpenAI-compatible provider', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('answers with tools over the caller’s consenting contacts only, streams, cites, bills each round and keeps the conversation', async () => {
     const a = await signUp(t.app, 'chat-a');

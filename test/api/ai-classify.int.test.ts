@@ -5,7 +5,8 @@ import type { ImportedInteraction } from '../../src/shared/api/interactions.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
-import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
+import type { FakeOpenAi } from '../fakes/fake-openai.js';
+import { startAiApp } from '../support/ai-app.js';
 
 type Client = TestClient & { userId: string };
 type Ev = {
@@ -71,14 +72,9 @@ const eventsInPrompt = (llm: FakeOpenAi, from: number) =>
 describe('calendar event classification against the fake provider', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('sends only rule-passing, consenting events, ≤25 per call, bills exactly, never sends an unchanged event again', async () => {
     const a = (await signUp(t.app, 'classify')) as Client;

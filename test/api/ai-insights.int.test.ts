@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
+import { startAiApp } from '../support/ai-app.js';
 
 const DAY_MS = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY_MS).toISOString();
@@ -53,14 +54,9 @@ const citationsOf = (i: Insight) => [
 describe('contact insights against the fake provider', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('cites only the records in the prompt, leaves private notes and emails out, and caches until the timeline changes', async () => {
     const a = await signUp(t.app, 'insights-a');

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
+import type { FakeOpenAi } from '../fakes/fake-openai.js';
 import { faults } from '../fakes/fake-server.js';
 import { LIMITS } from '../../src/server/platform/limits.js';
-import { createTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
+import { startAiApp } from '../support/ai-app.js';
 
 /**
  * Issue 14: with the provider down, the breaker opens after the bounded retries, later AI calls are
@@ -13,14 +14,9 @@ import { createContact } from '../support/contacts.js';
 describe('AI provider down', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('opens the breaker, refuses later AI calls without calling the provider, and leaves contacts and the dashboard unaffected', async () => {
     const a = await signUp(t.app, 'ai-down');

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
 import { createContact, createTag } from '../support/contacts.js';
-import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
+import type { FakeOpenAi } from '../fakes/fake-openai.js';
+import { startAiApp } from '../support/ai-app.js';
 
 const MARK = 'PRIVMARK';
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
@@ -10,14 +11,9 @@ const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString
 describe('private notes', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('are false by default, settable on create, bulk create and edit, and refuse a value that is not true or false', async () => {
     const a = await signUp(t.app, 'private-api');

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import { createContact, createTag } from '../support/contacts.js';
-import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
+import type { FakeOpenAi } from '../fakes/fake-openai.js';
+import { startAiApp } from '../support/ai-app.js';
 
 type Delegation = {
   id: string;
@@ -163,14 +164,9 @@ describe('task delegation, offline (no API key)', () => {
 describe('task delegation drafted by a model (fake provider)', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('drafts with the smart model, sends no client data, and falls back to a template for a non-consenting task', async () => {
     const a = await signUp(t.app, 'deleg-llm');

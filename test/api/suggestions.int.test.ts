@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
 import { createContact, createTag } from '../support/contacts.js';
-import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
+import type { FakeOpenAi } from '../fakes/fake-openai.js';
 import { handle as runSuggestionsJob } from '../../src/server/modules/suggestions/jobs/suggestions-run.handler.js';
+import { startAiApp } from '../support/ai-app.js';
 
 type Suggestion = {
   id: string;
@@ -194,14 +195,9 @@ describe('suggestions, offline (no API key)', () => {
 describe('suggestions worded by a model (fake provider)', () => {
   let t: TestApp;
   let llm: FakeOpenAi;
-  beforeAll(async () => {
-    llm = await startFakeOpenAi();
-    t = await createTestApp({ AI_BASE_URL: llm.url, AI_API_KEY: 'test-key' });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await llm?.close();
-  });
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => ({ t, llm, close } = await startAiApp()));
+  afterAll(() => close?.());
 
   it('words only suggestions about consenting contacts; the others keep the computed wording', async () => {
     const a = await signUp(t.app, 'sugg-llm');
