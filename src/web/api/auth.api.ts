@@ -45,6 +45,7 @@ export const usePendingGoogleLink = () =>
 export const useConfirmGoogleLink = () => useAuthMutation<{ password: string }>('/api/auth/google/link');
 
 export function useSignOut(everywhere = false) {
+  const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api.post<void>(everywhere ? '/api/auth/logout-all' : '/api/auth/logout'),
     onSuccess: () => {
@@ -52,9 +53,8 @@ export function useSignOut(everywhere = false) {
       // The next person on this browser starts with an unfiltered contact list.
       localStorage.removeItem('mcrm.contacts.filters');
       clearAllDrafts();
-      // A new page drops every cached answer with this one. Clearing the query cache here instead
-      // made the page still on screen fetch its data again after the session had ended (a 401).
-      window.location.replace('/sign-in');
+      qc.clear();
+      qc.setQueryData(meQuery.queryKey, null);
     },
   });
 }
