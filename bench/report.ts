@@ -32,6 +32,10 @@ export type ServerStart = {
   signedInMb: number;
   /** VmHWM after the last scenario: the most the process ever held. */
   peakMb: number;
+  /** At the end, from /metrics: V8's heap in use / reserved, and the embedded database's WebAssembly memory. */
+  heapUsedMb?: number;
+  heapTotalMb?: number;
+  databaseMb?: number;
 };
 
 /** One run of a one-shot operation (an export, a merge): its wall time and the server's RSS around it. */
@@ -46,6 +50,10 @@ export type OperationRow = {
   rssStartMb: number;
   rssPeakMb: number;
   rssAfterMb: number;
+  /** After the operation, from /metrics: V8's heap in use / reserved, and the embedded database's WebAssembly memory. */
+  heapUsedMb?: number;
+  heapTotalMb?: number;
+  databaseMb?: number;
 };
 
 export type Results = {
@@ -57,6 +65,8 @@ export type Results = {
 };
 
 const fmt = (n: number | null | undefined, digits = 0) => (n === null || n === undefined ? '–' : n.toFixed(digits));
+const heapAndDatabase = (m: { heapUsedMb?: number; heapTotalMb?: number; databaseMb?: number }) =>
+  m.heapTotalMb === undefined ? '–' : `${m.heapUsedMb} / ${m.heapTotalMb} · ${m.databaseMb || '–'}`;
 const rss = (r: Row) => `${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssAfterMb}`;
 
 function detailTable(rows: Row[]): string[] {
@@ -98,10 +108,11 @@ export function toMarkdown(results: Results): string {
     '',
     'Server process per size (RSS in MB):',
     '',
-    '| database | size | seeding s | RSS ready | RSS signed in | RSS high-water mark |',
-    '|---|---|---|---|---|---|',
+    '| database | size | seeding s | RSS ready | RSS signed in | RSS high-water mark | at the end: JS heap used / reserved · database memory |',
+    '|---|---|---|---|---|---|---|',
     ...starts.map(
-      (s) => `| ${DATABASE_LABELS[s.database]} | ${s.size} | ${s.seedSeconds.toFixed(0)} | ${s.readyMb} | ${s.signedInMb} | ${s.peakMb} |`,
+      (s) =>
+        `| ${DATABASE_LABELS[s.database]} | ${s.size} | ${s.seedSeconds.toFixed(0)} | ${s.readyMb} | ${s.signedInMb} | ${s.peakMb} | ${heapAndDatabase(s)} |`,
     ),
     '',
   ];
@@ -114,11 +125,11 @@ export function toMarkdown(results: Results): string {
     lines.push(
       '**Operations** (one run each: wall time, and the server RSS in MB at its start, its peak and after)',
       '',
-      '| database | size | operation | wall ms | handled | note | RSS MB start / peak / after |',
-      '|---|---|---|---|---|---|---|',
+      '| database | size | operation | wall ms | handled | note | RSS MB start / peak / after | after: JS heap used / reserved · database memory |',
+      '|---|---|---|---|---|---|---|---|',
       ...operations.map(
         (o) =>
-          `| ${DATABASE_LABELS[o.database]} | ${o.size} | ${o.operation} | ${o.wallMs} | ${o.units.toLocaleString('en')} ${o.unit} | ${o.note ?? ''} | ${o.rssStartMb} / ${o.rssPeakMb} / ${o.rssAfterMb} |`,
+          `| ${DATABASE_LABELS[o.database]} | ${o.size} | ${o.operation} | ${o.wallMs} | ${o.units.toLocaleString('en')} ${o.unit} | ${o.note ?? ''} | ${o.rssStartMb} / ${o.rssPeakMb} / ${o.rssAfterMb} | ${heapAndDatabase(o)} |`,
       ),
       '',
     );

@@ -32,7 +32,8 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 /** --only "a,b": the scenarios and operations whose names contain any of the parts. */
 const picked = (name: string) => !values.only || values.only.split(',').some((part) => name.includes(part.trim()));
 
-async function statementsOf(url: string, req: LoadRequest): Promise<number | null> {
+async function statementsOf(url: string, req: LoadRequest, after?: LoadRequest): Promise<number | null> {
+  if (after) await (await fetch(`${url}${after.path}`, { method: after.method, headers: after.headers, body: after.body })).arrayBuffer();
   const res = await fetch(`${url}${req.path}`, { method: req.method, headers: req.headers, body: req.body });
   await res.arrayBuffer();
   const header = res.headers.get('x-db-statements');
@@ -83,6 +84,7 @@ async function runScenario(scenario: Scenario, run: RunInfo): Promise<Row[]> {
   const rows: Row[] = [];
   const requests = scenario.requests(ctx);
   if (!requests.length) return rows;
+  await scenario.prepare?.(server.url, ctx);
   for (const connections of scenario.concurrency ?? size.concurrency) {
     const rss = rssTracker(server);
     const base = { database: run.database, size: size.name, scenario: scenario.name, connections };
@@ -96,7 +98,7 @@ async function runScenario(scenario: Scenario, run: RunInfo): Promise<Row[]> {
       ...base,
       ...result,
       errors: result.errors + result.non2xx,
-      statements: await statementsOf(server.url, requests[0]!),
+      statements: await statementsOf(server.url, requests[0]!, scenario.statementsAfter?.(ctx)),
       ...rss.done(),
       verdict: '',
     };
@@ -130,12 +132,12 @@ async function runOperations(run: RunInfo, seededRows: number): Promise<Operatio
     const ticker = setInterval(rss.tick, 100);
     try {
       const results = await op.run(run.server.url, run.ctx, seededRows, { database: run.database, size: run.size });
-      const memory = rss.done();
+      const memory = { ...rss.done(), ...(await run.server.memory().catch(() => ({}))) };
       for (const r of results) {
         const { step, ...result } = r;
         rows.push({ database: run.database, size: run.size.name, operation: step ? `${op.name}: ${step}` : op.name, ...result, ...memory });
         log(
-          `  ${op.name}: ${r.wallMs} ms for ${r.units} ${r.unit}${r.note ? ` (${r.note})` : ''} RSS ${memory.rssStartMb}/${memory.rssPeakMb}/${memory.rssAfterMb} MB`,
+          `  ${op.name}: ${r.wallMs} ms for ${r.units} ${r.unit}${r.note ? ` (${r.note})` : ''} RSS ${memory.rssStartMb}/${memory.rssPeakMb}/${memory.rssAfterMb} MB${'heapTotalMb' in memory ? ` (heap ${memory.heapUsedMb}/${memory.heapTotalMb} MB, database ${memory.databaseMb} MB)` : ''}`,
         );
       }
     } catch (err) {
@@ -191,6 +193,7 @@ async function runSize(
     }
     // The kernel's high-water mark catches a peak between two samples.
     start.peakMb = processMemoryMb(server.pid).hwm;
+    Object.assign(start, await server.memory().catch(() => ({})));
     return rows;
   } finally {
     await server?.stop();

@@ -1,4 +1,5 @@
 import type { LoadRequest } from './load.js';
+import { pageReadScenarios } from './page-reads.js';
 
 /** What a scenario can use: a signed-in session and ids found in the seeded data. */
 export type BenchContext = {
@@ -27,6 +28,10 @@ export type Scenario = {
   budget?: Budget;
   /** Runs a write before every measured read, so each read misses the cache (sequential, c=1 only). */
   coldWith?: (ctx: BenchContext) => LoadRequest;
+  /** The SQL count shown is the read's right after this write: what computing a cached answer costs. */
+  statementsAfter?: (ctx: BenchContext) => LoadRequest;
+  /** Runs once before the load, against the server's URL. */
+  prepare?: (url: string, ctx: BenchContext) => Promise<void>;
   concurrency?: number[];
 };
 
@@ -189,4 +194,5 @@ export const SCENARIOS: Scenario[] = [
       return rotation;
     },
   },
+  ...pageReadScenarios(touchContact),
 ];

@@ -18,6 +18,8 @@ export type RunningServer = {
   url: string;
   pid: number;
   rssMb(): number;
+  /** Where the memory is, from the server's /metrics: V8's heap (used and reserved) and the embedded database's WebAssembly memory, in MB. */
+  memory(): Promise<{ heapUsedMb: number; heapTotalMb: number; databaseMb: number }>;
   stop(): Promise<void> /** The last lines it printed (warnings and errors). */;
   logTail(): string;
 };
@@ -54,6 +56,7 @@ export function launcherSettings(): { env: Record<string, string>; nodeFlags: st
 /** Starts the built server in production mode as a separate process, the way an operator would. */
 export async function startServer(env: Record<string, string>, nodeArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
+  const metricsToken = crypto.randomBytes(16).toString('hex');
   const launcher = launcherSettings();
   const child: ChildProcess = spawn(process.execPath, [...launcher.nodeFlags, ...nodeArgs, 'bin/mindfulcrm.mjs', 'serve'], {
     env: {
@@ -66,6 +69,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
       EXPOSE_STATEMENT_COUNT: 'true',
       // The harness stands in for a load balancer on loopback that forwards client addresses.
       TRUST_PROXY: '127.0.0.1',
+      METRICS_TOKEN: metricsToken,
       SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
       ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
       ...env,
@@ -93,6 +97,15 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
     url,
     pid,
     rssMb: () => processMemoryMb(pid).rss,
+    async memory() {
+      const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+      const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0) / 1024 / 1024);
+      return {
+        heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+        heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+        databaseMb: mb('embedded_db_memory_bytes'),
+      };
+    },
     logTail: () => output.split('\n').slice(-20).join('\n').slice(0, 6000),
     async stop() {
       if (child.exitCode !== null) return;

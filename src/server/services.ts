@@ -137,6 +137,7 @@ export function createServices(deps: ServiceDeps) {
   const queueClassification = aiJobs ? backgroundQueue((userId) => aiJobs.send(classifyEventsJob, { userId }), 0) : undefined;
 
   const services = {
+    clock,
     redisHealth,
     sessions,
     cursors,

@@ -48,6 +48,14 @@ export function createMetrics(deps: {
       lastStatementCount = count;
     },
   });
+  new Gauge({
+    name: 'embedded_db_memory_bytes',
+    help: 'The embedded database’s WebAssembly memory (it grows and never shrinks); 0 on PostgreSQL',
+    registers: [registry],
+    collect() {
+      this.set(deps.database.pglite?.Module.wasmMemory.buffer.byteLength ?? 0);
+    },
+  });
   const cacheOps = new Gauge({
     name: 'cache_operations',
     help: 'Practice read-cache lookups since start (dashboard, contact pages and details), by result',

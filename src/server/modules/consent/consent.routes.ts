@@ -1,3 +1,4 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import type { App } from '../../app.js';
 import { LIMITS } from '../../platform/limits.js';
 import { multipartRoutes, readOneFile } from '../../platform/http/multipart.js';
@@ -61,13 +62,13 @@ export async function registerConsentRoutes(app: App) {
   app.get(
     '/api/contacts/:id/consents',
     { schema: { tags: TAGS, params: consentContactParams, response: { 200: consentStatesResponse } } },
-    async (req, reply) => sendJsonText(reply, await consent.states(requireActor(req), req.params.id)),
+    async (req, reply) => sendCachedRead(req, reply, () => consent.states(requireActor(req), req.params.id)),
   );
 
   app.get(
     '/api/contacts/:id/consents/history',
     { schema: { tags: TAGS, params: consentContactParams, querystring: consentHistoryQuery, response: { 200: consentHistoryResponse } } },
-    async (req, reply) => sendJsonText(reply, await consent.history(requireActor(req), req.params.id, req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => consent.history(requireActor(req), req.params.id, req.query)),
   );
 
   app.put(

@@ -1,3 +1,4 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
@@ -27,7 +28,7 @@ export function registerDocumentsRoutes(app: App) {
         response: { 200: documentPageResponse },
       },
     },
-    async (req, reply) => sendJsonText(reply, await documents.listForContact(requireActor(req), req.params.id, req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => documents.listForContact(requireActor(req), req.params.id, req.query)),
   );
 
   app.get(

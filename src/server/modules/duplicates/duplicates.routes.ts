@@ -1,7 +1,7 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
-import { sendJsonText } from '../../platform/http/json-text.js';
 import {
   dismissBody,
   duplicatesQuery,
@@ -19,8 +19,10 @@ const TAGS = ['duplicates'];
 export function registerDuplicatesRoutes(app: App) {
   const { duplicates } = app.services;
 
-  app.get('/api/duplicates', { schema: { tags: TAGS, querystring: duplicatesQuery, response: { 200: duplicatesResponse } } }, async (req) =>
-    duplicates.list(requireActor(req), req.query.limit),
+  app.get(
+    '/api/duplicates',
+    { schema: { tags: TAGS, querystring: duplicatesQuery, response: { 200: duplicatesResponse } } },
+    async (req, reply) => sendCachedRead(req, reply, () => duplicates.list(requireActor(req), req.query.limit)),
   );
 
   app.post('/api/duplicates/dismiss', { schema: { tags: TAGS, body: dismissBody, response: { 204: z.null() } } }, async (req, reply) => {
@@ -37,7 +39,7 @@ export function registerDuplicatesRoutes(app: App) {
   app.get(
     '/api/merges',
     { schema: { tags: TAGS, querystring: listMergesQuery, response: { 200: mergePageResponse } } },
-    async (req, reply) => sendJsonText(reply, await duplicates.history(requireActor(req), req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => duplicates.history(requireActor(req), req.query)),
   );
 
   app.post(

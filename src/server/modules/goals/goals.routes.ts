@@ -1,7 +1,7 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
-import { sendJsonText } from '../../platform/http/json-text.js';
 import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
 import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
@@ -23,11 +23,11 @@ export function registerGoalsRoutes(app: App) {
   app.get(
     '/api/contacts/:id/goals',
     { schema: { tags: TAGS, params: contactIdParams, querystring: listGoalsQuery, response: { 200: goalPageResponse } } },
-    async (req, reply) => sendJsonText(reply, await goals.listForContact(requireActor(req), req.params.id, req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => goals.listForContact(requireActor(req), req.params.id, req.query)),
   );
 
   app.get('/api/goals', { schema: { tags: TAGS, querystring: listGoalsQuery, response: { 200: goalPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await goals.list(requireActor(req), req.query)),
+    sendCachedRead(req, reply, () => goals.list(requireActor(req), req.query)),
   );
 
   app.post('/api/goals', { schema: { tags: TAGS, body: createGoalBody, response: { 201: goalResponse } } }, async (req, reply) =>

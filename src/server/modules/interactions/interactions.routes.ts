@@ -1,3 +1,4 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
@@ -25,7 +26,7 @@ export function registerInteractionsRoutes(app: App) {
   app.get(
     '/api/contacts/:id/interactions',
     { schema: { tags: TAGS, params: contactIdParams, querystring: listInteractionsQuery, response: { 200: interactionPageResponse } } },
-    async (req, reply) => sendJsonText(reply, await interactions.listForContact(requireActor(req), req.params.id, req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => interactions.listForContact(requireActor(req), req.params.id, req.query)),
   );
 
   app.get(

@@ -1,3 +1,4 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -72,7 +73,7 @@ export async function registerPhotosRoutes(app: App) {
   app.get(
     '/api/contacts/:id/photos',
     { schema: { tags: TAGS, params: contactParams, querystring: listPhotosQuery, response: { 200: photoPageResponse } } },
-    async (req, reply) => sendJsonText(reply, await photos.list(requireActor(req), req.params.id, req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => photos.list(requireActor(req), req.params.id, req.query)),
   );
 
   app.post(

@@ -1,7 +1,7 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
-import { sendJsonText } from '../../platform/http/json-text.js';
 import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
 import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
@@ -22,7 +22,7 @@ export function registerProjectsRoutes(app: App) {
   app.get(
     '/api/projects',
     { schema: { tags: TAGS, querystring: listProjectsQuery, response: { 200: projectPageResponse } } },
-    async (req, reply) => sendJsonText(reply, await projects.list(requireActor(req), req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => projects.list(requireActor(req), req.query)),
   );
 
   app.post('/api/projects', { schema: { tags: TAGS, body: createProjectBody, response: { 201: projectResponse } } }, async (req, reply) =>

@@ -1,3 +1,4 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
@@ -17,7 +18,7 @@ export function registerSuggestionsRoutes(app: App) {
   app.get(
     '/api/suggestions',
     { schema: { tags: TAGS, querystring: listSuggestionsQuery, response: { 200: suggestionPageResponse } } },
-    async (req, reply) => sendJsonText(reply, await suggestions.list(requireActor(req), req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => suggestions.list(requireActor(req), req.query)),
   );
   app.post('/api/suggestions/run', { schema: { tags: TAGS, response: { 200: suggestionRunResponse } } }, async (req) =>
     suggestions.run(requireActor(req).userId, req.log),

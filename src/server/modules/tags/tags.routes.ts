@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../app.js';
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { requireActor } from '../../platform/http/security.js';
 import {
   createTagBody,
@@ -16,8 +17,8 @@ const TAGS = ['tags'];
 export function registerTagsRoutes(app: App) {
   const { tags } = app.services;
 
-  app.get('/api/tags', { schema: { tags: TAGS, querystring: listTagsQuery, response: { 200: tagPageResponse } } }, async (req) =>
-    tags.list(requireActor(req), req.query),
+  app.get('/api/tags', { schema: { tags: TAGS, querystring: listTagsQuery, response: { 200: tagPageResponse } } }, async (req, reply) =>
+    sendCachedRead(req, reply, () => tags.list(requireActor(req), req.query)),
   );
   app.post('/api/tags', { schema: { tags: TAGS, body: createTagBody, response: { 201: tagResponse } } }, async (req, reply) =>
     reply.status(201).send(await tags.create(requireActor(req), req.body)),

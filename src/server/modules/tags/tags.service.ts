@@ -27,6 +27,7 @@ export function createTagsService({ repo, cursors, clock, onChange }: Deps) {
     async create(actor: Actor, input: { name: string; color?: string }) {
       const id = await repo.insert(actor.userId, input);
       if (!id) throw nameTaken(input.name);
+      await onChange(actor.userId);
       return get(actor, id);
     },
     async update(actor: Actor, id: string, input: { name?: string; color?: string }) {

@@ -1,3 +1,4 @@
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
@@ -25,7 +26,7 @@ export function registerTasksRoutes(app: App) {
   const { tasks } = app.services;
 
   app.get('/api/tasks', { schema: { tags: TAGS, querystring: listTasksQuery, response: { 200: taskPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await tasks.list(requireActor(req), req.query)),
+    sendCachedRead(req, reply, () => tasks.list(requireActor(req), req.query)),
   );
 
   app.get(

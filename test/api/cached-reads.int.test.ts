@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { signUp, type TestClient } from '../support/client.js';
+import { created, statementsOf } from '../support/pages.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+type Body = { items: Array<Record<string, unknown>> } & Record<string, unknown>;
+type Case = {
+  name: string;
+  url: (contactId: string) => string;
+  /** A write through the API whose result the next read must show. */
+  write: (a: TestClient, contactId: string) => Promise<unknown>;
+  shows: (body: Body) => boolean;
+};
+
+const CASES: Case[] = [
+  {
+    name: 'tags',
+    url: () => '/api/tags?limit=200',
+    write: (a) => created(a, '/api/tags', { name: 'Breathwork 🌬️' }),
+    shows: (b) => b.items.some((x) => x.name === 'Breathwork 🌬️'),
+  },
+  {
+    name: 'a contact’s timeline',
+    url: (c) => `/api/contacts/${c}/interactions?limit=30`,
+    write: (a, c) => created(a, '/api/interactions', { contactId: c, type: 'note', subject: 'Après la retraite' }),
+    shows: (b) => b.items.some((x) => x.subject === 'Après la retraite'),
+  },
+  {
+    name: 'the task list',
+    url: () => '/api/tasks?limit=200&topLevel=true&sort=position',
+    write: (a) => created(a, '/api/tasks', { title: 'Send the intake form' }),
+    shows: (b) => b.items.some((x) => x.title === 'Send the intake form'),
+  },
+  {
+    name: 'a contact’s goals',
+    url: (c) => `/api/contacts/${c}/goals?limit=100`,
+    write: (a, c) => created(a, '/api/goals', { contactId: c, title: 'Sleep eight hours' }),
+    shows: (b) => b.items.some((x) => x.title === 'Sleep eight hours'),
+  },
+  {
+    name: 'projects',
+    url: () => '/api/projects?limit=200',
+    write: (a) => created(a, '/api/projects', { name: 'Spring retreat' }),
+    shows: (b) => b.items.some((x) => x.name === 'Spring retreat'),
+  },
+  {
+    name: 'a contact’s consents',
+    url: (c) => `/api/contacts/${c}/consents`,
+    write: async (a, c) => {
+      const res = await a.put(`/api/contacts/${c}/consents/email_ingestion`, { granted: true, method: 'verbal' });
+      expect(res.status, res.text).toBe(200);
+    },
+    shows: (b) => JSON.stringify(b).includes('"email_ingestion"') && JSON.stringify(b).includes('"granted":true'),
+  },
+  {
+    name: 'likely duplicates',
+    url: () => '/api/duplicates',
+    write: (a) => created(a, '/api/contacts', { name: 'Zoe Orsted', emails: ['zoe@example.test'] }),
+    shows: (b) => b.items.length > 0,
+  },
+];
+
+describe('cached reads (issue 15, item 10): one computation per generation, never older than the last write', () => {
+  it.each(CASES)('$name: the repeat is served without SQL, and a write is seen by the next read', async (c) => {
+    const a = await signUp(t.app, 'cached-reads');
+    const contact = await created(a, '/api/contacts', { name: 'Zoë Ørsted 🌿', emails: ['zoe@example.test'] });
+    const url = c.url(contact.id);
+
+    const first = await a.get(url);
+    expect(first.status, first.text).toBe(200);
+    expect(statementsOf(first)).toBeGreaterThan(0);
+    const repeat = await a.get(url);
+    expect(statementsOf(repeat)).toBe(0);
+    expect(repeat.body).toEqual(first.body);
+    expect(c.shows(first.body)).toBe(false);
+
+    await c.write(a, contact.id);
+    const after = await a.get(url);
+    expect(after.status, after.text).toBe(200);
+    expect(statementsOf(after)).toBeGreaterThan(0);
+    expect(c.shows(after.body)).toBe(true);
+  });
+
+  it('a cached answer is the owner’s alone: another practitioner reading the same URL is refused', async () => {
+    const a = await signUp(t.app, 'cached-owner');
+    const b = await signUp(t.app, 'cached-other');
+    const contact = await created(a, '/api/contacts', { name: 'Amara Nwosu' });
+    const url = `/api/contacts/${contact.id}/interactions?limit=30`;
+    expect((await a.get(url)).status).toBe(200);
+    expect((await a.get(url)).status).toBe(200);
+    const other = await b.get(url);
+    expect(other.status).toBe(404);
+    expect(other.text).not.toContain('Amara');
+  });
+
+  it('an error is not cached: the repeat of a 404 asks the database again', async () => {
+    const a = await signUp(t.app, 'cached-errors');
+    const url = '/api/contacts/00000000-0000-4000-8000-000000000000/goals?limit=100';
+    expect((await a.get(url)).status).toBe(404);
+    const again = await a.get(url);
+    expect(again.status).toBe(404);
+    expect(statementsOf(again)).toBeGreaterThan(0);
+  });
+});
