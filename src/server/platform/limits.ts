@@ -64,8 +64,6 @@ export const LIMITS = Object.freeze({
     localBytes: 16 * 1024 * 1024,
     dashboardTtlMs: 60_000,
     listTtlMs: 60_000,
-    /** A write recomputes, in the background, the kinds of entries (dashboard, Today) its user read this recently. */
-    refreshReadersMs: 60_000,
   }),
   /**
    * Deleted timeline entries, goals, tasks and photos can be restored (Undo) for this long, then the

@@ -2,7 +2,6 @@ import { LRUCache } from 'lru-cache';
 import { randomToken } from './crypto.js';
 import type { KeyValueStore, RedisHealth, SharedBytes } from './kv.js';
 import { LIMITS } from './limits.js';
-import { requestContext } from './request-context.js';
 
 // The generation outlives every cached entry by far; it is refreshed by each write.
 const GENERATION_TTL_MS = 24 * 60 * 60_000;
@@ -40,16 +39,7 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
     maxSize: LIMITS.cache.localBytes,
     sizeCalculation: (value, key) => value.length + key.length * 2,
   });
-  const stats = { hits: 0, misses: 0, computations: 0, refreshes: 0 };
-  /**
-   * Entries recomputed in the background right after a write (refreshAfterWrites), for the users
-   * who read that kind of entry lately in this process: the reads that follow the write join the
-   * computation the write started instead of each finding the entry cold.
-   */
-  type Refresher = (userId: string) => { name: string; ttlMs: number; compute: () => Promise<string | undefined> };
-  const refreshers = new Map<string, Refresher>();
-  const recentReaders = new LRUCache<string, true>({ max: LIMITS.cache.entries, ttl: LIMITS.cache.refreshReadersMs });
-  const kindOf = (name: string) => name.split(':', 1)[0]!;
+  const stats = { hits: 0, misses: 0, computations: 0 };
   /**
    * At most one computation per user and entry runs at a time, and at most one more waits. A
    * reader that finds the running one made for its own generation joins it; any other reader joins
@@ -115,7 +105,6 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
   return {
     async invalidate(userId: string): Promise<void> {
       await replaceGeneration(userId);
-      refreshAfterWrite(userId);
     },
 
     /**
@@ -136,73 +125,37 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
 
     /** The entry's bytes (UTF-8 JSON), computed at most once per generation and process. */
     async read(userId: string, name: string, ttlMs: number, compute: () => Promise<string | undefined>): Promise<Buffer | undefined> {
-      if (refreshers.has(kindOf(name))) recentReaders.set(`${userId}\u0000${kindOf(name)}`, true);
-      return readEntry(userId, name, ttlMs, compute);
-    },
-
-    /**
-     * After each write of a user who read entries of this kind (the part of their name before the
-     * first ":") within LIMITS.cache.refreshReadersMs, computes the entry `entry` names for the new
-     * generation in the background, once (reads of the new generation join it; a burst of writes
-     * still costs one or two computations). Never stale: it is an ordinary read of the new
-     * generation, only started earlier.
-     */
-    refreshAfterWrites(kind: string, entry: Refresher): void {
-      refreshers.set(kind, entry);
+      // Redis unreachable, or just back and not settled: computed, never cached (never stale).
+      if (health && !health.usable()) return computeUncached(compute);
+      const key = await entryKey(userId, name);
+      if (key === undefined) return computeUncached(compute);
+      const cached = local.get(key);
+      if (cached) {
+        stats.hits += 1;
+        return cached;
+      }
+      stats.misses += 1;
+      const slotKey = `${userId}:${name}`;
+      let slot = flights.get(slotKey);
+      if (!slot) flights.set(slotKey, (slot = {}));
+      if (slot.running?.key === key) return slot.running.result;
+      if (!slot.running) return start(slot, slotKey, key, ttlMs, compute);
+      // Made for another generation: wait for the next computation, which reads the generation
+      // once the running one is done (an earlier generation's result is never served).
+      const current = slot;
+      current.waiting ??= current
+        .running!.result.catch(() => undefined)
+        .then(async () => {
+          current.waiting = undefined;
+          const next = await entryKey(userId, name);
+          if (next === undefined) return computeUncached(compute);
+          if (current.running?.key === next) return current.running.result;
+          return local.get(next) ?? start(current, slotKey, next, ttlMs, compute);
+        });
+      return current.waiting;
     },
 
     stats: () => ({ ...stats, bytes: local.calculatedSize }),
   };
-
-  /** The entry's bytes (UTF-8 JSON), computed at most once per generation and process. */
-  async function readEntry(
-    userId: string,
-    name: string,
-    ttlMs: number,
-    compute: () => Promise<string | undefined>,
-  ): Promise<Buffer | undefined> {
-    // Redis unreachable, or just back and not settled: computed, never cached (never stale).
-    if (health && !health.usable()) return computeUncached(compute);
-    const key = await entryKey(userId, name);
-    if (key === undefined) return computeUncached(compute);
-    const cached = local.get(key);
-    if (cached) {
-      stats.hits += 1;
-      return cached;
-    }
-    stats.misses += 1;
-    const slotKey = `${userId}:${name}`;
-    let slot = flights.get(slotKey);
-    if (!slot) flights.set(slotKey, (slot = {}));
-    if (slot.running?.key === key) return slot.running.result;
-    if (!slot.running) return start(slot, slotKey, key, ttlMs, compute);
-    // Made for another generation: wait for the next computation, which reads the generation
-    // once the running one is done (an earlier generation's result is never served).
-    const current = slot;
-    current.waiting ??= current
-      .running!.result.catch(() => undefined)
-      .then(async () => {
-        current.waiting = undefined;
-        const next = await entryKey(userId, name);
-        if (next === undefined) return computeUncached(compute);
-        if (current.running?.key === next) return current.running.result;
-        return local.get(next) ?? start(current, slotKey, next, ttlMs, compute);
-      });
-    return current.waiting;
-  }
-
-  /** Starts the refreshes of the user's recently read kinds, outside the write's request (its statements are not the write's). */
-  function refreshAfterWrite(userId: string) {
-    if (health && !health.usable()) return;
-    for (const [kind, entry] of refreshers) {
-      if (!recentReaders.has(`${userId}\u0000${kind}`)) continue;
-      stats.refreshes += 1;
-      requestContext.detached(() => {
-        const { name, ttlMs, compute } = entry(userId);
-        // A failed refresh is the next reader's to retry (and to report).
-        readEntry(userId, name, ttlMs, compute).catch(() => undefined);
-      });
-    }
-  }
 }
 export type PracticeCache = ReturnType<typeof createPracticeCache>;

@@ -20,10 +20,6 @@ export const requestContext = {
   enterWith(ctx: RequestContext): void {
     storage.enterWith(ctx);
   },
-  /** Runs fn outside any request (work a request starts but does not wait for). */
-  detached<T>(fn: () => T): T {
-    return storage.exit(fn);
-  },
   get(): RequestContext | undefined {
     return storage.getStore();
   },

@@ -10,21 +10,15 @@ type Deps = { repo: TodayRepo; cache: PracticeCache; clock: () => Date; onChange
 const DAY_MS = 86_400_000;
 
 export function createTodayService({ repo, cache, clock, onChange }: Deps) {
-  const entry = (userId: string) => {
-    // Keyed by the minute as well: "today", overdue and snoozes move with the clock, not only with writes.
-    const now = clock();
-    return {
-      name: `today:${Math.floor(now.getTime() / 60_000)}`,
-      ttlMs: LIMITS.cache.dashboardTtlMs,
-      compute: () => repo.compute(userId, now, DEFAULT_KEEP_IN_TOUCH_DAYS),
-    };
-  };
-  cache.refreshAfterWrites('today', entry);
   return {
     /** The Today view as JSON text: from the per-user cache, or one SQL statement. */
     async today(actor: Actor): Promise<Buffer> {
-      const { name, ttlMs, compute } = entry(actor.userId);
-      const json = await cache.read(actor.userId, name, ttlMs, compute);
+      // Keyed by the minute as well: "today", overdue and snoozes move with the clock, not only with writes.
+      const now = clock();
+      const name = `today:${Math.floor(now.getTime() / 60_000)}`;
+      const json = await cache.read(actor.userId, name, LIMITS.cache.dashboardTtlMs, () =>
+        repo.compute(actor.userId, now, DEFAULT_KEEP_IN_TOUCH_DAYS),
+      );
       if (json === undefined) throw new AppError('unauthenticated', 'Your session has ended. Sign in again.');
       return json;
     },
