@@ -28,6 +28,8 @@ const { values } = parseArgs({
     contacts: { type: 'string', default: '300' },
     connections: { type: 'string', default: '64' },
     strict: { type: 'boolean', default: false },
+    // Writes a V8 CPU profile of each instance into bench/profiles/ (bench/profile-summary.ts reads it).
+    profile: { type: 'boolean', default: false },
   },
 });
 
@@ -147,6 +149,25 @@ function chooser(seed: number, practitioners: Practitioner[]) {
   };
 }
 
+/** CPU seconds a process has used (user + system), from /proc; 0 once it has exited. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's busy and total CPU seconds so far, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const n = ticks.map(Number);
+  const total = n.reduce((a, b) => a + b, 0);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
 /** Each instance's RSS, sampled every second of the measured window. */
 function rssSampler(servers: RunningServer[]) {
   const samples: number[][] = servers.map(() => []);
@@ -176,6 +197,7 @@ function report(opts: {
   connections: number;
   seedSeconds: number;
   load: { before: number[]; after: number[] };
+  cpu: { instances: number[]; machineBusyPct: number; bench: number };
 }) {
   const { result, rss } = opts;
   const all = [...result.routes.values()];
@@ -237,6 +259,11 @@ function report(opts: {
     '|---|---|---|---|---|',
     ...rss.map((r, k) => `| ${k + 1} | ${r.start} | ${r.peak} | ${r.end} | ${r.growthPct.toFixed(1)}% |`),
     '',
+    `CPU over the measured window: instances ${opts.cpu.instances.map((c) => `${c.toFixed(1)} s`).join(' and ')} ` +
+      `(${((opts.cpu.instances.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, result.scheduled)).toFixed(2)} ms per request), ` +
+      `this load generator ${opts.cpu.bench.toFixed(1)} s; the machine was ${opts.cpu.machineBusyPct.toFixed(0)}% busy ` +
+      `(${os.cpus().length} cores; PostgreSQL and Redis take most of the rest).`,
+    '',
     `Client: ${result.late} requests sent more than ${LATE_MS} ms after their scheduled time ` +
       `(largest delay ${ms(result.maxSendLagMs)} ms), ${result.queued} found every connection of their instance busy` +
       `${result.late || result.queued ? ' — warning: the client itself added latency; the figures above include it' : ''}.`,
@@ -280,7 +307,8 @@ async function main() {
     log(`seeded in ${seeded.seconds.toFixed(1)} s: ${JSON.stringify(seeded.rows)}`);
     // Two instances behind a stand-in load balancer: one session secret and encryption key for both.
     const shared = { SESSION_SECRET: crypto.randomBytes(32).toString('hex'), ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex') };
-    for (let k = 0; k < 2; k++) servers.push(await startServer({ ...target.env, ...shared }));
+    const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('bench/profiles')}`] : [];
+    for (let k = 0; k < 2; k++) servers.push(await startServer({ ...target.env, ...shared }, profileArgs));
     const ctx = await buildContext(servers[0]!.url, seeded.users, seeded.password, users);
     const practitioners = await loadPractitioners(servers[1]!.url, ctx.userHeaders);
     log(`two instances ready (${servers.map((s) => s.url).join(', ')}), ${practitioners.length} practitioners signed in`);
@@ -288,6 +316,12 @@ async function main() {
     const next = chooser(seed, practitioners);
     const rss = rssSampler(servers);
     const loadBefore = os.loadavg();
+    let cpuAtStart: { instances: number[]; machine: { busy: number; total: number }; bench: number } | undefined;
+    const cpuNow = () => ({
+      instances: servers.map((s) => cpuSeconds(s.pid)),
+      machine: machineCpu(),
+      bench: cpuSeconds(process.pid),
+    });
     const result = await runOpenLoad({
       targets: servers.map((s) => s.url),
       rate,
@@ -297,11 +331,14 @@ async function main() {
       next: () => next(),
       onSecond: (elapsed) => {
         if (elapsed < 0) return;
+        cpuAtStart ??= cpuNow();
         rss.sample();
         if (elapsed > 0 && elapsed % 60 === 0) log(`  ${elapsed / 60} min: RSS ${servers.map((s) => s.rssMb()).join(' / ')} MB`);
       },
     });
     rss.sample();
+    const cpuEnd = cpuNow();
+    const cpuStart = cpuAtStart ?? cpuEnd;
     const { markdown, met } = report({
       result,
       rss: rss.summary(),
@@ -314,6 +351,12 @@ async function main() {
       connections,
       seedSeconds: seeded.seconds,
       load: { before: loadBefore, after: os.loadavg() },
+      cpu: {
+        instances: cpuEnd.instances.map((c, k) => c - cpuStart.instances[k]!),
+        machineBusyPct:
+          (100 * (cpuEnd.machine.busy - cpuStart.machine.busy)) / Math.max(0.01, cpuEnd.machine.total - cpuStart.machine.total),
+        bench: cpuEnd.bench - cpuStart.bench,
+      },
     });
     const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}-slo.md`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
