@@ -1,0 +1,395 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { seedPractice } from '../src/server/seed/seed-practice.js';
+import { createRng } from '../src/server/seed/prng.js';
+import { processMemoryMb, startServer, type RunningServer } from './server.js';
+import { buildContext } from './context.js';
+import { prepareTarget } from './targets.js';
+import { LATE_MS, runOpenLoad, summarize, type OpenLoadResult, type OpenRequest } from './open-load.js';
+import type { Size } from './sizes.js';
+
+/**
+ * The load SLO run (issue 15, item 9): an open-model load (fixed arrival rate) of 20 practitioners'
+ * 80/20 read/write mix against two server instances on one PostgreSQL and one Redis, judged against
+ * reads p99 ≤ 50 ms, writes p99 ≤ 100 ms, no errors and, for runs of 10 minutes or more, RSS growth
+ * under 10%. README, Benchmarks.
+ */
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string' },
+    minutes: { type: 'string' },
+    'warmup-seconds': { type: 'string', default: '10' },
+    seed: { type: 'string', default: '915' },
+    users: { type: 'string', default: '20' },
+    contacts: { type: 'string', default: '300' },
+    connections: { type: 'string', default: '64' },
+    strict: { type: 'boolean', default: false },
+    // Writes a V8 CPU profile of each instance into bench/profiles/ (bench/profile-summary.ts reads it).
+    profile: { type: 'boolean', default: false },
+  },
+});
+
+export const SLO = { readP99Ms: 50, writeP99Ms: 100, rssGrowthPct: 10, rssMinSeconds: 600 } as const;
+
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+const num = (name: string, value: string | undefined) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number (got ${value})`);
+  return n;
+};
+
+type Practitioner = { headers: Record<string, string>; contactIds: string[]; taskIds: string[] };
+
+/** What each practitioner's requests use: the first page of contacts and of tasks. */
+async function loadPractitioners(url: string, sessions: Record<string, string>[]): Promise<Practitioner[]> {
+  const out: Practitioner[] = [];
+  for (const headers of sessions) {
+    const get = async (p: string) => {
+      const res = await fetch(`${url}${p}`, { headers });
+      if (!res.ok) throw new Error(`${p}: ${res.status}`);
+      return (await res.json()) as { items: { id: string }[] };
+    };
+    const contacts = await get('/api/contacts?limit=50');
+    const tasks = await get('/api/tasks?limit=50');
+    if (!contacts.items.length) throw new Error('a seeded practitioner has no contacts');
+    out.push({ headers, contactIds: contacts.items.map((c) => c.id), taskIds: tasks.items.map((t) => t.id) });
+  }
+  return out;
+}
+
+/** The route names and their share of requests: 80% reads, 20% writes. */
+export const MIX = [
+  ['contacts page', 20],
+  ['contact detail', 15],
+  ['dashboard', 15],
+  ['timeline', 10],
+  ['tasks', 10],
+  ['today', 10],
+  ['PATCH contact', 6],
+  ['POST interaction', 6],
+  ['POST task', 4],
+  ['PATCH task status', 4],
+] as const;
+type RouteName = (typeof MIX)[number][0];
+
+/** The seeded chooser of requests: a practitioner at random, then a route by its share. */
+function chooser(seed: number, practitioners: Practitioner[]) {
+  const rng = createRng(seed);
+  const json = (h: Record<string, string>) => ({ ...h, 'content-type': 'application/json' });
+  return (): OpenRequest => {
+    const p = rng.pick(practitioners);
+    const route: RouteName = rng.weighted(MIX);
+    const contact = rng.pick(p.contactIds);
+    const read = (path: string): OpenRequest => ({ route, klass: 'read', method: 'GET', path, headers: p.headers });
+    switch (route) {
+      case 'contacts page':
+        return read('/api/contacts?limit=50');
+      case 'contact detail':
+        return read(`/api/contacts/${contact}`);
+      case 'dashboard':
+        return read('/api/dashboard/stats');
+      case 'timeline':
+        return read(`/api/contacts/${contact}/interactions?limit=50`);
+      case 'tasks':
+        return read('/api/tasks?limit=50');
+      case 'today':
+        return read('/api/today');
+      case 'PATCH contact':
+        return {
+          route,
+          klass: 'write',
+          method: 'PATCH',
+          path: `/api/contacts/${contact}`,
+          headers: json(p.headers),
+          body: JSON.stringify({ referralCount: rng.int(0, 99) }),
+        };
+      case 'POST interaction':
+        return {
+          route,
+          klass: 'write',
+          method: 'POST',
+          path: '/api/interactions',
+          headers: json(p.headers),
+          body: JSON.stringify({ contactId: contact, type: 'note', subject: 'SLO run note' }),
+        };
+      case 'POST task':
+        return {
+          route,
+          klass: 'write',
+          method: 'POST',
+          path: '/api/tasks',
+          headers: json(p.headers),
+          body: JSON.stringify({ title: 'SLO run task' }),
+        };
+      case 'PATCH task status': {
+        if (!p.taskIds.length) {
+          return {
+            route,
+            klass: 'write',
+            method: 'POST',
+            path: '/api/tasks',
+            headers: json(p.headers),
+            body: JSON.stringify({ title: 'SLO run task' }),
+          };
+        }
+        return {
+          route,
+          klass: 'write',
+          method: 'PATCH',
+          path: `/api/tasks/${rng.pick(p.taskIds)}`,
+          headers: json(p.headers),
+          body: JSON.stringify({ status: rng.chance(0.5) ? 'pending' : 'in_progress' }),
+        };
+      }
+    }
+  };
+}
+
+/** CPU seconds a process has used (user + system), from /proc; 0 once it has exited. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The machine's busy and total CPU seconds so far, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const n = ticks.map(Number);
+  const total = n.reduce((a, b) => a + b, 0);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
+/** Each instance's RSS, sampled every second of the measured window. */
+function rssSampler(servers: RunningServer[]) {
+  const samples: number[][] = servers.map(() => []);
+  return {
+    sample: () => servers.forEach((s, k) => samples[k]!.push(processMemoryMb(s.pid).rss)),
+    summary: () =>
+      samples.map((list) => {
+        const start = list[0] ?? 0;
+        const end = list[list.length - 1] ?? 0;
+        const peak = Math.max(0, ...list);
+        // Also from the end of the first minute, once the bounded caches (local LRU, JIT) have filled:
+        // what keeps growing after that is what a leak would look like.
+        const warm = list.length > 120 ? list[60]! : undefined;
+        return {
+          start,
+          peak,
+          end,
+          growthPct: start ? ((end - start) / start) * 100 : 0,
+          warm,
+          warmGrowthPct: warm ? ((end - warm) / warm) * 100 : undefined,
+        };
+      }),
+  };
+}
+
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+function report(opts: {
+  result: OpenLoadResult;
+  rss: ReturnType<ReturnType<typeof rssSampler>['summary']>;
+  rate: number;
+  seconds: number;
+  warmup: number;
+  seed: number;
+  users: number;
+  contacts: number;
+  connections: number;
+  seedSeconds: number;
+  load: { before: number[]; after: number[] };
+  cpu: { instances: number[]; machineBusyPct: number; bench: number };
+}) {
+  const { result, rss } = opts;
+  const all = [...result.routes.values()];
+  const classOf = (k: 'read' | 'write') => all.filter((r) => r.klass === k);
+  const summaryOf = (list: typeof all) =>
+    summarize(
+      list.flatMap((r) => r.latencies),
+      list.map((r) => r.errors),
+    );
+  const reads = summaryOf(classOf('read'));
+  const writes = summaryOf(classOf('write'));
+  const errors = reads.errors + writes.errors;
+  const judgeRss = opts.seconds >= SLO.rssMinSeconds;
+  const worstGrowth = Math.max(...rss.map((r) => r.growthPct));
+  const checks = [
+    { name: `reads p99 ≤ ${SLO.readP99Ms} ms`, ok: reads.p99 <= SLO.readP99Ms, value: `${ms(reads.p99)} ms` },
+    { name: `writes p99 ≤ ${SLO.writeP99Ms} ms`, ok: writes.p99 <= SLO.writeP99Ms, value: `${ms(writes.p99)} ms` },
+    { name: '0 errors', ok: errors === 0, value: String(errors) },
+    ...(judgeRss
+      ? [{ name: `RSS growth < ${SLO.rssGrowthPct}%`, ok: worstGrowth < SLO.rssGrowthPct, value: `${worstGrowth.toFixed(1)}%` }]
+      : []),
+  ];
+  const met = checks.every((c) => c.ok);
+  const errs = (e: Record<string, number>) =>
+    Object.keys(e).length
+      ? Object.entries(e)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(', ')
+      : '0';
+  const line = (name: string, s: ReturnType<typeof summaryOf>) =>
+    `| ${name} | ${s.count} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.max)} | ${errs(s.errorsBy)} |`;
+  const order = MIX.map(([name]) => name as string);
+  const lines = [
+    `# Load SLO run, ${new Date().toISOString()}`,
+    '',
+    `PostgreSQL + Redis, 2 instances (requests alternate), ${opts.users} practitioners × ${opts.contacts} contacts ` +
+      `(seeded in ${opts.seedSeconds.toFixed(1)} s); open model at ${opts.rate} requests/s for ${opts.seconds} s after ` +
+      `${opts.warmup} s of warm-up (not measured); mix 80% reads / 20% writes; seed ${opts.seed}; ` +
+      `${opts.connections} keep-alive connections per instance; node ${process.version}; ` +
+      `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; load average ${opts.load.before.map((l) => l.toFixed(1)).join(' ')} ` +
+      `before, ${opts.load.after.map((l) => l.toFixed(1)).join(' ')} after.`,
+    '',
+    `Latency counts from each request's scheduled time to the end of its answer. Achieved rate ` +
+      `${result.achievedRate.toFixed(1)} requests/s (${result.scheduled} scheduled in ${result.measuredSeconds.toFixed(1)} s).`,
+    '',
+    `**Verdict: ${met ? 'SLO met' : 'SLO missed'}**${judgeRss ? '' : ` (RSS growth reported, judged only for runs of ${SLO.rssMinSeconds / 60} minutes or more)`}`,
+    '',
+    '| check | measured | |',
+    '|---|---|---|',
+    ...checks.map((c) => `| ${c.name} | ${c.value} | ${c.ok ? 'met' : '**missed**'} |`),
+    '',
+    '| class / route | count | p50 ms | p95 ms | p99 ms | max ms | errors |',
+    '|---|---|---|---|---|---|---|',
+    line('**reads**', reads),
+    line('**writes**', writes),
+    ...all.sort((a, b) => order.indexOf(a.route) - order.indexOf(b.route)).map((r) => line(`${r.klass}: ${r.route}`, summaryOf([r]))),
+    '',
+    '| instance | RSS MB at start | peak | end | growth | RSS MB after 1 min | growth from there |',
+    '|---|---|---|---|---|---|---|',
+    ...rss.map(
+      (r, k) =>
+        `| ${k + 1} | ${r.start} | ${r.peak} | ${r.end} | ${r.growthPct.toFixed(1)}% | ${r.warm ?? '–'} | ${r.warmGrowthPct === undefined ? '–' : `${r.warmGrowthPct.toFixed(1)}%`} |`,
+    ),
+    '',
+    'The RSS rule is judged on the growth from the start of the measured window (after the warm-up); the growth from ' +
+      'the end of the first minute, once the bounded caches have filled, is reported beside it.',
+    '',
+    `CPU over the measured window: instances ${opts.cpu.instances.map((c) => `${c.toFixed(1)} s`).join(' and ')} ` +
+      `(${((opts.cpu.instances.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, result.scheduled)).toFixed(2)} ms per request), ` +
+      `this load generator ${opts.cpu.bench.toFixed(1)} s; the machine was ${opts.cpu.machineBusyPct.toFixed(0)}% busy ` +
+      `(${os.cpus().length} cores; PostgreSQL and Redis take most of the rest).`,
+    '',
+    `Client: ${result.late} requests sent more than ${LATE_MS} ms after their scheduled time ` +
+      `(largest delay ${ms(result.maxSendLagMs)} ms), ${result.queued} found every connection of their instance busy` +
+      `${result.late || result.queued ? ' — warning: the client itself added latency; the figures above include it' : ''}.`,
+    '',
+  ];
+  return { markdown: lines.join('\n'), met };
+}
+
+async function main() {
+  const env = process.env;
+  if (!env.DATABASE_URL || !env.REDIS_URL) {
+    throw new Error(
+      'bench:slo runs on PostgreSQL + Redis: set DATABASE_URL (an account that may create databases) and REDIS_URL, e.g.\n' +
+        '  DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/5 npm run bench:slo',
+    );
+  }
+  if (!fs.existsSync('dist/cli/main.js')) throw new Error('Build first: npm run build');
+  const rate = num('rate', values.rate);
+  const seconds = values.minutes !== undefined ? num('minutes', values.minutes) * 60 : num('seconds', values.seconds ?? '60');
+  const warmup = num('warmup-seconds', values['warmup-seconds']);
+  const seed = num('seed', values.seed);
+  const users = num('users', values.users);
+  const contacts = num('contacts', values.contacts);
+  const connections = num('connections', values.connections);
+  log(`SLO run: ${rate} requests/s for ${seconds} s (+${warmup} s warm-up), seed ${seed}`);
+
+  const size: Size = { name: 'slo', users, contactsPerUser: contacts, interactionsPerContact: 4, seconds, concurrency: [] };
+  const target = await prepareTarget('postgres+redis', size, env);
+  const servers: RunningServer[] = [];
+  try {
+    const db = await target.open();
+    await db.migrate();
+    const seeded = await seedPractice(db, {
+      users,
+      contactsPerUser: contacts,
+      interactionsPerContact: 4,
+      emailPrefix: `slo-${crypto.randomBytes(3).toString('hex')}`,
+      seed,
+    });
+    await db.close();
+    log(`seeded in ${seeded.seconds.toFixed(1)} s: ${JSON.stringify(seeded.rows)}`);
+    // Two instances behind a stand-in load balancer: one session secret and encryption key for both.
+    const shared = { SESSION_SECRET: crypto.randomBytes(32).toString('hex'), ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex') };
+    const profileArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve('bench/profiles')}`] : [];
+    for (let k = 0; k < 2; k++) servers.push(await startServer({ ...target.env, ...shared }, profileArgs));
+    const ctx = await buildContext(servers[0]!.url, seeded.users, seeded.password, users);
+    const practitioners = await loadPractitioners(servers[1]!.url, ctx.userHeaders);
+    log(`two instances ready (${servers.map((s) => s.url).join(', ')}), ${practitioners.length} practitioners signed in`);
+
+    const next = chooser(seed, practitioners);
+    const rss = rssSampler(servers);
+    const loadBefore = os.loadavg();
+    let cpuAtStart: { instances: number[]; machine: { busy: number; total: number }; bench: number } | undefined;
+    const cpuNow = () => ({
+      instances: servers.map((s) => cpuSeconds(s.pid)),
+      machine: machineCpu(),
+      bench: cpuSeconds(process.pid),
+    });
+    const result = await runOpenLoad({
+      targets: servers.map((s) => s.url),
+      rate,
+      seconds,
+      warmupSeconds: warmup,
+      connectionsPerTarget: connections,
+      next: () => next(),
+      onSecond: (elapsed) => {
+        if (elapsed < 0) return;
+        cpuAtStart ??= cpuNow();
+        rss.sample();
+        if (elapsed > 0 && elapsed % 60 === 0) log(`  ${elapsed / 60} min: RSS ${servers.map((s) => s.rssMb()).join(' / ')} MB`);
+      },
+    });
+    rss.sample();
+    const cpuEnd = cpuNow();
+    const cpuStart = cpuAtStart ?? cpuEnd;
+    const { markdown, met } = report({
+      result,
+      rss: rss.summary(),
+      rate,
+      seconds,
+      warmup,
+      seed,
+      users,
+      contacts,
+      connections,
+      seedSeconds: seeded.seconds,
+      load: { before: loadBefore, after: os.loadavg() },
+      cpu: {
+        instances: cpuEnd.instances.map((c, k) => c - cpuStart.instances[k]!),
+        machineBusyPct:
+          (100 * (cpuEnd.machine.busy - cpuStart.machine.busy)) / Math.max(0.01, cpuEnd.machine.total - cpuStart.machine.total),
+        bench: cpuEnd.bench - cpuStart.bench,
+      },
+    });
+    const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}-slo.md`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, markdown);
+    log(`\n${markdown}\nWritten to ${file}`);
+    for (const s of servers) {
+      const tail = s.logTail().trim();
+      if (tail && /error|warn/i.test(tail)) log(`\nlast lines of ${s.url}:\n${tail}`);
+    }
+    if (values.strict && !met) process.exitCode = 1;
+  } finally {
+    for (const s of servers) await s.stop();
+    await target.drop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
