@@ -87,6 +87,20 @@ describe('cached reads (issue 15, item 10): one computation per generation, neve
     expect(c.shows(after.body)).toBe(true);
   });
 
+  it('/api/auth/me: the profile is cached, the CSRF token is the session’s own, and a profile change is seen at once', async () => {
+    const a = await signUp(t.app, 'cached-me');
+    const first = await a.get('/api/auth/me');
+    expect(first.status, first.text).toBe(200);
+    expect(first.body.csrfToken).toBe(a.csrf);
+    const repeat = await a.get('/api/auth/me');
+    expect(statementsOf(repeat)).toBe(0);
+    expect(repeat.body).toEqual(first.body);
+    expect((await a.patch('/api/auth/me', { displayName: 'Noor Ibáñez 🌿' })).status).toBe(200);
+    const after = await a.get('/api/auth/me');
+    expect(after.body.user.displayName).toBe('Noor Ibáñez 🌿');
+    expect(after.body.csrfToken).toBe(a.csrf);
+  });
+
   it('a cached answer is the owner’s alone: another practitioner reading the same URL is refused', async () => {
     const a = await signUp(t.app, 'cached-owner');
     const b = await signUp(t.app, 'cached-other');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
+import { cachedRead } from '../../platform/http/cached-read.js';
+import { sendJsonText } from '../../platform/http/json-text.js';
 import { requireActor } from '../../platform/http/security.js';
 import {
   clearSessionCookie,
@@ -98,10 +100,12 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     },
   );
 
-  app.get('/api/auth/me', { schema: { tags: TAGS, response: { 200: meResponse } } }, async (req) => ({
-    user: presentUser(await auth.getUser(requireActor(req).userId)),
-    csrfToken: csrfOf(req),
-  }));
+  // The user part comes from the read cache (every write to what it shows calls onChange); the
+  // session's CSRF token is added per request.
+  app.get('/api/auth/me', { schema: { tags: TAGS, response: { 200: meResponse } } }, async (req, reply) => {
+    const user = await cachedRead(req, async () => presentUser(await auth.getUser(requireActor(req).userId)));
+    return sendJsonText(reply, Buffer.concat([Buffer.from('{"user":'), user, Buffer.from(`,"csrfToken":${JSON.stringify(csrfOf(req))}}`)]));
+  });
 
   app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) => {
     const actor = requireActor(req);

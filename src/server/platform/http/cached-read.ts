@@ -12,6 +12,11 @@ import { requireActor } from './security.js';
  * may use it; an error is not cached.
  */
 export async function sendCachedRead(req: FastifyRequest, reply: FastifyReply, compute: () => Promise<string | object>) {
+  return sendJsonText(reply, await cachedRead(req, compute));
+}
+
+/** The cached bytes themselves (UTF-8 JSON), for an answer that wraps them with per-request parts. */
+export async function cachedRead(req: FastifyRequest, compute: () => Promise<string | object>): Promise<Buffer> {
   const actor = requireActor(req);
   const { cache, clock } = req.server.services;
   const minute = Math.floor(clock().getTime() / 60_000);
@@ -20,5 +25,5 @@ export async function sendCachedRead(req: FastifyRequest, reply: FastifyReply, c
     const value = await compute();
     return typeof value === 'string' ? value : JSON.stringify(value);
   });
-  return sendJsonText(reply, bytes!);
+  return bytes!;
 }
