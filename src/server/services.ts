@@ -296,6 +296,7 @@ export function createServices(deps: ServiceDeps) {
     }),
     calendarSubscriptions: createSubscriptionsService({
       repo: createSubscriptionsRepo(db),
+      onChange,
       feeds: services.outbound.provider('calendar-subscriptions', {
         trustedOrigins: deps.outbound?.feedTestOrigins,
         limits: { callTimeoutMs: feedLimits.timeoutMs, responseBytes: feedLimits.maxBytes, maxAttempts: 2, ...deps.outbound?.limits },

@@ -101,6 +101,16 @@ describe('cached reads (issue 15, item 10): one computation per generation, neve
     expect(after.body.csrfToken).toBe(a.csrf);
   });
 
+  it('/api/calendar/feed: turning the feed on and off is seen at once', async () => {
+    const a = await signUp(t.app, 'cached-feed');
+    expect((await a.get('/api/calendar/feed')).body.createdAt).toBeNull();
+    expect(statementsOf(await a.get('/api/calendar/feed'))).toBe(0);
+    expect((await a.post('/api/calendar/feed')).status).toBe(201);
+    expect((await a.get('/api/calendar/feed')).body.createdAt).toEqual(expect.any(String));
+    expect((await a.delete('/api/calendar/feed')).status).toBe(204);
+    expect((await a.get('/api/calendar/feed')).body.createdAt).toBeNull();
+  });
+
   it('a cached answer is the owner’s alone: another practitioner reading the same URL is refused', async () => {
     const a = await signUp(t.app, 'cached-owner');
     const b = await signUp(t.app, 'cached-other');

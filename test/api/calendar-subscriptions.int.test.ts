@@ -131,6 +131,9 @@ describe('calendar subscriptions', () => {
     const start = now;
     now = new Date(start.getTime() + 61 * 60_000);
     try {
+      // Read (and cached) at this very minute: the job's outcome must still be seen below.
+      const before = (await a.get('/api/calendar/subscriptions')).body.items[0];
+      expect(before.lastFetchedAt).not.toBe(now.toISOString());
       // The scheduled job's own handler, as a worker runs it.
       const { handle } = await refreshSubscriptionsJob.load();
       await handle({}, { deps: { services: t.app.services }, jobId: 'test', log: pino({ level: 'silent' }) });

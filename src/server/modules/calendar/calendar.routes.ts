@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import { notFound } from '../../platform/errors.js';
@@ -26,8 +27,8 @@ export function registerCalendarRoutes(app: App, config: Config) {
     async (req, reply) => sendJsonText(reply, await calendar.create(requireActor(req), req.body), 201),
   );
 
-  app.get('/api/calendar/feed', { schema: { tags: TAGS, response: { 200: feedStatusResponse } } }, async (req) =>
-    calendarFeed.status(requireActor(req)),
+  app.get('/api/calendar/feed', { schema: { tags: TAGS, response: { 200: feedStatusResponse } } }, async (req, reply) =>
+    sendCachedRead(req, reply, () => calendarFeed.status(requireActor(req))),
   );
 
   // Its answer holds the token, which is stored nowhere (so not as a kept Idempotency-Key answer either).
@@ -47,8 +48,8 @@ export function registerCalendarRoutes(app: App, config: Config) {
   });
 
   // Calendar subscriptions: ICS URLs fetched on a schedule through the SSRF-safe outbound client.
-  app.get('/api/calendar/subscriptions', { schema: { tags: TAGS, response: { 200: subscriptionListResponse } } }, async (req) =>
-    calendarSubscriptions.list(requireActor(req)),
+  app.get('/api/calendar/subscriptions', { schema: { tags: TAGS, response: { 200: subscriptionListResponse } } }, async (req, reply) =>
+    sendCachedRead(req, reply, () => calendarSubscriptions.list(requireActor(req))),
   );
 
   app.post(

@@ -18,6 +18,8 @@ type Deps = {
   forget: (userId: string, subscriptionId: string) => Promise<unknown>;
   limiter: RateLimiter;
   clock: () => Date;
+  /** After the row changed (a fetch's outcome, a removal): the cached subscription list is read anew. */
+  onChange: (userId: string) => Promise<void>;
 };
 
 const L = LIMITS.calendarSubscriptions;
@@ -75,7 +77,7 @@ const view = (row: SubscriptionRow): CalendarSubscription => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-export function createSubscriptionsService({ repo, feeds, ingest, forget, limiter, clock }: Deps) {
+export function createSubscriptionsService({ repo, feeds, ingest, forget, limiter, clock, onChange }: Deps) {
   /** Fetches a person asks for (add, refresh now): each reaches a server of their choosing. */
   const countFetch = (actor: Actor) =>
     limiter.consume({ key: `icssub:user:${actor.userId}`, limit: { max: L.fetchesPerHour, windowMs: 3_600_000 } }, 'calendar fetches');
@@ -111,6 +113,7 @@ export function createSubscriptionsService({ repo, feeds, ingest, forget, limite
     }
     const at = clock();
     await repo.saveFetch(row.id, outcome, at, new Date(at.getTime() + L.refreshMinutes * 60_000));
+    await onChange(row.userId);
   }
 
   async function owned(actor: Actor, id: string): Promise<SubscriptionRow> {
@@ -149,6 +152,7 @@ export function createSubscriptionsService({ repo, feeds, ingest, forget, limite
     async remove(actor: Actor, id: string): Promise<void> {
       if (!(await repo.remove(actor.userId, id))) throw notFound('Calendar subscription');
       await forget(actor.userId, id);
+      await onChange(actor.userId);
     },
 
     /** The scheduled job: fetches the subscriptions that are due, one after another. */
