@@ -172,6 +172,7 @@ export async function runClassifyBench(events = 2_000): Promise<ClassifyBenchRes
       provider: createAiProvider({ config: config.ai, outbound }),
       config: config.ai,
       clock: () => new Date(),
+      onChange: t.app.services.onChange,
     });
     const pending = await createClassifyEventsRepo(t.database.db).pendingEvents(b.userId, { redoLocal: false, limit: events * 2 });
     before = { ...llm.billed };

@@ -208,6 +208,7 @@ export function createServices(deps: ServiceDeps) {
     provider: createAiProvider({ config: config.ai, outbound: services.outbound }),
     config: config.ai,
     clock,
+    onChange,
   });
   const feedLimits = LIMITS.calendarSubscriptions;
   // Suggestions and task delegation (issue 14): act through the tasks and contacts services.

@@ -7,6 +7,7 @@ import { signUp, type TestClient } from '../support/client.js';
 import { createContact } from '../support/contacts.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../fakes/fake-openai.js';
 import { startAiApp } from '../support/ai-app.js';
+import { statementsOf } from '../support/pages.js';
 
 const DAY_MS = 86_400_000;
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY_MS).toISOString();
@@ -57,6 +58,19 @@ describe('contact insights against the fake provider', () => {
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => ({ t, llm, close } = await startAiApp()));
   afterAll(() => close?.());
+
+  it('a failed generation stores nothing, yet the model calls it paid for are in the usage page at once', async () => {
+    const a = await signUp(t.app, 'insights-usage');
+    const id = await client(a, 'Uma Usage', true);
+    await practice(a, id);
+    const before = await a.get('/api/ai/usage');
+    expect(before.body.byTask).toEqual([]);
+    expect(statementsOf(await a.get('/api/ai/usage'))).toBe(0);
+    llm.malformedNext(2);
+    expect((await a.post(`/api/ai/insights/${id}`)).status).toBeGreaterThanOrEqual(400);
+    const after = (await a.get('/api/ai/usage')).body;
+    expect(after.byTask.find((x: { task: string }) => x.task === 'insights')?.calls).toBeGreaterThan(0);
+  });
 
   it('cites only the records in the prompt, leaves private notes and emails out, and caches until the timeline changes', async () => {
     const a = await signUp(t.app, 'insights-a');

@@ -1,4 +1,5 @@
 import type { App } from '../../app.js';
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import { aiPromptPageResponse, aiUsageResponse, listAiPromptsQuery, sentimentRunResponse } from '../../../shared/api/ai.js';
@@ -9,7 +10,7 @@ export function registerAiRoutes(app: App) {
   const { ai } = app.services;
 
   app.get('/api/ai/usage', { schema: { tags: TAGS, response: { 200: aiUsageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await ai.usage(requireActor(req))),
+    sendCachedRead(req, reply, () => ai.usage(requireActor(req))),
   );
   app.get(
     '/api/ai/prompts',

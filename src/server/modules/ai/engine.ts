@@ -6,7 +6,14 @@ import type { AiRepo, PromptRow, UsageRow } from './ai.repo.js';
 import { type AiProvider, type ChatMessage, InvalidAnswerError, type ModelCall } from './provider.js';
 import { createMasker } from './privacy.js';
 
-export type AiEngineDeps = { repo: AiRepo; provider: AiProvider; config: AiConfig; clock: () => Date };
+export type AiEngineDeps = {
+  repo: AiRepo;
+  provider: AiProvider;
+  config: AiConfig;
+  clock: () => Date;
+  /** After usage is recorded: the cached AI usage page (settings) is read anew. */
+  onChange: (userId: string) => Promise<void>;
+};
 
 /** One structured question to the model, as every AI feature asks it (see `engine.ask`). */
 export type AskRequest<T> = {
@@ -66,7 +73,7 @@ function restoreDeep<T>(value: T, restore: (s: string) => string): T {
  * and prompt of every call, paid-for refusals included. Consent is the caller's first step:
  * `allowed(userId, contactIds)` is one call to the ledger.
  */
-export function createAiEngine({ repo, provider, config, clock }: AiEngineDeps) {
+export function createAiEngine({ repo, provider, config, clock, onChange }: AiEngineDeps) {
   const metrics = aiMetrics();
 
   const costOf = (call: ModelCall) => {
@@ -117,6 +124,7 @@ export function createAiEngine({ repo, provider, config, clock }: AiEngineDeps) 
     }));
     const prompts: PromptRow[] = calls.map((c) => ({ ...prompt, model: c.model, answer: restore(c.answer), status: c.status }));
     await repo.record(userId, clock(), usage, prompts);
+    await onChange(userId);
     for (const u of usage) {
       metrics.calls.inc({ task, model: u.model, status: u.status });
       metrics.tokens.inc({ task, model: u.model, direction: 'input' }, u.inputTokens);
@@ -140,7 +148,7 @@ export function createAiEngine({ repo, provider, config, clock }: AiEngineDeps) 
     allowed: (userId: string, ids: readonly string[]) => repo.allowed(userId, ids),
 
     /** Usage of work done without a model (offline mode or a cache hit): no tokens, no cost. */
-    recordLocal(userId: string, task: string, how: { cacheHit?: boolean } = {}) {
+    async recordLocal(userId: string, task: string, how: { cacheHit?: boolean } = {}) {
       const row: UsageRow = {
         task,
         model: how.cacheHit ? 'cache' : 'offline',
@@ -151,7 +159,8 @@ export function createAiEngine({ repo, provider, config, clock }: AiEngineDeps) 
         cacheHit: how.cacheHit ?? false,
         status: 'ok',
       };
-      return repo.record(userId, clock(), [row], []);
+      await repo.record(userId, clock(), [row], []);
+      await onChange(userId);
     },
 
     /**
