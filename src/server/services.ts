@@ -183,7 +183,7 @@ export function createServices(deps: ServiceDeps) {
   const googleHttp = services.outbound.provider('google', {
     trustedOrigins: [googleConfig.authUrl, googleConfig.tokenUrl, googleConfig.apiUrl, googleConfig.certsUrl],
   });
-  const googleRepo = createGoogleRepo(db);
+  const googleRepo = createGoogleRepo(db, onChange);
   const googleClients = createGoogleClients(googleConfig, googleHttp);
   const cipher = createCipher(Buffer.from(deps.secrets.encryptionKey, 'hex'));
   const google = createGoogleService({ repo: googleRepo, config: googleConfig, clients: googleClients, cipher, clock, onChange });

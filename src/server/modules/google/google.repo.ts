@@ -11,7 +11,13 @@ export type SyncStateRow = typeof syncState.$inferSelect;
 export type OAuthStateRow = typeof oauthStates.$inferSelect;
 
 /** The Google connection, its pending OAuth states and its sync cursors; every query scoped by user. */
-export function createGoogleRepo(db: Db) {
+/**
+ * `changed` is the services' onChange: the connection's status and the syncs' status rows are written
+ * by sync jobs and token refreshes as well as by routes, so the two writes outside a transaction
+ * (`update`, `putSyncState`) call it themselves after they commit, and the cached connection and sync
+ * status pages are read anew. Writes inside a caller's transaction leave it to the caller.
+ */
+export function createGoogleRepo(db: Db, changed: (userId: string) => Promise<void> | void = () => {}) {
   return {
     transaction: transactionRunner(db),
 
@@ -58,6 +64,7 @@ export function createGoogleRepo(db: Db) {
         .update(oauthConnections)
         .set({ ...set, updatedAt: now })
         .where(and(eq(oauthConnections.userId, userId), eq(oauthConnections.provider, PROVIDER)));
+      await changed(userId);
     },
 
     async remove(tx: Db, userId: string): Promise<boolean> {
@@ -107,6 +114,7 @@ export function createGoogleRepo(db: Db) {
         .insert(syncState)
         .values({ userId, provider, resourceId, ...set, updatedAt: now })
         .onConflictDoUpdate({ target: [syncState.userId, syncState.provider, syncState.resourceId], set: { ...set, updatedAt: now } });
+      await changed(userId);
     },
 
     /** One statement: which of these Gmail message ids this user has stored already. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { requireActor } from '../../platform/http/security.js';
 import { LIMITS } from '../../platform/limits.js';
 import { publicUrlOf } from '../../platform/http/public-url.js';
@@ -70,7 +71,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
   app.get(
     '/api/google',
     { schema: { tags: TAGS, description: 'The Google connection (never its tokens).', response: { 200: connectionResponse } } },
-    async (req) => google.status(requireActor(req)),
+    async (req, reply) => sendCachedRead(req, reply, () => google.status(requireActor(req))),
   );
 
   app.delete(
@@ -137,11 +138,12 @@ export function registerGoogleRoutes(app: App, config: Config) {
         response: { 200: syncStatusResponse },
       },
     },
-    async (req) => {
-      const actor = requireActor(req);
-      const calendar = await calendarSync.status(actor);
-      return { services: [...calendar.services, await gmailSync.status(actor), await driveSync.status(actor)] };
-    },
+    async (req, reply) =>
+      sendCachedRead(req, reply, async () => {
+        const actor = requireActor(req);
+        const calendar = await calendarSync.status(actor);
+        return { services: [...calendar.services, await gmailSync.status(actor), await driveSync.status(actor)] };
+      }),
   );
 
   app.get(
