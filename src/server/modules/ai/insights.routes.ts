@@ -1,4 +1,5 @@
 import type { App } from '../../app.js';
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { requireActor } from '../../platform/http/security.js';
 import { insightParams, insightResponse } from '../../../shared/api/insights.js';
 
@@ -11,7 +12,8 @@ export function registerInsightsRoutes(app: App) {
   app.get(
     '/api/ai/insights/:contactId',
     { config: { errorStatuses: [409] }, schema: { tags: TAGS, params: insightParams, response: { 200: insightResponse } } },
-    async (req) => insights.get(requireActor(req), req.params.contactId),
+    // Its `stale` flag compares fingerprints with the records, which change only through writes.
+    async (req, reply) => sendCachedRead(req, reply, () => insights.get(requireActor(req), req.params.contactId)),
   );
   app.post(
     '/api/ai/insights/:contactId',
