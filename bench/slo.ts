@@ -79,12 +79,19 @@ type RouteName = (typeof MIX)[number][0];
 /** The seeded chooser of requests: a practitioner at random, then a route by its share. */
 function chooser(seed: number, practitioners: Practitioner[]) {
   const rng = createRng(seed);
-  const json = (h: Record<string, string>) => ({ ...h, 'content-type': 'application/json' });
   return (): OpenRequest => {
     const p = rng.pick(practitioners);
     const route: RouteName = rng.weighted(MIX);
     const contact = rng.pick(p.contactIds);
     const read = (path: string): OpenRequest => ({ route, klass: 'read', method: 'GET', path, headers: p.headers });
+    const write = (method: 'POST' | 'PATCH', path: string, body: unknown): OpenRequest => ({
+      route,
+      klass: 'write',
+      method,
+      path,
+      headers: { ...p.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     switch (route) {
       case 'contacts page':
         return read('/api/contacts?limit=50');
@@ -99,52 +106,15 @@ function chooser(seed: number, practitioners: Practitioner[]) {
       case 'today':
         return read('/api/today');
       case 'PATCH contact':
-        return {
-          route,
-          klass: 'write',
-          method: 'PATCH',
-          path: `/api/contacts/${contact}`,
-          headers: json(p.headers),
-          body: JSON.stringify({ referralCount: rng.int(0, 99) }),
-        };
+        return write('PATCH', `/api/contacts/${contact}`, { referralCount: rng.int(0, 99) });
       case 'POST interaction':
-        return {
-          route,
-          klass: 'write',
-          method: 'POST',
-          path: '/api/interactions',
-          headers: json(p.headers),
-          body: JSON.stringify({ contactId: contact, type: 'note', subject: 'SLO run note' }),
-        };
+        return write('POST', '/api/interactions', { contactId: contact, type: 'note', subject: 'SLO run note' });
       case 'POST task':
-        return {
-          route,
-          klass: 'write',
-          method: 'POST',
-          path: '/api/tasks',
-          headers: json(p.headers),
-          body: JSON.stringify({ title: 'SLO run task' }),
-        };
-      case 'PATCH task status': {
-        if (!p.taskIds.length) {
-          return {
-            route,
-            klass: 'write',
-            method: 'POST',
-            path: '/api/tasks',
-            headers: json(p.headers),
-            body: JSON.stringify({ title: 'SLO run task' }),
-          };
-        }
-        return {
-          route,
-          klass: 'write',
-          method: 'PATCH',
-          path: `/api/tasks/${rng.pick(p.taskIds)}`,
-          headers: json(p.headers),
-          body: JSON.stringify({ status: rng.chance(0.5) ? 'pending' : 'in_progress' }),
-        };
-      }
+        return write('POST', '/api/tasks', { title: 'SLO run task' });
+      case 'PATCH task status':
+        // A practitioner without tasks yet creates one instead.
+        if (!p.taskIds.length) return write('POST', '/api/tasks', { title: 'SLO run task' });
+        return write('PATCH', `/api/tasks/${rng.pick(p.taskIds)}`, { status: rng.chance(0.5) ? 'pending' : 'in_progress' });
     }
   };
 }
