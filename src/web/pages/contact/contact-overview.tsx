@@ -9,6 +9,7 @@ import { CONTACT_STATUSES, LIFECYCLE_STAGES, type ContactStatus, type LifecycleS
 import type { ContactDetail, ContactBody as ContactInput } from '../../../shared/api/contacts';
 import { STAGE_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
+import { SavedCheckbox } from '../../components/saved-checkbox';
 import { TagPicker } from '../../components/tag-picker';
 import { Busy, ErrorNotice, Field } from '../../components/ui';
 import { humanize } from '../../lib/format';
@@ -24,8 +25,14 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
   const update = useUpdateContact(contact.id);
   const me = useMe();
   const toast = useToast();
-  const save = (input: ContactInput, done?: string) =>
-    update.mutate(input, { onSuccess: () => done && toast.success(done), onError: (e) => toast.error(e) });
+  const save = (input: ContactInput, done?: string, undo?: () => void) =>
+    update.mutate(input, {
+      onSuccess: () => done && toast.success(done),
+      onError: (e) => {
+        undo?.();
+        toast.error(e);
+      },
+    });
   const stageDefault = me.data?.user.settings.keepInTouchDays[contact.lifecycleStage];
   const [cadence, setCadence] = useState(contact.keepInTouchDays?.toString() ?? '');
   const [cadenceError, setCadenceError] = useState<string | undefined>();
@@ -104,25 +111,13 @@ function QuickSettings({ contact }: { contact: ContactDetail }) {
       <fieldset className="space-y-2">
         <legend className="label">Consent</legend>
         {FEATURES.ai && (
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              className="size-4 accent-teal-700"
-              checked={contact.hasAiConsent}
-              onChange={(e) => save({ hasAiConsent: e.target.checked })}
-            />
+          <SavedCheckbox checked={contact.hasAiConsent} save={(next, undo) => save({ hasAiConsent: next }, undefined, undo)}>
             AI may read this contact’s data (insights, suggestions)
-          </label>
+          </SavedCheckbox>
         )}
-        <label className="flex items-center gap-2 text-sm">
-          <input
-            type="checkbox"
-            className="size-4 accent-teal-700"
-            checked={contact.hasPhotoConsent}
-            onChange={(e) => save({ hasPhotoConsent: e.target.checked })}
-          />
+        <SavedCheckbox checked={contact.hasPhotoConsent} save={(next, undo) => save({ hasPhotoConsent: next }, undefined, undo)}>
           Photos of this person may be stored
-        </label>
+        </SavedCheckbox>
       </fieldset>
     </section>
   );
