@@ -17,7 +17,7 @@ export type OAuthStateRow = typeof oauthStates.$inferSelect;
  * (`update`, `putSyncState`) call it themselves after they commit, and the cached connection and sync
  * status pages are read anew. Writes inside a caller's transaction leave it to the caller.
  */
-export function createGoogleRepo(db: Db, changed: (userId: string) => Promise<void> | void = () => {}) {
+export function createGoogleRepo(db: Db, changed: (userId: string) => Promise<void>) {
   return {
     transaction: transactionRunner(db),
 
