@@ -26,7 +26,8 @@ export async function createUser(config: Config, args: Args) {
   }
   const runtime = await openRuntime(config);
   try {
-    const user = await createUsersRepo(runtime.database.db).insert({
+    // A new account has no cached reads to drop, and inserting one writes no audit entry.
+    const user = await createUsersRepo(runtime.database.db, async () => {}).insert({
       email: parsed.data.email,
       passwordHash: await hashPassword(parsed.data.password),
       displayName: parsed.data.displayName || parsed.data.email.split('@')[0]!,

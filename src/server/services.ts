@@ -112,21 +112,21 @@ export function createServices(deps: ServiceDeps) {
   const { config, database, kv, redis, clock } = deps;
   const db = database.db;
   const cursors = createCursorCodec(deps.secrets.sessionSecret);
-  const storeDeps = { clock, ttlDays: config.sessionTtlDays, idleDays: config.sessionIdleDays };
   // With Redis: whether it may be used now, and what runs when it is back (README, Resilience).
   const redisHealth = redis ? watchRedis(redis) : undefined;
   const limiter = createRateLimiter(kv, clock, redis ? createMemoryStore() : undefined);
-  const sessions = redis && redisHealth ? createRedisSessionStore(redis, db, storeDeps, redisHealth) : createDbSessionStore(db, storeDeps);
   // Writes that change a user's practice data drop that user's cached reads (dashboard, contact pages).
   const cache = createPracticeCache(kv, redis ? createRedisBytes(redis) : undefined, redisHealth);
   const onChange = (userId: string) => cache.invalidate(userId);
+  const storeDeps = { clock, ttlDays: config.sessionTtlDays, idleDays: config.sessionIdleDays, changed: onChange };
+  const sessions = redis && redisHealth ? createRedisSessionStore(redis, db, storeDeps, redisHealth) : createDbSessionStore(db, storeDeps);
   // One processor per process: its limiter bounds image work across all requests.
   const images = createImageProcessor({
     ...LIMITS.photo,
     maxBytes: LIMITS.photo.uploadBytes,
     maxPixels: Math.floor(LIMITS.photo.maxDecodedBytes / 4),
   });
-  const usersRepo = createUsersRepo(db);
+  const usersRepo = createUsersRepo(db, onChange);
   const devices = createDeviceTokens(deps.secrets.sessionSecret);
   const consent = createConsentService({ repo: createConsentRepo(db), cursors, clock, onChange });
   // Background AI (issue 14): new interactions are scored, new or changed calendar events classified.
@@ -175,7 +175,7 @@ export function createServices(deps: ServiceDeps) {
     calendar: createCalendarService({ repo: createCalendarRepo(db), clock, onChange }),
     calendarFeed: createFeedService({ repo: createFeedRepo(db), limiter, clock, onChange }),
     duplicates: createDuplicatesService({ repo: createDuplicatesRepo(db), merges: createMergeRepo(), cursors, clock, onChange }),
-    exports: createExportService({ repo: createExportRepo(db), limiter, clock }),
+    exports: createExportService({ repo: createExportRepo(db, onChange), limiter, clock }),
   };
   const { jobs } = deps;
   const googleConfig = config.google;
@@ -200,7 +200,7 @@ export function createServices(deps: ServiceDeps) {
     clock,
     onChange,
   });
-  const importsRepo = createImportsRepo(db);
+  const importsRepo = createImportsRepo(db, onChange);
   const aiRepo = createAiRepo(db);
   // The one AI engine (budgets, masking, usage, prompts); every AI feature asks through it.
   const aiEngine = createAiEngine({

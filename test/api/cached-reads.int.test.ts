@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { signUp, type TestClient } from '../support/client.js';
+import { signUp, TEST_PASSWORD, TestClient } from '../support/client.js';
 import { created, statementsOf } from '../support/pages.js';
 
 let t: TestApp;
@@ -109,6 +109,54 @@ describe('cached reads (issue 15, item 10): one computation per generation, neve
     expect((await a.get('/api/calendar/feed')).body.createdAt).toEqual(expect.any(String));
     expect((await a.delete('/api/calendar/feed')).status).toBe(204);
     expect((await a.get('/api/calendar/feed')).body.createdAt).toBeNull();
+  });
+
+  it('/api/audit: every audited action, with or without a transaction of its own, is seen by the next read', async () => {
+    const a = await signUp(t.app, 'cached-audit');
+    const contact = await created(a, '/api/contacts', { name: 'Léa Dubois 🧘' });
+    const actions = async () => {
+      const res = await a.get('/api/audit?limit=200');
+      expect(res.status, res.text).toBe(200);
+      return (res.body.items as Array<{ action: string }>).map((e) => e.action);
+    };
+    const phone = new TestClient(t.app);
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['auth.sign_in_failed', () => phone.post('/api/auth/login', { email: a.email, password: 'not the password' })],
+      ['auth.sign_in', () => phone.post('/api/auth/login', { email: a.email, password: TEST_PASSWORD })],
+      ['auth.sign_out', () => phone.post('/api/auth/logout')],
+      ['export.contacts', () => a.get('/api/contacts/export.csv')],
+      ['export.contact', () => a.get(`/api/contacts/${contact.id}/export`)],
+      ['export.account', () => a.get('/api/export')],
+      ['calendar_feed.rotated', () => a.post('/api/calendar/feed')],
+    ];
+    await actions();
+    expect(statementsOf(await a.get('/api/audit?limit=200'))).toBe(0);
+    for (const [action, step] of steps) {
+      const before = (await actions()).filter((x) => x === action).length;
+      await step();
+      expect((await actions()).filter((x) => x === action).length, action).toBe(before + 1);
+    }
+  });
+
+  it('/api/auth/sessions: a sign-in, a revocation and the current mark are right at once', async () => {
+    const a = await signUp(t.app, 'cached-sessions');
+    const list = async (c: TestClient = a) => {
+      const res = await c.get('/api/auth/sessions');
+      expect(res.status, res.text).toBe(200);
+      return res.body.items as Array<{ id: string; isCurrent: boolean }>;
+    };
+    expect(await list()).toHaveLength(1);
+    expect(statementsOf(await a.get('/api/auth/sessions'))).toBe(0);
+    const phone = new TestClient(t.app);
+    expect((await phone.post('/api/auth/login', { email: a.email, password: TEST_PASSWORD })).status).toBe(200);
+    const both = await list();
+    expect(both).toHaveLength(2);
+    // The same minute, the same user, another session: its own session is the current one.
+    const onPhone = await list(phone);
+    expect(onPhone.find((s) => s.isCurrent)!.id).not.toBe(both.find((s) => s.isCurrent)!.id);
+    expect((await a.delete(`/api/auth/sessions/${onPhone.find((s) => s.isCurrent)!.id}`)).status).toBe(204);
+    expect(await list()).toHaveLength(1);
+    expect((await phone.get('/api/auth/sessions')).status).toBe(401);
   });
 
   it('a cached answer is the owner’s alone: another practitioner reading the same URL is refused', async () => {

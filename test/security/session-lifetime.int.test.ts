@@ -16,7 +16,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const stores: Array<[string, () => { store: SessionStore; close(): Promise<void> }]> = [
-  ['database', () => ({ store: createDbSessionStore(t.database.db, { clock, ttlDays: 30, idleDays: 7 }), close: async () => {} })],
+  [
+    'database',
+    () => ({
+      store: createDbSessionStore(t.database.db, { clock, ttlDays: 30, idleDays: 7, changed: async () => {} }),
+      close: async () => {},
+    }),
+  ],
 ];
 if (hasRedis) {
   stores.push([
@@ -24,7 +30,7 @@ if (hasRedis) {
     () => {
       const redis = connectRedis(process.env.REDIS_URL!, pino({ level: 'silent' }));
       const health = watchRedis(redis);
-      const store = createRedisSessionStore(redis, t.database.db, { clock, ttlDays: 30, idleDays: 7 }, health);
+      const store = createRedisSessionStore(redis, t.database.db, { clock, ttlDays: 30, idleDays: 7, changed: async () => {} }, health);
       return {
         store,
         close: async () => {

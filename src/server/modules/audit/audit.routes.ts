@@ -1,6 +1,6 @@
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
-import { sendJsonText } from '../../platform/http/json-text.js';
+import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { auditPageResponse, listAuditQuery } from '../../../shared/api/audit.js';
 
 const TAGS = ['audit'];
@@ -9,6 +9,6 @@ export function registerAuditRoutes(app: App) {
   const { audit } = app.services;
 
   app.get('/api/audit', { schema: { tags: TAGS, querystring: listAuditQuery, response: { 200: auditPageResponse } } }, async (req, reply) =>
-    sendJsonText(reply, await audit.list(requireActor(req), req.query)),
+    sendCachedRead(req, reply, () => audit.list(requireActor(req), req.query)),
   );
 }

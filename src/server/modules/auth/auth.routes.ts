@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import { cachedRead } from '../../platform/http/cached-read.js';
+import { cachedRead, sendCachedRead } from '../../platform/http/cached-read.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import { requireActor } from '../../platform/http/security.js';
 import {
@@ -126,9 +126,15 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
     return reply.status(204).send(null);
   });
 
-  app.get('/api/auth/sessions', { schema: { tags: TAGS, response: { 200: sessionPageResponse } } }, async (req) => {
+  // Which session is current differs per session: it is part of the cache entry's name.
+  app.get('/api/auth/sessions', { schema: { tags: TAGS, response: { 200: sessionPageResponse } } }, async (req, reply) => {
     const actor = requireActor(req);
-    return { items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null };
+    return sendCachedRead(
+      req,
+      reply,
+      async () => ({ items: await auth.listSessions(actor.userId, actor.sessionIdHash), nextCursor: null }),
+      actor.sessionIdHash,
+    );
   });
 
   app.delete(

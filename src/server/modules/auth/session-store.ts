@@ -31,7 +31,13 @@ export type SessionStore = {
 
 export const hashSessionToken = (token: string) => sha256(token);
 
-type StoreDeps = { clock: () => Date; ttlDays: number; idleDays: number };
+type StoreDeps = {
+  clock: () => Date;
+  ttlDays: number;
+  idleDays: number;
+  /** Called after a session of the user is created, touched or ended: the sessions page is a cached read. */
+  changed: (userId: string) => Promise<void>;
+};
 
 const DAY_MS = 86_400_000;
 /** Ends at its absolute expiry, or once unused for the idle timeout, whichever comes first; checked at every request. */
@@ -67,6 +73,7 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
     async create(userId, meta) {
       const created = newRecord(userId, meta, deps);
       await repo.insert(created.record);
+      await deps.changed(userId);
       return created;
     },
     async get(token) {
@@ -87,18 +94,22 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
         await repo.touch(record.idHash, now);
         record = { ...record, lastSeenAt: now };
         recent.set(idHash, record, { noUpdateTTL: true });
+        await deps.changed(record.userId);
       }
       return record;
     },
     // The row goes first, then the kept copy: a lookup racing the sign-out cannot bring it back.
     async destroy(idHash, userId) {
-      const deleted = await repo.delete(idHash, userId);
-      if (deleted) recent.delete(idHash);
-      return deleted;
+      const owner = await repo.delete(idHash, userId);
+      if (!owner) return false;
+      recent.delete(idHash);
+      await deps.changed(owner);
+      return true;
     },
     async destroyAllForUser(userId, except) {
       await repo.deleteForUser(userId, except);
       for (const [idHash, record] of [...recent.entries()]) if (record.userId === userId && idHash !== except) recent.delete(idHash);
+      await deps.changed(userId);
     },
     list: (userId) => {
       const now = deps.clock();
@@ -192,6 +203,7 @@ export function createRedisSessionStore(redis: Redis, db: Db, deps: StoreDeps, h
       const created = newRecord(userId, meta, deps);
       await repo.insert(created.record);
       await save(created.record);
+      await deps.changed(userId);
       return created;
     },
     async get(token) {
@@ -201,6 +213,7 @@ export function createRedisSessionStore(redis: Redis, db: Db, deps: StoreDeps, h
       if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
         await repo.touch(record.idHash, now);
         await save({ ...record, lastSeenAt: now });
+        await deps.changed(record.userId);
       }
       return record;
     },
@@ -208,9 +221,10 @@ export function createRedisSessionStore(redis: Redis, db: Db, deps: StoreDeps, h
     async destroy(idHash, userId) {
       const record = await load(idHash);
       if (!record || (userId && record.userId !== userId)) return false;
-      const deleted = await repo.delete(idHash, userId);
+      const owner = await repo.delete(idHash, userId);
       await dropCopies([idHash], record.userId);
-      return deleted;
+      if (owner) await deps.changed(owner);
+      return owner !== undefined;
     },
     async destroyAllForUser(userId, exceptIdHash) {
       await repo.deleteForUser(userId, exceptIdHash);
@@ -224,6 +238,7 @@ export function createRedisSessionStore(redis: Redis, db: Db, deps: StoreDeps, h
         pendingUsers.add(userId);
         health.failed();
       }
+      await deps.changed(userId);
     },
     list(userId) {
       const now = deps.clock();

@@ -19,10 +19,11 @@ export function createSessionsRepo(db: Db) {
     async touch(idHash: string, now: Date): Promise<void> {
       await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
     },
-    async delete(idHash: string, userId?: string): Promise<boolean> {
+    /** Answers the owner of the deleted session, or undefined when there was none. */
+    async delete(idHash: string, userId?: string): Promise<string | undefined> {
       const where = userId ? and(eq(sessions.idHash, idHash), eq(sessions.userId, userId)) : eq(sessions.idHash, idHash);
-      const rows = await db.delete(sessions).where(where).returning({ idHash: sessions.idHash });
-      return rows.length > 0;
+      const [row] = await db.delete(sessions).where(where).returning({ userId: sessions.userId });
+      return row?.userId;
     },
     async deleteForUser(userId: string, exceptIdHash?: string): Promise<void> {
       const where = exceptIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, exceptIdHash)) : eq(sessions.userId, userId);

@@ -5,7 +5,8 @@ import { recordAudit, type AuditEntry } from '../audit/audit.repo.js';
 
 export type UserRow = typeof users.$inferSelect;
 
-export function createUsersRepo(db: Db) {
+/** `changed` runs after each audited write commits: the audit log is a cached read. */
+export function createUsersRepo(db: Db, changed: (userId: string) => Promise<void>) {
   return {
     /** Answers undefined when the email (or the Google account) already has an account. */
     async insert(values: {
@@ -31,8 +32,9 @@ export function createUsersRepo(db: Db) {
      * False when the account is gone or was linked meanwhile, or the Google account is linked elsewhere.
      */
     async linkGoogle(id: string, sub: string, now: Date, audit: AuditEntry): Promise<boolean> {
+      let linked: boolean;
       try {
-        return await transactionRunner(db)(async (tx) => {
+        linked = await transactionRunner(db)(async (tx) => {
           const rows = await tx
             .update(users)
             .set({ googleSub: sub, updatedAt: now })
@@ -46,6 +48,8 @@ export function createUsersRepo(db: Db) {
         if (isUniqueViolation(err)) return false;
         throw err;
       }
+      if (linked) await changed(id);
+      return linked;
     },
     async findById(id: string): Promise<UserRow | undefined> {
       const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
@@ -57,10 +61,12 @@ export function createUsersRepo(db: Db) {
         await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, id));
         await recordAudit(tx, audit);
       });
+      await changed(id);
     },
     /** An account event (sign-in, sign-out…): sessions live in their own store (maybe Redis), so the entry is written on its own. */
     async audit(entry: AuditEntry): Promise<void> {
       await recordAudit(db, entry);
+      await changed(entry.userId);
     },
     async updateProfile(
       id: string,

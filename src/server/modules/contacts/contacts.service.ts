@@ -301,6 +301,7 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
         entityId: actor.userId,
         details: { format, selected: query.ids?.length ?? null },
       });
+      await onChange(actor.userId);
     },
 
     /** The contacts of an export, page by page in name order, filtered as the list is (or only `ids`). */

@@ -120,7 +120,7 @@ export const tablesFor = (scope: Scope) => EXPORT_TABLES.filter((t) => scopeFilt
 
 type Page = { rows: string[]; after: string[] | undefined };
 
-export function createExportRepo(db: Db) {
+export function createExportRepo(db: Db, changed: (userId: string) => Promise<void>) {
   return {
     /**
      * One keyset page of a table's rows as JSON text (secret and derived columns left out), in
@@ -190,7 +190,11 @@ export function createExportRepo(db: Db) {
       return rows.length > 0;
     },
 
-    audit: (entry: AuditEntry) => recordAudit(db, entry),
+    /** The export's audit entry; `changed` runs after it, since the audit log is a cached read. */
+    async audit(entry: AuditEntry) {
+      await recordAudit(db, entry);
+      await changed(entry.userId);
+    },
   };
 }
 export type ExportRepo = ReturnType<typeof createExportRepo>;

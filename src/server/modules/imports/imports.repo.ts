@@ -29,7 +29,8 @@ const view = {
   finishedAt: imports.finishedAt,
 };
 
-export function createImportsRepo(db: Db) {
+/** `changed` runs after the writes that add an audit entry commit: the audit log is a cached read. */
+export function createImportsRepo(db: Db, changed: (userId: string) => Promise<void>) {
   const transaction = transactionRunner(db);
   return {
     async timezoneOf(userId: string): Promise<string> {
@@ -72,7 +73,7 @@ export function createImportsRepo(db: Db) {
 
     /** The import and its 'import.started' audit entry, in one transaction. */
     async insert(userId: string, values: NewImport): Promise<string> {
-      return transaction(async (tx) => {
+      const id = await transaction(async (tx) => {
         const [row] = await tx
           .insert(imports)
           .values({ ...values, userId })
@@ -86,6 +87,8 @@ export function createImportsRepo(db: Db) {
         });
         return row!.id;
       });
+      await changed(userId);
+      return id;
     },
 
     async find(userId: string, id: string): Promise<ImportJob | undefined> {
@@ -162,6 +165,7 @@ export function createImportsRepo(db: Db) {
           },
         });
       });
+      await changed(userId);
     },
   };
 }

@@ -11,16 +11,19 @@ import { requireActor } from './security.js';
  * the clock. Only a read whose answer otherwise changes solely through writes that call `onChange`
  * may use it; an error is not cached.
  */
-export async function sendCachedRead(req: FastifyRequest, reply: FastifyReply, compute: () => Promise<string | object>) {
-  return sendJsonText(reply, await cachedRead(req, compute));
+export async function sendCachedRead(req: FastifyRequest, reply: FastifyReply, compute: () => Promise<string | object>, variant?: string) {
+  return sendJsonText(reply, await cachedRead(req, compute, variant));
 }
 
-/** The cached bytes themselves (UTF-8 JSON), for an answer that wraps them with per-request parts. */
-export async function cachedRead(req: FastifyRequest, compute: () => Promise<string | object>): Promise<Buffer> {
+/**
+ * The cached bytes themselves (UTF-8 JSON), for an answer that wraps them with per-request parts.
+ * `variant` names what else the answer depends on (the session, for the sessions page).
+ */
+export async function cachedRead(req: FastifyRequest, compute: () => Promise<string | object>, variant = ''): Promise<Buffer> {
   const actor = requireActor(req);
   const { cache, clock } = req.server.services;
   const minute = Math.floor(clock().getTime() / 60_000);
-  const name = `route:${req.routeOptions.url}:${JSON.stringify(req.params ?? {})}:${JSON.stringify(req.query ?? {})}:${minute}`;
+  const name = `route:${req.routeOptions.url}:${JSON.stringify(req.params ?? {})}:${JSON.stringify(req.query ?? {})}:${minute}:${variant}`;
   const bytes = await cache.read(actor.userId, name, LIMITS.cache.listTtlMs, async () => {
     const value = await compute();
     return typeof value === 'string' ? value : JSON.stringify(value);
