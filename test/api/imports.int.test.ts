@@ -5,6 +5,11 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
 import { allContacts, byName, contactFixtures, fixture, importFile, postForm } from '../support/imports.js';
 import { requestContext } from '../../src/server/platform/request-context.js';
+import pino from 'pino';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../src/server/platform/db.js';
+import { createJobRunner } from '../../src/server/platform/jobs.js';
+import type { JobDeps } from '../../src/server/app-jobs.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -290,5 +295,33 @@ describe('batching', () => {
     expect(ctx.statements).toBeGreaterThan(0);
     // 15 on PGlite, 25 on PostgreSQL (which counts the transactions' BEGIN and COMMIT); one per row would be 600+.
     expect(ctx.statements).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('when the import cannot be queued', () => {
+  it('answers 503 with Retry-After, and the import ends as failed instead of waiting forever', async () => {
+    // A job runner that never started: every send fails, as when the queue's database is unreachable.
+    const runner = createJobRunner<JobDeps>({
+      database: t.database,
+      databaseUrl: process.env.DATABASE_URL,
+      log: pino({ level: 'silent' }),
+    });
+    const queued = await createTestApp({}, t.database, { jobs: runner });
+    try {
+      const a = await signUp(queued.app, 'imp-unqueued');
+      const res = await postForm(a, '/api/imports', Buffer.from('Name,Email\nInès Café ☕,ines@example.org\n'));
+      expect(res.status, res.text).toBe(503);
+      expect(res.headers['retry-after']).toBe('2');
+      expect((res.body as { error: { message: string } }).error.message).toMatch(/could not be queued.*Try again/);
+      // There is no list of imports: the row is found in the database, then read through the API.
+      const rows = await queryRows<{ id: string }>(t.database.db, sql`select id from imports where user_id = ${a.userId}`);
+      expect(rows).toHaveLength(1);
+      const job = await a.get(`/api/imports/${rows[0]!.id}`);
+      expect(job.body).toMatchObject({ status: 'failed' });
+      expect(job.body.report.failures[0].reason).toMatch(/could not be queued/);
+      expect(await allContacts(a)).toEqual([]);
+    } finally {
+      await queued.close();
+    }
   });
 });

@@ -219,9 +219,24 @@ export function createImportsService({ repo, contacts, photos, uploads, interact
         duplicates: fields.duplicates,
         total: 0,
       });
-      await uploads?.put(id, bytes);
-      if (enqueue) await enqueue(id);
-      else setImmediate(() => void run(id));
+      try {
+        await uploads?.put(id, bytes);
+        if (enqueue) await enqueue(id);
+        else setImmediate(() => void run(id));
+      } catch {
+        // Not queued, so nothing would ever run it: it ends as failed (not waiting forever), and the
+        // caller is told to try again.
+        const report = emptyReport();
+        report.failures.push({ line: 0, field: 'file', reason: 'the import could not be queued; upload the file again' });
+        await repo.finish(actor.userId, id, 'failed', report);
+        await uploads?.remove(id).catch(() => {});
+        throw new AppError(
+          'unavailable',
+          'The import could not be queued right now. Try again in a moment.',
+          undefined,
+          LIMITS.database.retryAfterSeconds,
+        );
+      }
       return { id };
     },
 
