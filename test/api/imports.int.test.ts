@@ -8,6 +8,7 @@ import { requestContext } from '../../src/server/platform/request-context.js';
 import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../src/server/platform/db.js';
+import { createImportsRepo } from '../../src/server/modules/imports/imports.repo.js';
 import { createJobRunner } from '../../src/server/platform/jobs.js';
 import type { JobDeps } from '../../src/server/app-jobs.js';
 
@@ -273,6 +274,29 @@ describe('progress and audit', () => {
     expect(events.headers['content-type']).toContain('text/event-stream');
     expect(events.text).toContain('event: progress\ndata: {"processed":7,"total":7}');
     expect(events.text).toContain('event: done');
+  });
+});
+
+describe('progress events when the import goes away', () => {
+  it('end with an "error" event, not a stream left open', async () => {
+    const a = await signUp(t.app, 'imp-gone');
+    // A queued import that nothing runs, then deleted while its progress is being streamed.
+    const id = await createImportsRepo(t.database.db, async () => {}).insert(a.userId, {
+      filename: 'waiting.csv',
+      format: 'csv',
+      file: Buffer.from('Name\nAnaïs\n'),
+      mapping: null,
+      tagIds: [],
+      duplicates: 'skip',
+      total: 0,
+    });
+    const streamed = a.get(`/api/imports/${id}/events`);
+    await new Promise((r) => setTimeout(r, 50));
+    await queryRows(t.database.db, sql`delete from imports where id = ${id}`);
+    const events = await streamed;
+    expect(events.status).toBe(200);
+    expect(events.text).toContain('event: progress\ndata: {"processed":0,"total":0}');
+    expect(events.text).toContain('event: error\ndata: {"message":"The import is gone."}');
   });
 });
 

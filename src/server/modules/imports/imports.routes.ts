@@ -183,17 +183,28 @@ export async function registerImportsRoutes(app: App) {
         closed = true;
       });
       let last = -1;
-      while (!closed) {
-        if (job.processed !== last) {
-          last = job.processed;
-          res.write(`event: progress\ndata: ${JSON.stringify({ processed: job.processed, total: job.total })}\n\n`);
+      // The answer is already under way: a failure (the import deleted with its account, the
+      // database unreachable) ends the stream with an "error" event instead of reaching the error handler.
+      try {
+        while (!closed) {
+          if (job.processed !== last) {
+            last = job.processed;
+            res.write(`event: progress\ndata: ${JSON.stringify({ processed: job.processed, total: job.total })}\n\n`);
+          }
+          if (job.status === 'finished' || job.status === 'failed') {
+            res.write(`event: done\ndata: ${JSON.stringify(job)}\n\n`);
+            break;
+          }
+          await new Promise((r) => setTimeout(r, LIMITS.imports.progressPollMs));
+          job = await imports.get(actor, req.params.id);
         }
-        if (job.status === 'finished' || job.status === 'failed') {
-          res.write(`event: done\ndata: ${JSON.stringify(job)}\n\n`);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, LIMITS.imports.progressPollMs));
-        job = await imports.get(actor, req.params.id);
+      } catch (err) {
+        const message =
+          err instanceof AppError && err.code === 'not_found'
+            ? 'The import is gone.'
+            : 'Progress is unavailable right now. Reload to see the import.';
+        if (!(err instanceof AppError)) req.log.warn({ err }, 'import progress stream stopped');
+        res.write(`event: error\ndata: ${JSON.stringify({ message })}\n\n`);
       }
       res.end();
     },
