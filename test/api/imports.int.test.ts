@@ -296,7 +296,7 @@ describe('progress events when the import goes away', () => {
     const events = await streamed;
     expect(events.status).toBe(200);
     expect(events.text).toContain('event: progress\ndata: {"processed":0,"total":0}');
-    expect(events.text).toContain('event: error\ndata: {"message":"The import is gone."}');
+    expect(events.text).toContain('event: error\ndata: {"message":"The job is gone."}');
   });
 });
 

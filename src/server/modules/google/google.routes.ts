@@ -4,6 +4,7 @@ import type { App } from '../../app.js';
 import type { Config } from '../../config.js';
 import { sendCachedRead } from '../../platform/http/cached-read.js';
 import { requireActor } from '../../platform/http/security.js';
+import { sendProgressStream } from '../../platform/http/progress-stream.js';
 import { LIMITS } from '../../platform/limits.js';
 import { publicUrlOf } from '../../platform/http/public-url.js';
 import {
@@ -152,7 +153,7 @@ export function registerGoogleRoutes(app: App, config: Config) {
       schema: {
         tags: ['sync'],
         description:
-          'text/event-stream: "progress" events ({ events, pages, inserted, updated, removed }) while the sync runs, then one "done" event with the service status of GET /api/sync.',
+          'text/event-stream: "progress" events ({ events, pages, inserted, updated, removed }) while the sync runs, then one "done" event with the service status of GET /api/sync; an "error" event ({ message }) ends the stream if the job cannot be read any more.',
         params: syncJobParams,
         response: { 200: { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } } },
       },
@@ -161,29 +162,13 @@ export function registerGoogleRoutes(app: App, config: Config) {
       const actor = requireActor(req);
       const jobOf = async (id: string) =>
         (await gmailSync.job(actor, id)) ?? (await driveSync.job(actor, id)) ?? calendarSync.job(actor, id);
-      let job = await jobOf(req.params.id);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      let closed = false;
-      req.raw.on('close', () => {
-        closed = true;
+      await sendProgressStream(req, reply, {
+        first: await jobOf(req.params.id),
+        next: () => jobOf(req.params.id),
+        progress: (job) => job.stats,
+        done: (job) => job.status !== 'running',
+        pollMs: LIMITS.google.progressPollMs,
       });
-      let last = '';
-      while (!closed) {
-        const progress = JSON.stringify(job.stats);
-        if (progress !== last) {
-          last = progress;
-          res.write(`event: progress\ndata: ${progress}\n\n`);
-        }
-        if (job.status !== 'running') {
-          res.write(`event: done\ndata: ${JSON.stringify(job)}\n\n`);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, LIMITS.google.progressPollMs));
-        job = await jobOf(req.params.id);
-      }
-      res.end();
     },
   );
 }

@@ -5,6 +5,7 @@ import { MULTIPART_OVERHEAD, multipartRoutes } from '../../platform/http/multipa
 import { AppError, badRequest } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { requireActor } from '../../platform/http/security.js';
+import { sendProgressStream } from '../../platform/http/progress-stream.js';
 import { Readable } from 'node:stream';
 import {
   exportCsvQuery,
@@ -167,46 +168,20 @@ export async function registerImportsRoutes(app: App) {
       schema: {
         tags: TAGS,
         description:
-          'text/event-stream: "progress" events ({ processed, total }) while the import runs, then one "done" event with the import.',
+          'text/event-stream: "progress" events ({ processed, total }) while the import runs, then one "done" event with the import; an "error" event ({ message }) ends the stream if the import cannot be read any more.',
         params: importParams,
         response: { 200: { description: 'Server-sent events', content: { 'text/event-stream': { schema: z.string() } } } },
       },
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      let job = await imports.get(actor, req.params.id);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      let closed = false;
-      req.raw.on('close', () => {
-        closed = true;
+      await sendProgressStream(req, reply, {
+        first: await imports.get(actor, req.params.id),
+        next: () => imports.get(actor, req.params.id),
+        progress: (job) => ({ processed: job.processed, total: job.total }),
+        done: (job) => job.status === 'finished' || job.status === 'failed',
+        pollMs: LIMITS.imports.progressPollMs,
       });
-      let last = -1;
-      // The answer is already under way: a failure (the import deleted with its account, the
-      // database unreachable) ends the stream with an "error" event instead of reaching the error handler.
-      try {
-        while (!closed) {
-          if (job.processed !== last) {
-            last = job.processed;
-            res.write(`event: progress\ndata: ${JSON.stringify({ processed: job.processed, total: job.total })}\n\n`);
-          }
-          if (job.status === 'finished' || job.status === 'failed') {
-            res.write(`event: done\ndata: ${JSON.stringify(job)}\n\n`);
-            break;
-          }
-          await new Promise((r) => setTimeout(r, LIMITS.imports.progressPollMs));
-          job = await imports.get(actor, req.params.id);
-        }
-      } catch (err) {
-        const message =
-          err instanceof AppError && err.code === 'not_found'
-            ? 'The import is gone.'
-            : 'Progress is unavailable right now. Reload to see the import.';
-        if (!(err instanceof AppError)) req.log.warn({ err }, 'import progress stream stopped');
-        res.write(`event: error\ndata: ${JSON.stringify({ message })}\n\n`);
-      }
-      res.end();
     },
   );
 }
