@@ -38,14 +38,18 @@ export function CommandPalette({
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {
-      setQuery('');
-      setActive(0);
-      setEnterPending(false);
       dialog.showModal();
       // The first key typed after Ctrl+K must land in the box, whatever had focus before.
       dialog.querySelector('input')?.focus();
     }
-    if (!open && dialog.open) dialog.close();
+    if (!open) {
+      // Cleared on closing, not on opening: a reset that ran after the box took focus would wipe
+      // the first keys typed into it (the input is focused as it mounts, before this effect runs).
+      setQuery('');
+      setActive(0);
+      setEnterPending(false);
+      if (dialog.open) dialog.close();
+    }
   }, [open]);
 
   const items = useMemo<Item[]>(() => {
