@@ -113,19 +113,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   // Body parsing can leave the async context; re-enter it so statement counting stays per request.
   app.addHook('preHandler', (request, _reply, done) => requestContext.run(request.ctx, done));
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback hooks: they run on every request, and an async one costs a promise each time.
+  app.addHook('onSend', (request, reply, payload, done) => {
     // While draining, a keep-alive client opens its next connection elsewhere (another instance).
     if (app.lifecycle.isDraining) reply.header('connection', 'close');
     if (config.exposeStatementCount && request.ctx) {
       reply.header('x-db-statements', String(request.ctx.statements - request.ctx.authStatements));
     }
     // Node 20 is slow to send large strings with a Content-Length; a Buffer goes out fast.
-    return typeof payload === 'string' && payload.length > 16_384 ? Buffer.from(payload) : payload;
+    done(null, typeof payload === 'string' && payload.length > 16_384 ? Buffer.from(payload) : payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (request.ctx) metrics.statementsPerRequest.observe({ route }, request.ctx.statements);
+    done();
   });
 
   await app.register(cookie);

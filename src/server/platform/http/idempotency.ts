@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import type { Claim } from '../../modules/idempotency/idempotency.repo.js';
@@ -36,10 +36,9 @@ const requestHash = (request: FastifyRequest) => requestHashOf(request.routeOpti
  * `config: { skipIdempotency: true }`, whose answer carries a secret that must not be stored.
  */
 export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore) {
-  app.addHook('preHandler', async (request, reply) => {
+  const preHandler: preHandlerAsyncHookHandler = async (request, reply) => {
     const header = request.headers[IDEMPOTENCY_HEADER];
-    if (request.method !== 'POST' || header === undefined || !request.actor) return;
-    if (request.routeOptions.config?.skipIdempotency) return;
+    if (header === undefined || !request.actor) return;
     if (String(request.headers['content-type'] ?? '').startsWith('multipart/')) return;
     const key = Array.isArray(header) ? header[0]! : header;
     if (key.length < 1 || key.length > LIMITS.idempotency.keyChars || !KEY_SHAPE.test(key)) {
@@ -62,9 +61,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     reply.code(claim.statusCode).header('idempotent-replayed', 'true');
     if (claim.contentType) reply.header('content-type', claim.contentType);
     return reply.send(claim.body);
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend: onSendHookHandler<unknown> = async (request, reply, payload) => {
     const key = request.idempotencyKey;
     if (!key || !request.actor) return payload;
     request.idempotencyKey = undefined;
@@ -77,5 +76,15 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       await store.complete(userId, key, { statusCode: reply.statusCode, contentType: contentType ? String(contentType) : null, body });
     }
     return payload;
+  };
+
+  // Only POST routes carry the hooks: the reads, most of the traffic, skip both.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST') || route.config?.skipIdempotency) return;
+    route.preHandler = [...hooksOf(route.preHandler), preHandler];
+    route.onSend = [...hooksOf(route.onSend), onSend];
   });
 }
+
+const hooksOf = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);
