@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from 'react';
 import { errorMessage } from '../api/api-client';
 import { Icon } from './icons';
 
@@ -83,6 +83,28 @@ export function Field({
         </p>
       )}
     </div>
+  );
+}
+
+/** A Field holding one text input (a name, an email, a password): the common case, without the render prop. */
+export function TextField({
+  label,
+  error,
+  hint,
+  value,
+  onValue,
+  ...input
+}: {
+  label: string;
+  error?: string;
+  hint?: string;
+  value: string;
+  onValue: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'id' | 'className'>) {
+  return (
+    <Field label={label} error={error} hint={hint}>
+      {(p) => <input {...p} className="input" {...input} value={value} onChange={(e) => onValue(e.target.value)} />}
+    </Field>
   );
 }
 

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { fieldErrors } from '../../api/api-client';
 import { useSignIn, useSignUp } from '../../api/auth.api';
-import { Busy, ErrorNotice, Field } from '../../components/ui';
+import { Busy, ErrorNotice, TextField } from '../../components/ui';
 import { AuthFrame } from './auth-frame';
 import { GoogleSignInButton, GoogleSignInOutcome } from './google-signin';
 
@@ -39,32 +39,8 @@ export function SignInPage() {
     >
       <GoogleSignInOutcome />
       <form onSubmit={submit} className="space-y-4">
-        <Field label="Email">
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Password">
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField label="Email" type="email" autoComplete="email" required value={email} onValue={setEmail} />
+        <TextField label="Password" type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
         <ErrorNotice error={signIn.error} title="Could not sign in" />
         <button type="submit" className="btn-primary w-full" disabled={signIn.isPending}>
           <Busy isBusy={signIn.isPending} busyText="Signing in…">
@@ -104,38 +80,19 @@ export function SignUpPage() {
       }
     >
       <form onSubmit={submit} className="space-y-4">
-        <Field label="Your name" error={errors.displayName}>
-          {(p) => (
-            <input {...p} className="input" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-          )}
-        </Field>
-        <Field label="Email" error={errors.email}>
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Password" error={errors.password} hint="At least 10 characters. A short sentence is easy to remember.">
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField label="Your name" error={errors.displayName} autoComplete="name" value={displayName} onValue={setDisplayName} />
+        <TextField label="Email" error={errors.email} type="email" autoComplete="email" required value={email} onValue={setEmail} />
+        <TextField
+          label="Password"
+          error={errors.password}
+          hint="At least 10 characters. A short sentence is easy to remember."
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          value={password}
+          onValue={setPassword}
+        />
         {signUp.error && Object.keys(errors).length === 0 && <ErrorNotice error={signUp.error} title="Could not create the account" />}
         <button type="submit" className="btn-primary w-full" disabled={signUp.isPending}>
           <Busy isBusy={signUp.isPending} busyText="Creating account…">

@@ -3,7 +3,7 @@ import { Link, useLocation, useSearch } from 'wouter';
 import { ApiError } from '../../api/api-client';
 import { useAuthProviders, useConfirmGoogleLink, usePendingGoogleLink } from '../../api/auth.api';
 import { sessionHint } from '../../api/query-client';
-import { Busy, ErrorNotice, Field, Spinner } from '../../components/ui';
+import { Busy, ErrorNotice, Spinner, TextField } from '../../components/ui';
 import type { GoogleSigninRefusal } from '../../../shared/api/auth';
 import { AuthFrame } from './auth-frame';
 
@@ -103,19 +103,7 @@ export function GoogleLinkPage() {
             An account with <strong>{pending.data?.email}</strong> already exists. Type its password once to link your Google account to it;
             after that, Sign in with Google takes you straight in.
           </p>
-          <Field label="Password">
-            {(p) => (
-              <input
-                {...p}
-                className="input"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField label="Password" type="password" autoComplete="current-password" required value={password} onValue={setPassword} />
           <ErrorNotice error={confirm.error} title="Not linked" />
           <button type="submit" className="btn-primary w-full" disabled={confirm.isPending}>
             <Busy isBusy={confirm.isPending} busyText="Linking…">

@@ -7,7 +7,7 @@ import type { Theme, User } from '../../../shared/api/auth';
 import { STAGE_LABELS } from '../../lib/labels';
 import { useToast } from '../../app/toasts';
 import { THEME_LABEL } from '../../app/theme';
-import { Busy, ErrorNotice, Field, PageHeader } from '../../components/ui';
+import { Busy, ErrorNotice, Field, PageHeader, TextField } from '../../components/ui';
 import { SessionsSection } from './sessions-section';
 import { ActivitySection } from './activity-section';
 import { CalendarFeedSection } from './calendar-feed-section';
@@ -45,16 +45,15 @@ function ProfileSection({ user }: { user: User }) {
   return (
     <Section title="Profile">
       <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2">
-        <Field label="Display name" error={errors.displayName}>
-          {(p) => <input {...p} className="input" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
-        </Field>
-        <Field
+        <TextField label="Display name" error={errors.displayName} value={displayName} onValue={setDisplayName} />
+        <TextField
           label="Time zone"
           error={errors.timezone}
           hint="Type to search, e.g. Paris or New York. Today, “this week” and due dates follow it."
-        >
-          {(p) => <input {...p} className="input" value={timezone} onChange={(e) => setTimezone(e.target.value)} list="tz-list" />}
-        </Field>
+          list="tz-list"
+          value={timezone}
+          onValue={setTimezone}
+        />
         <datalist id="tz-list">
           {TIME_ZONES.map((tz) => (
             <option key={tz} value={tz} label={tz.replace(/_/g, ' ')} />
@@ -183,33 +182,26 @@ function PasswordSection() {
   return (
     <Section title="Password">
       <form onSubmit={submit} className="grid gap-4 sm:grid-cols-2">
-        <Field label="Current password" error={errors.currentPassword}>
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={currentPassword}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="New password" error={errors.newPassword} hint="At least 10 characters.">
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={10}
-              value={newPassword}
-              onChange={(e) => setNew(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Current password"
+          error={errors.currentPassword}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={currentPassword}
+          onValue={setCurrent}
+        />
+        <TextField
+          label="New password"
+          error={errors.newPassword}
+          hint="At least 10 characters."
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          value={newPassword}
+          onValue={setNew}
+        />
         {change.error && !Object.keys(errors).length && <ErrorNotice error={change.error} title="Password not changed" />}
         <div className="sm:col-span-2">
           <button type="submit" className="btn-primary" disabled={change.isPending}>
