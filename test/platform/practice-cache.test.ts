@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../src/server/platform/kv.js';
+import { Redis } from 'ioredis';
+import { createMemoryStore, createRedisStore, type KeyValueStore } from '../../src/server/platform/kv.js';
 import { createPracticeCache } from '../../src/server/platform/practice-cache.js';
 
 /** A small deterministic random source, so a failure replays from its printed seed. */
@@ -67,5 +68,26 @@ describe('practice cache under writes', () => {
     await cache.invalidate('u1');
     expect((await cache.read('u1', 'x', 60_000, async () => '"a2"'))!.toString()).toBe('"a2"');
     expect((await cache.read('u2', 'x', 60_000, async () => '"b2"'))!.toString()).toBe('"b"');
+  });
+});
+
+describe('key-value stores: several keys in one call', () => {
+  const check = async (kv: KeyValueStore, prefix: string) => {
+    await kv.set(`${prefix}:a`, 'one', 60_000);
+    await kv.set(`${prefix}:c`, 'three', 60_000);
+    expect(await kv.getMany([`${prefix}:a`, `${prefix}:b`, `${prefix}:c`])).toEqual(['one', undefined, 'three']);
+    await kv.del(`${prefix}:a`, `${prefix}:c`);
+  };
+
+  it('the in-process store answers in the order asked, undefined for a missing key', () => check(createMemoryStore(), 'mem'));
+
+  it.skipIf(!process.env.REDIS_URL)('Redis answers the same in one MGET', async () => {
+    const redis = new Redis(process.env.REDIS_URL!, { lazyConnect: true });
+    await redis.connect();
+    try {
+      await check(createRedisStore(redis), `kv-test:${Date.now()}`);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

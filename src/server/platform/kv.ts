@@ -10,6 +10,10 @@ import { LIMITS } from './limits.js';
 export type KeyValueStore = {
   kind: 'memory' | 'redis';
   get(key: string): Promise<string | undefined>;
+  /** The value without a promise: only the in-process store has it. */
+  peek?(key: string): string | undefined;
+  /** Several keys in one round trip (one MGET on Redis), in the order asked. */
+  getMany(keys: string[]): Promise<(string | undefined)[]>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
   /**
@@ -35,6 +39,10 @@ export function createMemoryStore(): KeyValueStore {
     kind: 'memory',
     async get(key) {
       return entries.get(key);
+    },
+    peek: (key) => entries.get(key),
+    async getMany(keys) {
+      return keys.map((key) => entries.get(key));
     },
     async set(key, value, ttlMs) {
       entries.set(key, value, { ttl: ttlMs });
@@ -215,6 +223,10 @@ export function createRedisStore(redis: Redis): KeyValueStore {
     async get(key) {
       assertConnected(redis);
       return (await redis.get(key)) ?? undefined;
+    },
+    async getMany(keys) {
+      assertConnected(redis);
+      return (await redis.mget(keys)).map((value) => value ?? undefined);
     },
     async set(key, value, ttlMs) {
       assertConnected(redis);

@@ -75,7 +75,8 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
   /** The key of the user's entry in the current generation and epoch; undefined when Redis just failed. */
   async function entryKey(userId: string, name: string): Promise<string | undefined> {
     try {
-      const [g, e] = await Promise.all([kv.get(generationKey(userId)), health ? kv.get(EPOCH_KEY) : undefined]);
+      // With Redis, the generation and the epoch come back in one round trip.
+      const [g, e] = health ? await kv.getMany([generationKey(userId), EPOCH_KEY]) : [await kv.get(generationKey(userId))];
       return `practice:${userId}:${g ?? 'initial'}:${e ?? '0'}:${name}`;
     } catch (err) {
       if (!health) throw err;
@@ -83,6 +84,12 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
       return undefined;
     }
   }
+
+  /** Without Redis the generation is in this process: the key is found without a promise (same shape as entryKey's). */
+  const localKey =
+    kv.peek && !health
+      ? (userId: string, name: string) => `practice:${userId}:${kv.peek!(generationKey(userId)) ?? 'initial'}:0:${name}`
+      : undefined;
 
   function start(
     slot: { running?: Flight; waiting?: Promise<Buffer | undefined> },
@@ -127,7 +134,7 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
     async read(userId: string, name: string, ttlMs: number, compute: () => Promise<string | undefined>): Promise<Buffer | undefined> {
       // Redis unreachable, or just back and not settled: computed, never cached (never stale).
       if (health && !health.usable()) return computeUncached(compute);
-      const key = await entryKey(userId, name);
+      const key = localKey ? localKey(userId, name) : await entryKey(userId, name);
       if (key === undefined) return computeUncached(compute);
       const cached = local.get(key);
       if (cached) {
