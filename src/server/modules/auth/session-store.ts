@@ -22,6 +22,11 @@ export type SessionMeta = { userAgent?: string; ip?: string };
 export type SessionStore = {
   create(userId: string, meta: SessionMeta): Promise<{ token: string; record: SessionRecord }>;
   get(token: string): Promise<SessionRecord | undefined>;
+  /**
+   * The session when this process holds a live copy that needs no last-seen write, without a
+   * promise; undefined means "ask get()". Only a store whose copies are authoritative has it.
+   */
+  peek?(token: string): SessionRecord | undefined;
   destroy(idHash: string, userId?: string): Promise<boolean>;
   destroyAllForUser(userId: string, exceptIdHash?: string): Promise<void>;
   list(userId: string): Promise<SessionRecord[]>;
@@ -75,6 +80,13 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
       await repo.insert(created.record);
       await deps.changed(userId);
       return created;
+    },
+    peek(token) {
+      const now = deps.clock();
+      const record = recent.get(hashSessionToken(token));
+      if (!record || !isLive(record, now, deps.idleDays) || now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs)
+        return undefined;
+      return record;
     },
     async get(token) {
       const now = deps.clock();

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import { hmac, randomToken, safeEqual } from '../crypto.js';
-import type { SessionStore } from '../../modules/auth/session-store.js';
+import type { SessionRecord, SessionStore } from '../../modules/auth/session-store.js';
 import { CSRF_COOKIE, CSRF_HEADER, isSecureCookie, readSessionCookie } from './cookies.js';
 import './types.js';
 
@@ -58,7 +58,8 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
   const { config, sessions, csrf } = deps;
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : undefined;
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook: a session already in memory is found without a promise (this runs on every request).
+  app.addHook('onRequest', (request, reply, done) => {
     const routeConfig = request.routeOptions.config;
     const isMatched = request.routeOptions.url !== undefined;
 
@@ -70,21 +71,21 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
     }
 
     if (isMatched && !SAFE_METHODS.has(request.method) && !routeConfig.skipCsrf) {
-      if (isCrossSite(request, publicOrigin)) throw new AppError('csrf_failed', 'Cross-site requests are not allowed.');
+      if (isCrossSite(request, publicOrigin)) return done(new AppError('csrf_failed', 'Cross-site requests are not allowed.'));
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !safeEqual(header, csrfCookie)) {
-        throw new AppError(
-          'csrf_failed',
-          `Missing or wrong ${CSRF_HEADER} header. Send the value of the ${CSRF_COOKIE} cookie (also returned by GET /api/auth/csrf).`,
+        return done(
+          new AppError(
+            'csrf_failed',
+            `Missing or wrong ${CSRF_HEADER} header. Send the value of the ${CSRF_COOKIE} cookie (also returned by GET /api/auth/csrf).`,
+          ),
         );
       }
     }
 
     // Only API routes act for a user: health, metrics and static files never read the session.
     const isApi = isMatched && request.url.startsWith('/api/');
-    const token = isApi ? readSessionCookie(request, config) : undefined;
-    if (token) {
-      const session = await sessions.get(token);
+    const finish = (session: SessionRecord | undefined) => {
       if (session) {
         request.session = session;
         request.actor = { userId: session.userId, sessionIdHash: session.idHash };
@@ -92,11 +93,15 @@ export function registerSecurity(app: FastifyInstance, deps: { config: Config; s
         // The request's own logger (also reply.log, which writes the completion line) gains the user id.
         (request.log as FastifyBaseLogger & { setBindings(b: object): void }).setBindings({ userId: session.userId });
       }
-    }
-    request.ctx.authStatements = request.ctx.statements;
-    if (isApi && !routeConfig.isPublic && !request.actor) {
-      throw new AppError('unauthenticated', 'Sign in to continue.');
-    }
+      request.ctx.authStatements = request.ctx.statements;
+      if (isApi && !routeConfig.isPublic && !request.actor) return done(new AppError('unauthenticated', 'Sign in to continue.'));
+      done();
+    };
+    const token = isApi ? readSessionCookie(request, config) : undefined;
+    if (!token) return finish(undefined);
+    const known = sessions.peek?.(token);
+    if (known) return finish(known);
+    sessions.get(token).then(finish, done);
   });
 }
 
