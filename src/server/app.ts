@@ -11,6 +11,7 @@ import type { Metrics } from './platform/metrics.js';
 import { requestContext } from './platform/request-context.js';
 import { handleFrameworkError, registerErrorHandling, sendError } from './platform/http/error-handler.js';
 import { createCsrfTokens, registerSecurity } from './platform/http/security.js';
+import { lazyRequestLogger } from './platform/http/request-logger.js';
 import { registerInputGuards } from './platform/http/input-guard.js';
 import { createHeaderSets, registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerLoadShedding } from './platform/http/load-shedding.js';
@@ -65,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: deps.log,
     genReqId: () => crypto.randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // A pino child per request only once it logs (most never do).
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: LIMITS.jsonBodyBytes,
     // A hop count or the proxies' addresses, never "any client" (see config.ts).
     trustProxy: trustProxyOption(config.trustProxy),
@@ -111,8 +114,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     reply.header('x-request-id', request.id);
     requestContext.run(request.ctx, done);
   });
-  // Body parsing can leave the async context; re-enter it so statement counting stays per request.
-  app.addHook('preHandler', (request, _reply, done) => requestContext.run(request.ctx, done));
+  // Body parsing can leave the async context; re-enter it so statement counting stays per request
+  // (a request without a body is still in it, and skips the second run).
+  app.addHook('preHandler', (request, _reply, done) =>
+    requestContext.get() === request.ctx ? done() : requestContext.run(request.ctx, done),
+  );
   // Callback hooks: they run on every request, and an async one costs a promise each time.
   app.addHook('onSend', (request, reply, payload, done) => {
     // While draining, a keep-alive client opens its next connection elsewhere (another instance).
