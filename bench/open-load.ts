@@ -55,6 +55,8 @@ export async function runOpenLoad(opts: {
   next: (i: number) => OpenRequest;
   /** Called about once a second with the measured seconds elapsed (negative during the warm-up). */
   onSecond?: (elapsed: number) => void;
+  /** Each measured answer as it completes (its latency from the scheduled time, in ms). */
+  onAnswer?: (request: OpenRequest, latencyMs: number) => void;
   timeoutMs?: number;
 }): Promise<OpenLoadResult> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -102,7 +104,9 @@ export async function runOpenLoad(opts: {
       if (!measured) return;
       measuredDone += 1;
       const s = statsOf(request);
-      s.latencies.push(performance.now() - due);
+      const latency = performance.now() - due;
+      s.latencies.push(latency);
+      opts.onAnswer?.(request, latency);
       if (error) s.errors[error] = (s.errors[error] ?? 0) + 1;
     };
     const p = pools[target]!.request({

@@ -8,7 +8,7 @@ import { createRng } from '../src/server/seed/prng.js';
 import { processMemoryMb, startServer, type RunningServer } from './server.js';
 import { buildContext } from './context.js';
 import { prepareTarget } from './targets.js';
-import { LATE_MS, runOpenLoad, summarize, type OpenLoadResult, type OpenRequest } from './open-load.js';
+import { LATE_MS, percentile, runOpenLoad, summarize, type OpenLoadResult, type OpenRequest } from './open-load.js';
 import type { Size } from './sizes.js';
 
 /**
@@ -308,6 +308,7 @@ async function main() {
       machine: machineCpu(),
       bench: cpuSeconds(process.pid),
     });
+    const minute: Record<'read' | 'write', number[]> = { read: [], write: [] };
     const result = await runOpenLoad({
       targets: servers.map((s) => s.url),
       rate,
@@ -319,8 +320,21 @@ async function main() {
         if (elapsed < 0) return;
         cpuAtStart ??= cpuNow();
         rss.sample();
-        if (elapsed > 0 && elapsed % 60 === 0) log(`  ${elapsed / 60} min: RSS ${servers.map((s) => s.rssMb()).join(' / ')} MB`);
+        if (elapsed > 0 && elapsed % 60 === 0) {
+          // The minute's own tail, so a soak shows when (and whether) it grows.
+          const p99 = (xs: number[]) =>
+            percentile(
+              xs.sort((a, b) => a - b),
+              99,
+            ).toFixed(0);
+          log(
+            `  ${elapsed / 60} min: RSS ${servers.map((s) => s.rssMb()).join(' / ')} MB; this minute's p99 reads ${p99(minute.read)} ms, writes ${p99(minute.write)} ms`,
+          );
+          minute.read = [];
+          minute.write = [];
+        }
       },
+      onAnswer: (request, latencyMs) => minute[request.klass].push(latencyMs),
     });
     rss.sample();
     const cpuEnd = cpuNow();
