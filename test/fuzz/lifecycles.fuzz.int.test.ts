@@ -230,9 +230,7 @@ describe(`create → read → update → delete → read sequences, ${SEQUENCES}
       // Every sequence opens with a create, so the steps after it have a record to act on: with
       // 25 sequences in CI, sequences that never reached a live record left some runs without a
       // single accepted update.
-      const sequences = fc
-        .tuple(commands[0]!, fc.commands(commands, { maxCommands: 11 }))
-        .map(([first, rest]) => [first, ...rest]);
+      const sequences = fc.tuple(commands[0]!, fc.commands(commands, { maxCommands: 11 })).map(([first, rest]) => [first, ...rest]);
       await fc.assert(
         fc.asyncProperty(sequences, async (steps) => {
           const model: Model = { records: [] };
