@@ -19,6 +19,9 @@ const GENERATION_TTL_MS = 24 * 60 * 60_000;
  */
 export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, health?: RedisHealth) {
   const generationKey = (userId: string) => `gen:${userId}`;
+  /** An entry's key: the user, the generation and the epoch it was computed in, and its name. */
+  const keyOf = (userId: string, generation: string | undefined, epoch: string | undefined, name: string) =>
+    `practice:${userId}:${generation ?? 'initial'}:${epoch ?? '0'}:${name}`;
   // Moved on after every Redis outage (ARCHITECTURE.md §4): a write whose generation could not be
   // replaced while Redis was unreachable makes every entry older than the outage unreachable.
   const EPOCH_KEY = 'cache-epoch';
@@ -77,7 +80,7 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
     try {
       // With Redis, the generation and the epoch come back in one round trip.
       const [g, e] = health ? await kv.getMany([generationKey(userId), EPOCH_KEY]) : [await kv.get(generationKey(userId))];
-      return `practice:${userId}:${g ?? 'initial'}:${e ?? '0'}:${name}`;
+      return keyOf(userId, g, e, name);
     } catch (err) {
       if (!health) throw err;
       health.failed();
@@ -87,9 +90,7 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
 
   /** Without Redis the generation is in this process: the key is found without a promise (same shape as entryKey's). */
   const localKey =
-    kv.peek && !health
-      ? (userId: string, name: string) => `practice:${userId}:${kv.peek!(generationKey(userId)) ?? 'initial'}:0:${name}`
-      : undefined;
+    kv.peek && !health ? (userId: string, name: string) => keyOf(userId, kv.peek!(generationKey(userId)), undefined, name) : undefined;
 
   function start(
     slot: { running?: Flight; waiting?: Promise<Buffer | undefined> },

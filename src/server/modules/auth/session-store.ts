@@ -48,6 +48,8 @@ const DAY_MS = 86_400_000;
 /** Ends at its absolute expiry, or once unused for the idle timeout, whichever comes first; checked at every request. */
 const isLive = (record: SessionRecord, now: Date, idleDays: number) =>
   record.expiresAt > now && now.getTime() - record.lastSeenAt.getTime() <= idleDays * DAY_MS;
+/** Last seen is written at most every LIMITS.sessionTouchMs: a few minutes of precision is enough for the sessions page. */
+const isDueForTouch = (record: SessionRecord, now: Date) => now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs;
 const idleSince = (now: Date, idleDays: number) => new Date(now.getTime() - idleDays * DAY_MS);
 
 function newRecord(userId: string, meta: SessionMeta, { clock, ttlDays }: StoreDeps) {
@@ -84,8 +86,7 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
     peek(token) {
       const now = deps.clock();
       const record = recent.get(hashSessionToken(token));
-      if (!record || !isLive(record, now, deps.idleDays) || now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs)
-        return undefined;
+      if (!record || !isLive(record, now, deps.idleDays) || isDueForTouch(record, now)) return undefined;
       return record;
     },
     async get(token) {
@@ -102,7 +103,7 @@ export function createDbSessionStore(db: Db, deps: StoreDeps): SessionStore {
       }
       // Writing last-seen on every request would turn every read into a write; a few minutes of
       // precision is enough for the sessions page.
-      if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
+      if (isDueForTouch(record, now)) {
         await repo.touch(record.idHash, now);
         record = { ...record, lastSeenAt: now };
         recent.set(idHash, record, { noUpdateTTL: true });
@@ -222,7 +223,7 @@ export function createRedisSessionStore(redis: Redis, db: Db, deps: StoreDeps, h
       const now = deps.clock();
       const record = await load(hashSessionToken(token));
       if (!record || !isLive(record, now, deps.idleDays)) return undefined;
-      if (now.getTime() - record.lastSeenAt.getTime() > LIMITS.sessionTouchMs) {
+      if (isDueForTouch(record, now)) {
         await repo.touch(record.idHash, now);
         await save({ ...record, lastSeenAt: now });
         await deps.changed(record.userId);
