@@ -129,6 +129,19 @@ describe('the assistant against a fake OpenAI-compatible provider', () => {
     expect(calls.map((c) => c.messages.filter((m) => m.role === 'tool').length)).toEqual([0, 1, 2]);
   });
 
+  it('finds a client by an address the model only saw masked, and never sends the address', async () => {
+    const a = await signUp(t.app, 'chat-masked');
+    const noor = await client(a, 'Noor Masked', 'Breathwork session', true);
+    await client(a, 'Other Client', 'Breathwork too', true);
+    const res = await ask(a, { message: 'What do my records say about noormasked@client.test?' });
+    const calls = llm.completions.slice(-2);
+    expect(JSON.stringify(calls)).not.toContain('noormasked@client.test');
+    expect(calls[1]?.messages.find((m) => m.role === 'assistant')?.content).toContain('[EMAIL_1]');
+    expect(res.events.find((e) => e.event === 'citations')?.data.citations).toEqual([
+      { kind: 'contact', id: noor.id, label: 'Noor Masked', contactId: noor.id },
+    ]);
+  });
+
   it('erasing a contact erases the conversations whose answers showed it', async () => {
     const a = await signUp(t.app, 'chat-erase');
     const shown = await client(a, 'Erased Sleeper', 'insomnia', true);

@@ -31,6 +31,9 @@ function firstCall(question: string): FakeToolCall {
   const q = question.toLowerCase();
   const id = question.match(UUID)?.[0];
   if (id && /timeline|progress|summar/.test(q)) return { name: 'contact_timeline', arguments: JSON.stringify({ contactId: id }) };
+  // An address or number in the question arrives masked; a model searches for it as it was shown.
+  const detail = question.match(/\[(EMAIL|PHONE)_\d+\]/)?.[0];
+  if (detail) return { name: 'search_contacts', arguments: JSON.stringify({ query: detail }) };
   if (/\btasks?\b|to-?do/.test(q)) return { name: 'tasks', arguments: '{}' };
   if (/\bgoals?\b/.test(q)) return { name: 'goals', arguments: '{}' };
   if (/calendar|schedule|appointment|\bevents?\b/.test(q)) return { name: 'calendar_events', arguments: '{}' };

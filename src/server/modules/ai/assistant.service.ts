@@ -9,7 +9,7 @@ import { assistantTools, runTool } from './assistant-tools.js';
 import type { AssistantToolsRepo } from './assistant-tools.repo.js';
 import type { AiEngine } from './engine.js';
 import type { ChatMessage, ModelCall } from './provider.js';
-import { createMasker } from './privacy.js';
+import { createMasker, UUID } from './privacy.js';
 import { offlineAnswer } from './assistant-offline.js';
 
 type Deps = {
@@ -25,7 +25,7 @@ export type Emit = (event: ChatEvent) => void;
 export type ChatTurn = { userId: string; message: string; conversation: { id: string; title: string; isNew: boolean } };
 
 const L = LIMITS.assistant;
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const UUIDS = new RegExp(UUID.source, 'gi');
 
 const SYSTEM = `You are the assistant inside MindfulCRM, the practice-management app of a therapist or coach.
 Answer questions about their practice using only the tools' results (read-only: contacts, timelines, calendar events, tasks, goals, stats); never invent records.
@@ -144,7 +144,9 @@ export function createAssistantService({ engine, repo, tools, clock, onChange }:
         tool_calls: answer.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
       });
       for (const c of answer.toolCalls) {
-        const res = await runTool({ userId, now, repo: tools, allowed: (ids) => engine.allowed(userId, ids) }, c.name, c.arguments);
+        // The model quotes what it was shown: a placeholder in its arguments means the real value.
+        const args = masker.restore(c.arguments);
+        const res = await runTool({ userId, now, repo: tools, allowed: (ids) => engine.allowed(userId, ids) }, c.name, args);
         for (const r of res.records) candidates.set(r.id, r);
         for (const id of res.contactIds) contactIds.add(id);
         messages.push({ role: 'tool', tool_call_id: c.id, content: masker.mask(res.content) });
@@ -153,7 +155,7 @@ export function createAssistantService({ engine, repo, tools, clock, onChange }:
     out.flush();
     // Citations: the records the answer names that a tool returned (never an id the model made up);
     // when it names none, the records its tools returned.
-    const named = [...new Set(text.match(UUID)?.map((id) => id.toLowerCase()) ?? [])].flatMap((id) => candidates.get(id) ?? []);
+    const named = [...new Set(text.match(UUIDS)?.map((id) => id.toLowerCase()) ?? [])].flatMap((id) => candidates.get(id) ?? []);
     const citations = (named.length ? named : [...candidates.values()]).slice(0, L.citations);
     await finish(turn, emit, { content: text, citations, model: model() }, [...contactIds]);
   }
