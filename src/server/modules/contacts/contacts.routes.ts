@@ -27,7 +27,7 @@ export function registerContactsRoutes(app: App) {
   app.get(
     '/api/contacts/count',
     { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: z.object({ total: z.number().int() }) } } },
-    async (req) => contacts.count(requireActor(req), req.query),
+    async (req, reply) => sendJsonText(reply, await contacts.count(requireActor(req), req.query)),
   );
 
   app.get(

@@ -141,12 +141,13 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     },
 
     /** How many contacts match the list's filters (cursor, sort and limit aside); one statement, cached. */
-    async count(actor: Actor, query: ListContactsQuery): Promise<{ total: number }> {
+    /** `{ total }` as cached JSON bytes: sent as they are, never parsed and serialised again. */
+    async count(actor: Actor, query: ListContactsQuery): Promise<Buffer> {
       const { cursor: _cursor, limit: _limit, sort: _sort, order: _order, ...filters } = query;
-      const text = await cache.read(actor.userId, `contacts-count:${JSON.stringify(filters)}`, LIMITS.cache.listTtlMs, async () =>
+      const bytes = await cache.read(actor.userId, `contacts-count:${JSON.stringify(filters)}`, LIMITS.cache.listTtlMs, async () =>
         JSON.stringify({ total: await repo.count(actor.userId, filterOf(query)) }),
       );
-      return JSON.parse(text!.toString()) as { total: number };
+      return bytes!;
     },
 
     /** The ids behind "select all N matching", capped at what one bulk action accepts. */
