@@ -16,6 +16,7 @@ import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
 import { embeddedStartParams } from './embedded-settings.js';
 import { LIMITS } from './limits.js';
+import { createStatementNamer, nameFrequentStatements } from './prepared-statements.js';
 
 const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../drizzle');
 
@@ -98,8 +99,10 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
   // A checked-out client whose connection drops between two statements (inside a transaction)
   // emits 'error' with no pool listener attached: unhandled, it would end the process. Its next
   // statement fails with the same error, which the request answers with a 503.
+  const nameOf = createStatementNamer(LIMITS.preparedStatements);
   pool.on('connect', (client) => {
     client.on('error', (err) => options.log.warn({ err: err.message }, 'database connection lost while in use'));
+    nameFrequentStatements(client, nameOf);
   });
   // drizzle's pool transaction releases its client only once `begin` succeeded: a connection lost
   // at `begin` would keep its pool slot forever, and an outage would end with an empty pool. A

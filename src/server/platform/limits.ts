@@ -47,6 +47,11 @@ export const LIMITS = Object.freeze({
    */
   database: Object.freeze({ connectMs: 1_000, statementMs: 10_000, requestStatementMs: 1_500, retryAfterSeconds: 2 }),
   /**
+   * PostgreSQL: a statement text seen `after` times is prepared under a name on each connection (see
+   * platform/prepared-statements.ts), up to `max` texts a process; `tracked` texts are counted at most.
+   */
+  preparedStatements: Object.freeze({ after: 3, max: 100, tracked: 5_000 }),
+  /**
    * Redis (REDIS_URL): every command fails after commandMs (and at once while disconnected); the
    * server then serves without it (README, Resilience). After an outage the cache is bypassed for
    * recoverySettleMs so every instance has moved the cache epoch on before entries are read again.
