@@ -116,6 +116,27 @@ describe('task CRUD', () => {
     expect(detail.body.subtasks[0].contacts).toEqual([{ id: contact.id, name: 'C', photoUrl: null }]);
     expect(detail.body.subtaskCounts).toEqual({ total: 3, completed: 0 });
   });
+
+  it('looks references up only for writes that name some: a title or a status costs one statement less', async () => {
+    const a = await signUp(t.app, 'tasks-refs');
+    const project = await post(a, '/api/projects', { name: 'P' });
+    const statements = (res: { status: number; headers: Record<string, unknown> }) => {
+      expect(res.status).toBeLessThan(300);
+      return Number(res.headers['x-db-statements']);
+    };
+    const plain = await a.post('/api/tasks', { title: 'Plain' });
+    const inProject = await a.post('/api/tasks', { title: 'In a project', projectId: project.id });
+    // The list lock, the insert, its activity and the answer (begin and commit too on PostgreSQL);
+    // the one statement more is the reference lookup.
+    expect(statements(inProject) - statements(plain)).toBe(1);
+    const status = await a.request('PATCH', `/api/tasks/${plain.body.id}`, { status: 'in_progress' });
+    const moved = await a.request('PATCH', `/api/tasks/${plain.body.id}`, { projectId: project.id });
+    expect(statements(moved) - statements(status)).toBe(1);
+    expect((await a.get(`/api/tasks/${plain.body.id}`)).body).toMatchObject({ status: 'in_progress', projectId: project.id });
+    // A missing project is still refused.
+    const missing = await a.request('PATCH', `/api/tasks/${plain.body.id}`, { projectId: crypto.randomUUID() });
+    expect(missing.status).toBe(422);
+  });
 });
 
 describe('subtasks', () => {

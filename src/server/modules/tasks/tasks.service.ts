@@ -4,7 +4,7 @@ import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { TasksRepo } from './tasks.repo.js';
 import type { Db } from '../../platform/db.js';
-import type { Refs, TaskWritesRepo } from './task-writes.repo.js';
+import type { Refs, RefsFound, TaskWritesRepo } from './task-writes.repo.js';
 import type { ListTasksQuery, MoveInput, TaskInput } from '../../../shared/api/tasks.js';
 import { completedAtFor, creationChanges, diffTask } from './task-changes.js';
 import { createTaskMover } from './task-move.service.js';
@@ -25,7 +25,10 @@ export function createTasksService({ repo, writes, cursors, clock, onChange }: D
   const mover = createTaskMover(writes);
 
   /** Every id the write names must be the caller's; a task may not sit under itself or its own subtasks. */
-  async function requireRefs(userId: string, refs: Refs, selfId: string | undefined, tx: Db) {
+  async function requireRefs(userId: string, refs: Refs, selfId: string | undefined, tx: Db): Promise<RefsFound> {
+    // A write naming no project, parent or contact (a title, a status) has nothing to look up.
+    if (!refs.projectId && !refs.parentTaskId && !refs.contactIds?.length)
+      return { hasProject: false, parent: null, isCycle: false, contactIds: [] };
     const found = await writes.checkRefs(userId, refs, selfId, tx);
     const unknown: Record<string, unknown> = {};
     if (refs.projectId && !found.hasProject) unknown.projectId = refs.projectId;
