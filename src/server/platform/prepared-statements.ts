@@ -35,8 +35,19 @@ type QueryArgs = [config: unknown, ...rest: unknown[]];
 export function nameFrequentStatements(client: pg.PoolClient, nameOf: (text: string) => string | undefined) {
   const query = client.query.bind(client) as (...args: QueryArgs) => unknown;
   client.query = ((...args: QueryArgs) => {
-    const config = args[0] as { text?: unknown; name?: unknown; submit?: unknown } | null;
-    if (config && typeof config === 'object' && typeof config.text === 'string' && config.name === undefined && !config.submit) {
+    const config = args[0] as { text?: unknown; name?: unknown; submit?: unknown; values?: unknown } | null;
+    // Only statements with parameters: `begin` and `commit` have no plan worth keeping, and a text
+    // of several commands (which cannot have parameters) must stay on the simple protocol.
+    const values = args[1] ?? config?.values;
+    if (
+      config &&
+      typeof config === 'object' &&
+      typeof config.text === 'string' &&
+      config.name === undefined &&
+      !config.submit &&
+      Array.isArray(values) &&
+      values.length > 0
+    ) {
       const name = nameOf(config.text);
       if (name) args[0] = { ...config, name };
     }

@@ -140,8 +140,10 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       return page!;
     },
 
-    /** How many contacts match the list's filters (cursor, sort and limit aside); one statement, cached. */
-    /** `{ total }` as cached JSON bytes: sent as they are, never parsed and serialised again. */
+    /**
+     * How many contacts match the list's filters (cursor, sort and limit aside); one statement,
+     * cached. `{ total }` as the cached JSON bytes, sent as they are.
+     */
     async count(actor: Actor, query: ListContactsQuery): Promise<Buffer> {
       const { cursor: _cursor, limit: _limit, sort: _sort, order: _order, ...filters } = query;
       const bytes = await cache.read(actor.userId, `contacts-count:${JSON.stringify(filters)}`, LIMITS.cache.listTtlMs, async () =>
