@@ -7,6 +7,7 @@ import { seedPractice, type SeedResult } from '../../src/server/seed/seed-practi
 import { buildSearchText, searchTerms } from '../../src/server/modules/contacts/search-text.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TestClient } from '../support/client.js';
+import { postForm } from '../support/imports.js';
 
 /**
  * DESIGN §5: every hot list query uses an index. The plans are taken for the exact statement text
@@ -200,6 +201,37 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     expect(nodes.some((n) => n['Index Name'] === 'calendar_events_user_starts_idx')).toBe(true);
     expect(res.body.upcomingSessions.length).toBeGreaterThan(0);
   });
+  it("matches a calendar file's attendees to contacts through the email index (ICS preview)", async () => {
+    const known = await database.db.execute(
+      sql`select emails[1] as email from contacts where user_id = ${seeded.users[0]!.id} and cardinality(emails) > 0 limit 300`,
+    );
+    const attendees = [...known.rows.map((r) => String(r.email)), ...Array.from({ length: 300 }, (_, i) => `stranger-${i}@example.test`)];
+    const events = attendees.map(
+      (email, i) =>
+        `BEGIN:VEVENT\r\nUID:explain-${i}\r\nDTSTART:${new Date(Date.now() - i * 3_600_000).toISOString().replace(/[-:]|\.\d+/g, '')}\r\nSUMMARY:Session\r\nATTENDEE:mailto:${email.toUpperCase()}\r\nEND:VEVENT`,
+    );
+    const ics = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//explain//EN\r\n${events.join('\r\n')}\r\nEND:VCALENDAR\r\n`;
+    capture = [];
+    const res = await postForm(client, '/api/imports/preview', Buffer.from(ics), {}, 'calendar.ics');
+    const statements = capture.filter((st) => /from "contacts"/.test(st.text) && /&&/.test(st.text));
+    capture = undefined;
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.calendar.occurrences).toBe(600);
+    expect(statements, 'one statement finds the attendees').toHaveLength(1);
+    const explained = await database.pool!.query(`explain (format json) ${statements[0]!.text}`, statements[0]!.values);
+    const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+    const nodes = flatten(plan);
+    const shown = JSON.stringify(plan, null, 1);
+    expect(
+      nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'contacts'),
+      shown,
+    ).toEqual([]);
+    expect(
+      nodes.some((n) => n['Index Name'] === 'contacts_emails_idx'),
+      shown,
+    ).toBe(true);
+  });
+
   it('lists and searches documents through their indexes (50,000 documents)', async () => {
     const users = seeded.users.map((u) => sql`${u.id}::uuid`);
     await database.db.execute(sql`

@@ -139,17 +139,17 @@ export function createGoogleRepo(db: Db, changed: (userId: string) => Promise<vo
     },
 
     /**
-     * One statement: the user's contacts (not deleted) that have any of these emails, case-insensitively,
-     * as (email in lower case, contact id) pairs.
+     * One statement: the user's contacts that have any of these emails (lower case, as stored), as
+     * (email, contact id) pairs; found through the GIN index on emails.
      */
     async contactsByEmail(userId: string, emails: readonly string[]): Promise<{ email: string; id: string }[]> {
       if (!emails.length) return [];
+      const wanted = sql`array(select jsonb_array_elements_text(${JSON.stringify(emails.map((e) => e.toLowerCase()))}::jsonb))`;
       return queryRows<{ email: string; id: string }>(
         db,
-        sql`select distinct lower(e) as email, c.id
+        sql`select distinct e as email, c.id
             from ${contacts} c, unnest(c.emails) e
-            where c.user_id = ${userId}
-              and lower(e) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb))`,
+            where c.user_id = ${userId} and c.emails && ${wanted} and e = any(${wanted})`,
       );
     },
   };

@@ -46,11 +46,13 @@ export function createImportsRepo(db: Db, changed: (userId: string) => Promise<v
       if (!emails.length) return [];
       const rows = await queryRows<{ id: string; emails: string[] }>(
         db,
-        sql`select c.id, array(select lower(e) from unnest(c.emails) e) as emails
+        // Stored emails are lower case (every write path normalises them), so the overlap goes through
+        // the GIN index on emails: a scan of every contact's emails took ~1 s on the embedded database
+        // at 10,000 contacts and held the event loop that long.
+        sql`select c.id, c.emails
             from ${contacts} c
             where c.user_id = ${userId}
-              and exists (select 1 from unnest(c.emails) e
-                          where lower(e) in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb)))`,
+              and c.emails && array(select jsonb_array_elements_text(${JSON.stringify(emails.map((e) => e.toLowerCase()))}::jsonb))`,
       );
       const allowed = await allowedContactIds(
         db,
