@@ -202,10 +202,11 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     expect(res.body.upcomingSessions.length).toBeGreaterThan(0);
   });
   it("matches a calendar file's attendees to contacts through the email index (ICS preview)", async () => {
-    const known = await database.db.execute(
-      sql`select emails[1] as email from contacts where user_id = ${seeded.users[0]!.id} and cardinality(emails) > 0 limit 300`,
+    const known = await database.pool!.query<{ email: string }>(
+      'select emails[1] as email from contacts where user_id = $1 and cardinality(emails) > 0 limit 300',
+      [seeded.users[0]!.id],
     );
-    const attendees = [...known.rows.map((r) => String(r.email)), ...Array.from({ length: 300 }, (_, i) => `stranger-${i}@example.test`)];
+    const attendees = [...known.rows.map((r) => r.email), ...Array.from({ length: 300 }, (_, i) => `stranger-${i}@example.test`)];
     const events = attendees.map(
       (email, i) =>
         `BEGIN:VEVENT\r\nUID:explain-${i}\r\nDTSTART:${new Date(Date.now() - i * 3_600_000).toISOString().replace(/[-:]|\.\d+/g, '')}\r\nSUMMARY:Session\r\nATTENDEE:mailto:${email.toUpperCase()}\r\nEND:VEVENT`,

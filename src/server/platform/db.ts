@@ -15,6 +15,7 @@ import type { Logger as PinoLogger } from 'pino';
 import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
 import { embeddedStartParams } from './embedded-settings.js';
+import { createLoopRelease, releaseLoopBetweenStatements } from './loop-release.js';
 import { LIMITS } from './limits.js';
 import { createStatementNamer, nameFrequentStatements } from './prepared-statements.js';
 
@@ -248,6 +249,8 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
     await firstStartInChild(dataDir, cacheMb);
   }
   const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(cacheMb) });
+  const release = createLoopRelease(LIMITS.embeddedDb.maxLoopHoldMs, LIMITS.embeddedDb.loopTickMs);
+  releaseLoopBetweenStatements(client, release);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     db,
@@ -263,6 +266,7 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
       await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     close: async () => {
+      release.stop();
       if (!client.closed) {
         await client.exec('CHECKPOINT');
         await client.close();

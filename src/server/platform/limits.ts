@@ -62,7 +62,15 @@ export const LIMITS = Object.freeze({
   sessionCacheMs: 60_000,
   eventLoopSampleMs: 200,
   /** The embedded database's PostgreSQL memory (see embedded-settings.ts); its cache is EMBEDDED_CACHE_MB. */
-  embeddedDb: Object.freeze({ defaultCacheMb: 16, workMemMb: 4, tempBuffersMb: 1, maintenanceWorkMemMb: 16 }),
+  embeddedDb: Object.freeze({
+    defaultCacheMb: 16,
+    workMemMb: 4,
+    tempBuffersMb: 1,
+    maintenanceWorkMemMb: 16,
+    /** A run of embedded statements gives the event loop a turn once it has held it this long (loop-release.ts). */
+    maxLoopHoldMs: 50,
+    loopTickMs: 20,
+  }),
   cache: Object.freeze({
     entries: 10_000,
     bytes: 32 * 1024 * 1024,
