@@ -101,6 +101,23 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     expect(contactIndexes.length, `no index on contacts used:\n${shown}`).toBeGreaterThan(0);
   }
 
+  /** The plan of a captured statement: no sequential scan of `table`, and an index picked by `usesIndex`. */
+  async function expectIndexed(statement: Captured, table: string, usesIndex: (name: string) => boolean) {
+    const explained = await database.pool!.query(`explain (format json) ${statement.text}`, statement.values);
+    const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
+    const nodes = flatten(plan);
+    const shown = JSON.stringify(plan, null, 1);
+    expect(
+      nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === table),
+      shown,
+    ).toEqual([]);
+    expect(
+      nodes.some((n) => n['Index Name'] !== undefined && usesIndex(n['Index Name'])),
+      shown,
+    ).toBe(true);
+    return nodes;
+  }
+
   const SORTS = ['name', 'lastContact', 'created', 'sentiment'] as const;
 
   it.each(SORTS.flatMap((sort) => (['asc', 'desc'] as const).map((order) => [sort, order] as const)))(
@@ -219,18 +236,7 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
     expect(res.status, res.text).toBe(200);
     expect(res.body.calendar.occurrences).toBe(600);
     expect(statements, 'one statement finds the attendees').toHaveLength(1);
-    const explained = await database.pool!.query(`explain (format json) ${statements[0]!.text}`, statements[0]!.values);
-    const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
-    const nodes = flatten(plan);
-    const shown = JSON.stringify(plan, null, 1);
-    expect(
-      nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'contacts'),
-      shown,
-    ).toEqual([]);
-    expect(
-      nodes.some((n) => n['Index Name'] === 'contacts_emails_idx'),
-      shown,
-    ).toBe(true);
+    await expectIndexed(statements[0]!, 'contacts', (name) => name === 'contacts_emails_idx');
   });
 
   it('lists and searches documents through their indexes (50,000 documents)', async () => {
@@ -248,18 +254,7 @@ describe.skipIf(!process.env.DATABASE_URL)('contact list plans on 100,000 contac
       capture = undefined;
       expect(res.status, res.text).toBe(200);
       expect(statements, 'one statement reads the page').toHaveLength(1);
-      const explained = await database.pool!.query(`explain (format json) ${statements[0]!.text}`, statements[0]!.values);
-      const plan = (explained.rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan;
-      const nodes = flatten(plan);
-      const shown = JSON.stringify(plan, null, 1);
-      expect(
-        nodes.filter((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'documents'),
-        shown,
-      ).toEqual([]);
-      expect(
-        nodes.some((n) => n['Index Name']?.startsWith('documents_')),
-        shown,
-      ).toBe(true);
+      const nodes = await expectIndexed(statements[0]!, 'documents', (name) => name.startsWith('documents_'));
       return { res, nodes };
     };
     const list = await documentPlan('/api/documents?limit=50');
