@@ -25,6 +25,9 @@ const { values } = parseArgs({
     databases: { type: 'string' },
     // Writes a V8 CPU profile of the server per size into bench/profiles/ (open in Chrome DevTools).
     profile: { type: 'boolean', default: false },
+    // Runs of a route and its ceiling, interleaved, for the scenarios judged against the ceiling: the
+    // medians are reported (a noisy machine moves one run of either by half).
+    rounds: { type: 'string', default: '1' },
   },
 });
 
@@ -77,6 +80,17 @@ function rssTracker(server: RunningServer) {
   };
 }
 
+/** A bare server answering the route's own bytes: the ceiling for its body size. */
+async function ceilingFor(url: string, req: LoadRequest) {
+  const res = await fetch(`${url}${req.path}`, { headers: req.headers });
+  return startCeiling(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type') ?? 'application/json');
+}
+
+/** The run with the median request rate (the lower middle one of an even count). */
+function medianRun<T extends { reqPerSec: number }>(runs: T[]): T {
+  return [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor((runs.length - 1) / 2)]!;
+}
+
 type RunInfo = { size: Size; database: DatabaseChoice; server: RunningServer; ctx: BenchContext; seconds: number };
 
 async function runScenario(scenario: Scenario, run: RunInfo): Promise<Row[]> {
@@ -93,27 +107,37 @@ async function runScenario(scenario: Scenario, run: RunInfo): Promise<Row[]> {
       rows.push(judge({ ...base, ...cold, ...rss.done() }, scenario));
       continue;
     }
-    const result = await runLoad({ url: server.url, requests, connections, seconds, onTick: rss.tick });
+    const rounds = scenario.hasCeiling ? Math.max(1, Number(values.rounds) || 1) : 1;
+    const runs: Awaited<ReturnType<typeof runLoad>>[] = [];
+    const bares: Awaited<ReturnType<typeof runLoad>>[] = [];
+    const ceiling = scenario.hasCeiling ? await ceilingFor(server.url, requests[0]!) : undefined;
+    for (let round = 0; round < rounds; round++) {
+      runs.push(await runLoad({ url: server.url, requests, connections, seconds, onTick: rss.tick }));
+      if (ceiling) bares.push(await runLoad({ url: ceiling.url, requests: [{ method: 'GET', path: '/' }], connections, seconds }));
+    }
+    await ceiling?.stop();
+    const result = medianRun(runs);
     const row: Row = {
       ...base,
       ...result,
-      errors: result.errors + result.non2xx,
+      errors: runs.reduce((sum, r) => sum + r.errors + r.non2xx, 0),
       statements: await statementsOf(server.url, requests[0]!, scenario.statementsAfter?.(ctx)),
       ...rss.done(),
       verdict: '',
     };
-    if (scenario.hasCeiling) {
-      const res = await fetch(`${server.url}${requests[0]!.path}`, { headers: requests[0]!.headers });
-      const ceiling = await startCeiling(Buffer.from(await res.arrayBuffer()), res.headers.get('content-type') ?? 'application/json');
-      const bare = await runLoad({ url: ceiling.url, requests: [{ method: 'GET', path: '/' }], connections, seconds });
-      await ceiling.stop();
+    if (bares.length) {
+      const bare = medianRun(bares);
       row.ceilingReqPerSec = bare.reqPerSec;
       row.ceilingP99 = bare.p99;
       row.ceilingRatio = bare.reqPerSec ? row.reqPerSec / bare.reqPerSec : undefined;
     }
+    const spread =
+      rounds > 1
+        ? ` (medians of ${rounds}: ${runs.map((r) => r.reqPerSec).join('/')} vs ceiling ${bares.map((r) => r.reqPerSec).join('/')})`
+        : '';
     rows.push(judge(row, scenario));
     log(
-      `  ${scenario.name} c=${connections}: ${row.reqPerSec} req/s p50 ${row.p50} ms p99 ${row.p99} ms errors ${row.errors} ${JSON.stringify(result.statusCodes)} SQL ${row.statements} RSS ${row.rssStartMb}/${row.rssPeakMb}/${row.rssAfterMb} MB ${row.verdict}`,
+      `  ${scenario.name} c=${connections}: ${row.reqPerSec} req/s p50 ${row.p50} ms p99 ${row.p99} ms errors ${row.errors} ${JSON.stringify(result.statusCodes)} SQL ${row.statements} RSS ${row.rssStartMb}/${row.rssPeakMb}/${row.rssAfterMb} MB ${row.verdict}${spread}`,
     );
   }
   return rows;
