@@ -69,6 +69,28 @@ describe('practice cache under writes', () => {
     expect((await cache.read('u1', 'x', 60_000, async () => '"a2"'))!.toString()).toBe('"a2"');
     expect((await cache.read('u2', 'x', 60_000, async () => '"b2"'))!.toString()).toBe('"b"');
   });
+
+  it("a write frees the writer's cached bytes at once and leaves other users' entries served", async () => {
+    const cache = createPracticeCache(createMemoryStore());
+    const page = (tag: string) => async () => JSON.stringify({ tag, rows: 'x'.repeat(10_000) });
+    for (const name of ['p1', 'p2', 'p3']) await cache.read('u1', name, 60_000, page(name));
+    await cache.read('u2', 'p1', 60_000, page('other'));
+    const before = cache.stats().bytes;
+    expect(before).toBeGreaterThan(40_000);
+    await cache.invalidate('u1');
+    // Only u2's page (one entry of ~10 KB) is left.
+    expect(cache.stats().bytes).toBeLessThan(before / 3);
+    expect(cache.stats().bytes).toBeGreaterThan(10_000);
+    const hits = cache.stats().hits;
+    await cache.read('u2', 'p1', 60_000, page('recomputed'));
+    expect(cache.stats().hits).toBe(hits + 1);
+    // Erasure drops them too, and new entries after a write are kept and counted again.
+    await cache.read('u1', 'p1', 60_000, page('again'));
+    await cache.forget('u2');
+    expect(cache.stats().bytes).toBeGreaterThan(10_000);
+    await cache.invalidate('u1');
+    expect(cache.stats().bytes).toBe(0);
+  });
 });
 
 describe('key-value stores: several keys in one call', () => {

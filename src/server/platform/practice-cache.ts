@@ -37,11 +37,40 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
       health.failed();
     }
   };
+  /** The keys each user has in `local`: a write drops them at once instead of leaving them to age out. */
+  const keysOfUser = new Map<string, Set<string>>();
+  const userOfKey = (key: string) => key.slice('practice:'.length, key.indexOf(':', 'practice:'.length));
   const local = new LRUCache<string, Buffer>({
     max: LIMITS.cache.entries,
     maxSize: LIMITS.cache.localBytes,
     sizeCalculation: (value, key) => value.length + key.length * 2,
+    dispose: (_value, key, reason) => {
+      if (reason === 'set') return;
+      const userId = userOfKey(key);
+      const keys = keysOfUser.get(userId);
+      keys?.delete(key);
+      if (keys?.size === 0) keysOfUser.delete(userId);
+    },
   });
+  const keep = (key: string, value: Buffer, ttlMs: number) => {
+    local.set(key, value, { ttl: ttlMs });
+    if (!local.has(key)) return; // larger than the whole cache
+    const userId = userOfKey(key);
+    let keys = keysOfUser.get(userId);
+    if (!keys) keysOfUser.set(userId, (keys = new Set()));
+    keys.add(key);
+  };
+  /**
+   * Entries of an earlier generation can never be read again: dropping them when the generation
+   * moves on keeps the local cache to what can still be served, instead of filling it with dead
+   * pages until they age out (issue 17: the embedded default's memory).
+   */
+  const dropLocal = (userId: string) => {
+    const keys = keysOfUser.get(userId);
+    if (!keys) return;
+    keysOfUser.delete(userId);
+    for (const key of keys) local.delete(key);
+  };
   const stats = { hits: 0, misses: 0, computations: 0 };
   /**
    * At most one computation per user and entry runs at a time, and at most one more waits. A
@@ -56,14 +85,14 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
   async function fill(key: string, ttlMs: number, compute: () => Promise<string | undefined>) {
     const fromPeer = await shared?.get(key).catch(() => undefined);
     if (fromPeer) {
-      local.set(key, fromPeer, { ttl: ttlMs });
+      keep(key, fromPeer, ttlMs);
       return fromPeer;
     }
     stats.computations += 1;
     const text = await compute();
     if (text === undefined) return undefined;
     const value = Buffer.from(text);
-    local.set(key, value, { ttl: ttlMs });
+    keep(key, value, ttlMs);
     await shared?.set(key, value, ttlMs).catch(() => health?.failed());
     return value;
   }
@@ -113,6 +142,7 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
   return {
     async invalidate(userId: string): Promise<void> {
       await replaceGeneration(userId);
+      dropLocal(userId);
     },
 
     /**
@@ -123,7 +153,7 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
     async forget(userId: string): Promise<void> {
       await replaceGeneration(userId);
       const prefix = `practice:${userId}:`;
-      for (const key of [...local.keys()]) if (key.startsWith(prefix)) local.delete(key);
+      dropLocal(userId);
       // Unreachable Redis: its copies are unreachable (generation and epoch move on) and expire by TTL.
       await shared?.deletePrefix(prefix).catch((err) => {
         if (!health) throw err;
