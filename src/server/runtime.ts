@@ -68,7 +68,7 @@ export async function openRuntime(config: Config, log = createLogger(config)): P
     await database.migrate();
     await checkSynchronousCommit(database, config.allowAsyncCommit, log);
     const opened = database;
-    const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+    const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
     if (redis) {
       try {
         await checkRedisEvictionPolicy(redis, log);

@@ -136,7 +136,7 @@ async function startPolicyRedis(policy: string) {
 describe('Redis eviction policy at start-up', () => {
   it.each(['allkeys-lru', 'allkeys-lfu', 'volatile-lru', 'allkeys-random'])('refuses %s with a message', async (policy) => {
     const fake = await startPolicyRedis(policy);
-    const redis = connectRedis(fake.url, pino({ level: 'silent' }));
+    const redis = await connectRedis(fake.url, pino({ level: 'silent' }));
     try {
       await expect(checkRedisEvictionPolicy(redis, pino({ level: 'silent' }))).rejects.toThrow(
         new RegExp(`maxmemory-policy is '${policy}'.*noeviction`),
@@ -149,7 +149,7 @@ describe('Redis eviction policy at start-up', () => {
 
   it('accepts noeviction', async () => {
     const fake = await startPolicyRedis('noeviction');
-    const redis = connectRedis(fake.url, pino({ level: 'silent' }));
+    const redis = await connectRedis(fake.url, pino({ level: 'silent' }));
     try {
       await expect(checkRedisEvictionPolicy(redis, pino({ level: 'silent' }))).resolves.toBeUndefined();
     } finally {

@@ -15,10 +15,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const stores: Array<[string, () => { store: SessionStore; close(): Promise<void> }]> = [
+const stores: Array<[string, () => Promise<{ store: SessionStore; close(): Promise<void> }>]> = [
   [
     'database',
-    () => ({
+    async () => ({
       store: createDbSessionStore(t.database.db, { clock, ttlDays: 30, idleDays: 7, changed: async () => {} }),
       close: async () => {},
     }),
@@ -27,8 +27,8 @@ const stores: Array<[string, () => { store: SessionStore; close(): Promise<void>
 if (hasRedis) {
   stores.push([
     'redis',
-    () => {
-      const redis = connectRedis(process.env.REDIS_URL!, pino({ level: 'silent' }));
+    async () => {
+      const redis = await connectRedis(process.env.REDIS_URL!, pino({ level: 'silent' }));
       const health = watchRedis(redis);
       const store = createRedisSessionStore(redis, t.database.db, { clock, ttlDays: 30, idleDays: 7, changed: async () => {} }, health);
       return {
@@ -44,7 +44,7 @@ if (hasRedis) {
 
 describe.each(stores)('idle timeout on the %s session store', (_name, open) => {
   it('ends a session unused for longer than the idle timeout, and keeps one in use until its absolute end', async () => {
-    const { store, close } = open();
+    const { store, close } = await open();
     try {
       const user = await signUp(t.app, 'idle-store');
       const start = now;

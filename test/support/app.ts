@@ -58,7 +58,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
       log,
     }));
   if (ownsDatabase) await db.migrate();
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, log) : undefined;
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
   // As at start-up (runtime.ts): waits for the connection, so the first requests use Redis.
   if (redis) await checkRedisEvictionPolicy(redis, log);
   const kv = redis ? createRedisStore(redis) : createMemoryStore();

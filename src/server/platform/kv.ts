@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LIMITS } from './limits.js';
 
@@ -73,7 +73,9 @@ export function createMemoryStore(): KeyValueStore {
   };
 }
 
-export function connectRedis(url: string, log: Logger): Redis {
+export async function connectRedis(url: string, log: Logger): Promise<Redis> {
+  // Loaded only when REDIS_URL is set: the embedded default does not carry the client in its memory.
+  const { Redis } = await import('ioredis');
   // Auto-pipelining sends the commands of concurrent requests in one write: a syscall per batch, not per command.
   // Every command fails after LIMITS.redis.commandMs: callers fall back (README, Resilience), never wait.
   const redis = new Redis(url, {
