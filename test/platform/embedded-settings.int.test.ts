@@ -11,7 +11,7 @@ async function settingsOf(embeddedCacheMb: number): Promise<Record<string, strin
     const rows = await queryRows<{ name: string; value: string }>(
       database.db,
       sql`select name, current_setting(name) as value from pg_settings
-          where name in ('shared_buffers', 'work_mem', 'temp_buffers', 'maintenance_work_mem', 'search_path')`,
+          where name in ('shared_buffers', 'work_mem', 'hash_mem_multiplier', 'temp_buffers', 'maintenance_work_mem', 'search_path')`,
     );
     return Object.fromEntries(rows.map((r) => [r.name, r.value]));
   } finally {
@@ -35,6 +35,7 @@ describe('embedded database memory settings', () => {
       expect(await settingsOf(8)).toEqual({
         shared_buffers: '8MB',
         work_mem: '4MB',
+        hash_mem_multiplier: '1',
         temp_buffers: '1MB',
         maintenance_work_mem: '16MB',
         // PGlite's own start parameters are kept beside ours.

@@ -14,6 +14,9 @@ import { LIMITS } from './limits.js';
  * - wal_buffers follows shared_buffers (1/32 of it); temp_buffers is for temporary tables, which
  *   nothing creates; maintenance_work_mem bounds index builds in migrations.
  * - work_mem stays at PostgreSQL's 4 MB: the dashboard's aggregates and the sorted lists fit in it.
+ * - hash_mem_multiplier 1 (PostgreSQL's default is 2): a hash join or aggregate may take work_mem,
+ *   not twice it. The memory a statement took stays resident, so one import's hash tables would
+ *   otherwise raise the server's size for the rest of its life.
  */
 export function embeddedStartParams(cacheMb: number): string[] {
   const m = LIMITS.embeddedDb;
@@ -21,6 +24,7 @@ export function embeddedStartParams(cacheMb: number): string[] {
     shared_buffers: `${cacheMb}MB`,
     temp_buffers: `${m.tempBuffersMb}MB`,
     work_mem: `${m.workMemMb}MB`,
+    hash_mem_multiplier: String(m.hashMemMultiplier),
     maintenance_work_mem: `${m.maintenanceWorkMemMb}MB`,
   };
   return [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];

@@ -65,6 +65,7 @@ export const LIMITS = Object.freeze({
   embeddedDb: Object.freeze({
     defaultCacheMb: 16,
     workMemMb: 4,
+    hashMemMultiplier: 1,
     tempBuffersMb: 1,
     maintenanceWorkMemMb: 16,
     /** A run of embedded statements gives the event loop a turn once it has held it this long (loop-release.ts). */
