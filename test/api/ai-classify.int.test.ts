@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/server/platform/db.js';
+import { LIMITS } from '../../src/server/platform/limits.js';
 import type { ImportedInteraction } from '../../src/shared/api/interactions.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
@@ -219,6 +220,37 @@ describe('calendar event classification offline (no API key)', () => {
       expect(byKey.get('primary:o3@calendar')).toMatchObject({ result: { sessionType: 'group' } });
       const usage = await a.get('/api/ai/usage');
       expect(usage.body.byTask).toEqual([{ task: 'classify-events', calls: 1, inputTokens: 0, outputTokens: 0, costUsd: 0 }]);
+      expect((await a.post('/api/ai/classify/run')).body.classified).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('stores and marks every event of a run larger than one write statement', async () => {
+    const t = await createTestApp({ AI_API_KEY: '' });
+    try {
+      const a = (await signUp(t.app, 'classify-many')) as Client;
+      const clients = await contactsOf(a, 3, 'Many', true);
+      // Two and a half write statements of events, each on one or two contacts; events 300 apart are
+      // identical (same title, day and people, as a calendar imported twice has), so they share a hash.
+      const n = Math.round(LIMITS.ai.classifyWriteRows * 2.5);
+      const events = Array.from({ length: n }, (_, i) => ({
+        key: `m${i}`,
+        title: i % 2 ? 'Coaching session' : 'Lunch',
+        contacts: i % 3 ? [clients[i % 3]!] : clients.slice(0, 2),
+        day: i % 300,
+      }));
+      await putEvents(t, a.userId, events);
+      const run = await a.post('/api/ai/classify/run');
+      expect(run.body).toMatchObject({ classified: n, byModel: 0 });
+      const entries = await entriesAi(t, a.userId);
+      expect(entries.length).toBe(events.reduce((sum, e) => sum + e.contacts.length, 0));
+      expect(entries.filter((e) => e.ai === null)).toEqual([]);
+      const [stored] = await queryRows<{ n: number }>(
+        t.database.db,
+        sql`select count(*)::int as n from ai_event_classifications where user_id = ${a.userId}`,
+      );
+      expect(stored!.n).toBe(300);
       expect((await a.post('/api/ai/classify/run')).body.classified).toBe(0);
     } finally {
       await t.close();

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db.js';
+import { chunksOf } from '../../platform/chunks.js';
+import { LIMITS } from '../../platform/limits.js';
 import { aiEventClassifications, contacts, interactions } from '../../db/schema/index.js';
 import { isoSql, timestampParam } from '../../db/sql-helpers.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
@@ -61,27 +63,30 @@ export function createClassifyEventsRepo(db: Db) {
       return new Map(rows.map((r) => [r.content_hash, { method: r.method, model: r.model, result: JSON.parse(r.result) }]));
     },
 
-    /** Stores new classifications (one statement); a hash already stored gets the newer conclusion. */
+    /** Stores new classifications (a statement per LIMITS.ai.classifyWriteRows); a hash already stored gets the newer conclusion. */
     async store(userId: string, rows: NewClassification[], now: Date): Promise<void> {
-      if (!rows.length) return;
-      const json = JSON.stringify(
-        rows.map((r) => ({
-          content_hash: r.contentHash,
-          event_key: r.eventKey,
-          method: r.method,
-          model: r.model,
-          result: r.result,
-          contact_ids: r.contactIds,
-        })),
-      );
-      await db.execute(sql`
-        insert into ${t} (user_id, content_hash, event_key, method, model, result, contact_ids, created_at)
-        select ${userId}, x.content_hash, x.event_key, x.method, x.model, x.result,
-               array(select jsonb_array_elements_text(x.contact_ids))::uuid[], ${timestampParam(now)}
-        from jsonb_to_recordset(${json}::jsonb) as x(content_hash text, event_key text, method text, model text, result jsonb, contact_ids jsonb)
-        on conflict (user_id, content_hash) do update set
-          event_key = excluded.event_key, method = excluded.method, model = excluded.model, result = excluded.result,
-          contact_ids = excluded.contact_ids, created_at = excluded.created_at`);
+      // Identical events (a calendar imported twice) share a hash; one statement cannot write a row twice.
+      const unique = [...new Map(rows.map((r) => [r.contentHash, r])).values()];
+      for (const chunk of chunksOf(unique, LIMITS.ai.classifyWriteRows)) {
+        const json = JSON.stringify(
+          chunk.map((r) => ({
+            content_hash: r.contentHash,
+            event_key: r.eventKey,
+            method: r.method,
+            model: r.model,
+            result: r.result,
+            contact_ids: r.contactIds,
+          })),
+        );
+        await db.execute(sql`
+          insert into ${t} (user_id, content_hash, event_key, method, model, result, contact_ids, created_at)
+          select ${userId}, x.content_hash, x.event_key, x.method, x.model, x.result,
+                 array(select jsonb_array_elements_text(x.contact_ids))::uuid[], ${timestampParam(now)}
+          from jsonb_to_recordset(${json}::jsonb) as x(content_hash text, event_key text, method text, model text, result jsonb, contact_ids jsonb)
+          on conflict (user_id, content_hash) do update set
+            event_key = excluded.event_key, method = excluded.method, model = excluded.model, result = excluded.result,
+            contact_ids = excluded.contact_ids, created_at = excluded.created_at`);
+      }
     },
 
     /** The user's classifications, newest first, in keyset pages. */

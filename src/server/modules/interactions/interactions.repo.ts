@@ -1,5 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
+import { chunksOf } from '../../platform/chunks.js';
+import { LIMITS } from '../../platform/limits.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, interactions } from '../../db/schema/index.js';
 import { inList, timestampParam } from '../../db/sql-helpers.js';
@@ -344,20 +346,23 @@ export function createInteractionsRepo(db: Db) {
 
     /**
      * The calendar classification's conclusions on meeting entries (metadata key `ai`, which syncs
-     * neither compare nor keep: a changed event loses it until classified again), one statement;
-     * answers how many entries changed.
+     * neither compare nor keep: a changed event loses it until classified again), a statement per
+     * LIMITS.ai.classifyWriteRows entries; answers how many entries changed.
      */
     async setClassifications(userId: string, items: Array<{ id: string; ai: Record<string, unknown> }>, tx: Db): Promise<number> {
-      if (!items.length) return 0;
-      const rows = await queryRows<{ id: string }>(
-        tx,
-        sql`
-        update ${interactions} i set metadata = i.metadata || jsonb_build_object('ai', x.ai)
-        from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as x(id uuid, ai jsonb)
-        where i.id = x.id and i.user_id = ${userId} and i.deleted_at is null and i.metadata->'ai' is distinct from x.ai
-        returning i.id`,
-      );
-      return rows.length;
+      let updated = 0;
+      for (const chunk of chunksOf(items, LIMITS.ai.classifyWriteRows)) {
+        const rows = await queryRows<{ id: string }>(
+          tx,
+          sql`
+          update ${interactions} i set metadata = i.metadata || jsonb_build_object('ai', x.ai)
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(id uuid, ai jsonb)
+          where i.id = x.id and i.user_id = ${userId} and i.deleted_at is null and i.metadata->'ai' is distinct from x.ai
+          returning i.id`,
+        );
+        updated += rows.length;
+      }
+      return updated;
     },
 
     transaction: transactionRunner(db),
