@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { AppError } from './errors.js';
 import { describeUnsupported, FORMAT_LABELS, type ImageFormat, SNIFF_BYTES, sniffImageFormat } from './image-format.js';
 
@@ -57,8 +58,28 @@ export function createJobLimiter(concurrency: number, maxWaiting: number) {
   };
 }
 
+let loaded: typeof Sharp | undefined;
+
+/**
+ * sharp and libvips (about 8 MB resident once mapped) are loaded by the first photo, not at start:
+ * most processes of the embedded default never process one (ARCHITECTURE.md, memory of the
+ * embedded default). `require` keeps the first use synchronous; sharp is a CommonJS module.
+ */
+function loadSharp(): typeof Sharp {
+  if (!loaded) {
+    loaded = createRequire(import.meta.url)('sharp') as typeof Sharp;
+    // libvips' operation cache keeps decoded images for reuse; uploads never repeat, so it only
+    // holds memory between unrelated requests.
+    loaded.cache(false);
+    // libvips threads per image: more would multiply the memory of one decode for little gain here.
+    loaded.concurrency(1);
+  }
+  return loaded;
+}
+
 /** Formats this sharp build can decode from a stream (prebuilt sharp reads AVIF but not HEVC-coded HEIC). */
-export function decodableFormats(): Set<ImageFormat> {
+function decodableFormats(): Set<ImageFormat> {
+  const sharp = loadSharp();
   const formats = new Set<ImageFormat>();
   for (const f of ['jpeg', 'png', 'webp', 'gif'] as const) if (sharp.format[f]?.input.stream) formats.add(f);
   const heif = sharp.format.heif?.input;
@@ -144,23 +165,25 @@ function decodeError(err: unknown, maxPixels: number): AppError {
  * start and injected: its limiter is the global bound on concurrent image work.
  */
 export function createImageProcessor(options: ImageProcessorOptions) {
-  // libvips' operation cache keeps decoded images for reuse; uploads never repeat, so it only
-  // holds memory between unrelated requests.
-  sharp.cache(false);
-  // libvips threads per image: more would multiply the memory of one decode for little gain here.
-  sharp.concurrency(1);
-  const accepted = decodableFormats();
+  let formats: Set<ImageFormat> | undefined;
+  const accepted = () => {
+    formats ??= decodableFormats();
+    return formats;
+  };
   const limiter = createJobLimiter(options.concurrency, options.queue);
 
   return {
-    acceptedFormats: accepted,
+    /** What this server can decode; asking loads sharp. */
+    get acceptedFormats() {
+      return accepted();
+    },
     stats: limiter.stats,
 
     /** Streams `input` into sharp; rejects with an AppError (413, 415, 422, 400) for a bad file. */
     toSquareWebp(input: Readable): Promise<ProcessedImage> {
       return limiter.run(async () => {
-        const { guard, format } = createUploadGuard(accepted, options.maxBytes);
-        const image = sharp({ limitInputPixels: options.maxPixels, failOn: 'warning', autoOrient: true, sequentialRead: true })
+        const { guard, format } = createUploadGuard(accepted(), options.maxBytes);
+        const image = loadSharp()({ limitInputPixels: options.maxPixels, failOn: 'warning', autoOrient: true, sequentialRead: true })
           .resize(options.size, options.size, { fit: 'cover', position: 'attention' })
           .webp({ quality: 82, effort: 4 });
         const stalled = setTimeout(() => {
