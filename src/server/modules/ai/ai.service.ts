@@ -1,4 +1,5 @@
 import { LIMITS } from '../../platform/limits.js';
+import { chunksOf } from '../../platform/chunks.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ListAiPromptsQuery, SentimentRun } from '../../../shared/api/ai.js';
@@ -52,8 +53,7 @@ export function createAiService({ engine, repo, cursors, clock, interactions }: 
         await engine.recordLocal(userId, 'sentiment');
         return result;
       }
-      for (let start = 0; start < items.length; start += LIMITS.ai.sentimentBatch) {
-        const batch = items.slice(start, start + LIMITS.ai.sentimentBatch);
+      for (const batch of chunksOf(items, LIMITS.ai.sentimentBatch)) {
         const refs = new Map(batch.map((r, i) => [String(i + 1), r.id]));
         const answer = await engine.ask({
           userId,

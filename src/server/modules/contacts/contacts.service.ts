@@ -4,6 +4,7 @@ import { StaleVersion, versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { PracticeCache } from '../../platform/practice-cache.js';
 import { LIMITS } from '../../platform/limits.js';
+import { chunksOf } from '../../platform/chunks.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { ContactsRepo, ContactRow, ContactWrite, ExportRow } from './contacts.repo.js';
 import type { BulkInput, ContactInput, ListContactsQuery } from '../../../shared/api/contacts.js';
@@ -196,8 +197,8 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       await repo.transaction(async (tx) => {
         const country = await repo.findCountry(userId, tx);
         const rows = await repo.findPhones(userId, tx);
-        for (let i = 0; i < rows.length; i += LIMITS.interactionBatchRows) {
-          const batch = rows.slice(i, i + LIMITS.interactionBatchRows).map((r) => ({ id: r.id, keys: phoneKeys(r.phones, country) }));
+        for (const chunk of chunksOf(rows, LIMITS.interactionBatchRows)) {
+          const batch = chunk.map((r) => ({ id: r.id, keys: phoneKeys(r.phones, country) }));
           await repo.setPhoneKeys(userId, batch, tx);
         }
       });

@@ -3,6 +3,7 @@ import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { StaleVersion, versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import { LIMITS } from '../../platform/limits.js';
+import { chunksOf } from '../../platform/chunks.js';
 import type { Actor } from '../../platform/http/types.js';
 import type { BatchRow, InteractionsRepo } from './interactions.repo.js';
 import {
@@ -202,8 +203,7 @@ export function createInteractionsService({ repo, cursors, clock, onChange, onCr
       const result = { inserted: 0, updated: 0, unchanged: 0, skipped: 0 };
       if (!rows.length) return result;
       await repo.transaction(async (tx) => {
-        for (let start = 0; start < rows.length; start += LIMITS.interactionBatchRows) {
-          const chunk = rows.slice(start, start + LIMITS.interactionBatchRows);
+        for (const chunk of chunksOf(rows, LIMITS.interactionBatchRows)) {
           const locked = await repo.lockBatchContacts(userId, chunk, tx);
           const owned = new Set(locked);
           const valid = chunk.filter((r) => owned.has(r.contactId)).length;

@@ -3,6 +3,7 @@ import { conflict, notFound } from '../../platform/errors.js';
 import type { CursorCodec } from '../../platform/cursor.js';
 import type { Actor } from '../../platform/http/types.js';
 import { LIMITS } from '../../platform/limits.js';
+import { chunksOf } from '../../platform/chunks.js';
 import type { AiEngine } from '../ai/engine.js';
 import { SUGGESTION_KINDS, type ListSuggestionsQuery, type SuggestionKind, type SuggestionRun } from '../../../shared/api/suggestions.js';
 import type { SuggestionRow, SuggestionsRepo, Wording } from './suggestions.repo.js';
@@ -45,8 +46,7 @@ export function createSuggestionsService({ repo, engine, cursors, clock, onChang
     const allowed = await engine.allowed(userId, [...new Set(rows.flatMap(contactsOf))]);
     const sendable = rows.filter((r) => contactsOf(r).length > 0 && contactsOf(r).every((id) => allowed.has(id)));
     let worded = false;
-    for (let start = 0; start < sendable.length; start += LIMITS.suggestions.wordBatch) {
-      const batch = sendable.slice(start, start + LIMITS.suggestions.wordBatch);
+    for (const batch of chunksOf(sendable, LIMITS.suggestions.wordBatch)) {
       try {
         const answer = await engine.ask({
           userId,
