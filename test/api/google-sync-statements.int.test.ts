@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/server/platform/db.js';
+import { type Database } from '../../src/server/platform/db.js';
+import { openTestDatabase } from '../support/embedded-template.js';
 import { LIMITS } from '../../src/server/platform/limits.js';
 import { requestContext } from '../../src/server/platform/request-context.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/fake-google.js';
@@ -22,7 +23,7 @@ const counter = statementCounter();
 
 beforeAll(async () => {
   google = await startFakeGoogle({ pageSize: 3 });
-  db = await openDatabase({
+  db = await openTestDatabase({
     databaseUrl: process.env.DATABASE_URL || undefined,
     poolSize: 4,
     statementTimeoutMs: LIMITS.database.statementMs,

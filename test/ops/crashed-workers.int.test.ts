@@ -5,7 +5,8 @@ import pino from 'pino';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobRunner, type JobRunner } from '../../src/server/platform/jobs.js';
-import { openDatabase, queryRows, type Database } from '../../src/server/platform/db.js';
+import { queryRows, type Database } from '../../src/server/platform/db.js';
+import { openTestDatabase } from '../support/embedded-template.js';
 import type { JobDeps } from '../../src/server/app-jobs.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp } from '../support/client.js';
@@ -54,7 +55,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!process.env.DATABASE_URL)('crashed workers (PostgreSQL)', () => {
   beforeAll(async () => {
-    database = await openDatabase({
+    database = await openTestDatabase({
       databaseUrl: process.env.DATABASE_URL,
       poolSize: 4,
       statementTimeoutMs: 10_000,

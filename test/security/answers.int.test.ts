@@ -8,7 +8,7 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../../src/server/config.js';
-import { openDatabase } from '../../src/server/platform/db.js';
+import { openTestDatabase } from '../support/embedded-template.js';
 import { startMetricsListener } from '../../src/server/platform/metrics-listener.js';
 import { createLogger } from '../../src/server/runtime.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -131,7 +131,7 @@ describe('security headers on every kind of answer', () => {
 describe('readiness and metrics', () => {
   it('answers ok / failing per dependency, and logs the detail only', async () => {
     const { log, text } = memoryLog();
-    const database = await openDatabase({ log: pino({ level: 'silent' }) });
+    const database = await openTestDatabase({ log: pino({ level: 'silent' }) });
     await database.migrate();
     const broken = await createTestApp({}, database, { log });
     try {

@@ -3,8 +3,9 @@ import pino, { type Logger } from 'pino';
 import { buildApp, type App } from '../../src/server/app.js';
 import type { ContainerDeps } from '../../src/server/container.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
-import { openDatabase, type Database } from '../../src/server/platform/db.js';
+import type { Database } from '../../src/server/platform/db.js';
 import { LIMITS } from '../../src/server/platform/limits.js';
+import { openTestDatabase } from './embedded-template.js';
 import { checkRedisEvictionPolicy, connectRedis, createMemoryStore, createRedisStore } from '../../src/server/platform/kv.js';
 
 export const hasRedis = !!process.env.REDIS_URL;
@@ -50,7 +51,7 @@ export async function createTestApp(env: Record<string, string> = {}, database?:
   const ownsDatabase = !database;
   const db =
     database ??
-    (await openDatabase({
+    (await openTestDatabase({
       databaseUrl: config.databaseUrl,
       poolSize: config.poolSize,
       statementTimeoutMs: LIMITS.database.statementMs,

@@ -15,6 +15,7 @@ import type { Logger as PinoLogger } from 'pino';
 import * as schema from '../db/schema/index.js';
 import { requestContext } from './request-context.js';
 import { embeddedStartParams } from './embedded-settings.js';
+import { siblingScriptArgs } from './child-script.js';
 import { createLoopRelease, releaseLoopBetweenStatements } from './loop-release.js';
 import { LIMITS } from './limits.js';
 import { createStatementNamer, nameFrequentStatements } from './prepared-statements.js';
@@ -43,6 +44,11 @@ export type DatabaseOptions = {
   databaseUrl?: string;
   /** Folder for PGlite; undefined means in memory (tests). */
   dataDir?: string;
+  /**
+   * In-memory PGlite only: start from this copy of a database (`dumpMigratedEmbeddedDatabase`) instead of
+   * creating an empty one. Tests start from a migrated copy: 0.7 s instead of 3 s per database.
+   */
+  loadFrom?: Blob;
   poolSize?: number;
   /**
    * PostgreSQL only: statements are cancelled past this (statement_timeout), and a statement whose
@@ -248,7 +254,8 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   if (dataDir && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     await firstStartInChild(dataDir, cacheMb);
   }
-  const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(cacheMb) });
+  const loadDataDir = dataDir ? undefined : options.loadFrom;
+  const client = await PGlite.create({ dataDir, loadDataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(cacheMb) });
   const release = createLoopRelease(LIMITS.embeddedDb.maxLoopHoldMs, LIMITS.embeddedDb.loopTickMs);
   releaseLoopBetweenStatements(client, release);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
@@ -275,6 +282,15 @@ async function openPglite(options: DatabaseOptions, logger: Logger, count: () =>
   };
 }
 
+/** A copy of a new in-memory embedded database with the migrations applied (for `loadFrom`). */
+export async function dumpMigratedEmbeddedDatabase(): Promise<Blob> {
+  const client = await PGlite.create({ extensions: { pg_trgm } });
+  await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  const dump = await client.dumpDataDir('none');
+  await client.close();
+  return dump;
+}
+
 /** Creates the embedded database in `dataDir` and applies the migrations (embedded-first-start.ts runs it in a child). */
 export async function createEmbeddedDatabase(dataDir: string, cacheMb: number): Promise<void> {
   const client = await PGlite.create({ dataDir, extensions: { pg_trgm }, startParams: embeddedStartParams(cacheMb) });
@@ -285,11 +301,8 @@ export async function createEmbeddedDatabase(dataDir: string, cacheMb: number): 
 
 /** Creates the embedded database and applies the migrations in a child process (embedded-first-start.ts). */
 async function firstStartInChild(dataDir: string, cacheMb: number): Promise<void> {
-  const here = fileURLToPath(import.meta.url);
-  const script = path.join(path.dirname(here), `embedded-first-start${path.extname(here)}`);
-  // From source (npm run dev, tests) the child needs a TypeScript loader; the built server does not.
-  const loader = script.endsWith('.ts') && !process.execArgv.some((a) => a.includes('tsx')) ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...loader, script, dataDir, String(cacheMb)], {
+  const script = siblingScriptArgs(import.meta.url, 'embedded-first-start');
+  const child = spawn(process.execPath, [...process.execArgv, ...script, dataDir, String(cacheMb)], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const code = await new Promise<number | null>((resolve, reject) => {
