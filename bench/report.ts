@@ -32,6 +32,8 @@ export type ServerStart = {
   signedInMb: number;
   /** VmHWM after the last scenario: the most the process ever held. */
   peakMb: number;
+  /** The highest VmHWM of a child process (the photo worker, alive only while photos come). */
+  childPeakMb?: number;
   /** At the end, from /metrics: V8's heap in use / reserved, and the embedded database's WebAssembly memory. */
   heapUsedMb?: number;
   heapTotalMb?: number;
@@ -108,11 +110,11 @@ export function toMarkdown(results: Results): string {
     '',
     'Server process per size (RSS in MB):',
     '',
-    '| database | size | seeding s | RSS ready | RSS signed in | RSS high-water mark | at the end: JS heap used / reserved · database memory |',
-    '|---|---|---|---|---|---|---|',
+    '| database | size | seeding s | RSS ready | RSS signed in | RSS high-water mark | photo worker peak | at the end: JS heap used / reserved · database memory |',
+    '|---|---|---|---|---|---|---|---|',
     ...starts.map(
       (s) =>
-        `| ${DATABASE_LABELS[s.database]} | ${s.size} | ${s.seedSeconds.toFixed(0)} | ${s.readyMb} | ${s.signedInMb} | ${s.peakMb} | ${heapAndDatabase(s)} |`,
+        `| ${DATABASE_LABELS[s.database]} | ${s.size} | ${s.seedSeconds.toFixed(0)} | ${s.readyMb} | ${s.signedInMb} | ${s.peakMb} | ${s.childPeakMb || '–'} | ${heapAndDatabase(s)} |`,
     ),
     '',
   ];

@@ -217,6 +217,7 @@ async function runSize(
     }
     // The kernel's high-water mark catches a peak between two samples.
     start.peakMb = processMemoryMb(server.pid).hwm;
+    start.childPeakMb = server.childPeakMb();
     Object.assign(start, await server.memory().catch(() => ({})));
     return rows;
   } finally {

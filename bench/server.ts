@@ -18,6 +18,8 @@ export type RunningServer = {
   url: string;
   pid: number;
   rssMb(): number;
+  /** The highest resident set any child process of the server reached (the photo worker), in MB. */
+  childPeakMb(): number;
   /** Where the memory is, from the server's /metrics: V8's heap (used and reserved) and the embedded database's WebAssembly memory, in MB. */
   memory(): Promise<{ heapUsedMb: number; heapTotalMb: number; databaseMb: number }>;
   stop(): Promise<void> /** The last lines it printed (warnings and errors). */;
@@ -32,6 +34,15 @@ export function processMemoryMb(pid: number): { rss: number; hwm: number } {
     return { rss: mb('VmRSS'), hwm: mb('VmHWM') };
   } catch {
     return { rss: 0, hwm: 0 };
+  }
+}
+
+/** The process ids of a process's children. */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -93,10 +104,18 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   }
   if (Date.now() >= deadline) throw new Error(`server did not become ready:\n${output}`);
   const pid = child.pid!;
+  // The photo worker comes and goes (it exits when idle): its high-water mark is sampled while it lives.
+  let childPeak = 0;
+  const sampleChildren = setInterval(() => {
+    for (const kid of childrenOf(pid)) childPeak = Math.max(childPeak, processMemoryMb(kid).hwm);
+  }, 100);
+  sampleChildren.unref();
+  child.once('exit', () => clearInterval(sampleChildren));
   return {
     url,
     pid,
     rssMb: () => processMemoryMb(pid).rss,
+    childPeakMb: () => childPeak,
     async memory() {
       const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
       const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0) / 1024 / 1024);

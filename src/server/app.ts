@@ -85,7 +85,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.removeContentTypeParser('text/plain');
 
   const { services, metrics, startJobs } = createContainer(deps);
-  app.addHook('onClose', () => services.outbound.close());
+  app.addHook('onClose', () => {
+    services.images.close();
+    return services.outbound.close();
+  });
   app.decorate('services', services);
   app.decorate('metrics', metrics);
   app.decorate('startJobs', startJobs);

@@ -14,16 +14,18 @@ const tmp = vi.hoisted(() => {
 import fs from 'node:fs';
 import http from 'node:http';
 import { once } from 'node:events';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import os from 'node:os';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { LIMITS } from '../../src/server/platform/limits.js';
 import { createImageProcessor, createJobLimiter } from '../../src/server/platform/image-processor.js';
+import type { ImageWorkerOptions } from '../../src/server/platform/image-worker-process.js';
 import { queryRows } from '../../src/server/platform/db.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
+import { isRunning } from '../support/memory.js';
 import { postFile } from '../support/route-cases.js';
 
 let t: TestApp;
@@ -91,7 +93,7 @@ describe('uploads', () => {
       ['tall', await noise(150, 900).jpeg().toBuffer()],
       ['wide', await noise(900, 150).png().toBuffer()],
     ];
-    if (t.app.services.images.acceptedFormats.has('avif')) sources.push(['avif', await noise(160, 120).avif().toBuffer()]);
+    if ((await t.app.services.images.acceptedFormats()).has('avif')) sources.push(['avif', await noise(160, 120).avif().toBuffer()]);
 
     for (const [label, bytes] of sources) {
       // The filename and declared type say nothing true: only the bytes decide.
@@ -182,7 +184,7 @@ describe('bad files', () => {
       ['20 MB file', Buffer.concat([jpeg, Buffer.alloc(20 * 1024 * 1024 - jpeg.length)]), 413, /larger than 10 MB/],
       ['empty file', Buffer.alloc(0), 422, /empty/],
     ];
-    if (!t.app.services.images.acceptedFormats.has('heic')) {
+    if (!(await t.app.services.images.acceptedFormats()).has('heic')) {
       // An iPhone photo's first bytes: this sharp build has no HEVC decoder, so it is refused up front.
       const heic = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypheic\0\0\0\0mif1heic', 'latin1'), Buffer.alloc(64)]);
       cases.push(['HEIC without a decoder', heic, 415, /HEIC image, which this server cannot read/]);
@@ -486,8 +488,12 @@ describe('image job limits', () => {
     const images = createImageProcessor({ ...LIMITS.photo, maxBytes: LIMITS.photo.uploadBytes, maxPixels: 1_000_000, uploadTimeoutMs: 50 });
     const stalled = new PassThrough();
     stalled.write(await noise(40, 40).jpeg().toBuffer()); // some bytes, then nothing and no end
-    await expect(images.toSquareWebp(stalled)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/took longer/) });
-    expect(images.stats()).toMatchObject({ active: 0, waiting: 0 });
+    try {
+      await expect(images.toSquareWebp(stalled)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/took longer/) });
+      expect(images.stats()).toMatchObject({ active: 0, waiting: 0 });
+    } finally {
+      images.close();
+    }
   });
 
   it('frees the slot of a job that fails', async () => {
@@ -501,5 +507,55 @@ describe('image job limits', () => {
 // Last in the file: everything above (good and bad uploads) ran with this private temp dir.
 it('leaves no temporary files behind', () => {
   expect(os.tmpdir()).toBe(tmp.dir);
-  expect(fs.readdirSync(tmp.dir)).toEqual([]);
+  // The photo worker runs from source here, through tsx, whose compile cache is not the product's.
+  expect(fs.readdirSync(tmp.dir).filter((name) => !name.startsWith('tsx-'))).toEqual([]);
+});
+
+describe('photo worker', () => {
+  const processor = (worker: Partial<ImageWorkerOptions>) =>
+    createImageProcessor({
+      ...LIMITS.photo,
+      maxBytes: LIMITS.photo.uploadBytes,
+      maxPixels: 40_000_000,
+      worker: { ...LIMITS.photo.worker, ...worker },
+    });
+
+  it('answers 503 for a decode that outlives its bound, and the next photo gets a new worker', async () => {
+    const images = processor({ jobTimeoutMs: 1 });
+    try {
+      const big = await noise(3000, 2000).jpeg().toBuffer();
+      await images.acceptedFormats();
+      const first = images.workerPid()!;
+      await expect(images.toSquareWebp(Readable.from([big]))).rejects.toMatchObject({
+        status: 503,
+        message: expect.stringMatching(/Try the upload again/),
+      });
+      await vi.waitFor(() => expect(isRunning(first)).toBe(false));
+      expect(images.stats()).toMatchObject({ active: 0, waiting: 0 });
+      await images.acceptedFormats();
+      expect(images.workerPid()).not.toBe(first);
+    } finally {
+      images.close();
+    }
+  });
+
+  it('starts a new worker after one was killed, and ends an idle one', async () => {
+    const images = processor({ idleMs: 200 });
+    try {
+      const photo = await noise(300, 200).jpeg().toBuffer();
+      const made = await images.toSquareWebp(Readable.from([photo]));
+      expect(made).toMatchObject({ width: LIMITS.photo.size, height: LIMITS.photo.size, sourceFormat: 'jpeg' });
+      const killed = images.workerPid()!;
+      process.kill(killed, 'SIGKILL');
+      await vi.waitFor(() => expect(isRunning(killed)).toBe(false));
+      expect(await images.toSquareWebp(Readable.from([photo]))).toMatchObject({ width: LIMITS.photo.size });
+      const second = images.workerPid()!;
+      expect(second).not.toBe(killed);
+      // Idle for longer than idleMs: the worker exits, and the server holds no image library at all.
+      await vi.waitFor(() => expect(images.workerPid()).toBeUndefined(), { timeout: 5_000 });
+      await vi.waitFor(() => expect(isRunning(second)).toBe(false));
+    } finally {
+      images.close();
+    }
+  });
 });

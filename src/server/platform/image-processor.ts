@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type Sharp from 'sharp';
 import { AppError } from './errors.js';
 import { describeUnsupported, FORMAT_LABELS, type ImageFormat, SNIFF_BYTES, sniffImageFormat } from './image-format.js';
+import { createImageWorker, type ImageWorkerOptions } from './image-worker-process.js';
 
 export type ImageProcessorOptions = {
   /** Output is a size×size WebP. */
@@ -16,6 +15,7 @@ export type ImageProcessorOptions = {
   queue: number;
   /** A job holds its slot while the upload arrives; a stalled upload gives it up after this long. */
   uploadTimeoutMs: number;
+  worker: ImageWorkerOptions;
 };
 
 export type ProcessedImage = { data: Buffer; width: number; height: number; sourceFormat: ImageFormat };
@@ -56,37 +56,6 @@ export function createJobLimiter(concurrency: number, maxWaiting: number) {
     },
     stats: () => ({ active, waiting: waiting.length, peak }),
   };
-}
-
-let loaded: typeof Sharp | undefined;
-
-/**
- * sharp and libvips (about 8 MB resident once mapped) are loaded by the first photo, not at start:
- * most processes of the embedded default never process one (ARCHITECTURE.md, memory of the
- * embedded default). `require` keeps the first use synchronous; sharp is a CommonJS module.
- */
-function loadSharp(): typeof Sharp {
-  if (!loaded) {
-    loaded = createRequire(import.meta.url)('sharp') as typeof Sharp;
-    // libvips' operation cache keeps decoded images for reuse; uploads never repeat, so it only
-    // holds memory between unrelated requests.
-    loaded.cache(false);
-    // libvips threads per image: more would multiply the memory of one decode for little gain here.
-    loaded.concurrency(1);
-  }
-  return loaded;
-}
-
-/** Formats this sharp build can decode from a stream (prebuilt sharp reads AVIF but not HEVC-coded HEIC). */
-function decodableFormats(): Set<ImageFormat> {
-  const sharp = loadSharp();
-  const formats = new Set<ImageFormat>();
-  for (const f of ['jpeg', 'png', 'webp', 'gif'] as const) if (sharp.format[f]?.input.stream) formats.add(f);
-  const heif = sharp.format.heif?.input;
-  const suffixes = heif && 'fileSuffix' in heif ? ((heif as { fileSuffix?: string[] }).fileSuffix ?? []) : [];
-  if (heif?.stream && suffixes.includes('.avif')) formats.add('avif');
-  if (heif?.stream && (suffixes.includes('.heic') || suffixes.includes('.heif'))) formats.add('heic');
-  return formats;
 }
 
 /**
@@ -145,66 +114,69 @@ function createUploadGuard(accepted: Set<ImageFormat>, maxBytes: number) {
   return { guard, format: () => format };
 }
 
-function decodeError(err: unknown, maxPixels: number): AppError {
-  if (err instanceof AppError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  if (/pixel limit/i.test(message)) {
-    return new AppError(
-      'unprocessable',
-      `The image is too large: it has more than ${Math.round(maxPixels / 1_000_000)} million pixels. Resize it and try again.`,
-    );
-  }
-  return new AppError(
-    'unprocessable',
-    'The image could not be read: the file is truncated or corrupt. Open it in an image editor, save it again and retry.',
-  );
-}
+const decodeError = (pixelLimit: boolean, maxPixels: number) =>
+  pixelLimit
+    ? new AppError(
+        'unprocessable',
+        `The image is too large: it has more than ${Math.round(maxPixels / 1_000_000)} million pixels. Resize it and try again.`,
+      )
+    : new AppError(
+        'unprocessable',
+        'The image could not be read: the file is truncated or corrupt. Open it in an image editor, save it again and retry.',
+      );
 
 /**
  * Turns an uploaded image stream into a square WebP avatar. One instance per process, created at
- * start and injected: its limiter is the global bound on concurrent image work.
+ * start and injected: its limiter is the global bound on concurrent image work. The upload is
+ * checked here (size, magic bytes) and decoded in the photo worker (image-worker.ts).
  */
 export function createImageProcessor(options: ImageProcessorOptions) {
-  let formats: Set<ImageFormat> | undefined;
+  const worker = createImageWorker(options.worker);
+  let formats: Promise<Set<ImageFormat>> | undefined;
   const accepted = () => {
-    formats ??= decodableFormats();
+    // The worker says what its sharp build decodes; asked again only if it could not start.
+    formats ??= worker.formats().catch((err: unknown) => {
+      formats = undefined;
+      throw err;
+    });
     return formats;
   };
   const limiter = createJobLimiter(options.concurrency, options.queue);
 
   return {
-    /** What this server can decode; asking loads sharp. */
-    get acceptedFormats() {
-      return accepted();
-    },
+    /** What this server can decode (starts the photo worker the first time). */
+    acceptedFormats: accepted,
     stats: limiter.stats,
+    /** The photo worker's process id while one runs. */
+    workerPid: worker.pid,
+    close: worker.close,
 
-    /** Streams `input` into sharp; rejects with an AppError (413, 415, 422, 400) for a bad file. */
+    /** Reads `input` and has the worker convert it; rejects with an AppError (413, 415, 422, 400, 503) for a bad file. */
     toSquareWebp(input: Readable): Promise<ProcessedImage> {
       return limiter.run(async () => {
-        const { guard, format } = createUploadGuard(accepted(), options.maxBytes);
-        const image = loadSharp()({ limitInputPixels: options.maxPixels, failOn: 'warning', autoOrient: true, sequentialRead: true })
-          .resize(options.size, options.size, { fit: 'cover', position: 'attention' })
-          .webp({ quality: 82, effort: 4 });
+        const { guard, format } = createUploadGuard(await accepted(), options.maxBytes);
+        const chunks: Buffer[] = [];
+        const collect = new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            chunks.push(chunk);
+            callback();
+          },
+        });
         const stalled = setTimeout(() => {
           const seconds = Math.round(options.uploadTimeoutMs / 1000);
           input.destroy(new AppError('bad_request', `The upload took longer than ${seconds} s. Check the connection and try again.`));
         }, options.uploadTimeoutMs);
         try {
-          // Resolves once sharp's writable side has the whole file; sharp only decodes after that.
-          await pipeline(input, guard, image);
+          await pipeline(input, guard, collect);
         } catch (err) {
           if (err instanceof AppError) throw err;
           throw new AppError('bad_request', 'The upload ended before the file was complete. Try again.');
         } finally {
           clearTimeout(stalled);
         }
-        try {
-          const { data, info } = await image.toBuffer({ resolveWithObject: true });
-          return { data, width: info.width, height: info.height, sourceFormat: format()! };
-        } catch (err) {
-          throw decodeError(err, options.maxPixels);
-        }
+        const result = await worker.squareWebp(Buffer.concat(chunks), options.size, options.maxPixels);
+        if (!result.ok) throw decodeError(result.pixelLimit, options.maxPixels);
+        return { data: result.data, width: result.width, height: result.height, sourceFormat: format()! };
       });
     },
   };

@@ -205,6 +205,11 @@ export const LIMITS = Object.freeze({
     concurrency: 2,
     queue: 32,
     uploadTimeoutMs: 120_000,
+    /**
+     * The photo worker (a child process; platform/image-worker.ts): it exits after idleMs without a
+     * photo, a decode longer than jobTimeoutMs ends it, and its V8 heap is capped at heapMb.
+     */
+    worker: Object.freeze({ idleMs: 30_000, jobTimeoutMs: 30_000, heapMb: 64 }),
     size: 400,
     uploadsPerUser: Object.freeze({ max: 2_000, windowMs: 60 * 60_000 }),
   }),
