@@ -547,7 +547,9 @@ describe('photo worker', () => {
       expect(made).toMatchObject({ width: LIMITS.photo.size, height: LIMITS.photo.size, sourceFormat: 'jpeg' });
       const killed = images.workerPid()!;
       process.kill(killed, 'SIGKILL');
-      await vi.waitFor(() => expect(isRunning(killed)).toBe(false));
+      // Once the server has seen the worker exit (a photo sent before that answers 503).
+      await vi.waitFor(() => expect(images.workerPid()).toBeUndefined());
+      expect(isRunning(killed)).toBe(false);
       expect(await images.toSquareWebp(Readable.from([photo]))).toMatchObject({ width: LIMITS.photo.size });
       const second = images.workerPid()!;
       expect(second).not.toBe(killed);
