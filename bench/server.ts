@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import crypto from 'node:crypto';
+import { childrenOf } from '../test/support/memory.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,15 +35,6 @@ export function processMemoryMb(pid: number): { rss: number; hwm: number } {
     return { rss: mb('VmRSS'), hwm: mb('VmHWM') };
   } catch {
     return { rss: 0, hwm: 0 };
-  }
-}
-
-/** The process ids of a process's children. */
-function childrenOf(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
   }
 }
 
