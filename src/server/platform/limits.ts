@@ -23,11 +23,20 @@ export const LIMITS = Object.freeze({
   signup: Object.freeze({ perIp: 20, windowMs: 60 * 60_000 }),
   /**
    * Data exports (GET /api/export, /api/contacts/:id/export): rows read per keyset page and photos per
-   * page (each page is written out before the next is read, so memory stays bounded), and how many
+   * page (each page is written out before the next is read, so memory stays bounded, in pieces of
+   * about chunkChars characters), and how many
    * exports one user may start per window (each reads the whole account). The contact exports
    * (vCard, CSV) read the same pages and take at most `ids` contacts in a selection.
    */
-  export: Object.freeze({ pageRows: 500, photoPageRows: 10, vcardPageRows: 100, perUser: 10, windowMs: 60 * 60_000, ids: 1000 }),
+  export: Object.freeze({
+    pageRows: 500,
+    chunkChars: 32 * 1024,
+    photoPageRows: 10,
+    vcardPageRows: 100,
+    perUser: 10,
+    windowMs: 60 * 60_000,
+    ids: 1000,
+  }),
   /**
    * The calendar feed (GET /ics/<token>.ics): the window of dated events (days back, days ahead;
    * birthdays and important dates repeat yearly and are not cut), the most events of each kind, and
