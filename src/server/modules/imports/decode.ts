@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import type { IMPORT_ENCODINGS } from '../../../shared/api/imports.js';
 
@@ -21,15 +22,6 @@ function sniffUtf16(buf: Buffer): Encoding | undefined {
   if (oddNul > pairs * 0.6 && evenNul < pairs * 0.1) return 'utf-16le';
   return undefined;
 }
-
-const isUtf8 = (buf: Buffer) => {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Which encoding the bytes are in: a BOM, else the NUL pattern of UTF-16, else UTF-8 when valid, else Windows-1252. */
 export function detectEncoding(buf: Buffer): { encoding: Encoding; bomBytes: number } {
