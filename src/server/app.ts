@@ -16,6 +16,7 @@ import { registerInputGuards } from './platform/http/input-guard.js';
 import { createHeaderSets, registerSecurityHeaders } from './platform/http/security-headers.js';
 import { registerLoadShedding } from './platform/http/load-shedding.js';
 import { registerIdempotency } from './platform/http/idempotency.js';
+import { registerEarlyCachedReads } from './platform/http/cached-read.js';
 import { registerResponseContract } from './platform/http/response-contract.js';
 import { registerRouteDocs, securitySchemes } from './platform/http/route-docs.js';
 import { attachExamples } from './platform/http/openapi-examples.js';
@@ -134,8 +135,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (request.ctx) metrics.statementsPerRequest.observe({ route }, request.ctx.statements);
+    metrics.httpDuration.observe([request.method, route, String(reply.statusCode)], reply.elapsedTime / 1000);
+    if (request.ctx) metrics.statementsPerRequest.observe([route], request.ctx.statements);
     done();
   });
 
@@ -165,6 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerErrorHandling(app);
   registerInputGuards(app);
   registerSecurity(app, { config, sessions: services.sessions, csrf: createCsrfTokens(deps.secrets.sessionSecret) });
+  registerEarlyCachedReads(app);
   registerIdempotency(app, services.idempotency);
   registerOps(app, { config, database: deps.database, kv: deps.kv, metrics, log: deps.log });
   await registerModules(app, config);

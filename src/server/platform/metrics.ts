@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Metric, Registry } from 'prom-client';
 import type { Database } from './db.js';
 import type { JobRunner } from './jobs.js';
+import { TallyHistogram } from './tally-histogram.js';
 
 /** One registry per app instance (tests build many apps in one process). */
 export function createMetrics(deps: {
@@ -17,20 +18,21 @@ export function createMetrics(deps: {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   for (const metric of [...(deps.outbound?.metrics ?? []), ...(deps.ai?.metrics ?? [])]) registry.registerMetric(metric);
 
-  const httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Request latency by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  const statementsPerRequest = new Histogram({
-    name: 'http_request_sql_statements',
-    help: 'SQL statements issued per request, by route',
-    labelNames: ['route'] as const,
-    buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50],
-    registers: [registry],
-  });
+  // Observed on every request: a tally that prom-client's registry formats when scraped.
+  const httpDuration = new TallyHistogram(
+    'http_request_duration_seconds',
+    'Request latency by route and status',
+    ['method', 'route', 'status'],
+    [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registry,
+  );
+  const statementsPerRequest = new TallyHistogram(
+    'http_request_sql_statements',
+    'SQL statements issued per request, by route',
+    ['route'],
+    [0, 1, 2, 3, 5, 8, 13, 21, 50],
+    registry,
+  );
   const sqlStatements = new Counter({ name: 'db_statements_total', help: 'SQL statements issued', registers: [registry] });
   let lastStatementCount = 0;
   const pool = new Gauge({

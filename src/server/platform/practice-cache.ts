@@ -17,6 +17,9 @@ const GENERATION_TTL_MS = 24 * 60 * 60_000;
  * keeps the ones it served in a small local LRU (bytes, ready to send), and with Redis also shares
  * them with the other instances. Only the generation is read from the shared store per request.
  */
+/** Where a read of an entry would look: its key in the current generation, and its bytes if held here. */
+export type Probe = { key: string; bytes?: Buffer };
+
 export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, health?: RedisHealth) {
   const generationKey = (userId: string) => `gen:${userId}`;
   /** An entry's key: the user, the generation and the epoch it was computed in, and its name. */
@@ -161,11 +164,33 @@ export function createPracticeCache(kv: KeyValueStore, shared?: SharedBytes, hea
       });
     },
 
+    /**
+     * What a read would find in this process, without computing: the entry's key and its bytes when
+     * held here (a promise only with Redis, which holds the generation). Undefined while Redis is
+     * unusable. A read given the probe's key does not look the generation up again.
+     */
+    probe(userId: string, name: string): Probe | Promise<Probe | undefined> | undefined {
+      if (health && !health.usable()) return undefined;
+      const found = (key: string | undefined): Probe | undefined => {
+        if (key === undefined) return undefined;
+        const bytes = local.get(key);
+        if (bytes) stats.hits += 1;
+        return { key, bytes };
+      };
+      return localKey ? found(localKey(userId, name)) : entryKey(userId, name).then(found);
+    },
+
     /** The entry's bytes (UTF-8 JSON), computed at most once per generation and process. */
-    async read(userId: string, name: string, ttlMs: number, compute: () => Promise<string | undefined>): Promise<Buffer | undefined> {
+    async read(
+      userId: string,
+      name: string,
+      ttlMs: number,
+      compute: () => Promise<string | undefined>,
+      probed?: Probe,
+    ): Promise<Buffer | undefined> {
       // Redis unreachable, or just back and not settled: computed, never cached (never stale).
       if (health && !health.usable()) return computeUncached(compute);
-      const key = localKey ? localKey(userId, name) : await entryKey(userId, name);
+      const key = probed?.key ?? (localKey ? localKey(userId, name) : await entryKey(userId, name));
       if (key === undefined) return computeUncached(compute);
       const cached = local.get(key);
       if (cached) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.js';
-import { cachedRead, sendCachedRead } from '../../platform/http/cached-read.js';
+import { answerEarlyFromCache, cachedRead, sendCachedRead } from '../../platform/http/cached-read.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
 import { requireActor } from '../../platform/http/security.js';
 import {
@@ -27,6 +27,7 @@ import { deleteAccountBody } from '../../../shared/api/privacy-export.js';
 import { presentUser } from './auth.service.js';
 
 const TAGS = ['auth'];
+const ME_START = Buffer.from('{"user":');
 const meta = (req: FastifyRequest) => ({ userAgent: req.headers['user-agent'], ip: req.ip });
 
 export function registerAuthRoutes(app: App, config: import('../../config.js').Config) {
@@ -102,10 +103,12 @@ export function registerAuthRoutes(app: App, config: import('../../config.js').C
 
   // The user part comes from the read cache (every write to what it shows calls onChange); the
   // session's CSRF token is added per request.
-  app.get('/api/auth/me', { schema: { tags: TAGS, response: { 200: meResponse } } }, async (req, reply) => {
-    const user = await cachedRead(req, async () => presentUser(await auth.getUser(requireActor(req).userId)));
-    return sendJsonText(reply, Buffer.concat([Buffer.from('{"user":'), user, Buffer.from(`,"csrfToken":${JSON.stringify(csrfOf(req))}}`)]));
-  });
+  const sendMe = (reply: FastifyReply, user: Buffer) =>
+    sendJsonText(reply, Buffer.concat([ME_START, user, Buffer.from(`,"csrfToken":${JSON.stringify(csrfOf(reply.request))}}`)]));
+  answerEarlyFromCache('/api/auth/me', { send: sendMe });
+  app.get('/api/auth/me', { schema: { tags: TAGS, response: { 200: meResponse } } }, async (req, reply) =>
+    sendMe(reply, await cachedRead(req, async () => presentUser(await auth.getUser(requireActor(req).userId)))),
+  );
 
   app.patch('/api/auth/me', { schema: { tags: TAGS, body: updateProfileBody, response: { 200: userResponse } } }, async (req) => {
     const actor = requireActor(req);

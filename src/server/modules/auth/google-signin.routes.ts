@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { AppError } from '../../platform/errors.js';
 import { LIMITS } from '../../platform/limits.js';
 import { publicUrlOf } from '../../platform/http/public-url.js';
+import { sendJsonText } from '../../platform/http/json-text.js';
 import {
   clearGoogleSigninCookie,
   CSRF_COOKIE,
@@ -50,6 +51,7 @@ export function registerGoogleSigninRoutes(app: App, config: Config) {
     clearGoogleSigninCookie(reply, config);
   };
 
+  const providers = Buffer.from(JSON.stringify({ password: true, google: googleSignin.isConfigured() }));
   app.get(
     '/api/auth/providers',
     {
@@ -60,7 +62,8 @@ export function registerGoogleSigninRoutes(app: App, config: Config) {
         response: { 200: authProvidersResponse },
       },
     },
-    async () => ({ password: true, google: googleSignin.isConfigured() }),
+    // Fixed while the process runs (the settings are read at start): its JSON is built once.
+    async (_req, reply) => sendJsonText(reply, providers),
   );
 
   app.get(

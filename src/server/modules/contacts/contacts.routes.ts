@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { App } from '../../app.js';
 import { requireActor } from '../../platform/http/security.js';
 import { sendJsonText } from '../../platform/http/json-text.js';
+import { answerEarlyFromCache, probeOf, sendCachedRead } from '../../platform/http/cached-read.js';
+import { contactEntryName } from './contacts.service.js';
 import { sendVersioned, splitVersion } from '../../platform/http/versions.js';
 import { staleWriteResponse } from '../../../shared/api/versions.js';
 import {
@@ -27,7 +29,7 @@ export function registerContactsRoutes(app: App) {
   app.get(
     '/api/contacts/count',
     { schema: { tags: TAGS, querystring: listContactsQuery, response: { 200: z.object({ total: z.number().int() }) } } },
-    async (req, reply) => sendJsonText(reply, await contacts.count(requireActor(req), req.query)),
+    async (req, reply) => sendCachedRead(req, reply, () => contacts.count(requireActor(req), req.query)),
   );
 
   app.get(
@@ -54,8 +56,12 @@ export function registerContactsRoutes(app: App) {
     async (req) => contacts.bulk(requireActor(req), req.body),
   );
 
+  answerEarlyFromCache('/api/contacts/:id', {
+    name: (req) => contactEntryName((req.params as { id: string }).id),
+    send: (reply, bytes) => sendVersioned(reply, bytes),
+  });
   app.get('/api/contacts/:id', { schema: { tags: TAGS, params: idParams, response: { 200: contactDetailResponse } } }, async (req, reply) =>
-    sendVersioned(reply, await contacts.get(requireActor(req), req.params.id)),
+    sendVersioned(reply, await contacts.get(requireActor(req), req.params.id, probeOf(req, contactEntryName(req.params.id)))),
   );
 
   app.patch(

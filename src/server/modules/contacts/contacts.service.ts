@@ -2,7 +2,7 @@ import { DEFAULT_KEEP_IN_TOUCH_DAYS } from '../../../shared/domain.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { StaleVersion, versionedWrite } from '../../platform/versions.js';
 import type { CursorCodec } from '../../platform/cursor.js';
-import type { PracticeCache } from '../../platform/practice-cache.js';
+import type { PracticeCache, Probe } from '../../platform/practice-cache.js';
 import { LIMITS } from '../../platform/limits.js';
 import { chunksOf } from '../../platform/chunks.js';
 import type { Actor } from '../../platform/http/types.js';
@@ -49,6 +49,9 @@ function toWrite(input: ContactInput): Partial<ContactWrite> {
   return write;
 }
 
+/** A contact's detail in the read cache: named by its id alone, so GET /api/contacts/:id finds it before validation. */
+export const contactEntryName = (id: string) => `contact:${id}`;
+
 export function createContactsService({ repo, cursors, cache, clock, onChange, consent }: Deps) {
   /**
    * The consent flags of a contact body are views of the ledger: setting one appends an entry
@@ -77,8 +80,15 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
     return phoneKeys(phones, needsCountry(phones) ? await repo.findCountry(userId, tx) : null);
   }
 
-  async function getJson(actor: Actor, id: string): Promise<Buffer> {
-    const json = await cache.read(actor.userId, `contact:${id}`, LIMITS.cache.listTtlMs, () => repo.findDetailJson(actor.userId, id));
+  /** `probed`: where the route's early lookup found the entry missing (its key, not looked up again). */
+  async function getJson(actor: Actor, id: string, probed?: Probe): Promise<Buffer> {
+    const json = await cache.read(
+      actor.userId,
+      contactEntryName(id),
+      LIMITS.cache.listTtlMs,
+      () => repo.findDetailJson(actor.userId, id),
+      probed,
+    );
     if (!json) throw notFound('Contact');
     return json;
   }
@@ -141,16 +151,9 @@ export function createContactsService({ repo, cursors, cache, clock, onChange, c
       return page!;
     },
 
-    /**
-     * How many contacts match the list's filters (cursor, sort and limit aside); one statement,
-     * cached. `{ total }` as the cached JSON bytes, sent as they are.
-     */
-    async count(actor: Actor, query: ListContactsQuery): Promise<Buffer> {
-      const { cursor: _cursor, limit: _limit, sort: _sort, order: _order, ...filters } = query;
-      const bytes = await cache.read(actor.userId, `contacts-count:${JSON.stringify(filters)}`, LIMITS.cache.listTtlMs, async () =>
-        JSON.stringify({ total: await repo.count(actor.userId, filterOf(query)) }),
-      );
-      return bytes!;
+    /** How many contacts match the list's filters (cursor, sort and limit aside), as `{ total }` JSON; one statement. */
+    async count(actor: Actor, query: ListContactsQuery): Promise<string> {
+      return JSON.stringify({ total: await repo.count(actor.userId, filterOf(query)) });
     },
 
     /** The ids behind "select all N matching", capped at what one bulk action accepts. */

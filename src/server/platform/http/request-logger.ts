@@ -14,11 +14,14 @@ class RequestLogger {
 
   constructor(
     private readonly parent: Logger,
-    private bindingsSoFar: Record<string, unknown>,
+    private readonly bindingsSoFar: Record<string, unknown>,
   ) {}
 
+  /** Bindings set before the child exists (the user id, on every signed-in request): merged once it is made. */
+  private later: Record<string, unknown> | undefined;
+
   private get made(): Logger {
-    this.real ??= this.parent.child(this.bindingsSoFar);
+    this.real ??= this.parent.child(this.later ? { ...this.bindingsSoFar, ...this.later } : this.bindingsSoFar);
     return this.real;
   }
 
@@ -37,11 +40,11 @@ class RequestLogger {
     return (this.real ?? this.parent).isLevelEnabled(level);
   }
   bindings() {
-    return this.real ? this.real.bindings() : { ...this.parent.bindings(), ...this.bindingsSoFar };
+    return this.real ? this.real.bindings() : { ...this.parent.bindings(), ...this.bindingsSoFar, ...this.later };
   }
   setBindings(bindings: Record<string, unknown>) {
     if (this.real) this.real.setBindings(bindings);
-    else this.bindingsSoFar = { ...this.bindingsSoFar, ...bindings };
+    else this.later = this.later ? { ...this.later, ...bindings } : bindings;
   }
   fatal(...args: LogArgs) {
     this.write('fatal', args);
