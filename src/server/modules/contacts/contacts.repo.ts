@@ -25,6 +25,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { inList } from '../../db/sql-helpers.js';
+import { renderedStatement } from '../../db/rendered-sql.js';
 import { nextVersion, versionFirst } from '../../db/versions.sql.js';
 import { contactJson, contactSummaryJson, SORT_SQL } from './contacts.sql.js';
 import { filterSql, type ContactFilter, type PageRequest } from './contacts-filter.sql.js';
@@ -38,6 +39,24 @@ export type { ExportRow } from './contacts-transfer.repo.js';
 
 export type ContactRow = typeof c.$inferSelect;
 export type ContactWrite = Omit<typeof c.$inferInsert, 'id' | 'userId' | 'createdAt'>;
+
+/** The contact as JSON text with its tags and related counts. Rendered once (rendered-sql.ts). */
+const detailStatement = renderedStatement<'userId' | 'id'>(
+  ({ userId, id }) => sql`
+        select ${versionFirst(
+          c.version,
+          sql`${contactJson} || jsonb_build_object('counts', jsonb_build_object(
+          'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
+          'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id} and g.deleted_at is null),
+          'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
+                        where tc.contact_id = ${c.id} and t.status in ${OPEN_STATUSES_SQL}
+                          and t.deleted_at is null),
+          'insights', (select count(*) from ${aiInsights} x where x.contact_id = ${c.id})
+        ))`,
+        )} as j
+        from ${c}
+        where ${c.userId} = ${userId} and ${c.id} = ${id}`,
+);
 
 export function createContactsRepo(db: Db) {
   return {
@@ -75,23 +94,7 @@ export function createContactsRepo(db: Db) {
 
     /** One statement: the contact as JSON text with its tags and related counts. */
     async findDetailJson(userId: string, id: string, tx: Db = db): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(
-        tx,
-        sql`
-        select ${versionFirst(
-          c.version,
-          sql`${contactJson} || jsonb_build_object('counts', jsonb_build_object(
-          'interactions', (select count(*) from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
-          'goals', (select count(*) from ${goals} g where g.contact_id = ${c.id} and g.deleted_at is null),
-          'openTasks', (select count(*) from ${taskContacts} tc join ${tasks} t on t.id = tc.task_id
-                        where tc.contact_id = ${c.id} and t.status in ${OPEN_STATUSES_SQL}
-                          and t.deleted_at is null),
-          'insights', (select count(*) from ${aiInsights} x where x.contact_id = ${c.id})
-        ))`,
-        )} as j
-        from ${c}
-        where ${c.userId} = ${userId} and ${c.id} = ${id}`,
-      );
+      const [row] = await queryRows<{ j: string }>(tx, detailStatement({ userId, id }));
       return row?.j;
     },
 

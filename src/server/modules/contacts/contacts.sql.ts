@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { contacts as c, contactTags, tags } from '../../db/schema/index.js';
 import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+import { renderedFragment } from '../../db/rendered-sql.js';
 import { consentGrantedSql } from '../consent/consent.sql.js';
 
 const t = alias(tags, 't');
@@ -10,9 +11,10 @@ const ct = alias(contactTags, 'ct');
 /**
  * A contact in a list, built by PostgreSQL so that a page is never parsed and re-serialised. Long
  * free text (notes, custom fields, handles, dates) stays out of lists: a page of 50 must stay small
- * whatever practitioners write. The detail (contactJson) has everything.
+ * whatever practitioners write. The detail (contactJson) has everything. Both are rendered once
+ * (rendered-sql.ts): every page and detail embeds them.
  */
-export const contactSummaryJson = sql`json_build_object(
+export const contactSummaryJson = renderedFragment(sql`json_build_object(
   'version', ${c.version},
   'id', ${c.id},
   'name', ${c.name},
@@ -37,17 +39,17 @@ export const contactSummaryJson = sql`json_build_object(
   ), '[]'::json),
   'createdAt', ${isoSql(c.createdAt)},
   'updatedAt', ${isoSql(c.updatedAt)}
-)`;
+)`);
 
 /** The whole contact, for the detail view and write answers. */
-export const contactJson = sql`(${contactSummaryJson}::jsonb || jsonb_build_object(
+export const contactJson = renderedFragment(sql`(${contactSummaryJson}::jsonb || jsonb_build_object(
   'notes', ${c.notes},
   'emailLabels', ${c.emailLabels},
   'phoneLabels', ${c.phoneLabels},
   'customFields', ${c.customFields},
   'socialHandles', ${c.socialHandles},
   'importantDates', ${c.importantDates}
-))`;
+))`);
 
 /** Sort expressions match the expression indexes in the contacts schema exactly. */
 export const SORT_SQL: Record<string, { expr: SQL; cast: SQL }> = {

@@ -4,26 +4,22 @@ import { queryRows, type Db } from '../../platform/db.js';
 import { contacts, emails, goals, interactionDayCounts, interactions, tasks, users } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
 import { LIMITS } from '../../platform/limits.js';
-import { dueContactsSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
+import { dueContactsOf, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
+import { renderedStatement } from '../../db/rendered-sql.js';
 import { REPLY_WITHIN_HOURS, RESPONSE_WINDOW_DAYS, upcomingDatesSql, upcomingSessionsSql, WEEKS } from './dashboard.sql.js';
 
 const NO_EMAILS = 'No emails yet.';
 const NO_CLIENT_EMAILS = `No client emails in the last ${RESPONSE_WINDOW_DAYS} days to measure yet.`;
 
-export function createDashboardRepo(db: Db) {
-  return {
-    /**
-     * One statement: every dashboard figure as JSON text. Weeks start on Monday and months on the
-     * 1st in the user's time zone; `now` comes from the injected clock. Undefined for an unknown user.
-     */
-    async computeStats(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
-      const at = sql`${now.toISOString()}::timestamptz`;
-      const local = (ts: string) => sql`((${sql.raw(ts)}) at time zone t.tz)`;
-      const { upcomingDays, upcomingMax, sessionDays, sessionsMax } = LIMITS.dashboard;
-
-      const [row] = await queryRows<{ j: string }>(
-        db,
-        sql`
+/**
+ * One statement: every dashboard figure as JSON text. Weeks start on Monday and months on the 1st
+ * in the user's time zone; `at` is the injected clock's instant. Rendered once (rendered-sql.ts).
+ */
+const statsStatement = renderedStatement<'userId' | 'at' | 'defaults'>(({ userId, at: atIso, defaults }) => {
+  const at = sql`${atIso}::timestamptz`;
+  const local = (ts: string) => sql`((${sql.raw(ts)}) at time zone t.tz)`;
+  const { upcomingDays, upcomingMax, sessionDays, sessionsMax } = LIMITS.dashboard;
+  return sql`
         with t as (
           select u.timezone as tz,
                  date_trunc('week', ${at} at time zone u.timezone) as wk,
@@ -103,7 +99,7 @@ export function createDashboardRepo(db: Db) {
             select json_agg(json_build_object('weekStart', to_char(w.ws, 'YYYY-MM-DD'), 'count', coalesce(k.n, 0)) order by w.ws)
             from generate_series(t.wk - ${WEEKS - 1} * interval '7 days', t.wk, interval '7 days') w(ws)
             left join weekly k on k.ws = w.ws),
-          'followUpsDue', (select count(*)::int from ${dueContactsSql(userId, now, defaults)} f),
+          'followUpsDue', (select count(*)::int from ${dueContactsOf(userId, atIso, defaults)} f),
           'overdueTasks', (
             select count(*)::int from ${tasks} k
             where k.user_id = ${userId} and k.status in ${OPEN_STATUSES_SQL} and k.due_at < ${at} and k.deleted_at is null),
@@ -111,7 +107,16 @@ export function createDashboardRepo(db: Db) {
           'upcomingSessions', ${upcomingSessionsSql(userId, sessionDays, sessionsMax)},
           'generatedAt', ${isoSql(at)}
         )::text as j
-        from t`,
+        from t`;
+});
+
+export function createDashboardRepo(db: Db) {
+  return {
+    /** The dashboard's figures as JSON text; undefined for an unknown user. */
+    async computeStats(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        statsStatement({ userId, at: now.toISOString(), defaults: JSON.stringify(defaults) }),
       );
       return row?.j;
     },

@@ -24,7 +24,7 @@ const anniversary = (year: SQL) =>
  * of t.today (the user's local date, from the enclosing statement). Dates recur every year; one
  * set in a future year first occurs on that date. Malformed stored dates are skipped, never fatal.
  */
-export function upcomingDatesSql(userId: string, days: number, max: number): SQL {
+export function upcomingDatesSql(userId: SQL | string, days: number, max: number): SQL {
   const base = sql`greatest(extract(year from t.today)::int, x.y)`;
   return sql`(
     select coalesce(json_agg(json_build_object(
@@ -70,7 +70,7 @@ export function upcomingDatesSql(userId: string, days: number, max: number): SQL
  * by hand (calendar_events). Read through interactions_user_occurred_idx and
  * calendar_events_user_starts_idx (a time range of one user).
  */
-export function upcomingSessionsSql(userId: string, days: number, max: number): SQL {
+export function upcomingSessionsSql(userId: SQL | string, days: number, max: number): SQL {
   const from = sql`(t.today::timestamp at time zone t.tz)`;
   const to = sql`((t.today + ${days + 1}::int)::timestamp at time zone t.tz)`;
   const i = interactions;

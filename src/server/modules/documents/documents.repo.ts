@@ -4,6 +4,7 @@ import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, documentContacts, documents } from '../../db/schema/index.js';
 import { inList, isoSql } from '../../db/sql-helpers.js';
+import { renderedFragment } from '../../db/rendered-sql.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 import { LIMITS } from '../../platform/limits.js';
 import { escapeLike } from '../contacts/search-text.js';
@@ -30,10 +31,10 @@ const fields = sql`'id', ${d.id}, 'title', ${d.name}, 'mimeType', ${d.mimeType},
   'modifiedAt', ${isoSql(d.modifiedAt)}, 'snippet', left(${d.extractedText}, ${LIMITS.drive.snippetChars}::int),
   'contacts', (select coalesce(json_agg(json_build_object('id', lc.id, 'name', lc.name) order by lc.name, lc.id), '[]'::json)
                from ${documentContacts} l join ${contacts} lc on lc.id = l.contact_id where l.document_id = ${d.id})`;
-const summaryJson = sql`json_build_object(${fields})`;
-const detailJson = sql`json_build_object(${fields},
+const summaryJson = renderedFragment(sql`json_build_object(${fields})`);
+const detailJson = renderedFragment(sql`json_build_object(${fields},
   'text', left(${d.extractedText}, ${LIMITS.drive.detailChars}::int),
-  'textTruncated', length(${d.extractedText}) > ${LIMITS.drive.detailChars}::int)`;
+  'textTruncated', length(${d.extractedText}) > ${LIMITS.drive.detailChars}::int)`);
 const modifiedKey = isoSql(d.modifiedAt);
 const after = (page: PageRequest): SQL =>
   page.after ? sql` and (d.modified_at, d.id) < (${page.after.key}::timestamptz, ${page.after.id}::uuid)` : sql``;

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { contactMerges, contacts as c, duplicateDismissals, interactions } from '../../db/schema/index.js';
 import { inList, isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+import { renderedFragment } from '../../db/rendered-sql.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 import { LIMITS } from '../../platform/limits.js';
 import type { DuplicateContact } from '../../../shared/api/duplicates.js';
@@ -9,7 +10,7 @@ import type { DuplicateContact } from '../../../shared/api/duplicates.js';
 export type MatchedPair = { a: string; b: string; kind: 'email' | 'phone' | 'name_domain'; detail: string | null; score: number };
 
 /** A contact as the comparison shows it. */
-const duplicateContactJson = sql`json_build_object(
+const duplicateContactJson = renderedFragment(sql`json_build_object(
   'id', ${c.id},
   'name', ${c.name},
   'emails', to_json(${c.emails}),
@@ -26,7 +27,7 @@ const duplicateContactJson = sql`json_build_object(
   'photoUrl', ${photoUrlSql(c.photoId)},
   'interactions', (select count(*)::int from ${interactions} i where i.contact_id = ${c.id} and i.deleted_at is null),
   'createdAt', ${isoSql(c.createdAt)}
-)`;
+)`);
 
 export const MATCH_KINDS = ['email', 'phone', 'name_domain'] as const;
 type MatchKind = (typeof MATCH_KINDS)[number];

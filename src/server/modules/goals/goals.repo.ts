@@ -4,6 +4,7 @@ import { queryRows, type Db } from '../../platform/db.js';
 import { findContactChildPage } from '../../db/contact-child-page.js';
 import { contacts, goals } from '../../db/schema/index.js';
 import { isoSql, timestampParam } from '../../db/sql-helpers.js';
+import { renderedFragment } from '../../db/rendered-sql.js';
 import { nextVersion, versionIs } from '../../db/versions.sql.js';
 import type { CursorPosition, KeyedJsonRow } from '../../platform/cursor.js';
 
@@ -23,7 +24,7 @@ const g = alias(goals, 'g');
 const c = alias(contacts, 'c');
 
 /** The API shape of a goal aliased `g` with its contact aliased `c`. */
-const goalJson = sql`json_build_object(
+const goalJson = renderedFragment(sql`json_build_object(
   'version', ${g.version},
   'id', ${g.id},
   'contactId', ${g.contactId},
@@ -39,7 +40,7 @@ const goalJson = sql`json_build_object(
   'createdAt', ${isoSql(g.createdAt)},
   'updatedAt', ${isoSql(g.updatedAt)},
   'contact', json_build_object('id', ${c.id}, 'name', ${c.name})
-)`;
+)`);
 const createdKey = isoSql(g.createdAt);
 
 const COLUMN: Record<keyof GoalWrite, string> = {

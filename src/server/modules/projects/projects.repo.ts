@@ -4,6 +4,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { queryRows, type Db, transactionRunner } from '../../platform/db.js';
 import { projects as p, tasks } from '../../db/schema/index.js';
 import { isoSql } from '../../db/sql-helpers.js';
+import { renderedFragment } from '../../db/rendered-sql.js';
 import { nextVersion } from '../../db/versions.sql.js';
 import type { CursorPosition } from '../../platform/cursor.js';
 
@@ -12,7 +13,7 @@ export type ProjectWrite = { name?: string; color?: string; isArchived?: boolean
 const x = alias(tasks, 'x');
 
 /** The API shape of a project with its task counts (subtasks included), built by PostgreSQL. */
-const projectJson = sql`json_build_object(
+const projectJson = renderedFragment(sql`json_build_object(
   'version', ${p.version},
   'id', ${p.id},
   'name', ${p.name},
@@ -27,7 +28,7 @@ const projectJson = sql`json_build_object(
   ),
   'createdAt', ${isoSql(p.createdAt)},
   'updatedAt', ${isoSql(p.updatedAt)}
-)`;
+)`);
 
 export function createProjectsRepo(db: Db) {
   return {

@@ -22,7 +22,15 @@ export type CadenceDefaults = Record<string, number>;
  * included: the calendar feed asks for the coming months.
  */
 export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefaults, dueBy: Date = now): SQL {
-  const at = sql`${dueBy.toISOString()}::timestamptz`;
+  return dueContactsOf(userId, dueBy.toISOString(), JSON.stringify(defaults));
+}
+
+/**
+ * dueContactsSql with each input given as a parameter's value or a renderedStatement's placeholder:
+ * the user's id, the instant (ISO 8601) and the product defaults (JSON).
+ */
+export function dueContactsOf(userId: SQL | string, dueByIso: SQL | string, defaultsJson: SQL | string): SQL {
+  const at = sql`${dueByIso}::timestamptz`;
   const stageSetting = sql`u.settings->'keepInTouchDays'->(s.stage::text)`;
   return sql`(
     select ${c.id}, ${c.name}, ${c.photoId}, ${c.lifecycleStage}, ${c.lastContactAt}, ${c.emails}, ${c.phones}, ${c.snoozedUntil},
@@ -36,7 +44,7 @@ export function dueContactsSql(userId: string, now: Date, defaults: CadenceDefau
       cross join unnest(enum_range(null::lifecycle_stage)) s(stage)
       cross join lateral (select coalesce(
         case when jsonb_typeof(${stageSetting}) = 'number' then (${stageSetting})::text::numeric::int end,
-        (${JSON.stringify(defaults)}::jsonb->>(s.stage::text))::int
+        (${defaultsJson}::jsonb->>(s.stage::text))::int
       ) as days) x
       where u.id = ${userId}
       offset 0

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { TASK_STATUSES } from '../../../shared/domain.js';
 import { alias } from 'drizzle-orm/pg-core';
+import { renderedStatement } from '../../db/rendered-sql.js';
 import { queryRows, type Db } from '../../platform/db.js';
 import { taskActivities, taskContacts, tasks, users } from '../../db/schema/index.js';
 import { inList, isoSql } from '../../db/sql-helpers.js';
@@ -39,6 +40,20 @@ function filterSql(userId: string, f: TaskFilter): SQL {
   return sql.join(where, sql` and `);
 }
 
+/** The task with its subtasks (in list order), as JSON text. Rendered once (rendered-sql.ts). */
+const detailStatement = renderedStatement<'userId' | 'id'>(
+  ({ userId, id }) => sql`
+        select ${versionFirst(
+          sql`t.version`,
+          sql`${taskJson('t')}::jsonb || jsonb_build_object('subtasks', coalesce((
+          select jsonb_agg(${taskJson('s')}::jsonb order by s.position, s.id)
+          from ${tasks} s where s.user_id = ${userId} and s.parent_task_id = t.id and s.deleted_at is null
+        ), '[]'::jsonb))`,
+        )} as j
+        from ${tasks} t
+        where t.user_id = ${userId} and t.id = ${id} and t.deleted_at is null`,
+);
+
 /** Reads: every one is a single statement, related rows included. */
 export function createTasksRepo(db: Db) {
   return {
@@ -60,19 +75,7 @@ export function createTasksRepo(db: Db) {
 
     /** The task with its subtasks (in list order), as JSON text. */
     async findDetailJson(userId: string, id: string, tx: Db = db): Promise<string | undefined> {
-      const [row] = await queryRows<{ j: string }>(
-        tx,
-        sql`
-        select ${versionFirst(
-          sql`t.version`,
-          sql`${taskJson('t')}::jsonb || jsonb_build_object('subtasks', coalesce((
-          select jsonb_agg(${taskJson('s')}::jsonb order by s.position, s.id)
-          from ${tasks} s where s.user_id = ${userId} and s.parent_task_id = t.id and s.deleted_at is null
-        ), '[]'::jsonb))`,
-        )} as j
-        from ${tasks} t
-        where t.user_id = ${userId} and t.id = ${id} and t.deleted_at is null`,
-      );
+      const [row] = await queryRows<{ j: string }>(tx, detailStatement({ userId, id }));
       return row?.j;
     },
 

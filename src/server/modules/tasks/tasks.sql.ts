@@ -3,6 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { contacts, projects, taskContacts, tasks } from '../../db/schema/index.js';
 import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
+import { renderedFragment } from '../../db/rendered-sql.js';
 import type { TaskSort } from '../../../shared/api/tasks.js';
 
 export type { TaskSort };
@@ -19,7 +20,9 @@ const sub = alias(tasks, 'c');
 const k = alias(contacts, 'k');
 const tc = alias(taskContacts, 'tc');
 
-export function taskJson(name: 't' | 's'): SQL {
+export const taskJson = (name: 't' | 's'): SQL => (name === 't' ? TASK_JSON_T : TASK_JSON_S);
+
+function taskJsonOf(name: 't' | 's'): SQL {
   const t = alias(tasks, name);
   return sql`json_build_object(
     'version', ${t.version},
@@ -49,6 +52,9 @@ export function taskJson(name: 't' | 's'): SQL {
     'updatedAt', ${isoSql(t.updatedAt)}
   )`;
 }
+// Rendered once (rendered-sql.ts): every task list, detail and write answer embeds one.
+const TASK_JSON_T = renderedFragment(taskJsonOf('t'));
+const TASK_JSON_S = renderedFragment(taskJsonOf('s'));
 
 /**
  * Keyset sort keys. Tasks without a due date sort last in both directions, so the key

@@ -5,7 +5,8 @@ import { queryRows, type Db } from '../../platform/db.js';
 import { calendarEvents, contacts, tasks, users } from '../../db/schema/index.js';
 import { isoSql, photoUrlSql } from '../../db/sql-helpers.js';
 import { LIMITS } from '../../platform/limits.js';
-import { dueContactsSql, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
+import { dueContactsOf, reconnectGroupSql, type CadenceDefaults } from '../reconnect/reconnect.sql.js';
+import { renderedStatement } from '../../db/rendered-sql.js';
 
 const L = LIMITS.today;
 const k = alias(tasks, 'k');
@@ -43,19 +44,15 @@ function taskListSql(range: SQL): SQL {
           order by ${k.dueAt}, ${k.id} limit ${L.tasksMax}`;
 }
 
-export function createTodayRepo(db: Db) {
-  return {
-    /**
-     * One statement: the Today view as JSON text. Days are the user's local days; `now` comes from
-     * the injected clock. Undefined for an unknown user.
-     */
-    async compute(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
-      const at = sql`${now.toISOString()}::timestamptz`;
-      const overdue = sql`${k.dueAt} < t.day0`;
-      const dueToday = sql`${k.dueAt} >= t.day0 and ${k.dueAt} < t.day1`;
-      const [row] = await queryRows<{ j: string }>(
-        db,
-        sql`
+/**
+ * One statement: the Today view as JSON text. Days are the user's local days; `at` is the injected
+ * clock's instant. Rendered once (rendered-sql.ts).
+ */
+const todayStatement = renderedStatement<'userId' | 'at' | 'defaults'>(({ userId, at: atIso, defaults }) => {
+  const at = sql`${atIso}::timestamptz`;
+  const overdue = sql`${k.dueAt} < t.day0`;
+  const dueToday = sql`${k.dueAt} >= t.day0 and ${k.dueAt} < t.day1`;
+  return sql`
         with t as (
           select u.id as uid, u.timezone as tz, (${at} at time zone u.timezone)::date as today,
                  date_trunc('day', ${at} at time zone u.timezone) at time zone u.timezone as day0,
@@ -68,7 +65,7 @@ export function createTodayRepo(db: Db) {
                  extract(epoch from (${at} - r.since)) / 86400 / greatest(r.cadence, 1) as ratio,
                  floor(extract(epoch from (${at} - r.since)) / 86400)::int as days_since,
                  floor(extract(epoch from (${at} - r.due)) / 86400)::int as overdue_days
-          from ${dueContactsSql(userId, now, defaults)} r
+          from ${dueContactsOf(userId, atIso, defaults)} r
         ),
         ev as (
           -- All-day events are stored at UTC midnight of their date; timed ones fall on the user's local day.
@@ -126,7 +123,16 @@ export function createTodayRepo(db: Db) {
             'dueTodayCount', (select count(*)::int from ${tasks} k where ${openTasksOf(sql`t.uid`)} and ${dueToday})),
           'generatedAt', ${isoSql(at)}
         )::text as j
-        from t`,
+        from t`;
+});
+
+export function createTodayRepo(db: Db) {
+  return {
+    /** The Today view as JSON text; undefined for an unknown user. */
+    async compute(userId: string, now: Date, defaults: CadenceDefaults): Promise<string | undefined> {
+      const [row] = await queryRows<{ j: string }>(
+        db,
+        todayStatement({ userId, at: now.toISOString(), defaults: JSON.stringify(defaults) }),
       );
       return row?.j;
     },
