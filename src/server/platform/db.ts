@@ -96,8 +96,9 @@ async function openPostgres(options: DatabaseOptions, logger: Logger, count: () 
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     // Our statements are short OLTP reads; PostgreSQL's JIT spent 2 s compiling the dashboard's
-    // 100 ms query because its cost estimate crossed jit_above_cost.
-    options: `-c jit=off${timeoutMs ? ` -c statement_timeout=${timeoutMs}` : ''}`,
+    // 100 ms query because its cost estimate crossed jit_above_cost. Random reads cost near
+    // sequential ones for our small, cached data (LIMITS.database.randomPageCost).
+    options: `-c jit=off -c random_page_cost=${LIMITS.database.randomPageCost}${timeoutMs ? ` -c statement_timeout=${timeoutMs}` : ''}`,
     query_timeout: timeoutMs ? timeoutMs + 1_000 : undefined,
   });
   // An idle client losing its connection (database restart, failover) emits here; without a

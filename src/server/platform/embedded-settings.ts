@@ -17,6 +17,7 @@ import { LIMITS } from './limits.js';
  * - hash_mem_multiplier 1 (PostgreSQL's default is 2): a hash join or aggregate may take work_mem,
  *   not twice it. The memory a statement took stays resident, so one import's hash tables would
  *   otherwise raise the server's size for the rest of its life.
+ * - random_page_cost as on PostgreSQL (LIMITS.database.randomPageCost): the data is cached.
  */
 export function embeddedStartParams(cacheMb: number): string[] {
   const m = LIMITS.embeddedDb;
@@ -26,6 +27,7 @@ export function embeddedStartParams(cacheMb: number): string[] {
     work_mem: `${m.workMemMb}MB`,
     hash_mem_multiplier: String(m.hashMemMultiplier),
     maintenance_work_mem: `${m.maintenanceWorkMemMb}MB`,
+    random_page_cost: String(LIMITS.database.randomPageCost),
   };
   return [...PGlite.defaultStartParams, ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
 }
