@@ -23,6 +23,8 @@ export type RunningServer = {
   childPeakMb(): number;
   /** Where the memory is, from the server's /metrics: V8's heap (used and reserved) and the embedded database's WebAssembly memory, in MB. */
   memory(): Promise<{ heapUsedMb: number; heapTotalMb: number; databaseMb: number }>;
+  /** The server's /metrics text (Prometheus exposition). */
+  metricsText(): Promise<string>;
   stop(): Promise<void> /** The last lines it printed (warnings and errors). */;
   logTail(): string;
 };
@@ -96,6 +98,7 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
   }
   if (Date.now() >= deadline) throw new Error(`server did not become ready:\n${output}`);
   const pid = child.pid!;
+  const metricsText = async () => (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
   // The photo worker comes and goes (it exits when idle): its high-water mark is sampled while it lives.
   let childPeak = 0;
   const sampleChildren = setInterval(() => {
@@ -108,8 +111,9 @@ export async function startServer(env: Record<string, string>, nodeArgs: string[
     pid,
     rssMb: () => processMemoryMb(pid).rss,
     childPeakMb: () => childPeak,
+    metricsText,
     async memory() {
-      const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+      const text = await metricsText();
       const mb = (name: string) => Math.round(Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0) / 1024 / 1024);
       return {
         heapUsedMb: mb('nodejs_heap_size_used_bytes'),

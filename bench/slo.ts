@@ -129,6 +129,44 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds used so far by the PostgreSQL and Redis processes of this machine (0 when they run
+ * elsewhere): every process of that name, with the CPU of its exited children (PostgreSQL's
+ * backends end when a connection closes; the postmaster counts them once reaped).
+ */
+function serviceCpu(): { postgres: number; redis: number } {
+  const totals = { postgres: 0, redis: 0 };
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const kind = name === 'postgres' ? 'postgres' : name === 'redis-server' ? 'redis' : undefined;
+    if (!kind) continue;
+    const f = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    totals[kind] += (f[11]! + f[12]! + f[13]! + f[14]!) / 100;
+  }
+  return totals;
+}
+
+/** The practice cache's counters summed over the instances, from their /metrics. */
+async function cacheCounts(servers: RunningServer[]): Promise<{ hits: number; misses: number; computed: number }> {
+  const texts = await Promise.all(servers.map((s) => s.metricsText().catch(() => '')));
+  const sum = (re: RegExp) => texts.reduce((total, text) => total + Number(re.exec(text)?.[1] ?? 0), 0);
+  return {
+    hits: sum(/^cache_operations\{result="hit"\} (\S+)$/m),
+    misses: sum(/^cache_operations\{result="miss"\} (\S+)$/m),
+    computed: sum(/^cache_computations (\S+)$/m),
+  };
+}
+
 /** The machine's busy and total CPU seconds so far, from /proc/stat. */
 function machineCpu(): { busy: number; total: number } {
   const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
@@ -177,7 +215,8 @@ function report(opts: {
   connections: number;
   seedSeconds: number;
   load: { before: number[]; after: number[] };
-  cpu: { instances: number[]; machineBusyPct: number; bench: number };
+  cpu: { instances: number[]; machineBusyPct: number; bench: number; postgres: number; redis: number };
+  cache?: { hits: number; misses: number; computed: number };
 }) {
   const { result, rss } = opts;
   const all = [...result.routes.values()];
@@ -210,6 +249,7 @@ function report(opts: {
   const line = (name: string, s: ReturnType<typeof summaryOf>) =>
     `| ${name} | ${s.count} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.p99)} | ${ms(s.max)} | ${errs(s.errorsBy)} |`;
   const order = MIX.map(([name]) => name as string);
+  const perRequest = (seconds: number) => ((seconds * 1000) / Math.max(1, result.scheduled)).toFixed(2);
   const lines = [
     `# Load SLO run, ${new Date().toISOString()}`,
     '',
@@ -246,10 +286,21 @@ function report(opts: {
       'the end of the first minute, once the bounded caches have filled, is reported beside it.',
     '',
     `CPU over the measured window: instances ${opts.cpu.instances.map((c) => `${c.toFixed(1)} s`).join(' and ')} ` +
-      `(${((opts.cpu.instances.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, result.scheduled)).toFixed(2)} ms per request), ` +
+      `(${perRequest(opts.cpu.instances.reduce((a, b) => a + b, 0))} ms per request), ` +
       `this load generator ${opts.cpu.bench.toFixed(1)} s; the machine was ${opts.cpu.machineBusyPct.toFixed(0)}% busy ` +
-      `(${os.cpus().length} cores; PostgreSQL and Redis take most of the rest).`,
+      `(${os.cpus().length} cores; PostgreSQL and Redis take most of the rest).` +
+      (opts.cpu.postgres || opts.cpu.redis
+        ? ` On this machine PostgreSQL used ${opts.cpu.postgres.toFixed(1)} s (${perRequest(opts.cpu.postgres)} ms per request) ` +
+          `and Redis ${opts.cpu.redis.toFixed(1)} s (${perRequest(opts.cpu.redis)} ms).`
+        : ''),
     '',
+    ...(opts.cache
+      ? [
+          `Practice cache over the window (both instances): ${opts.cache.hits} hits, ${opts.cache.misses} misses, of which ` +
+            `${opts.cache.computed} computed and ${Math.max(0, opts.cache.misses - opts.cache.computed)} answered by the other instance's shared copy.`,
+          '',
+        ]
+      : []),
     `Client: ${result.late} requests sent more than ${LATE_MS} ms after their scheduled time ` +
       `(largest delay ${ms(result.maxSendLagMs)} ms), ${result.queued} found every connection of their instance busy` +
       `${result.late || result.queued ? ' — warning: the client itself added latency; the figures above include it' : ''}.`,
@@ -302,11 +353,13 @@ async function main() {
     const next = chooser(seed, practitioners);
     const rss = rssSampler(servers);
     const loadBefore = os.loadavg();
-    let cpuAtStart: { instances: number[]; machine: { busy: number; total: number }; bench: number } | undefined;
+    let cpuAtStart: ReturnType<typeof cpuNow> | undefined;
+    let cacheAtStart: ReturnType<typeof cacheCounts> | undefined;
     const cpuNow = () => ({
       instances: servers.map((s) => cpuSeconds(s.pid)),
       machine: machineCpu(),
       bench: cpuSeconds(process.pid),
+      services: serviceCpu(),
     });
     const minute: Record<'read' | 'write', number[]> = { read: [], write: [] };
     const result = await runOpenLoad({
@@ -319,6 +372,7 @@ async function main() {
       onSecond: (elapsed) => {
         if (elapsed < 0) return;
         cpuAtStart ??= cpuNow();
+        cacheAtStart ??= cacheCounts(servers);
         rss.sample();
         if (elapsed > 0 && elapsed % 60 === 0) {
           // The minute's own tail, so a soak shows when (and whether) it grows.
@@ -339,6 +393,7 @@ async function main() {
     rss.sample();
     const cpuEnd = cpuNow();
     const cpuStart = cpuAtStart ?? cpuEnd;
+    const [cacheStart, cacheEnd] = await Promise.all([cacheAtStart, cacheCounts(servers)]);
     const { markdown, met } = report({
       result,
       rss: rss.summary(),
@@ -356,6 +411,13 @@ async function main() {
         machineBusyPct:
           (100 * (cpuEnd.machine.busy - cpuStart.machine.busy)) / Math.max(0.01, cpuEnd.machine.total - cpuStart.machine.total),
         bench: cpuEnd.bench - cpuStart.bench,
+        postgres: cpuEnd.services.postgres - cpuStart.services.postgres,
+        redis: cpuEnd.services.redis - cpuStart.services.redis,
+      },
+      cache: cacheStart && {
+        hits: cacheEnd.hits - cacheStart.hits,
+        misses: cacheEnd.misses - cacheStart.misses,
+        computed: cacheEnd.computed - cacheStart.computed,
       },
     });
     const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}-slo.md`);

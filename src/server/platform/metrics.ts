@@ -6,7 +6,7 @@ import { TallyHistogram } from './tally-histogram.js';
 /** One registry per app instance (tests build many apps in one process). */
 export function createMetrics(deps: {
   database: Database;
-  cache: { stats(): { hits: number; misses: number; bytes: number } };
+  cache: { stats(): { hits: number; misses: number; computations: number; bytes: number } };
   jobs?: JobRunner;
   images?: { stats(): { active: number; waiting: number } };
   /** The outbound client's calls, errors and latency per provider (platform/outbound). */
@@ -67,6 +67,14 @@ export function createMetrics(deps: {
       const stats = deps.cache.stats();
       this.set({ result: 'hit' }, stats.hits);
       this.set({ result: 'miss' }, stats.misses);
+    },
+  });
+  new Gauge({
+    name: 'cache_computations',
+    help: 'Practice reads computed by this process (a miss is otherwise answered by a copy another instance shared)',
+    registers: [registry],
+    collect() {
+      this.set(deps.cache.stats().computations);
     },
   });
   new Gauge({
