@@ -119,14 +119,28 @@ function chooser(seed: number, practitioners: Practitioner[]) {
   };
 }
 
+/** A process's name and its /proc stat fields after the name (state first), or undefined once it has exited. */
+function procStat(pid: number | string): { name: string; fields: number[] } | undefined {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const end = stat.lastIndexOf(')');
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, end),
+    fields: stat
+      .slice(end + 2)
+      .split(' ')
+      .map(Number),
+  };
+}
+
 /** CPU seconds a process has used (user + system), from /proc; 0 once it has exited. */
 function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
+  const f = procStat(pid)?.fields;
+  return f ? (f[11]! + f[12]!) / 100 : 0;
 }
 
 /**
@@ -138,19 +152,10 @@ function serviceCpu(): { postgres: number; redis: number } {
   const totals = { postgres: 0, redis: 0 };
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const kind = name === 'postgres' ? 'postgres' : name === 'redis-server' ? 'redis' : undefined;
+    const stat = procStat(entry);
+    const kind = stat?.name === 'postgres' ? 'postgres' : stat?.name === 'redis-server' ? 'redis' : undefined;
     if (!kind) continue;
-    const f = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
+    const f = stat!.fields;
     totals[kind] += (f[11]! + f[12]! + f[13]! + f[14]!) / 100;
   }
   return totals;
