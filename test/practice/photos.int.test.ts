@@ -21,7 +21,7 @@ import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { LIMITS } from '../../src/server/platform/limits.js';
 import { createImageProcessor, createJobLimiter } from '../../src/server/platform/image-processor.js';
-import type { ImageWorkerOptions } from '../../src/server/platform/image-worker-process.js';
+import { createImageWorker, type ImageWorkerOptions } from '../../src/server/platform/image-worker-process.js';
 import { queryRows } from '../../src/server/platform/db.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { signUp, type TestClient } from '../support/client.js';
@@ -512,6 +512,23 @@ it('leaves no temporary files behind', () => {
 });
 
 describe('photo worker', () => {
+  it('hands a photo sent to a worker that just died to a new one', async () => {
+    const images = createImageWorker({ ...LIMITS.photo.worker, idleMs: 60_000 });
+    try {
+      const photo = await noise(300, 200).jpeg().toBuffer();
+      await images.formats();
+      const killed = images.pid()!;
+      process.kill(killed, 'SIGKILL');
+      // In the same tick: the server has not seen the exit yet and sends the photo to the dead worker.
+      const made = await images.squareWebp(photo, LIMITS.photo.size, 40_000_000);
+      expect(made).toMatchObject({ ok: true, width: LIMITS.photo.size, height: LIMITS.photo.size });
+      expect(images.pid()).not.toBe(killed);
+      expect(isRunning(killed)).toBe(false);
+    } finally {
+      images.close();
+    }
+  });
+
   const processor = (worker: Partial<ImageWorkerOptions>) =>
     createImageProcessor({
       ...LIMITS.photo,
@@ -547,7 +564,6 @@ describe('photo worker', () => {
       expect(made).toMatchObject({ width: LIMITS.photo.size, height: LIMITS.photo.size, sourceFormat: 'jpeg' });
       const killed = images.workerPid()!;
       process.kill(killed, 'SIGKILL');
-      // Once the server has seen the worker exit (a photo sent before that answers 503).
       await vi.waitFor(() => expect(images.workerPid()).toBeUndefined());
       expect(isRunning(killed)).toBe(false);
       expect(await images.toSquareWebp(Readable.from([photo]))).toMatchObject({ width: LIMITS.photo.size });

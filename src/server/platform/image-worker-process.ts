@@ -34,6 +34,7 @@ function spawnWorker(options: ImageWorkerOptions) {
   const pending = new Map<number, { resolve: (r: Settled) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   let nextId = 1;
   let exited = false;
+  let timedOut = false;
   let announce: { resolve: (f: Set<ImageFormat>) => void; reject: (e: Error) => void } | undefined;
   const formats = new Promise<Set<ImageFormat>>((resolve, reject) => (announce = { resolve, reject }));
   formats.catch(() => undefined);
@@ -66,6 +67,10 @@ function spawnWorker(options: ImageWorkerOptions) {
     get exited() {
       return exited;
     },
+    /** A job outlived its bound and this worker was ended for it. */
+    get timedOut() {
+      return timedOut;
+    },
     get busy() {
       return pending.size > 0;
     },
@@ -74,7 +79,10 @@ function spawnWorker(options: ImageWorkerOptions) {
       if (exited) return Promise.reject(stopped());
       const id = nextId++;
       return new Promise<Settled>((resolve, reject) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), options.jobTimeoutMs);
+        const timer = setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.jobTimeoutMs);
         pending.set(id, { resolve, reject, timer });
         child.send({ id, bytes, size, maxPixels } satisfies WorkerJob);
       });
@@ -120,12 +128,20 @@ export function createImageWorker(options: ImageWorkerOptions) {
         retireWhenIdle(w);
       }
     },
+    /**
+     * A worker that dies under a photo for any reason but that photo's time bound (killed, or dead
+     * before the server saw it exit) hands the photo to a new worker, once: a second death answers 503.
+     */
     async squareWebp(bytes: Buffer, size: number, maxPixels: number): Promise<Settled> {
-      const w = worker();
-      try {
-        return await w.run(bytes, size, maxPixels);
-      } finally {
-        retireWhenIdle(w);
+      for (let attempt = 1; ; attempt++) {
+        const w = worker();
+        try {
+          return await w.run(bytes, size, maxPixels);
+        } catch (err) {
+          if (attempt > 1 || !w.exited || w.timedOut) throw err;
+        } finally {
+          retireWhenIdle(w);
+        }
       }
     },
     /** The running worker's process id (tests and the benchmark read its memory). */
