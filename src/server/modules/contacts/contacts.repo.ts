@@ -58,6 +58,21 @@ const detailStatement = renderedStatement<'userId' | 'id'>(
         where ${c.userId} = ${userId} and ${c.id} = ${id}`,
 );
 
+/**
+ * One statement: the user's contacts having any of these emails (compared in lower case, as every
+ * write path stores them), each with its stored emails, found through the GIN index on emails: a
+ * scan of every contact's emails took ~1 s on the embedded database at 10,000 contacts.
+ */
+export function contactsWithAnyEmail(db: Db, userId: string, emails: readonly string[]): Promise<{ id: string; emails: string[] }[]> {
+  if (!emails.length) return Promise.resolve([]);
+  const wanted = JSON.stringify(emails.map((e) => e.toLowerCase()));
+  return queryRows<{ id: string; emails: string[] }>(
+    db,
+    sql`select ${c.id}, ${c.emails} from ${c}
+        where ${c.userId} = ${userId} and ${c.emails} && array(select jsonb_array_elements_text(${wanted}::jsonb))`,
+  );
+}
+
 export function createContactsRepo(db: Db) {
   return {
     /** One statement: the page's rows as JSON text, plus each row's sort key for the cursor. */

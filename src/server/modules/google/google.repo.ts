@@ -1,6 +1,7 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { contacts, emails, oauthConnections, oauthStates, syncState } from '../../db/schema/index.js';
-import { queryRows, transactionRunner, type Db } from '../../platform/db.js';
+import { emails, oauthConnections, oauthStates, syncState } from '../../db/schema/index.js';
+import { transactionRunner, type Db } from '../../platform/db.js';
+import { contactsWithAnyEmail } from '../contacts/contacts.repo.js';
 
 const PROVIDER = 'google';
 /** The sync_state provider of each synced service. */
@@ -138,19 +139,11 @@ export function createGoogleRepo(db: Db, changed: (userId: string) => Promise<vo
       return inserted.length;
     },
 
-    /**
-     * One statement: the user's contacts that have any of these emails (lower case, as stored), as
-     * (email, contact id) pairs; found through the GIN index on emails.
-     */
+    /** The user's contacts that have any of these emails, as (email, contact id) pairs: one statement. */
     async contactsByEmail(userId: string, emails: readonly string[]): Promise<{ email: string; id: string }[]> {
-      if (!emails.length) return [];
-      const wanted = sql`array(select jsonb_array_elements_text(${JSON.stringify(emails.map((e) => e.toLowerCase()))}::jsonb))`;
-      return queryRows<{ email: string; id: string }>(
-        db,
-        sql`select distinct e as email, c.id
-            from ${contacts} c, unnest(c.emails) e
-            where c.user_id = ${userId} and c.emails && ${wanted} and e = any(${wanted})`,
-      );
+      const wanted = new Set(emails.map((e) => e.toLowerCase()));
+      const rows = await contactsWithAnyEmail(db, userId, [...wanted]);
+      return rows.flatMap((r) => [...new Set(r.emails)].filter((e) => wanted.has(e)).map((email) => ({ email, id: r.id })));
     },
   };
 }

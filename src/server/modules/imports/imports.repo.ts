@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { contacts, imports, interactions, users } from '../../db/schema/index.js';
+import { imports, interactions, users } from '../../db/schema/index.js';
 import { type Db, queryRows, transactionRunner } from '../../platform/db.js';
 import { allowedContactIds } from '../consent/consent.repo.js';
+import { contactsWithAnyEmail } from '../contacts/contacts.repo.js';
 import { recordAudit } from '../audit/audit.repo.js';
 import type { ImportJob, ImportReport } from '../../../shared/api/imports.js';
 
@@ -44,16 +45,7 @@ export function createImportsRepo(db: Db, changed: (userId: string) => Promise<v
      */
     async calendarContacts(userId: string, emails: string[]): Promise<{ id: string; emails: string[] }[]> {
       if (!emails.length) return [];
-      const rows = await queryRows<{ id: string; emails: string[] }>(
-        db,
-        // Stored emails are lower case (every write path normalises them), so the overlap goes through
-        // the GIN index on emails: a scan of every contact's emails took ~1 s on the embedded database
-        // at 10,000 contacts and held the event loop that long.
-        sql`select c.id, c.emails
-            from ${contacts} c
-            where c.user_id = ${userId}
-              and c.emails && array(select jsonb_array_elements_text(${JSON.stringify(emails.map((e) => e.toLowerCase()))}::jsonb))`,
-      );
+      const rows = await contactsWithAnyEmail(db, userId, emails);
       const allowed = await allowedContactIds(
         db,
         userId,
