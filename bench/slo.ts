@@ -172,13 +172,44 @@ async function cacheCounts(servers: RunningServer[]): Promise<{ hits: number; mi
   };
 }
 
-/** The machine's busy and total CPU seconds so far, from /proc/stat. */
-function machineCpu(): { busy: number; total: number } {
+/** The machine's busy, stolen (by the hypervisor, for other guests) and total CPU seconds so far, from /proc/stat. */
+function machineCpu(): { busy: number; steal: number; total: number } {
   const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
   const n = ticks.map(Number);
   const total = n.reduce((a, b) => a + b, 0);
   const idle = (n[3] ?? 0) + (n[4] ?? 0);
-  return { busy: (total - idle) / 100, total: total / 100 };
+  return { busy: (total - idle) / 100, steal: (n[7] ?? 0) / 100, total: total / 100 };
+}
+
+/**
+ * The machine's speed right now: milliseconds this process takes for a fixed piece of the kind of
+ * work a server does (serialise, parse and hash a page of 50 contacts, 2,000 times), the best of
+ * three. The same build's CPU per request moved by a factor of 2–3 between days on the same
+ * machine type; this figure tells a slower machine from slower code when runs are compared.
+ */
+function calibrationMs(): number {
+  const page = {
+    items: Array.from({ length: 50 }, (_, i) => ({
+      id: crypto.createHash('md5').update(String(i)).digest('hex'),
+      name: `Client ${i} Ñúñez 🌿`,
+      emails: [`client${i}@example.test`],
+      tags: [{ id: String(i), name: 'yoga', color: '#2a9d8f' }],
+      lifecycleStage: 'active_client',
+      lastContactAt: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+    })),
+    nextCursor: null,
+  };
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 3; round++) {
+    const start = performance.now();
+    for (let k = 0; k < 2_000; k++) {
+      const text = JSON.stringify(page);
+      crypto.createHash('sha256').update(text).digest();
+      JSON.parse(text);
+    }
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
 }
 
 /** Each instance's RSS, sampled every second of the measured window. */
@@ -220,7 +251,8 @@ function report(opts: {
   connections: number;
   seedSeconds: number;
   load: { before: number[]; after: number[] };
-  cpu: { instances: number[]; machineBusyPct: number; bench: number; postgres: number; redis: number };
+  cpu: { instances: number[]; machineBusyPct: number; machineStealPct: number; bench: number; postgres: number; redis: number };
+  calibrationMs: number;
   cache?: { hits: number; misses: number; computed: number };
 }) {
   const { result, rss } = opts;
@@ -263,7 +295,8 @@ function report(opts: {
       `${opts.warmup} s of warm-up (not measured); mix 80% reads / 20% writes; seed ${opts.seed}; ` +
       `${opts.connections} keep-alive connections per instance; node ${process.version}; ` +
       `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}; load average ${opts.load.before.map((l) => l.toFixed(1)).join(' ')} ` +
-      `before, ${opts.load.after.map((l) => l.toFixed(1)).join(' ')} after.`,
+      `before, ${opts.load.after.map((l) => l.toFixed(1)).join(' ')} after; calibration workload ${opts.calibrationMs.toFixed(0)} ms ` +
+      `(lower is a faster machine: compare runs by it).`,
     '',
     `Latency counts from each request's scheduled time to the end of its answer. Achieved rate ` +
       `${result.achievedRate.toFixed(1)} requests/s (${result.scheduled} scheduled in ${result.measuredSeconds.toFixed(1)} s).`,
@@ -293,7 +326,8 @@ function report(opts: {
     `CPU over the measured window: instances ${opts.cpu.instances.map((c) => `${c.toFixed(1)} s`).join(' and ')} ` +
       `(${perRequest(opts.cpu.instances.reduce((a, b) => a + b, 0))} ms per request), ` +
       `this load generator ${opts.cpu.bench.toFixed(1)} s; the machine was ${opts.cpu.machineBusyPct.toFixed(0)}% busy ` +
-      `(${os.cpus().length} cores; PostgreSQL and Redis take most of the rest).` +
+      `(${os.cpus().length} cores; PostgreSQL and Redis take most of the rest; ${opts.cpu.machineStealPct.toFixed(1)}% of the time ` +
+      `was taken by the hypervisor for other guests).` +
       (opts.cpu.postgres || opts.cpu.redis
         ? ` On this machine PostgreSQL used ${opts.cpu.postgres.toFixed(1)} s (${perRequest(opts.cpu.postgres)} ms per request) ` +
           `and Redis ${opts.cpu.redis.toFixed(1)} s (${perRequest(opts.cpu.redis)} ms).`
@@ -355,6 +389,8 @@ async function main() {
     const practitioners = await loadPractitioners(servers[1]!.url, ctx.userHeaders);
     log(`two instances ready (${servers.map((s) => s.url).join(', ')}), ${practitioners.length} practitioners signed in`);
 
+    const calibration = calibrationMs();
+    log(`calibration workload: ${calibration.toFixed(0)} ms (lower is a faster machine)`);
     const next = chooser(seed, practitioners);
     const rss = rssSampler(servers);
     const loadBefore = os.loadavg();
@@ -411,10 +447,13 @@ async function main() {
       connections,
       seedSeconds: seeded.seconds,
       load: { before: loadBefore, after: os.loadavg() },
+      calibrationMs: calibration,
       cpu: {
         instances: cpuEnd.instances.map((c, k) => c - cpuStart.instances[k]!),
         machineBusyPct:
           (100 * (cpuEnd.machine.busy - cpuStart.machine.busy)) / Math.max(0.01, cpuEnd.machine.total - cpuStart.machine.total),
+        machineStealPct:
+          (100 * (cpuEnd.machine.steal - cpuStart.machine.steal)) / Math.max(0.01, cpuEnd.machine.total - cpuStart.machine.total),
         bench: cpuEnd.bench - cpuStart.bench,
         postgres: cpuEnd.services.postgres - cpuStart.services.postgres,
         redis: cpuEnd.services.redis - cpuStart.services.redis,
