@@ -27,7 +27,8 @@ export async function sendProgressStream<Job>(req: FastifyRequest, reply: Fastif
   req.raw.on('close', () => {
     closed = true;
   });
-  const event = (name: string, data: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** One event; `json` is its data, already serialised. */
+  const event = (name: string, json: string) => res.write(`event: ${name}\ndata: ${json}\n\n`);
   let job = stream.first;
   let last = '';
   try {
@@ -35,10 +36,10 @@ export async function sendProgressStream<Job>(req: FastifyRequest, reply: Fastif
       const progress = JSON.stringify(stream.progress(job));
       if (progress !== last) {
         last = progress;
-        res.write(`event: progress\ndata: ${progress}\n\n`);
+        event('progress', progress);
       }
       if (stream.done(job)) {
-        event('done', job);
+        event('done', JSON.stringify(job));
         break;
       }
       await new Promise((r) => setTimeout(r, stream.pollMs));
@@ -47,7 +48,7 @@ export async function sendProgressStream<Job>(req: FastifyRequest, reply: Fastif
   } catch (err) {
     if (!(err instanceof AppError)) req.log.warn({ err }, 'progress stream stopped');
     const gone = err instanceof AppError && err.code === 'not_found';
-    event('error', { message: gone ? 'The job is gone.' : 'Progress is unavailable right now. Reload to see the job.' });
+    event('error', JSON.stringify({ message: gone ? 'The job is gone.' : 'Progress is unavailable right now. Reload to see the job.' }));
   }
   res.end();
 }
