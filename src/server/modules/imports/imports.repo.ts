@@ -44,7 +44,6 @@ export function createImportsRepo(db: Db, changed: (userId: string) => Promise<v
      * when their calendar_ingestion consent allows it: each allowed contact with its lower-cased emails.
      */
     async calendarContacts(userId: string, emails: string[]): Promise<{ id: string; emails: string[] }[]> {
-      if (!emails.length) return [];
       const rows = await contactsWithAnyEmail(db, userId, emails);
       const allowed = await allowedContactIds(
         db,
